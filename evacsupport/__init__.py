@@ -1,0 +1,3 @@
+"""evacsupport: case management for supporting secondary evacuees through community places."""
+
+__version__ = "0.1.0"

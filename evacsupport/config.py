@@ -1,0 +1,91 @@
+"""Where data lives and which database to open.
+
+One place decides the data folder (platformdirs, so tests can redirect it with XDG variables) and
+how the ``--db`` / ``--database-url`` / ``EVACSUPPORT_DATABASE_URL`` choices combine, so the GUI,
+the CLI and the tests all open the same database for the same inputs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import platformdirs
+from sqlalchemy import URL, make_url
+
+APP_NAME = "evacsupport"
+ENV_DATABASE_URL = "EVACSUPPORT_DATABASE_URL"
+ENV_LANG = "EVACSUPPORT_LANG"
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def default_database_path() -> Path:
+    return data_dir() / "evacsupport.sqlite3"
+
+
+def sqlite_url(path: Path | str) -> URL:
+    return URL.create("sqlite", database=str(Path(path).expanduser().resolve()))
+
+
+def resolve_database_url(
+    db_path: str | None = None,
+    database_url: str | None = None,
+    environ: dict[str, str] | None = None,
+) -> URL:
+    """An explicit path or URL wins over the environment, which wins over the default file."""
+    env = os.environ if environ is None else environ
+    if db_path:
+        return sqlite_url(db_path)
+    if database_url:
+        return make_url(database_url)
+    if env.get(ENV_DATABASE_URL):
+        return make_url(env[ENV_DATABASE_URL])
+    return sqlite_url(default_database_path())
+
+
+def describe_url(url: URL) -> str:
+    """A form of the URL safe to show on screen: a file path, or the URL without its password."""
+    if url.get_backend_name() == "sqlite":
+        return url.database or ":memory:"
+    return url.render_as_string(hide_password=True)
+
+
+@dataclass
+class Settings:
+    """User preferences (not window state); grows as later features need settings."""
+
+    language: str = "ja"
+    organisation: str = ""
+
+    @classmethod
+    def path(cls) -> Path:
+        return config_dir() / "settings.json"
+
+    @classmethod
+    def load(cls) -> Settings:
+        """A missing or unreadable settings file gives the defaults, never a crash."""
+        try:
+            raw = json.loads(cls.path().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raw = {}
+        known = {k: v for k, v in raw.items() if k in cls.__dataclass_fields__}
+        settings = cls(**known)
+        if os.environ.get(ENV_LANG):
+            settings.language = os.environ[ENV_LANG]
+        return settings
+
+    def save(self) -> None:
+        path = self.path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2), encoding="utf-8")
+        tmp.replace(path)

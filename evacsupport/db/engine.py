@@ -1,0 +1,105 @@
+"""Opening a database: engine, per-connection settings, migrations, and the session factory.
+
+SQLite gets WAL (readers never block the writer at the counter), foreign keys (off by default in
+SQLite) and a busy timeout on every connection. Opening always brings the schema up to date, and
+refuses a database written by a newer version of the app instead of damaging it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from evacsupport.config import describe_url
+from evacsupport.db import migrate
+from evacsupport.errors import StorageError
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: URL | str) -> Engine:
+    url = make_url(url)
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def storage_error(exc: BaseException, url: URL) -> StorageError:
+    """Sort a driver error into the message a user can act on (see qutebrowser's misc/sql.py)."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "locked" in text or "busy" in text:
+        return StorageError("db.locked")
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return StorageError("db.damaged", path=describe_url(url))
+    if "disk" in text and "full" in text:
+        return StorageError("db.disk_full")
+    return StorageError("db.cannot_open", detail=str(getattr(exc, "orig", exc)))
+
+
+class Database:
+    """One open database: the engine and the session factory the services use.
+
+    Sessions never cross threads: each service call opens its own through :meth:`session`.
+    """
+
+    def __init__(self, url: URL | str, *, upgrade: bool = True) -> None:
+        self.url = make_url(url)
+        self.engine = make_engine(self.url)
+        try:
+            if upgrade:
+                migrate.upgrade(self.engine)
+            else:
+                migrate.check_not_newer(self.engine)
+        except StorageError:
+            self.engine.dispose()
+            raise
+        except (OperationalError, DatabaseError, sqlite3.DatabaseError) as exc:
+            self.engine.dispose()
+            raise storage_error(exc, self.url) from exc
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def description(self) -> str:
+        return describe_url(self.url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: committed when the block ends, rolled back whole if it raises."""
+        with self._sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A unit of work that never commits; objects stay readable (detached) after it ends."""
+        session = self._sessions()
+        try:
+            yield session
+        finally:
+            session.close()
+
+    def close(self) -> None:
+        self.engine.dispose()

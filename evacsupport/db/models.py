@@ -1,0 +1,307 @@
+"""The data model: households and their people, venues, and everything logged about them.
+
+Choice columns store the stable codes from :mod:`evacsupport.domain.codes`; lists (allergens,
+consent purposes, a venue's weekly schedule) are JSON so the same code runs on SQLite and
+PostgreSQL. Validation lives in the services: these classes only describe storage.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from evacsupport.db.base import Base, RecordMixin
+
+
+class DisasterEvent(RecordMixin, Base):
+    """A disaster; its code prefixes the case numbers of the households it displaced."""
+
+    __tablename__ = "disaster_event"
+
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class Household(RecordMixin, Base):
+    __tablename__ = "household"
+
+    event_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("disaster_event.id"), index=True)
+    case_number: Mapped[str] = mapped_column(String(20), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="active", index=True)
+    closed_on: Mapped[date | None] = mapped_column(Date, default=None)
+    origin_municipality_code: Mapped[str] = mapped_column(String(6), default="", index=True)
+    origin_address: Mapped[str] = mapped_column(String(300), default="")
+    evacuation_status: Mapped[str] = mapped_column(String(32), index=True)
+    current_municipality_code: Mapped[str] = mapped_column(String(6), default="", index=True)
+    current_address: Mapped[str] = mapped_column(String(300), default="")
+    postal_code: Mapped[str] = mapped_column(String(7), default="")
+    latitude: Mapped[float | None] = mapped_column(Float, default=None)
+    longitude: Mapped[float | None] = mapped_column(Float, default=None)
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    # Derived from members, case number and phone by the service on every save, so that search
+    # is one indexed-column scan instead of a join per keystroke.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    # The source list and its own household number, so a re-imported list updates, not duplicates.
+    source: Mapped[str] = mapped_column(String(100), default="")
+    source_ref: Mapped[str] = mapped_column(String(100), default="")
+
+    event: Mapped[DisasterEvent] = relationship()
+    members: Mapped[list[Member]] = relationship(
+        back_populates="household", order_by="Member.position", cascade="all, delete-orphan"
+    )
+    consents: Mapped[list[Consent]] = relationship(
+        back_populates="household", order_by="Consent.created_at", cascade="all, delete-orphan"
+    )
+    residences: Mapped[list[Residence]] = relationship(
+        back_populates="household", order_by="Residence.moved_on", cascade="all, delete-orphan"
+    )
+    assignments: Mapped[list[Assignment]] = relationship(
+        back_populates="household", order_by="Assignment.start_on", cascade="all, delete-orphan"
+    )
+
+    @property
+    def current_members(self) -> list[Member]:
+        return [m for m in self.members if m.deleted_at is None]
+
+    @property
+    def head(self) -> Member | None:
+        return next((m for m in self.current_members if m.is_head), None)
+
+    @property
+    def current_consent(self) -> Consent | None:
+        """The newest consent record; older ones are kept as history."""
+        live = [c for c in self.consents if c.deleted_at is None]
+        return max(live, key=lambda c: (c.consented_on, c.created_at)) if live else None
+
+    @property
+    def active_assignment(self) -> Assignment | None:
+        return next(
+            (a for a in self.assignments if a.status == "active" and a.deleted_at is None), None
+        )
+
+
+class Member(RecordMixin, Base):
+    __tablename__ = "member"
+    __table_args__ = (Index("ix_member_kana_birth", "family_kana", "given_kana", "birth_date"),)
+
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("household.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    family_name: Mapped[str] = mapped_column(String(100))
+    given_name: Mapped[str] = mapped_column(String(100), default="")
+    family_kana: Mapped[str] = mapped_column(String(100))
+    given_kana: Mapped[str] = mapped_column(String(100), default="")
+    birth_date: Mapped[date | None] = mapped_column(Date, default=None)
+    sex: Mapped[str] = mapped_column(String(16), default="unknown")
+    relation: Mapped[str] = mapped_column(String(16), default="other")
+    allergens: Mapped[list[str]] = mapped_column(JSON, default=list)
+    dietary_needs: Mapped[str] = mapped_column(Text, default="")
+    care_level: Mapped[str] = mapped_column(String(16), default="none")
+    needs_wheelchair: Mapped[bool] = mapped_column(Boolean, default=False)
+    # 要配慮個人情報: only with consent covering sensitive data (enforced by the services).
+    medical_notes: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(16), default="ja")
+    phone: Mapped[str] = mapped_column(String(20), default="")
+
+    household: Mapped[Household] = relationship(back_populates="members")
+
+    @property
+    def is_head(self) -> bool:
+        return self.relation == "head"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.family_name} {self.given_name}".strip()
+
+    @property
+    def full_kana(self) -> str:
+        return f"{self.family_kana} {self.given_kana}".strip()
+
+
+class Consent(RecordMixin, Base):
+    """One consent as given; a change is a new record, so history is never overwritten."""
+
+    __tablename__ = "consent"
+
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("household.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(16))
+    proxy_name: Mapped[str] = mapped_column(String(200), default="")
+    proxy_relation: Mapped[str] = mapped_column(String(100), default="")
+    consented_on: Mapped[date] = mapped_column(Date)
+    method: Mapped[str] = mapped_column(String(16))
+    staff: Mapped[str] = mapped_column(String(100), default="")
+    purposes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    data_categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    recipients: Mapped[list[str]] = mapped_column(JSON, default=list)
+    expires_on: Mapped[date | None] = mapped_column(Date, default=None)
+    withdrawn_on: Mapped[date | None] = mapped_column(Date, default=None)
+    supersedes_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("consent.id"), default=None)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    household: Mapped[Household] = relationship(back_populates="consents")
+
+
+class Residence(RecordMixin, Base):
+    """Where the household stayed from ``moved_on``: the trail hotel → みなし仮設 → home."""
+
+    __tablename__ = "residence"
+
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("household.id"), index=True)
+    evacuation_status: Mapped[str] = mapped_column(String(32))
+    moved_on: Mapped[date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(300), default="")
+    municipality_code: Mapped[str] = mapped_column(String(6), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    household: Mapped[Household] = relationship(back_populates="residences")
+
+
+class Venue(RecordMixin, Base):
+    __tablename__ = "venue"
+
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    operator: Mapped[str] = mapped_column(String(200), default="")
+    postal_code: Mapped[str] = mapped_column(String(7), default="")
+    municipality_code: Mapped[str] = mapped_column(String(6), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    latitude: Mapped[float | None] = mapped_column(Float, default=None)
+    longitude: Mapped[float | None] = mapped_column(Float, default=None)
+    capacity: Mapped[int] = mapped_column(Integer)
+    # [{"weekday": 0-6 (Monday 0), "start": "17:00", "end": "19:00"}, ...]
+    schedule: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    allergens_handled: Mapped[list[str]] = mapped_column(JSON, default=list)
+    wheelchair_access: Mapped[bool] = mapped_column(Boolean, default=False)
+    contact_name: Mapped[str] = mapped_column(String(100), default="")
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Assignment(RecordMixin, Base):
+    __tablename__ = "assignment"
+
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("household.id"), index=True)
+    venue_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("venue.id"), index=True)
+    start_on: Mapped[date] = mapped_column(Date)
+    end_on: Mapped[date | None] = mapped_column(Date, default=None)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    end_reason: Mapped[str] = mapped_column(Text, default="")
+
+    household: Mapped[Household] = relationship(back_populates="assignments")
+    venue: Mapped[Venue] = relationship()
+
+
+class MealLog(RecordMixin, Base):
+    """One serving event: a household (with counts) or anonymous guests; its UUID is the event id.
+
+    ``dedup_key`` is set when the same event can arrive twice from outside (a re-imported file),
+    so the unique index refuses the second copy.
+    """
+
+    __tablename__ = "meal_log"
+    __table_args__ = (
+        Index("ix_meal_log_venue_date_type", "venue_id", "served_on", "meal_type"),
+        Index("ix_meal_log_household_date", "household_id", "served_on"),
+    )
+
+    venue_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("venue.id"))
+    household_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("household.id"), default=None)
+    served_on: Mapped[date] = mapped_column(Date)
+    served_at: Mapped[datetime | None] = mapped_column(default=None)
+    meal_type: Mapped[str] = mapped_column(String(16))
+    adults: Mapped[int] = mapped_column(Integer, default=0)
+    children: Mapped[int] = mapped_column(Integer, default=0)
+    # ids of the members served, when staff unticked some; empty means the whole household
+    member_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    staff: Mapped[str] = mapped_column(String(100), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    dedup_key: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+
+
+class Visit(RecordMixin, Base):
+    __tablename__ = "visit"
+    __table_args__ = (Index("ix_visit_household_date", "household_id", "visited_on"),)
+
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("household.id"))
+    member_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("member.id"), default=None)
+    visited_on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))
+    staff: Mapped[str] = mapped_column(String(100), default="")
+    duration_minutes: Mapped[int | None] = mapped_column(Integer, default=None)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    concerns: Mapped[str] = mapped_column(Text, default="")
+    referral: Mapped[str | None] = mapped_column(String(32), default=None)
+    follow_up_due: Mapped[date | None] = mapped_column(Date, default=None)
+
+
+class CheckIn(RecordMixin, Base):
+    """A wellbeing check-in for one member; scores are computed from ``answers`` by the service."""
+
+    __tablename__ = "checkin"
+    __table_args__ = (Index("ix_checkin_household_date", "household_id", "checked_on"),)
+
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("household.id"))
+    member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("member.id"), index=True)
+    checked_on: Mapped[date] = mapped_column(Date)
+    staff: Mapped[str] = mapped_column(String(100), default="")
+    # {"loneliness": [3], "ucla3": [2, 2, 3], "k6": [1, 0, 2, 1, 1, 0]}
+    answers: Mapped[dict[str, list[int]]] = mapped_column(JSON, default=dict)
+    loneliness: Mapped[int | None] = mapped_column(Integer, default=None)
+    ucla3_score: Mapped[int | None] = mapped_column(Integer, default=None)
+    k6_score: Mapped[int | None] = mapped_column(Integer, default=None)
+    sleep: Mapped[str] = mapped_column(String(16), default="")
+    appetite: Mapped[str] = mapped_column(String(16), default="")
+    health_worries: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class FollowUp(RecordMixin, Base):
+    __tablename__ = "followup"
+    __table_args__ = (Index("ix_followup_status_due", "status", "due_on"),)
+
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("household.id"), index=True)
+    due_on: Mapped[date] = mapped_column(Date)
+    owner: Mapped[str] = mapped_column(String(100), default="")
+    reason: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16), default="manual")
+    source_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    done_on: Mapped[date | None] = mapped_column(Date, default=None)
+    outcome: Mapped[str] = mapped_column(Text, default="")
+
+
+class User(RecordMixin, Base):
+    __tablename__ = "app_user"
+
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255), default="")
+    venue_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("venue.id"), default=None)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class AuditEntry(Base):
+    """Append-only: who did what to which record, with old and new values of changed fields."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entry_entity", "entity", "entity_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    at: Mapped[datetime] = mapped_column(index=True)
+    username: Mapped[str] = mapped_column(String(64), default="")
+    action: Mapped[str] = mapped_column(String(16))
+    entity: Mapped[str] = mapped_column(String(32), default="")
+    entity_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -1,0 +1,257 @@
+"""Messages and labels in Japanese (the default) and English, for code that has no Qt.
+
+Services, importers and the CLI must speak the user's language without importing Qt, so their
+texts live in this catalog; widgets translate their own texts through Qt's translation files.
+Each entry is ``key: (japanese, english)``; ``{name}`` placeholders are filled by ``message``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LANGUAGES = ("ja", "en")
+_current = "ja"
+
+CATALOG: dict[str, tuple[str, str]] = {
+    # generic
+    "validation.failed": ("入力内容に{count}件の誤りがあります", "{count} fields need fixing"),
+    "value.required": ("入力してください", "This is required"),
+    "value.too_long": ("{max}文字以内で入力してください", "Use at most {max} characters"),
+    "value.choice": ("「{value}」は選択肢にありません", "“{value}” is not one of the choices"),
+    "value.integer": ("整数で入力してください", "Enter a whole number"),
+    "value.range": (
+        "{min}から{max}までの数を入力してください",
+        "Enter a number from {min} to {max}",
+    ),
+    # dates
+    "date.invalid": (
+        "日付を読み取れません（例：2024-01-01、令和6年1月1日、R6.1.1）",
+        "Cannot read this date (e.g. 2024-01-01, 令和6年1月1日, R6.1.1)",
+    ),
+    "date.era_range": (
+        "{era}{year}年{month}月{day}日は{era}の期間外です",
+        "{era} {year}/{month}/{day} lies outside the {era} era",
+    ),
+    "date.future": ("未来の日付は入力できません", "The date cannot be in the future"),
+    "date.too_old": ("{min}以降の日付を入力してください", "Enter a date from {min} on"),
+    "date.order": (
+        "終了日は開始日より後にしてください",
+        "The end date must be after the start date",
+    ),
+    # names
+    "kana.invalid": (
+        "フリガナはカタカナかひらがなで入力してください",
+        "Enter furigana in katakana or hiragana",
+    ),
+    # phone and postal code
+    "phone.invalid": (
+        "電話番号の形式が正しくありません（固定電話は市外局番から10桁、携帯は11桁）",
+        "Not a valid phone number (landline: 10 digits with the area code; mobile: 11 digits)",
+    ),
+    "postal.invalid": (
+        "郵便番号は7桁の数字で入力してください（例：920-0961）",
+        "Enter the postal code as 7 digits (e.g. 920-0961)",
+    ),
+    "municipality.unknown": (
+        "市区町村コード「{code}」は登録されていません",
+        "Municipality code “{code}” is not known",
+    ),
+    "municipality.check_digit": (
+        "市区町村コード「{code}」の検査数字が正しくありません",
+        "Municipality code “{code}” has a wrong check digit",
+    ),
+    "allergen.unknown": (
+        "「{value}」はアレルゲン一覧にありません",
+        "“{value}” is not on the allergen list",
+    ),
+    "coordinates.invalid": (
+        "緯度経度を読み取れません（例：36.5613, 136.6562 または地図のリンク）",
+        "Cannot read coordinates (e.g. 36.5613, 136.6562 or a map link)",
+    ),
+    "coordinates.range": (
+        "緯度は-90〜90、経度は-180〜180の範囲で入力してください",
+        "Latitude must be -90 to 90 and longitude -180 to 180",
+    ),
+    "coordinates.pair": (
+        "緯度と経度は両方入力してください",
+        "Enter both latitude and longitude",
+    ),
+    "time.invalid": ("時刻は 10:00 の形で入力してください", "Enter a time like 10:00"),
+    "schedule.invalid": (
+        "開催日時を読み取れません（例：水 17:00-19:00）",
+        "Cannot read the schedule (e.g. Wed 17:00-19:00)",
+    ),
+    "instrument.answer": (
+        "{instrument}の{item}番目の回答は{min}〜{max}で入力してください",
+        "{instrument} item {item} must be {min} to {max}",
+    ),
+    "instrument.count": (
+        "{instrument}は{count}問すべてに回答してください",
+        "{instrument} needs answers to all {count} items",
+    ),
+    # households and members
+    "household.no_members": (
+        "世帯員を1人以上登録してください",
+        "Register at least one household member",
+    ),
+    "household.head_count": (
+        "世帯主を1人だけ指定してください",
+        "Mark exactly one member as head of household",
+    ),
+    "household.case_number_taken": (
+        "世帯番号「{value}」はすでに使われています",
+        "Case number “{value}” is already in use",
+    ),
+    "household.case_number_format": (
+        "世帯番号は「N24-000123」の形で入力してください",
+        "Enter the case number like N24-000123",
+    ),
+    "household.not_found": ("世帯「{value}」が見つかりません", "Household “{value}” not found"),
+    "household.changed_elsewhere": (
+        "この世帯は{at}に他の画面または利用者が変更しました。読み込み直してください",
+        "This household was changed elsewhere at {at}; reload it",
+    ),
+    "venue.not_found": ("会場「{value}」が見つかりません", "Venue “{value}” not found"),
+    "venue.name_taken": (
+        "会場名「{value}」はすでに登録されています",
+        "A venue named “{value}” already exists",
+    ),
+    "venue.changed_elsewhere": (
+        "この会場は他の画面または利用者が変更しました。読み込み直してください",
+        "This venue was changed elsewhere; reload it",
+    ),
+    "email.invalid": ("メールアドレスの形式が正しくありません", "Not a valid e-mail address"),
+    "venue.capacity": (
+        "定員は1〜{max}人で入力してください",
+        "Capacity must be 1 to {max} people",
+    ),
+    "consent.proxy_needed": (
+        "代理人の氏名と続柄を入力してください",
+        "Enter the proxy's name and relation",
+    ),
+    "consent.no_purpose": (
+        "利用目的を1つ以上選んでください",
+        "Choose at least one purpose",
+    ),
+    "consent.not_found": ("同意記録が見つかりません", "Consent record not found"),
+    "consent.already_withdrawn": (
+        "この同意はすでに撤回されています",
+        "This consent has already been withdrawn",
+    ),
+    "event.not_found": ("災害「{value}」が見つかりません", "Disaster event “{value}” not found"),
+    "duplicate.person": (
+        "同じフリガナと生年月日の人がすでに登録されています：{matches}",
+        "A person with the same furigana and birth date is already registered: {matches}",
+    ),
+    # storage
+    "db.locked": (
+        "データベースが他のプログラムで使用中です。しばらくしてからやり直してください",
+        "The database is busy in another program; try again shortly",
+    ),
+    "db.damaged": (
+        "データベースファイルが壊れています：{path}",
+        "The database file is damaged: {path}",
+    ),
+    "db.too_new": (
+        "このデータベースは新しい版のevacsupportで作られています（版 {revision}）。"
+        "アプリを更新してください",
+        "This database was made by a newer evacsupport (revision {revision}); update the app",
+    ),
+    "db.cannot_open": (
+        "データベースを開けません：{detail}",
+        "Cannot open the database: {detail}",
+    ),
+    "db.disk_full": ("ディスクの空きがありません", "The disk is full"),
+    # CLI
+    "cli.error": ("エラー：{detail}", "Error: {detail}"),
+    "cli.demo_done": (
+        "デモデータを作成しました：世帯 {households}、世帯員 {members}、会場 {venues}、"
+        "食事記録 {meals}、訪問 {visits}、チェックイン {checkins}（{url}）",
+        "Demo data created: {households} households, {members} members, {venues} venues, "
+        "{meals} meal logs, {visits} visits, {checkins} check-ins ({url})",
+    ),
+    "cli.demo_not_empty": (
+        "データベースにすでに世帯が{count}件あります。空のデータベースを指定してください（--db）",
+        "The database already holds {count} households; choose an empty one with --db",
+    ),
+    "cli.check_ok": (
+        "問題は見つかりませんでした（{checks}項目を確認）",
+        "No problems found ({checks} checks)",
+    ),
+    "cli.check_failed": ("{count}件の問題が見つかりました", "{count} problems found"),
+    "cli.no_display": (
+        "画面を表示できません（ディスプレイがありません）。コマンドは --help を参照してください",
+        "Cannot show the window (no display); see --help for commands",
+    ),
+    # field names, used to prefix messages outside forms (CLI, import reports)
+    "field.case_number": ("世帯番号", "Case number"),
+    "field.family_name": ("姓", "Family name"),
+    "field.given_name": ("名", "Given name"),
+    "field.family_kana": ("セイ（フリガナ）", "Family name (furigana)"),
+    "field.given_kana": ("メイ（フリガナ）", "Given name (furigana)"),
+    "field.birth_date": ("生年月日", "Birth date"),
+    "field.sex": ("性別", "Sex"),
+    "field.relation": ("続柄", "Relation"),
+    "field.allergens": ("アレルギー", "Allergies"),
+    "field.care_level": ("要介護度", "Care level"),
+    "field.language": ("言語", "Language"),
+    "field.phone": ("電話番号", "Phone"),
+    "field.postal_code": ("郵便番号", "Postal code"),
+    "field.origin_municipality_code": ("避難元市町", "Origin municipality"),
+    "field.origin_address": ("避難元住所", "Origin address"),
+    "field.current_municipality_code": ("現在の市町", "Current municipality"),
+    "field.current_address": ("現住所", "Current address"),
+    "field.evacuation_status": ("避難形態", "Evacuation status"),
+    "field.coordinates": ("緯度経度", "Coordinates"),
+    "field.latitude": ("緯度", "Latitude"),
+    "field.longitude": ("経度", "Longitude"),
+    "field.members": ("世帯員", "Members"),
+    "field.name": ("名称", "Name"),
+    "field.kind": ("種別", "Kind"),
+    "field.operator": ("運営団体", "Operator"),
+    "field.address": ("住所", "Address"),
+    "field.capacity": ("定員", "Capacity"),
+    "field.schedule": ("開催日時", "Schedule"),
+    "field.allergens_handled": ("対応アレルゲン", "Allergens handled"),
+    "field.contact_name": ("担当者", "Contact person"),
+    "field.email": ("メール", "E-mail"),
+    "field.consented_on": ("同意日", "Consent date"),
+    "field.subject": ("同意者", "Consent given by"),
+    "field.proxy_name": ("代理人氏名", "Proxy's name"),
+    "field.proxy_relation": ("代理人の続柄", "Proxy's relation"),
+    "field.method": ("同意方法", "Method"),
+    "field.staff": ("担当職員", "Staff member"),
+    "field.purposes": ("利用目的", "Purposes"),
+    "field.recipients": ("提供先", "Recipients"),
+    "field.expires_on": ("有効期限", "Expiry"),
+    "field.withdrawn_on": ("撤回日", "Withdrawal date"),
+    "field.moved_on": ("転居日", "Date of move"),
+    "field.place": ("場所", "Place"),
+    "field.status": ("状態", "Status"),
+    "field.event": ("災害", "Disaster event"),
+    "field.notes": ("備考", "Notes"),
+    "field.medical_notes": ("既往歴・障害", "Medical/disability notes"),
+    "field.dietary_needs": ("食事の配慮", "Dietary needs"),
+}
+
+
+def set_language(lang: str) -> None:
+    """Choose the language for messages; unknown codes fall back to Japanese."""
+    global _current
+    _current = lang if lang in LANGUAGES else "ja"
+
+
+def current_language() -> str:
+    return _current
+
+
+def message(key: str, lang: str | None = None, **params: Any) -> str:
+    """The text for ``key``; an unknown key shows itself, so a gap is visible but not fatal."""
+    entry = CATALOG.get(key)
+    if entry is None:
+        return key
+    text = entry[0] if (lang or _current) == "ja" else entry[1]
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError):
+        return text

@@ -1,0 +1,1 @@
+"""Plain-Python services: validation and rules over the database. Nothing here imports Qt."""

@@ -1,0 +1,150 @@
+"""Consent records: how an NPO, which has no statutory power to share, may use and pass on data.
+
+A change of consent is a new record that supersedes the old one, and a withdrawal is dated on
+the record itself, so the history of what was agreed, when and by whom is never overwritten.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from evacsupport.db.engine import Database
+from evacsupport.db.models import Consent, Household
+from evacsupport.domain.codes import (
+    ConsentMethod,
+    ConsentPurpose,
+    ConsentRecipient,
+    ConsentSubject,
+    DataCategory,
+    parse_choice,
+)
+from evacsupport.domain.limits import limit_length
+from evacsupport.domain.normalize import clean_text
+from evacsupport.domain.wareki import check_not_future, parse_date
+from evacsupport.errors import EvacError, FieldErrors, NotFound
+from evacsupport.services.households import load_household
+
+
+@dataclass
+class ConsentInput:
+    consented_on: str | date
+    subject: str = ConsentSubject.PERSON
+    method: str = ConsentMethod.WRITTEN
+    purposes: Sequence[str] = field(default_factory=list)
+    recipients: Sequence[str] = field(default_factory=list)
+    data_categories: Sequence[str] = (DataCategory.BASIC, DataCategory.CONTACT)
+    proxy_name: str = ""
+    proxy_relation: str = ""
+    staff: str = ""
+    expires_on: str | date | None = None
+    notes: str = ""
+
+
+def _choices(errors: FieldErrors, name: str, enum: type, values: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        parsed = errors.check(name, parse_choice, enum, value)
+        if parsed is not None and parsed not in out:
+            out.append(str(parsed))
+    return out
+
+
+def validate_consent(data: ConsentInput) -> dict[str, object]:
+    errors = FieldErrors()
+    subject = errors.check("subject", parse_choice, ConsentSubject, data.subject)
+    proxy_name, proxy_relation = clean_text(data.proxy_name), clean_text(data.proxy_relation)
+    if subject == ConsentSubject.PROXY and not (proxy_name and proxy_relation):
+        errors.add("proxy_name", "consent.proxy_needed")
+    for name, value in (("proxy_name", proxy_name), ("proxy_relation", proxy_relation)):
+        errors.check(name, limit_length, value, 100)
+    consented_on = errors.check("consented_on", parse_date, data.consented_on)
+    if consented_on is not None:
+        errors.check("consented_on", check_not_future, consented_on)
+    expires_on = errors.check("expires_on", parse_date, data.expires_on, allow_empty=True)
+    if consented_on and expires_on and expires_on <= consented_on:
+        errors.add("expires_on", "date.order")
+    purposes = _choices(errors, "purposes", ConsentPurpose, data.purposes)
+    if not purposes:
+        errors.add("purposes", "consent.no_purpose")
+    values = {
+        "subject": subject,
+        "proxy_name": proxy_name if subject == ConsentSubject.PROXY else "",
+        "proxy_relation": proxy_relation if subject == ConsentSubject.PROXY else "",
+        "consented_on": consented_on,
+        "method": errors.check("method", parse_choice, ConsentMethod, data.method),
+        "staff": clean_text(data.staff),
+        "purposes": purposes,
+        "recipients": _choices(errors, "recipients", ConsentRecipient, data.recipients),
+        "data_categories": _choices(errors, "data_categories", DataCategory, data.data_categories),
+        "expires_on": expires_on,
+        "notes": (data.notes or "").strip(),
+    }
+    errors.raise_if_any()
+    return values
+
+
+def add_consent(session: Session, household: Household, data: ConsentInput) -> Consent:
+    values = validate_consent(data)
+    previous = household.current_consent
+    consent = Consent(
+        household=household, supersedes_id=previous.id if previous else None, **values
+    )
+    session.add(consent)
+    return consent
+
+
+def record_consent(db: Database, household_id: uuid.UUID, data: ConsentInput) -> Consent:
+    """Record consent as given now; the previous record stays as history."""
+    with db.session() as session:
+        return add_consent(session, load_household(session, household_id), data)
+
+
+def withdraw_consent(db: Database, consent_id: uuid.UUID, on: str | date) -> Consent:
+    errors = FieldErrors()
+    withdrawn_on = errors.check("withdrawn_on", parse_date, on)
+    if withdrawn_on is not None:
+        errors.check("withdrawn_on", check_not_future, withdrawn_on)
+    errors.raise_if_any()
+    with db.session() as session:
+        consent = session.get(Consent, consent_id)
+        if consent is None or consent.deleted_at is not None:
+            raise NotFound("consent.not_found")
+        if consent.withdrawn_on is not None:
+            raise EvacError("consent.already_withdrawn")
+        if withdrawn_on is not None and withdrawn_on < consent.consented_on:
+            raise EvacError("date.order")
+        consent.withdrawn_on = withdrawn_on
+        return consent
+
+
+def is_valid_on(consent: Consent | None, day: date) -> bool:
+    """Sharing stops when consent is missing, expired or withdrawn."""
+    if consent is None or consent.consented_on > day:
+        return False
+    if consent.withdrawn_on is not None and consent.withdrawn_on <= day:
+        return False
+    return not (consent.expires_on is not None and consent.expires_on <= day)
+
+
+def allows(
+    consent: Consent | None,
+    day: date,
+    *,
+    purpose: str | None = None,
+    recipient: str | None = None,
+    category: str | None = None,
+) -> bool:
+    """Whether the household's current consent covers this use on ``day``."""
+    if not is_valid_on(consent, day):
+        return False
+    assert consent is not None
+    return (
+        (purpose is None or purpose in consent.purposes)
+        and (recipient is None or recipient in consent.recipients)
+        and (category is None or category in consent.data_categories)
+    )

@@ -1,0 +1,381 @@
+"""Realistic demo data: Noto households in secondary evacuation around Kanazawa, the venues that
+feed them, and a few months of meals, visits and check-ins.
+
+Every household goes through the same validation as the GUI (``create_in``), so demo data can
+never hold what a user could not have typed. The same seed always gives the same data.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from evacsupport.db.engine import Database
+from evacsupport.db.models import (
+    Assignment,
+    CheckIn,
+    FollowUp,
+    Household,
+    MealLog,
+    Venue,
+    Visit,
+)
+from evacsupport.domain import instruments, municipalities
+from evacsupport.domain.codes import (
+    ConsentPurpose,
+    ConsentRecipient,
+    EvacuationStatus,
+    MealType,
+    Relation,
+    Sex,
+    VisitKind,
+)
+from evacsupport.domain.geo import haversine_km
+from evacsupport.domain.schedule import Slot
+from evacsupport.errors import EvacError
+from evacsupport.resources import load_json
+from evacsupport.services import events
+from evacsupport.services.consents import ConsentInput, add_consent
+from evacsupport.services.households import HouseholdInput, MemberInput, create_in
+from evacsupport.services.venues import VenueInput, create_venue_in
+
+ORIGIN_WEIGHTS = {
+    "172049": 35,
+    "172057": 25,
+    "174637": 15,
+    "174611": 10,
+    "172022": 9,
+    "173843": 6,
+}
+STATUS_WEIGHTS = {
+    EvacuationStatus.HOTEL: 25,
+    EvacuationStatus.DEEMED_HOUSING: 45,
+    EvacuationStatus.TEMPORARY_HOUSING: 12,
+    EvacuationStatus.SHELTER_1_5: 3,
+    EvacuationStatus.RELATIVES: 10,
+    EvacuationStatus.OTHER: 5,
+}
+ALLERGEN_CHOICES = [
+    "卵",
+    "乳",
+    "小麦",
+    "えび",
+    "かに",
+    "そば",
+    "落花生",
+    "大豆",
+    "さば",
+    "キウイフルーツ",
+]
+DEMO_DAYS = 91
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    households: int
+    members: int
+    venues: int
+    meals: int
+    visits: int
+    checkins: int
+
+
+def _pick(rng: random.Random, weights: dict[Any, int]) -> Any:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+class _Generator:
+    def __init__(self, seed: int, today: date) -> None:
+        self.rng = random.Random(seed)
+        self.today = today
+        self.names: dict[str, Any] = load_json("demo_names.json")
+
+    # --- people -----------------------------------------------------------------------------
+    def _birth(self, age_from: int, age_to: int) -> date:
+        age = self.rng.randint(age_from, age_to)
+        return self.today - timedelta(days=age * 365 + self.rng.randint(0, 364))
+
+    def _person(
+        self,
+        family: list[str],
+        sex: Sex,
+        generation: str,
+        relation: Relation,
+        ages: tuple[int, int],
+    ) -> MemberInput:
+        pool = self.names["given"][f"{'female' if sex == Sex.FEMALE else 'male'}_{generation}"]
+        given, given_kana = self.rng.choice(pool)
+        allergens = []
+        if self.rng.random() < (0.15 if generation == "young" else 0.05):
+            allergens = self.rng.sample(ALLERGEN_CHOICES, self.rng.choice([1, 1, 2]))
+        old = generation == "old"
+        return MemberInput(
+            family_name=family[0],
+            given_name=given,
+            family_kana=family[1],
+            given_kana=given_kana,
+            birth_date=self._birth(*ages),
+            sex=sex,
+            relation=relation,
+            allergens=allergens,
+            care_level=self.rng.choice(["none"] * 6 + ["support_1", "support_2", "care_1"])
+            if old
+            else "none",
+            needs_wheelchair=old and self.rng.random() < 0.08,
+        )
+
+    def members(self) -> list[MemberInput]:
+        rng = self.rng
+        family = rng.choice(self.names["family"])
+        kind = _pick(rng, {"alone": 30, "couple": 25, "family": 25, "three": 10, "adults": 10})
+        other = {Sex.FEMALE: Sex.MALE, Sex.MALE: Sex.FEMALE}
+        head_sex = rng.choice([Sex.FEMALE, Sex.MALE])
+        if kind in ("alone", "couple", "three"):
+            people = [self._person(family, head_sex, "old", Relation.HEAD, (68, 92))]
+            if kind != "alone":
+                people.append(
+                    self._person(family, other[head_sex], "old", Relation.SPOUSE, (66, 90))
+                )
+            if kind == "three":
+                people.append(self._person(family, Sex.MALE, "mid", Relation.CHILD, (38, 55)))
+                people.append(
+                    self._person(family, Sex.FEMALE, "mid", Relation.CHILD_IN_LAW, (36, 52))
+                )
+                for _ in range(rng.randint(1, 2)):
+                    sex = rng.choice([Sex.FEMALE, Sex.MALE])
+                    people.append(self._person(family, sex, "young", Relation.GRANDCHILD, (3, 15)))
+            return people
+        people = [self._person(family, head_sex, "mid", Relation.HEAD, (30, 55))]
+        if rng.random() < 0.8:
+            people.append(self._person(family, other[head_sex], "mid", Relation.SPOUSE, (28, 55)))
+        if kind == "family":
+            for _ in range(rng.randint(1, 3)):
+                sex = rng.choice([Sex.FEMALE, Sex.MALE])
+                people.append(self._person(family, sex, "young", Relation.CHILD, (1, 17)))
+        return people
+
+    def household(self, case_number: str) -> HouseholdInput:
+        rng = self.rng
+        origin = _pick(rng, ORIGIN_WEIGHTS)
+        town = rng.choice(self.names["origin_towns"][origin])
+        origin_name = municipalities.get(origin).name  # type: ignore[union-attr]
+        status = _pick(rng, STATUS_WEIGHTS)
+        areas = self.names["host_areas"]
+        area = rng.choices(areas, weights=[a["weight"] for a in areas])[0]
+        host_name = municipalities.get(area["code"]).name  # type: ignore[union-attr]
+        town_name, postal = rng.choice(area["towns"])
+        lat = area["lat"] + rng.gauss(0, 0.012)
+        lon = area["lon"] + rng.gauss(0, 0.015)
+        phone = f"0{rng.choice('987')}0{rng.randint(1000, 9999)}{rng.randint(1000, 9999)}"
+        return HouseholdInput(
+            case_number=case_number,
+            evacuation_status=status,
+            origin_municipality_code=origin,
+            origin_address=f"石川県{origin_name}{town}{rng.randint(1, 30)}-{rng.randint(1, 40)}",
+            current_municipality_code=area["code"],
+            current_address=f"石川県{host_name}{town_name}{rng.randint(1, 5)}-{rng.randint(1, 30)}",
+            postal_code=postal,
+            latitude=round(lat, 5),
+            longitude=round(lon, 5),
+            phone=phone,
+            members=self.members(),
+        )
+
+    # --- venues -----------------------------------------------------------------------------
+    def venue_inputs(self) -> list[VenueInput]:
+        rng = self.rng
+        inputs = []
+        for name, kind, operator, code, address, lat, lon in self.names["venues"]:
+            days = rng.sample(range(7), rng.choice([1, 2, 2, 3]))
+            start = rng.choice([time(11, 30), time(17, 0), time(17, 30)])
+            end = time(start.hour + 2, start.minute)
+            handled = rng.sample(ALLERGEN_CHOICES, rng.randint(2, 7))
+            inputs.append(
+                VenueInput(
+                    name=name,
+                    kind=kind,
+                    operator=operator,
+                    municipality_code=code,
+                    address=f"石川県{address}{rng.randint(1, 20)}-{rng.randint(1, 30)}",
+                    coordinates=f"{lat}, {lon}",
+                    capacity=rng.choice([20, 25, 30, 40, 50, 60]),
+                    schedule=[Slot(d, start, end) for d in sorted(days)],
+                    allergens_handled=handled,
+                    wheelchair_access=rng.random() < 0.6,
+                    contact_name=f"{rng.choice(self.names['family'])[0]}",
+                    phone=f"076{rng.randint(200, 299)}{rng.randint(1000, 9999)}",
+                )
+            )
+        return inputs
+
+
+def _serving_days(venue: Venue, start: date, end: date) -> list[date]:
+    weekdays = {slot["weekday"] for slot in venue.schedule}
+    days = []
+    day = start
+    while day <= end:
+        if day.weekday() in weekdays:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def _activity(
+    session: Session, gen: _Generator, households: list[Household], venues: list[Venue]
+) -> tuple[int, int, int]:
+    rng, today = gen.rng, gen.today
+    start = today - timedelta(days=DEMO_DAYS)
+    load = dict.fromkeys((v.id for v in venues), 0)
+    meals = visits = checkins = 0
+    staff = ["佐藤", "鈴木", "高橋", "伊藤"]
+    for household in households:
+        if household.latitude is None or rng.random() < 0.25:
+            continue
+        members = household.current_members
+        ranked = sorted(
+            venues,
+            key=lambda v: haversine_km(
+                household.latitude,
+                household.longitude,  # type: ignore[arg-type]
+                v.latitude,
+                v.longitude,
+            ),  # type: ignore[arg-type]
+        )
+        venue = next((v for v in ranked if load[v.id] < v.capacity), None)
+        if venue is None:
+            continue
+        load[venue.id] += len(members)
+        since = start - timedelta(days=rng.randint(0, 120))
+        session.add(
+            Assignment(
+                household=household, venue=venue, start_on=since, reason="デモ：最寄りの会場"
+            )
+        )
+        regularity = rng.choice([0.2, 0.5, 0.7, 0.9])
+        stops = today - timedelta(days=rng.randint(15, 40)) if rng.random() < 0.1 else None
+        adults = sum(1 for m in members if m.birth_date and (today - m.birth_date).days >= 18 * 365)
+        children = len(members) - adults
+        for day in _serving_days(venue, max(since, start), today - timedelta(days=1)):
+            if (stops and day >= stops) or rng.random() > regularity:
+                continue
+            meal_type = MealType.EAT_IN if rng.random() < 0.8 else MealType.TAKEAWAY
+            served_at = datetime.combine(day, time(17, 30), UTC) - timedelta(hours=9)
+            session.add(
+                MealLog(
+                    venue_id=venue.id,
+                    household_id=household.id,
+                    served_on=day,
+                    served_at=served_at,
+                    meal_type=meal_type,
+                    adults=adults,
+                    children=children,
+                    staff=rng.choice(staff),
+                )
+            )
+            meals += 1
+    for household in households:
+        head = household.head
+        if head is None:
+            continue
+        for _ in range(rng.choice([0, 1, 1, 2, 3])):
+            day = start + timedelta(days=rng.randint(0, DEMO_DAYS - 1))
+            kind = rng.choice([VisitKind.HOME, VisitKind.PHONE, VisitKind.PHONE, VisitKind.VENUE])
+            due = day + timedelta(days=14) if rng.random() < 0.3 else None
+            visit = Visit(
+                id=uuid.uuid4(),
+                household_id=household.id,
+                member_id=head.id,
+                visited_on=day,
+                kind=kind,
+                staff=rng.choice(staff),
+                duration_minutes=rng.choice([10, 20, 30, 45]),
+                summary="体調と生活の様子を確認",
+                follow_up_due=due,
+            )
+            session.add(visit)
+            visits += 1
+            if due:
+                done = due < today and rng.random() < 0.6
+                session.add(
+                    FollowUp(
+                        household_id=household.id,
+                        due_on=due,
+                        owner=visit.staff,
+                        reason="訪問時の気がかりを再確認",
+                        source="visit",
+                        source_id=visit.id,
+                        status="done" if done else "open",
+                        done_on=due if done else None,
+                        outcome="電話で様子を確認" if done else "",
+                    )
+                )
+        for _ in range(rng.choice([0, 1, 2])):
+            day = start + timedelta(days=rng.randint(0, DEMO_DAYS - 1))
+            worry = rng.random() < 0.2
+            lone = [rng.randint(3, 5) if worry else rng.randint(1, 3)]
+            ucla = [rng.randint(2, 4) if worry else rng.randint(1, 3) for _ in range(3)]
+            k6 = [rng.randint(1, 4) if worry else rng.randint(0, 2) for _ in range(6)]
+            session.add(
+                CheckIn(
+                    household_id=household.id,
+                    member_id=head.id,
+                    checked_on=day,
+                    staff=rng.choice(staff),
+                    answers={"loneliness": lone, "ucla3": ucla, "k6": k6},
+                    loneliness=instruments.score(instruments.LONELINESS_DIRECT, lone),
+                    ucla3_score=instruments.score(instruments.UCLA3, ucla),
+                    k6_score=instruments.score(instruments.K6, k6),
+                    sleep=rng.choice(["good", "fair", "poor"]),
+                    appetite=rng.choice(["good", "fair", "poor"]),
+                )
+            )
+            checkins += 1
+    return meals, visits, checkins
+
+
+def generate(
+    db: Database, households: int = 200, seed: int = 1, today: date | None = None
+) -> DemoSummary:
+    """Fill an empty database; refuses a database that already holds households."""
+    gen = _Generator(seed, today or date.today())
+    with db.session() as session:
+        existing = session.scalar(select(func.count()).select_from(Household)) or 0
+        if existing:
+            raise EvacError("cli.demo_not_empty", count=existing)
+        event = events.get_or_default(session)
+        venues = [create_venue_in(session, v) for v in gen.venue_inputs()]
+        created: list[Household] = []
+        for n in range(1, households + 1):
+            data = gen.household(f"{event.code}-{n:06d}")
+            moved_on = event.occurred_on + timedelta(days=gen.rng.randint(14, 120))
+            household = create_in(session, data, moved_on=moved_on)
+            if gen.rng.random() < 0.9:
+                add_consent(
+                    session,
+                    household,
+                    ConsentInput(
+                        consented_on=moved_on,
+                        method=gen.rng.choice(["written", "written", "verbal"]),
+                        staff="佐藤",
+                        purposes=[
+                            ConsentPurpose.SUPPORT,
+                            ConsentPurpose.VENUE_CONNECTION,
+                            ConsentPurpose.STATISTICS,
+                        ],
+                        recipients=[
+                            ConsentRecipient.ASSIGNED_VENUE,
+                            ConsentRecipient.SOCIAL_WELFARE_COUNCIL,
+                        ],
+                    ),
+                )
+            created.append(household)
+        session.flush()
+        meals, visits, checkins = _activity(session, gen, created, venues)
+        member_count = sum(len(h.current_members) for h in created)
+    return DemoSummary(len(created), member_count, len(venues), meals, visits, checkins)

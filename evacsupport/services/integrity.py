@@ -1,0 +1,184 @@
+"""`evacsupport check`: is the database sound, and do the stored records obey the app's rules?
+
+The storage checks catch a damaged file; the rule checks catch records that bypassed the
+services (a hand edit, a bug, a bad merge), which would otherwise surface as wrong reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from evacsupport.db import migrate
+from evacsupport.db.engine import Database
+from evacsupport.db.models import Assignment, Consent, Household, MealLog, Member, Venue
+from evacsupport.domain import municipalities
+from evacsupport.domain.codes import EvacuationStatus, Relation
+from evacsupport.domain.normalize import to_katakana
+from evacsupport.errors import InvalidValue
+from evacsupport.i18n import current_language
+from evacsupport.services.households import CASE_NUMBER, build_search_text
+
+
+@dataclass(frozen=True)
+class Problem:
+    check: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"[{self.check}] {self.detail}"
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    checks: int
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _ja(ja: str, en: str) -> str:
+    return ja if current_language() == "ja" else en
+
+
+def _storage(session: Session, db: Database) -> Iterator[Problem]:
+    if db.is_sqlite:
+        result = [r[0] for r in session.execute(text("PRAGMA integrity_check"))]
+        if result != ["ok"]:
+            yield Problem("storage", "; ".join(result[:5]))
+        for row in session.execute(text("PRAGMA foreign_key_check")):
+            yield Problem(
+                "foreign_keys", _ja(f"参照先のない行：{row[0]}", f"orphan row in {row[0]}")
+            )
+    current = migrate.current_revision(session.connection())
+    if current != migrate.head_revision():
+        yield Problem("schema", _ja(f"スキーマの版が古い：{current}", f"schema at {current}"))
+
+
+def _households(session: Session, db: Database) -> Iterator[Problem]:
+    statuses = {s.value for s in EvacuationStatus}
+    query = select(Household).where(Household.deleted_at.is_(None))
+    for h in session.scalars(query.execution_options(yield_per=500)):
+        members = h.current_members
+        heads = sum(1 for m in members if m.relation == Relation.HEAD)
+        if not members:
+            yield Problem(
+                "household",
+                _ja(f"{h.case_number}：世帯員がいません", f"{h.case_number}: no members"),
+            )
+        elif heads != 1:
+            yield Problem(
+                "household",
+                _ja(f"{h.case_number}：世帯主が{heads}人", f"{h.case_number}: {heads} heads"),
+            )
+        if not CASE_NUMBER.match(h.case_number):
+            yield Problem(
+                "household",
+                _ja(f"世帯番号の形式：{h.case_number}", f"bad case number {h.case_number}"),
+            )
+        if h.evacuation_status not in statuses:
+            yield Problem("household", f"{h.case_number}: {h.evacuation_status}")
+        for code in (h.origin_municipality_code, h.current_municipality_code):
+            if code and municipalities.get(code) is None:
+                yield Problem("household", f"{h.case_number}: municipality {code}")
+        if h.search_text != build_search_text(h):
+            yield Problem(
+                "search",
+                _ja(
+                    f"{h.case_number}：検索用の文字列が古い", f"{h.case_number}: stale search text"
+                ),
+            )
+        for m in members:
+            yield from _member(h.case_number, m)
+
+
+def _member(case_number: str, m: Member) -> Iterator[Problem]:
+    try:
+        if to_katakana(m.family_kana) != m.family_kana or not m.family_kana:
+            raise InvalidValue("kana.invalid")
+    except InvalidValue:
+        yield Problem("member", f"{case_number}: {m.full_name} furigana {m.family_kana!r}")
+    if m.birth_date is not None and m.birth_date > date.today():
+        yield Problem("member", f"{case_number}: {m.full_name} birth date {m.birth_date}")
+
+
+def _assignments(session: Session, db: Database) -> Iterator[Problem]:
+    bad_dates = session.scalar(
+        select(func.count())
+        .select_from(Assignment)
+        .where(Assignment.end_on.is_not(None), Assignment.end_on < Assignment.start_on)
+    )
+    if bad_dates:
+        yield Problem(
+            "assignment",
+            _ja(f"終了日が開始日より前：{bad_dates}件", f"{bad_dates} end before start"),
+        )
+    doubles = session.execute(
+        select(Assignment.household_id)
+        .where(Assignment.status == "active", Assignment.deleted_at.is_(None))
+        .group_by(Assignment.household_id)
+        .having(func.count() > 1)
+    ).all()
+    if doubles:
+        yield Problem(
+            "assignment",
+            _ja(
+                f"利用中の会場が複数ある世帯：{len(doubles)}",
+                f"{len(doubles)} households with several active venues",
+            ),
+        )
+
+
+def _meals(session: Session, db: Database) -> Iterator[Problem]:
+    negative = session.scalar(
+        select(func.count())
+        .select_from(MealLog)
+        .where((MealLog.adults < 0) | (MealLog.children < 0))
+    )
+    if negative:
+        yield Problem(
+            "meal",
+            _ja(f"人数が負の食事記録：{negative}件", f"{negative} meal logs with negative counts"),
+        )
+    empty = session.scalar(
+        select(func.count()).select_from(MealLog).where(MealLog.adults + MealLog.children == 0)
+    )
+    if empty:
+        yield Problem("meal", _ja(f"人数0の食事記録：{empty}件", f"{empty} meal logs for nobody"))
+    if session.scalar(select(func.count()).select_from(Venue).where(Venue.capacity < 1)):
+        yield Problem("venue", _ja("定員が1未満の会場があります", "a venue has capacity below 1"))
+
+
+def _consents(session: Session, db: Database) -> Iterator[Problem]:
+    bad = session.scalar(
+        select(func.count())
+        .select_from(Consent)
+        .where(Consent.withdrawn_on.is_not(None), Consent.withdrawn_on < Consent.consented_on)
+    )
+    if bad:
+        yield Problem(
+            "consent", _ja(f"撤回日が同意日より前：{bad}件", f"{bad} withdrawn before given")
+        )
+
+
+CHECKS: list[Callable[[Session, Database], Iterator[Problem]]] = [
+    _storage,
+    _households,
+    _assignments,
+    _meals,
+    _consents,
+]
+
+
+def run_checks(db: Database) -> CheckReport:
+    problems: list[Problem] = []
+    with db.read() as session:
+        for check in CHECKS:
+            problems.extend(check(session, db))
+    return CheckReport(len(CHECKS), problems)

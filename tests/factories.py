@@ -1,0 +1,33 @@
+"""Valid inputs to start from; each test overrides only what it is about."""
+
+from __future__ import annotations
+
+from evacsupport.services.households import HouseholdInput, MemberInput
+
+
+def member(**overrides: object) -> MemberInput:
+    values: dict[str, object] = {
+        "family_name": "山田",
+        "given_name": "花子",
+        "family_kana": "やまだ",
+        "given_kana": "はなこ",
+        "birth_date": "昭和20年5月3日",
+        "sex": "female",
+        "relation": "head",
+    }
+    values.update(overrides)
+    return MemberInput(**values)  # type: ignore[arg-type]
+
+
+def household(**overrides: object) -> HouseholdInput:
+    values: dict[str, object] = {
+        "evacuation_status": "hotel",
+        "origin_municipality_code": "172049",
+        "origin_address": "石川県輪島市河井町1-1",
+        "current_address": "石川県金沢市香林坊1-1",
+        "postal_code": "920-0961",
+        "phone": "090-1234-5678",
+        "members": [member()],
+    }
+    values.update(overrides)
+    return HouseholdInput(**values)  # type: ignore[arg-type]
