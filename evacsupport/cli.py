@@ -53,6 +53,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--households", type=int, default=200, metavar="N", help=_t("世帯数", "households")
     )
     demo.add_argument("--seed", type=int, default=1, metavar="S", help=_t("乱数の種", "seed"))
+    demo.add_argument(
+        "--if-empty",
+        action="store_true",
+        help=_t(
+            "世帯がすでにあれば何もせずに終了する",
+            "do nothing (and succeed) when the database already holds households",
+        ),
+    )
     commands.add_parser("check", help=_t("データベースを点検する", "check the database"))
     return parser
 
@@ -68,8 +76,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     if not 1 <= args.households <= 100_000:
         raise EvacError("value.range", min=1, max=100_000)
+    from evacsupport.services.households import HouseholdService
+
     db = _open(args)
     try:
+        existing = HouseholdService(db).count()
+        if existing and args.if_empty:
+            print(message("cli.demo_skipped", count=existing, url=describe_url(db.url)))
+            return EXIT_OK
         summary = demo.generate(db, households=args.households, seed=args.seed)
     finally:
         db.close()

@@ -174,6 +174,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "データベースにすでに世帯が{count}件あります。空のデータベースを指定してください（--db）",
         "The database already holds {count} households; choose an empty one with --db",
     ),
+    "cli.demo_skipped": (
+        "データベースにすでに世帯が{count}件あるため、デモデータは追加しません（{url}）",
+        "The database already holds {count} households; no demo data added ({url})",
+    ),
     "cli.check_ok": (
         "問題は見つかりませんでした（{checks}項目を確認）",
         "No problems found ({checks} checks)",

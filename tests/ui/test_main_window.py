@@ -1,0 +1,78 @@
+"""The main window on a demo database, used as a coordinator would."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from evacsupport.config import sqlite_url
+from evacsupport.db import Database
+from evacsupport.services.households import HouseholdService
+from evacsupport.ui.main_window import MainWindow
+from tests.ui.helpers import type_japanese
+
+
+@pytest.fixture
+def demo_db(demo_db_path: Path, tmp_path: Path) -> Iterator[Database]:
+    copy = tmp_path / "demo.sqlite3"
+    shutil.copy(demo_db_path, copy)
+    database = Database(sqlite_url(copy))
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, demo_db: Database) -> MainWindow:
+    win = MainWindow(demo_db)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def visible_case_numbers(win: MainWindow) -> list[str]:
+    model = win.household_list.model
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+
+def test_window_opens_on_the_household_list(window: MainWindow, demo_db: Database) -> None:
+    assert len(visible_case_numbers(window)) == HouseholdService(demo_db).count() == 120
+    assert demo_db.description in window.db_label.text()
+    assert window.household_list.count_label.text() == "120 世帯"
+
+
+def test_find_a_household_by_furigana_typed_in_hiragana(
+    qtbot: QtBot, window: MainWindow, demo_db: Database
+) -> None:
+    target = HouseholdService(demo_db).search("")[17]
+    hiragana = "".join(
+        chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in target.head_kana
+    )
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.household_list.search_box.hasFocus()
+    type_japanese(window.household_list.search_box, hiragana)
+    qtbot.waitUntil(lambda: len(visible_case_numbers(window)) < 120, timeout=2000)
+    rows = visible_case_numbers(window)
+    assert target.case_number in rows
+    shown = window.household_list.model.row_at(rows.index(target.case_number))
+    assert shown.head_name == target.head_name
+
+
+def test_search_by_case_number_typed_on_the_keyboard(qtbot: QtBot, window: MainWindow) -> None:
+    box = window.household_list.search_box
+    qtbot.keyClicks(box, "n24-000042")
+    qtbot.waitUntil(lambda: visible_case_numbers(window) == ["N24-000042"], timeout=2000)
+    with qtbot.waitSignal(window.household_list.household_activated) as signal:
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+        qtbot.keyClick(window.household_list.table, Qt.Key.Key_Return)
+    assert signal.args[0] == window.household_list.model.row_at(0).id
+
+
+def test_a_search_with_no_match_shows_an_empty_list(qtbot: QtBot, window: MainWindow) -> None:
+    type_japanese(window.household_list.search_box, "存在しない名前")
+    qtbot.waitUntil(lambda: visible_case_numbers(window) == [], timeout=2000)
+    assert window.household_list.count_label.text() == "0 世帯"
