@@ -145,87 +145,125 @@ class Role(StrEnum):
     VIEWER = "viewer"
 
 
-LABELS: dict[StrEnum, tuple[str, str]] = {
-    EvacuationStatus.SHELTER_1_5: ("1.5次避難所", "1.5 special-care shelter"),
-    EvacuationStatus.HOTEL: ("2次避難（ホテル・旅館）", "Hotel/ryokan (secondary)"),
-    EvacuationStatus.DEEMED_HOUSING: ("みなし仮設", "Deemed temporary housing"),
-    EvacuationStatus.TEMPORARY_HOUSING: ("応急仮設住宅", "Prefab temporary housing"),
-    EvacuationStatus.RELATIVES: ("親族・知人宅", "Relatives/friends"),
-    EvacuationStatus.HOME: ("自宅", "Returned home"),
-    EvacuationStatus.OTHER: ("その他", "Other"),
-    HouseholdStatus.ACTIVE: ("支援中", "Active"),
-    HouseholdStatus.CLOSED: ("支援終了", "Closed"),
-    Sex.FEMALE: ("女性", "Female"),
-    Sex.MALE: ("男性", "Male"),
-    Sex.OTHER: ("その他", "Other"),
-    Sex.UNKNOWN: ("不明", "Unknown"),
-    Relation.HEAD: ("世帯主", "Head"),
-    Relation.SPOUSE: ("配偶者", "Spouse"),
-    Relation.CHILD: ("子", "Child"),
-    Relation.PARENT: ("父母", "Parent"),
-    Relation.GRANDCHILD: ("孫", "Grandchild"),
-    Relation.GRANDPARENT: ("祖父母", "Grandparent"),
-    Relation.SIBLING: ("兄弟姉妹", "Sibling"),
-    Relation.CHILD_IN_LAW: ("子の配偶者", "Child-in-law"),
-    Relation.OTHER: ("その他", "Other"),
-    CareLevel.NONE: ("なし", "None"),
-    CareLevel.SUPPORT_1: ("要支援1", "Support level 1"),
-    CareLevel.SUPPORT_2: ("要支援2", "Support level 2"),
-    CareLevel.CARE_1: ("要介護1", "Care level 1"),
-    CareLevel.CARE_2: ("要介護2", "Care level 2"),
-    CareLevel.CARE_3: ("要介護3", "Care level 3"),
-    CareLevel.CARE_4: ("要介護4", "Care level 4"),
-    CareLevel.CARE_5: ("要介護5", "Care level 5"),
-    VenueKind.KODOMO_SHOKUDO: ("こども食堂", "Kodomo shokudo"),
-    VenueKind.COMMUNITY_CAFE: ("地域食堂・カフェ", "Community cafe"),
-    VenueKind.SALON: ("ふれあいサロン", "Community salon"),
-    VenueKind.FOOD_PANTRY: ("フードパントリー", "Food pantry"),
-    VenueKind.OTHER: ("その他の居場所", "Other community place"),
-    AssignmentStatus.ACTIVE: ("利用中", "Active"),
-    AssignmentStatus.ENDED: ("終了", "Ended"),
-    MealType.EAT_IN: ("会食", "Eat-in"),
-    MealType.TAKEAWAY: ("弁当", "Take-away"),
-    MealType.DELIVERY: ("配食", "Delivery"),
-    MealType.PANTRY: ("パントリー", "Food pantry"),
-    VisitKind.HOME: ("家庭訪問", "Home visit"),
-    VisitKind.PHONE: ("電話", "Phone call"),
-    VisitKind.VENUE: ("会場で面談", "At a venue"),
-    VisitKind.ONLINE: ("オンライン", "Online"),
-    Referral.MUNICIPAL_WELFARE: ("市町福祉課", "Municipal welfare"),
-    Referral.PUBLIC_HEALTH_NURSE: ("保健師", "Public health nurse"),
-    Referral.SOCIAL_WELFARE_COUNCIL: ("社会福祉協議会", "Social welfare council"),
-    Referral.COMMUNITY_NURSE: ("コミュニティナース", "Community nurse"),
-    Referral.OTHER: ("その他", "Other"),
-    ConsentSubject.PERSON: ("本人", "The person"),
-    ConsentSubject.PROXY: ("代理人", "A proxy"),
-    ConsentMethod.WRITTEN: ("書面", "Written"),
-    ConsentMethod.VERBAL: ("口頭", "Verbal"),
-    ConsentPurpose.SUPPORT: ("生活支援・見守り", "Support and check-ins"),
-    ConsentPurpose.VENUE_CONNECTION: ("居場所への紹介", "Connection to a community place"),
-    ConsentPurpose.REFERRAL: ("関係機関への紹介", "Referral to services"),
-    ConsentPurpose.STATISTICS: ("統計・報告（匿名）", "Anonymous statistics"),
-    ConsentRecipient.MUNICIPALITY: ("市町", "Municipality"),
-    ConsentRecipient.SOCIAL_WELFARE_COUNCIL: ("社会福祉協議会", "Social welfare council"),
-    ConsentRecipient.ASSIGNED_VENUE: ("利用する会場", "The assigned venue"),
-    ConsentRecipient.HEALTH_SERVICES: ("保健・医療機関", "Health services"),
-    DataCategory.BASIC: ("基本情報", "Basic information"),
-    DataCategory.CONTACT: ("連絡先", "Contact details"),
-    DataCategory.SENSITIVE: ("要配慮個人情報（健康・障害）", "Sensitive (health, disability)"),
-    FollowUpStatus.OPEN: ("未対応", "Open"),
-    FollowUpStatus.DONE: ("完了", "Done"),
-    FollowUpSource.MANUAL: ("手動", "Manual"),
-    FollowUpSource.VISIT: ("訪問", "Visit"),
-    FollowUpSource.CHECKIN: ("チェックイン", "Check-in"),
-    FollowUpSource.RULE: ("リスク判定", "Risk rule"),
-    Role.ADMIN: ("管理者", "Administrator"),
-    Role.COORDINATOR: ("コーディネーター", "Coordinator"),
-    Role.VENUE_STAFF: ("会場スタッフ", "Venue staff"),
-    Role.VIEWER: ("閲覧者", "Viewer"),
+# Labels per code list: codes repeat across lists ("home", "other", "active"), so each list
+# has its own table; a single table keyed by the codes would let one list overwrite another.
+LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
+    EvacuationStatus: {
+        EvacuationStatus.SHELTER_1_5: ("1.5次避難所", "1.5 special-care shelter"),
+        EvacuationStatus.HOTEL: ("2次避難（ホテル・旅館）", "Hotel/ryokan (secondary)"),
+        EvacuationStatus.DEEMED_HOUSING: ("みなし仮設", "Deemed temporary housing"),
+        EvacuationStatus.TEMPORARY_HOUSING: ("応急仮設住宅", "Prefab temporary housing"),
+        EvacuationStatus.RELATIVES: ("親族・知人宅", "Relatives/friends"),
+        EvacuationStatus.HOME: ("自宅", "Returned home"),
+        EvacuationStatus.OTHER: ("その他", "Other"),
+    },
+    HouseholdStatus: {
+        HouseholdStatus.ACTIVE: ("支援中", "Active"),
+        HouseholdStatus.CLOSED: ("支援終了", "Closed"),
+    },
+    Sex: {
+        Sex.FEMALE: ("女性", "Female"),
+        Sex.MALE: ("男性", "Male"),
+        Sex.OTHER: ("その他", "Other"),
+        Sex.UNKNOWN: ("不明", "Unknown"),
+    },
+    Relation: {
+        Relation.HEAD: ("世帯主", "Head"),
+        Relation.SPOUSE: ("配偶者", "Spouse"),
+        Relation.CHILD: ("子", "Child"),
+        Relation.PARENT: ("父母", "Parent"),
+        Relation.GRANDCHILD: ("孫", "Grandchild"),
+        Relation.GRANDPARENT: ("祖父母", "Grandparent"),
+        Relation.SIBLING: ("兄弟姉妹", "Sibling"),
+        Relation.CHILD_IN_LAW: ("子の配偶者", "Child-in-law"),
+        Relation.OTHER: ("その他", "Other"),
+    },
+    CareLevel: {
+        CareLevel.NONE: ("なし", "None"),
+        CareLevel.SUPPORT_1: ("要支援1", "Support level 1"),
+        CareLevel.SUPPORT_2: ("要支援2", "Support level 2"),
+        CareLevel.CARE_1: ("要介護1", "Care level 1"),
+        CareLevel.CARE_2: ("要介護2", "Care level 2"),
+        CareLevel.CARE_3: ("要介護3", "Care level 3"),
+        CareLevel.CARE_4: ("要介護4", "Care level 4"),
+        CareLevel.CARE_5: ("要介護5", "Care level 5"),
+    },
+    VenueKind: {
+        VenueKind.KODOMO_SHOKUDO: ("こども食堂", "Kodomo shokudo"),
+        VenueKind.COMMUNITY_CAFE: ("地域食堂・カフェ", "Community cafe"),
+        VenueKind.SALON: ("ふれあいサロン", "Community salon"),
+        VenueKind.FOOD_PANTRY: ("フードパントリー", "Food pantry"),
+        VenueKind.OTHER: ("その他の居場所", "Other community place"),
+    },
+    AssignmentStatus: {
+        AssignmentStatus.ACTIVE: ("利用中", "Active"),
+        AssignmentStatus.ENDED: ("終了", "Ended"),
+    },
+    MealType: {
+        MealType.EAT_IN: ("会食", "Eat-in"),
+        MealType.TAKEAWAY: ("弁当", "Take-away"),
+        MealType.DELIVERY: ("配食", "Delivery"),
+        MealType.PANTRY: ("パントリー", "Food pantry"),
+    },
+    VisitKind: {
+        VisitKind.HOME: ("家庭訪問", "Home visit"),
+        VisitKind.PHONE: ("電話", "Phone call"),
+        VisitKind.VENUE: ("会場で面談", "At a venue"),
+        VisitKind.ONLINE: ("オンライン", "Online"),
+    },
+    Referral: {
+        Referral.MUNICIPAL_WELFARE: ("市町福祉課", "Municipal welfare"),
+        Referral.PUBLIC_HEALTH_NURSE: ("保健師", "Public health nurse"),
+        Referral.SOCIAL_WELFARE_COUNCIL: ("社会福祉協議会", "Social welfare council"),
+        Referral.COMMUNITY_NURSE: ("コミュニティナース", "Community nurse"),
+        Referral.OTHER: ("その他", "Other"),
+    },
+    ConsentSubject: {
+        ConsentSubject.PERSON: ("本人", "The person"),
+        ConsentSubject.PROXY: ("代理人", "A proxy"),
+    },
+    ConsentMethod: {
+        ConsentMethod.WRITTEN: ("書面", "Written"),
+        ConsentMethod.VERBAL: ("口頭", "Verbal"),
+    },
+    ConsentPurpose: {
+        ConsentPurpose.SUPPORT: ("生活支援・見守り", "Support and check-ins"),
+        ConsentPurpose.VENUE_CONNECTION: ("居場所への紹介", "Connection to a community place"),
+        ConsentPurpose.REFERRAL: ("関係機関への紹介", "Referral to services"),
+        ConsentPurpose.STATISTICS: ("統計・報告（匿名）", "Anonymous statistics"),
+    },
+    ConsentRecipient: {
+        ConsentRecipient.MUNICIPALITY: ("市町", "Municipality"),
+        ConsentRecipient.SOCIAL_WELFARE_COUNCIL: ("社会福祉協議会", "Social welfare council"),
+        ConsentRecipient.ASSIGNED_VENUE: ("利用する会場", "The assigned venue"),
+        ConsentRecipient.HEALTH_SERVICES: ("保健・医療機関", "Health services"),
+    },
+    DataCategory: {
+        DataCategory.BASIC: ("基本情報", "Basic information"),
+        DataCategory.CONTACT: ("連絡先", "Contact details"),
+        DataCategory.SENSITIVE: ("要配慮個人情報（健康・障害）", "Sensitive (health, disability)"),
+    },
+    FollowUpStatus: {
+        FollowUpStatus.OPEN: ("未対応", "Open"),
+        FollowUpStatus.DONE: ("完了", "Done"),
+    },
+    FollowUpSource: {
+        FollowUpSource.MANUAL: ("手動", "Manual"),
+        FollowUpSource.VISIT: ("訪問", "Visit"),
+        FollowUpSource.CHECKIN: ("チェックイン", "Check-in"),
+        FollowUpSource.RULE: ("リスク判定", "Risk rule"),
+    },
+    Role: {
+        Role.ADMIN: ("管理者", "Administrator"),
+        Role.COORDINATOR: ("コーディネーター", "Coordinator"),
+        Role.VENUE_STAFF: ("会場スタッフ", "Venue staff"),
+        Role.VIEWER: ("閲覧者", "Viewer"),
+    },
 }
 
 
 def label(code: StrEnum, lang: str | None = None) -> str:
-    ja, en = LABELS[code]
+    ja, en = LABELS[type(code)][code.value]
     return ja if (lang or current_language()) == "ja" else en
 
 
@@ -238,7 +276,7 @@ def parse_choice(enum: type[E], value: str | E | None) -> E:
         raise InvalidValue("value.required")
     for member in enum:
         if text == member.value or text in (
-            unicodedata.normalize("NFKC", s) for s in LABELS[member]
+            unicodedata.normalize("NFKC", s) for s in LABELS[enum][member.value]
         ):
             return member
     raise InvalidValue("value.choice", value=text)

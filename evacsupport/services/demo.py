@@ -3,6 +3,9 @@ feed them, and a few months of meals, visits and check-ins.
 
 Every household goes through the same validation as the GUI (``create_in``), so demo data can
 never hold what a user could not have typed. The same seed always gives the same data.
+
+Activity follows the household's own timeline: nothing is logged before it was registered, and it
+is connected to a venue only when its consent covers that (居場所への紹介 to the assigned venue).
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from evacsupport.domain.schedule import Slot
 from evacsupport.errors import EvacError
 from evacsupport.resources import load_json
 from evacsupport.services import events
-from evacsupport.services.consents import ConsentInput, add_consent
+from evacsupport.services.consents import ConsentInput, add_consent, allows
 from evacsupport.services.households import HouseholdInput, MemberInput, create_in
 from evacsupport.services.venues import VenueInput, create_venue_in
 
@@ -74,6 +77,9 @@ ALLERGEN_CHOICES = [
     "キウイフルーツ",
 ]
 DEMO_DAYS = 91
+# Meals are logged in Japan Standard Time; stored timestamps are UTC.
+JST_OFFSET = timedelta(hours=9)
+SERVED_AFTER_START = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -226,32 +232,56 @@ def _serving_days(venue: Venue, start: date, end: date) -> list[date]:
     return days
 
 
+def _served_at(venue: Venue, day: date) -> datetime:
+    """A little after the session on that weekday opens, as a UTC timestamp."""
+    slot = next(s for s in venue.schedule if s["weekday"] == day.weekday())
+    hours, minutes = (int(p) for p in slot["start"].split(":"))
+    local = datetime.combine(day, time(hours, minutes)) + SERVED_AFTER_START
+    return (local - JST_OFFSET).replace(tzinfo=UTC)
+
+
+def _random_day(rng: random.Random, first: date, last: date) -> date | None:
+    """A day from ``first`` to ``last`` inclusive, or None when that range is empty."""
+    if last < first:
+        return None
+    return first + timedelta(days=rng.randint(0, (last - first).days))
+
+
 def _activity(
-    session: Session, gen: _Generator, households: list[Household], venues: list[Venue]
+    session: Session,
+    gen: _Generator,
+    households: list[Household],
+    venues: list[Venue],
+    registered: dict[uuid.UUID, date],
 ) -> tuple[int, int, int]:
     rng, today = gen.rng, gen.today
     start = today - timedelta(days=DEMO_DAYS)
+    last_day = today - timedelta(days=1)
     load = dict.fromkeys((v.id for v in venues), 0)
     meals = visits = checkins = 0
     staff = ["佐藤", "鈴木", "高橋", "伊藤"]
     for household in households:
-        if household.latitude is None or rng.random() < 0.25:
+        lat, lon = household.latitude, household.longitude
+        if lat is None or lon is None or rng.random() < 0.25:
             continue
         members = household.current_members
         ranked = sorted(
             venues,
-            key=lambda v: haversine_km(
-                household.latitude,
-                household.longitude,  # type: ignore[arg-type]
-                v.latitude,
-                v.longitude,
-            ),  # type: ignore[arg-type]
+            key=lambda v: haversine_km(lat, lon, v.latitude or 0.0, v.longitude or 0.0),
         )
         venue = next((v for v in ranked if load[v.id] < v.capacity), None)
         if venue is None:
             continue
+        # Connected some time after registration, and only with consent to share with the venue.
+        since = max(start - timedelta(days=rng.randint(0, 120)), registered[household.id])
+        if not allows(
+            household.current_consent,
+            since,
+            purpose=ConsentPurpose.VENUE_CONNECTION,
+            recipient=ConsentRecipient.ASSIGNED_VENUE,
+        ):
+            continue
         load[venue.id] += len(members)
-        since = start - timedelta(days=rng.randint(0, 120))
         session.add(
             Assignment(
                 household=household, venue=venue, start_on=since, reason="デモ：最寄りの会場"
@@ -261,11 +291,11 @@ def _activity(
         stops = today - timedelta(days=rng.randint(15, 40)) if rng.random() < 0.1 else None
         adults = sum(1 for m in members if m.birth_date and (today - m.birth_date).days >= 18 * 365)
         children = len(members) - adults
-        for day in _serving_days(venue, max(since, start), today - timedelta(days=1)):
+        for day in _serving_days(venue, max(since, start), last_day):
             if (stops and day >= stops) or rng.random() > regularity:
                 continue
             meal_type = MealType.EAT_IN if rng.random() < 0.8 else MealType.TAKEAWAY
-            served_at = datetime.combine(day, time(17, 30), UTC) - timedelta(hours=9)
+            served_at = _served_at(venue, day)
             session.add(
                 MealLog(
                     venue_id=venue.id,
@@ -283,15 +313,18 @@ def _activity(
         head = household.head
         if head is None:
             continue
+        first = max(start, registered[household.id])
         for _ in range(rng.choice([0, 1, 1, 2, 3])):
-            day = start + timedelta(days=rng.randint(0, DEMO_DAYS - 1))
+            visited_on = _random_day(rng, first, last_day)
+            if visited_on is None:
+                break
             kind = rng.choice([VisitKind.HOME, VisitKind.PHONE, VisitKind.PHONE, VisitKind.VENUE])
-            due = day + timedelta(days=14) if rng.random() < 0.3 else None
+            due = visited_on + timedelta(days=14) if rng.random() < 0.3 else None
             visit = Visit(
                 id=uuid.uuid4(),
                 household_id=household.id,
                 member_id=head.id,
-                visited_on=day,
+                visited_on=visited_on,
                 kind=kind,
                 staff=rng.choice(staff),
                 duration_minutes=rng.choice([10, 20, 30, 45]),
@@ -316,7 +349,9 @@ def _activity(
                     )
                 )
         for _ in range(rng.choice([0, 1, 2])):
-            day = start + timedelta(days=rng.randint(0, DEMO_DAYS - 1))
+            checked_on = _random_day(rng, first, last_day)
+            if checked_on is None:
+                break
             worry = rng.random() < 0.2
             lone = [rng.randint(3, 5) if worry else rng.randint(1, 3)]
             ucla = [rng.randint(2, 4) if worry else rng.randint(1, 3) for _ in range(3)]
@@ -325,7 +360,7 @@ def _activity(
                 CheckIn(
                     household_id=household.id,
                     member_id=head.id,
-                    checked_on=day,
+                    checked_on=checked_on,
                     staff=rng.choice(staff),
                     answers={"loneliness": lone, "ucla3": ucla, "k6": k6},
                     loneliness=instruments.score(instruments.LONELINESS_DIRECT, lone),
@@ -351,9 +386,12 @@ def generate(
         event = events.get_or_default(session)
         venues = [create_venue_in(session, v) for v in gen.venue_inputs()]
         created: list[Household] = []
+        registered: dict[uuid.UUID, date] = {}
         for n in range(1, households + 1):
             data = gen.household(f"{event.code}-{n:06d}")
+            # Registered two weeks to four months after the disaster, and never after "today".
             moved_on = event.occurred_on + timedelta(days=gen.rng.randint(14, 120))
+            moved_on = max(event.occurred_on, min(moved_on, gen.today))
             household = create_in(session, data, moved_on=moved_on)
             if gen.rng.random() < 0.9:
                 add_consent(
@@ -375,7 +413,8 @@ def generate(
                     ),
                 )
             created.append(household)
+            registered[household.id] = moved_on
         session.flush()
-        meals, visits, checkins = _activity(session, gen, created, venues)
+        meals, visits, checkins = _activity(session, gen, created, venues, registered)
         member_count = sum(len(h.current_members) for h in created)
     return DemoSummary(len(created), member_count, len(venues), meals, visits, checkins)

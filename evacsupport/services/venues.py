@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from evacsupport.db.base import utcnow
 from evacsupport.db.engine import Database
@@ -24,9 +26,18 @@ from evacsupport.domain.normalize import (
     parse_int,
 )
 from evacsupport.domain.schedule import Slot, parse_schedule
-from evacsupport.errors import EvacError, FieldError, FieldErrors, NotFound, ValidationError
+from evacsupport.errors import EvacError, FieldErrors, NotFound
 
 CAPACITY_MAX = 500
+# Lengths of the venue table's text columns: a longer value is a message, not a database error.
+NAME_MAX = 200
+OPERATOR_MAX = 200
+ADDRESS_MAX = 300
+CONTACT_MAX = 100
+EMAIL_MAX = 200
+# One address, local@domain.tld: no spaces, no second @, no list separators, a dotted domain
+# without empty labels. Deliberately loose otherwise (internationalised domains are real).
+_EMAIL_RE = re.compile(r"[^@\s,;<>()\[\]\"]+@[^@\s,;<>()\[\]\".]+(?:\.[^@\s,;<>()\[\]\".]+)+")
 
 
 @dataclass
@@ -50,12 +61,22 @@ class VenueInput:
 
 
 def validate_venue(data: VenueInput) -> dict[str, Any]:
+    """Normalise every field and collect every problem; raises ValidationError listing them all."""
+    values, errors = _validate(data)
+    errors.raise_if_any()
+    return values
+
+
+def _validate(data: VenueInput) -> tuple[dict[str, Any], FieldErrors]:
     errors = FieldErrors()
     name = clean_text(data.name)
     if not name:
         errors.add("name", "value.required")
-    errors.check("name", limit_length, name, 200)
+    errors.check("name", limit_length, name, NAME_MAX)
+    operator = clean_text(data.operator)
+    errors.check("operator", limit_length, operator, OPERATOR_MAX)
     address = clean_text(data.address)
+    errors.check("address", limit_length, address, ADDRESS_MAX)
     code = errors.check("municipality_code", municipalities.validate_code, data.municipality_code)
     if not code and address and code is not None:
         found = municipalities.from_address(address)
@@ -76,44 +97,54 @@ def validate_venue(data: VenueInput) -> dict[str, Any]:
         slots = errors.check("schedule", parse_schedule, data.schedule) or []
     else:
         slots = list(data.schedule)
+    contact_name = clean_text(data.contact_name)
+    errors.check("contact_name", limit_length, contact_name, CONTACT_MAX)
     email = clean_text(data.email)
-    if email and ("@" not in email or " " in email):
+    if email and not _EMAIL_RE.fullmatch(email):
         errors.add("email", "email.invalid")
+    elif email:
+        errors.check("email", limit_length, email, EMAIL_MAX)
     values = {
         "name": name,
         "kind": errors.check("kind", parse_choice, VenueKind, data.kind),
-        "operator": clean_text(data.operator),
+        "operator": operator,
         "postal_code": errors.check("postal_code", normalize_postal, data.postal_code) or "",
         "municipality_code": code or "",
         "address": address,
         "latitude": lat,
         "longitude": lon,
         "capacity": capacity,
-        "schedule": [s.to_json() for s in sorted(slots)],
+        "schedule": [s.to_json() for s in sorted(set(slots))],
         "allergens_handled": errors.check(
             "allergens_handled", allergens.normalize_allergens, data.allergens_handled
         )
         or [],
         "wheelchair_access": bool(data.wheelchair_access),
-        "contact_name": clean_text(data.contact_name),
+        "contact_name": contact_name,
         "phone": errors.check("phone", normalize_phone, data.phone) or "",
         "email": email,
         "active": bool(data.active),
         "notes": (data.notes or "").strip(),
     }
-    errors.raise_if_any()
-    return values
+    return values, errors
 
 
-def _check_unique_name(session: Session, name: str, own_id: uuid.UUID | None) -> None:
+def _check_unique_name(
+    session: Session, errors: FieldErrors, name: str, own_id: uuid.UUID | None
+) -> None:
+    """A name in use by another venue (a deleted one too: the column is unique) is an error."""
+    if not name:
+        return
     other = session.scalar(select(Venue.id).where(Venue.name == name))
     if other is not None and other != own_id:
-        raise ValidationError([FieldError("name", "venue.name_taken", {"value": name})])
+        errors.add("name", "venue.name_taken", value=name)
 
 
 def create_venue_in(session: Session, data: VenueInput) -> Venue:
-    values = validate_venue(data)
-    _check_unique_name(session, values["name"], None)
+    """Create within an open unit of work; every problem, a taken name included, is reported."""
+    values, errors = _validate(data)
+    _check_unique_name(session, errors, values["name"], None)
+    errors.raise_if_any()
     venue = Venue(**values)
     session.add(venue)
     session.flush()
@@ -131,16 +162,21 @@ class VenueService:
     def update(
         self, venue_id: uuid.UUID, data: VenueInput, *, expected_version: int | None = None
     ) -> Venue:
-        values = validate_venue(data)
-        with self.db.session() as session:
-            venue = self._load(session, venue_id)
-            if expected_version is not None and venue.version != expected_version:
-                raise EvacError("venue.changed_elsewhere")
-            _check_unique_name(session, values["name"], venue.id)
-            for key, value in values.items():
-                if getattr(venue, key) != value:
-                    setattr(venue, key, value)
-            return venue
+        """Save an edited venue; refused if someone saved it since ``expected_version``."""
+        values, errors = _validate(data)
+        try:
+            with self.db.session() as session:
+                venue = self._load(session, venue_id)
+                if expected_version is not None and venue.version != expected_version:
+                    raise EvacError("venue.changed_elsewhere")
+                _check_unique_name(session, errors, values["name"], venue.id)
+                errors.raise_if_any()
+                for key, value in values.items():
+                    if getattr(venue, key) != value:
+                        setattr(venue, key, value)
+        except StaleDataError as exc:
+            raise EvacError("venue.changed_elsewhere") from exc
+        return venue
 
     def get(self, venue_id: uuid.UUID) -> Venue:
         with self.db.read() as session:
