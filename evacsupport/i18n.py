@@ -162,6 +162,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Cannot open the database: {detail}",
     ),
     "db.disk_full": ("ディスクの空きがありません", "The disk is full"),
+    "backup.sqlite_only": (
+        "バックアップはこのパソコン上のデータベース（SQLite）のみ作成できます",
+        "Backups can only be made of a database on this computer (SQLite)",
+    ),
     # CLI
     "cli.error": ("エラー：{detail}", "Error: {detail}"),
     "cli.demo_done": (

@@ -331,6 +331,39 @@ def create_in(session: Session, data: HouseholdInput, *, moved_on: date | None =
     return household
 
 
+def update_in(
+    session: Session,
+    household_id: uuid.UUID,
+    data: HouseholdInput,
+    *,
+    expected_version: int | None = None,
+) -> Household:
+    """Update within an open unit of work (the editor saves consent and moves in the same one)."""
+    valid = validate_household(data)
+    household = load_household(session, household_id)
+    if expected_version is not None and household.version != expected_version:
+        raise EvacError(
+            "household.changed_elsewhere",
+            at=household.updated_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+        )
+    values = dict(valid.household)
+    case_number = values.pop("case_number") or household.case_number
+    if case_number != household.case_number and session.scalar(
+        select(Household.id).where(Household.case_number == case_number)
+    ):
+        raise ValidationError(
+            [FieldError("case_number", "household.case_number_taken", {"value": case_number})]
+        )
+    household.case_number = str(case_number)
+    for key, value in values.items():
+        if getattr(household, key) != value:
+            setattr(household, key, value)
+    _apply_members(session, household, valid)
+    household.search_text = build_search_text(household)
+    session.flush()
+    return household
+
+
 class HouseholdService:
     """Household operations for the UI and the CLI; each call is its own transaction."""
 
@@ -346,33 +379,10 @@ class HouseholdService:
         self, household_id: uuid.UUID, data: HouseholdInput, *, expected_version: int | None = None
     ) -> Household:
         """Save an edited household; refused if someone saved it since ``expected_version``."""
-        valid = validate_household(data)
+        validate_household(data)
         try:
             with self.db.session() as session:
-                household = load_household(session, household_id)
-                if expected_version is not None and household.version != expected_version:
-                    raise EvacError(
-                        "household.changed_elsewhere",
-                        at=household.updated_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-                    )
-                values = dict(valid.household)
-                case_number = values.pop("case_number") or household.case_number
-                if case_number != household.case_number and session.scalar(
-                    select(Household.id).where(Household.case_number == case_number)
-                ):
-                    raise ValidationError(
-                        [
-                            FieldError(
-                                "case_number", "household.case_number_taken", {"value": case_number}
-                            )
-                        ]
-                    )
-                household.case_number = str(case_number)
-                for key, value in values.items():
-                    if getattr(household, key) != value:
-                        setattr(household, key, value)
-                _apply_members(session, household, valid)
-                household.search_text = build_search_text(household)
+                update_in(session, household_id, data, expected_version=expected_version)
         except StaleDataError as exc:
             raise EvacError("household.changed_elsewhere", at="?") from exc
         return self.get(household_id)

@@ -1,33 +1,372 @@
-"""The main window: shows which database is open and the household list."""
+"""The main window: navigation between sections, menus, and the status bar.
+
+It owns the :class:`AppContext` for the open database; opening another database builds a fresh
+context and fresh sections, so nothing from the previous database can leak into the new one.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
+import getpass
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
 
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from evacsupport import __version__
+from evacsupport.config import Settings, data_dir, sqlite_url
 from evacsupport.db.engine import Database
-from evacsupport.services.households import HouseholdService
+from evacsupport.errors import EvacError
+from evacsupport.services.backup import backup_to
+from evacsupport.ui.context import AppContext
+from evacsupport.ui.prompts import Prompter, QtPrompter
+from evacsupport.ui.views.households.editor import HouseholdEditor
 from evacsupport.ui.views.households.list_view import HouseholdListView
+from evacsupport.ui.views.sections.activity import (
+    RecordsPage,
+    checkin_columns,
+    followup_columns,
+    meal_columns,
+    visit_columns,
+)
+from evacsupport.ui.views.sections.overview import DashboardPage, SummaryPage
+from evacsupport.ui.views.venues.list_view import VenueListView
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.db = db
-        self.households = HouseholdService(db)
-        self.setWindowTitle(self.tr("evacsupport 避難者支援ケース管理"))
-        self.household_list = HouseholdListView(self.households, self)
-        self.setCentralWidget(self.household_list)
-        self.db_label = QLabel(self.tr("データベース：%1").replace("%1", db.description))
-        self.statusBar().addPermanentWidget(self.db_label)
+    """Attributes: ``ctx`` (the open database's context), ``sections`` (name → page),
+    ``household_list``, ``venue_list``, ``editors`` (open household editors by id)."""
 
-        find = QAction(self.tr("検索"), self)
-        find.setShortcut(QKeySequence.StandardKey.Find)
-        find.triggered.connect(self.focus_search)
-        self.addAction(find)
-        self.resize(1100, 700)
-        self.household_list.refresh()
+    SECTIONS = ("dashboard", "households", "venues", "meals", "visits", "followups", "reports")
+
+    def __init__(
+        self,
+        db: Database,
+        parent: QWidget | None = None,
+        *,
+        prompter: Prompter | None = None,
+        settings: Settings | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._prompter = prompter or QtPrompter()
+        self._settings = settings or Settings.load()
+        self.editors: dict[uuid.UUID, HouseholdEditor] = {}
+        self.setWindowTitle(self.tr("evacsupport 避難者支援ケース管理"))
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(190)
+        self.nav.setStyleSheet("QListWidget::item { padding: 8px 6px; }")
+        self.stack = QStackedWidget(self)
+        body = QWidget(self)
+        layout = QHBoxLayout(body)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(body)
+        self.db_label = QLabel(self)
+        self.user_label = QLabel(self)
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.statusBar().addPermanentWidget(self.db_label)
+        self.nav.currentRowChanged.connect(self._show_section)
+        self._build_menus()
+        self._open_context(db)
+        self.resize(1200, 760)
+
+    # --- database ------------------------------------------------------------------------------
+    def _open_context(self, db: Database) -> None:
+        self.ctx = AppContext(
+            db, prompter=self._prompter, settings=self._settings, user=getpass.getuser()
+        )
+        self._build_sections()
+        self.db_label.setText(self.tr("データベース：%1").replace("%1", db.description))
+        self.user_label.setText(self.tr("利用者：%1").replace("%1", self.ctx.user))
+        self.household_list.reload_now()
+        self.show_section("households")
+
+    def switch_database(self, path: str) -> None:
+        try:
+            db = Database(sqlite_url(path))
+        except EvacError as exc:
+            self._prompter.error(self, exc.message())
+            return
+        if not self._close_editors():
+            db.close()
+            return
+        old = self.ctx.db
+        self._open_context(db)
+        old.close()
+
+    def _close_editors(self) -> bool:
+        return all(editor.close() for editor in list(self.editors.values()))
+
+    # --- sections ------------------------------------------------------------------------------
+    def _build_sections(self) -> None:
+        while self.stack.count():
+            page = self.stack.widget(0)
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.nav.blockSignals(True)
+        self.nav.clear()
+        ctx = self.ctx
+        self.dashboard = DashboardPage(ctx, self)
+        self.dashboard.household_activated.connect(self.open_household)
+        self.household_list = HouseholdListView(ctx, self)
+        self.household_list.household_activated.connect(self.open_household)
+        self.household_list.new_requested.connect(self.new_household)
+        self.venue_list = VenueListView(ctx, self)
+        meals = RecordsPage(
+            ctx, [(self.tr("最近の食事提供"), meal_columns(), lambda a: a.meals())], parent=self
+        )
+        visits = RecordsPage(
+            ctx,
+            [
+                (self.tr("最近の訪問・電話"), visit_columns(), lambda a: a.visits()),
+                (
+                    self.tr("最近のチェックイン（見守り尺度）"),
+                    checkin_columns(),
+                    lambda a: a.checkins(),
+                ),
+            ],
+            parent=self,
+        )
+        followups = RecordsPage(
+            ctx,
+            [
+                (
+                    self.tr("未対応のフォローアップ（期限順）"),
+                    followup_columns(),
+                    lambda a: a.followups(open_only=True),
+                )
+            ],
+            parent=self,
+        )
+        self.sections: dict[str, QWidget] = {
+            "dashboard": self.dashboard,
+            "households": self.household_list,
+            "venues": self.venue_list,
+            "meals": meals,
+            "visits": visits,
+            "followups": followups,
+            "reports": SummaryPage(ctx, self),
+        }
+        for name in self.SECTIONS:
+            self.stack.addWidget(self.sections[name])
+            self.nav.addItem(self._section_title(name))
+        self.nav.blockSignals(False)
+
+    def show_section(self, name: str) -> None:
+        self.nav.setCurrentRow(self.SECTIONS.index(name))
+        self._show_section(self.SECTIONS.index(name))
+
+    def _show_section(self, row: int) -> None:
+        if row < 0:
+            return
+        page = self.sections[self.SECTIONS[row]]
+        self.stack.setCurrentWidget(page)
+        refresh: Callable[[], None] | None = getattr(page, "refresh", None)
+        if refresh is not None:
+            refresh()
+
+    # --- households ----------------------------------------------------------------------------
+    def open_household(self, household_id: uuid.UUID | None) -> HouseholdEditor:
+        """Open (or bring forward) the editor of one household; None opens a new one."""
+        editor = self.editors.get(household_id) if household_id else None
+        if editor is None:
+            key = household_id or uuid.uuid4()  # each new household gets its own editor
+            editor = HouseholdEditor(self.ctx, household_id, self)
+            self.editors[key] = editor
+            editor.finished.connect(lambda _r, k=key: self.editors.pop(k, None))
+        editor.show()
+        editor.raise_()
+        editor.activateWindow()
+        return editor
+
+    def new_household(self) -> HouseholdEditor:
+        return self.open_household(None)
+
+    def new_record(self) -> None:
+        """Ctrl+N: a new venue in the venue section, a new household everywhere else."""
+        if self.stack.currentWidget() is self.venue_list:
+            self.venue_list.open_new()
+        else:
+            self.new_household()
 
     def focus_search(self) -> None:
+        self.show_section("households")
         self.household_list.search_box.setFocus()
         self.household_list.search_box.selectAll()
+
+    # --- menus ---------------------------------------------------------------------------------
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("ファイル(&F)"))
+        file_menu.addAction(
+            self._action(
+                self.tr("新規登録(&N)"), self.new_record, QKeySequence.StandardKey.New
+            )
+        )
+        file_menu.addSeparator()
+        file_menu.addAction(
+            self._action(
+                self.tr("データベースを開く(&O)…"), self._ask_open, QKeySequence.StandardKey.Open
+            )
+        )
+        file_menu.addAction(self._action(self.tr("新しいデータベース(&W)…"), self._ask_new))
+        file_menu.addAction(self._action(self.tr("バックアップを保存(&B)…"), self._ask_backup))
+        file_menu.addSeparator()
+        file_menu.addAction(
+            self._action(self.tr("終了(&Q)"), self.close, QKeySequence.StandardKey.Quit)
+        )
+
+        view_menu = self.menuBar().addMenu(self.tr("表示(&V)"))
+        view_menu.addAction(
+            self._action(
+                self.tr("世帯を検索(&S)"), self.focus_search, QKeySequence.StandardKey.Find
+            )
+        )
+        view_menu.addAction(
+            self._action(
+                self.tr("最新の情報に更新(&R)"), self.refresh_all, QKeySequence.StandardKey.Refresh
+            )
+        )
+        view_menu.addSeparator()
+        for number, name in enumerate(self.SECTIONS, start=1):
+            view_menu.addAction(
+                self._action(
+                    self._section_title(name), lambda n=name: self.show_section(n), f"Ctrl+{number}"
+                )
+            )
+        view_menu.addSeparator()
+        language = view_menu.addMenu(self.tr("表示言語(&L)"))
+        group = QActionGroup(self)
+        for code, text in (("ja", "日本語"), ("en", "English")):
+            action = QAction(text, self, checkable=True)
+            action.setChecked(self._settings.language == code)
+            action.triggered.connect(lambda _checked, c=code: self.set_language(c))
+            group.addAction(action)
+            language.addAction(action)
+
+        help_menu = self.menuBar().addMenu(self.tr("ヘルプ(&H)"))
+        help_menu.addAction(
+            self._action(self.tr("データフォルダを開く(&D)"), self.open_data_folder)
+        )
+        help_menu.addAction(self._action(self.tr("このアプリについて(&A)"), self.show_about))
+
+    def _section_title(self, name: str) -> str:
+        return {
+            "dashboard": self.tr("ダッシュボード"),
+            "households": self.tr("世帯"),
+            "venues": self.tr("会場"),
+            "meals": self.tr("食事"),
+            "visits": self.tr("訪問・チェックイン"),
+            "followups": self.tr("フォローアップ"),
+            "reports": self.tr("集計・報告"),
+        }[name]
+
+    def refresh_all(self) -> None:
+        self.ctx.bus.changed.emit("household")
+
+    def set_language(self, code: str) -> None:
+        self._settings.language = code
+        self._settings.save()
+        self._prompter.info(
+            self,
+            self.tr("表示言語"),
+            self.tr(
+                "表示言語を変更しました。次回の起動から反映されます。\n"
+                "The language will change the next time the app starts."
+            ),
+        )
+
+    def _ask_open(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("データベースを開く"),
+            str(data_dir()),
+            self.tr("データベース (*.sqlite3 *.sqlite *.db);;すべてのファイル (*)"),
+        )
+        if path:
+            self.switch_database(path)
+
+    def _ask_new(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("新しいデータベース"),
+            str(data_dir() / "new.sqlite3"),
+            self.tr("データベース (*.sqlite3)"),
+        )
+        if path:
+            if Path(path).exists():
+                self._prompter.error(
+                    self, self.tr("同じ名前のファイルがあります。別の名前を指定してください。")
+                )
+                return
+            self.switch_database(path)
+
+    def _ask_backup(self) -> None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M")
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("バックアップを保存"),
+            str(data_dir() / f"backup-{stamp}.sqlite3"),
+            self.tr("データベース (*.sqlite3)"),
+        )
+        if path:
+            self.save_backup(path)
+
+    def save_backup(self, path: str) -> None:
+        try:
+            saved = backup_to(self.ctx.db, path)
+        except (EvacError, OSError) as exc:
+            self._prompter.error(self, str(exc))
+            return
+        self.statusBar().showMessage(
+            self.tr("バックアップを保存しました：%1").replace("%1", str(saved)), 10000
+        )
+
+    def open_data_folder(self) -> None:
+        folder = data_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        self.statusBar().showMessage(str(folder), 10000)
+
+    def show_about(self) -> None:
+        self._prompter.info(
+            self,
+            self.tr("evacsupport について"),
+            self.tr(
+                "evacsupport %1\n"
+                "避難者を地域の居場所（こども食堂など）につなぎ、見守るためのケース管理アプリ。\n"
+                "データベース：%2\nデータフォルダ：%3"
+            )
+            .replace("%1", __version__)
+            .replace("%2", self.ctx.db.description)
+            .replace("%3", str(data_dir())),
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._close_editors():
+            event.ignore()
+            return
+        super().closeEvent(event)

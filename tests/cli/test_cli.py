@@ -101,7 +101,9 @@ def test_db_and_database_url_exclude_each_other(capsys: pytest.CaptureFixture[st
 
 def test_python_dash_m_runs_the_same_cli(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "evacsupport", "--version"], capture_output=True, text=True,
+        [sys.executable, "-m", "evacsupport", "--version"],
+        capture_output=True,
+        text=True,
         check=True,
     )
     assert result.stdout.strip() == f"evacsupport {__version__}"

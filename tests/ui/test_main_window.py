@@ -42,16 +42,14 @@ def visible_case_numbers(win: MainWindow) -> list[str]:
 def test_window_opens_on_the_household_list(window: MainWindow, demo_db: Database) -> None:
     assert len(visible_case_numbers(window)) == HouseholdService(demo_db).count() == 120
     assert demo_db.description in window.db_label.text()
-    assert window.household_list.count_label.text() == "120 世帯"
+    assert window.household_list.count_label.text() == "120 / 120 世帯"
 
 
 def test_find_a_household_by_furigana_typed_in_hiragana(
     qtbot: QtBot, window: MainWindow, demo_db: Database
 ) -> None:
     target = HouseholdService(demo_db).search("")[17]
-    hiragana = "".join(
-        chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in target.head_kana
-    )
+    hiragana = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in target.head_kana)
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.household_list.search_box.hasFocus()
     type_japanese(window.household_list.search_box, hiragana)
@@ -75,4 +73,4 @@ def test_search_by_case_number_typed_on_the_keyboard(qtbot: QtBot, window: MainW
 def test_a_search_with_no_match_shows_an_empty_list(qtbot: QtBot, window: MainWindow) -> None:
     type_japanese(window.household_list.search_box, "存在しない名前")
     qtbot.waitUntil(lambda: visible_case_numbers(window) == [], timeout=2000)
-    assert window.household_list.count_label.text() == "0 世帯"
+    assert window.household_list.count_label.text() == "0 / 120 世帯"

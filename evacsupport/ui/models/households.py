@@ -1,91 +1,135 @@
-"""Table model for the household list: holds plain rows from the service, never a widget per row."""
+"""Table model for the household list.
+
+It holds the whole caseload as plain rows and filters and sorts them in memory, so typing in the
+search box never waits for the database (see :mod:`evacsupport.services.caseload`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
 
 from evacsupport.domain.codes import EvacuationStatus, label
-from evacsupport.domain.normalize import format_phone
-from evacsupport.services.households import HouseholdRow
+from evacsupport.services.caseload import CaseRow, filter_rows
+from evacsupport.services.risk import RiskLevel
 
 Index = QModelIndex | QPersistentModelIndex
 
+RISK_COLOURS = {RiskLevel.HIGH: QColor("#f8d0d0"), RiskLevel.WATCH: QColor("#fdf0c4")}
+
+
+def _status_label(code: str) -> str:
+    try:
+        return label(EvacuationStatus(code))
+    except ValueError:
+        return code
+
 
 class HouseholdTableModel(QAbstractTableModel):
-    """Rows of :class:`HouseholdRow`; ``ROW_ROLE`` gives the row object to views and tests."""
+    """All case rows, the filtered subset on show; ``ROW_ROLE`` gives the :class:`CaseRow`."""
 
     ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
-    COLUMNS = ("case_number", "head_name", "head_kana", "members", "origin", "status", "phone")
-
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[HouseholdRow] = []
+        self._all: list[CaseRow] = []
+        self._rows: list[CaseRow] = []
+        self._filter: dict[str, Any] = {}
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._columns: list[tuple[str, Callable[[CaseRow], Any]]] = [
+            (self.tr("世帯番号"), lambda r: r.case_number),
+            (self.tr("世帯主"), lambda r: r.head_name),
+            (self.tr("フリガナ"), lambda r: r.head_kana),
+            (self.tr("人数"), lambda r: r.member_count),
+            (self.tr("避難元"), lambda r: r.origin_name),
+            (self.tr("避難形態"), lambda r: _status_label(r.evacuation_status)),
+            (self.tr("利用会場"), lambda r: r.venue_name),
+            (self.tr("最終接触"), lambda r: r.last_contact),
+            (self.tr("要注意"), self._risk_text),
+        ]
 
-    def headers(self) -> tuple[str, ...]:
-        return (
-            self.tr("世帯番号"),
-            self.tr("世帯主"),
-            self.tr("フリガナ"),
-            self.tr("人数"),
-            self.tr("避難元"),
-            self.tr("避難形態"),
-            self.tr("電話番号"),
+    def _risk_text(self, row: CaseRow) -> str:
+        if row.status != "active":
+            return self.tr("支援終了")
+        return {RiskLevel.HIGH: self.tr("高"), RiskLevel.WATCH: self.tr("注意")}.get(
+            row.risk.level, ""
         )
 
-    def set_rows(self, rows: list[HouseholdRow]) -> None:
+    # --- data in -------------------------------------------------------------------------------
+    def set_rows(self, rows: list[CaseRow]) -> None:
+        self._all = rows
+        self._apply()
+
+    def set_filter(self, **criteria: Any) -> None:
+        """Criteria as :func:`filter_rows` takes them (text, status, origin, venue_id, at_risk)."""
+        self._filter = criteria
+        self._apply()
+
+    def _apply(self) -> None:
         self.beginResetModel()
-        self._rows = rows
+        self._rows = filter_rows(self._all, **self._filter)
+        if self._sort is not None:
+            self._sort_rows(*self._sort)
         self.endResetModel()
 
-    def row_at(self, row: int) -> HouseholdRow:
+    def total(self) -> int:
+        return len(self._all)
+
+    def row_at(self, row: int) -> CaseRow:
         return self._rows[row]
 
+    def row_of(self, case_number: str) -> int:
+        return next((i for i, r in enumerate(self._rows) if r.case_number == case_number), -1)
+
+    # --- Qt model API --------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
+        return 0 if parent.isValid() else len(self._columns)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers()[section]
+            return self._columns[section][0]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = self._columns[index.column()][1](row)
+            return value.isoformat() if isinstance(value, date) else value
         if role == self.ROW_ROLE:
             return row
-        column = self.COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == "members":
+        if role == Qt.ItemDataRole.ToolTipRole and row.risk.reasons:
+            return "\n".join(row.risk.reasons)
+        if role == Qt.ItemDataRole.BackgroundRole and index.column() == len(self._columns) - 1:
+            colour = RISK_COLOURS.get(row.risk.level)
+            return QBrush(colour) if colour else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    @staticmethod
-    def _display(row: HouseholdRow, column: str) -> Any:
-        if column == "case_number":
-            return row.case_number
-        if column == "head_name":
-            return row.head_name
-        if column == "head_kana":
-            return row.head_kana
-        if column == "members":
-            return row.member_count
-        if column == "origin":
-            return row.origin_municipality_name
-        if column == "status":
-            try:
-                return label(EvacuationStatus(row.evacuation_status))
-            except ValueError:
-                return row.evacuation_status
-        if column == "phone":
-            return format_phone(row.phone)
-        return None
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self._sort = (column, order)
+        self._sort_rows(column, order)
+        self.layoutChanged.emit()
+
+    def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
+        getter = self._columns[column][1]
+        if column == len(self._columns) - 1:
+            getter = lambda r: r.risk.level  # noqa: E731 - risk sorts by level, not by its text
+
+        def key(row: CaseRow) -> tuple[bool, Any]:
+            value = getter(row)
+            return (value is None or value == "", value if value is not None else "")
+
+        self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)

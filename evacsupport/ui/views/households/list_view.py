@@ -1,39 +1,52 @@
-"""The household list: search-as-you-type over names, furigana, case number and phone."""
+"""The household list: search-as-you-type and filters over the whole caseload, held in memory."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
-from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from evacsupport.services.households import HouseholdService
+from evacsupport.domain import municipalities
+from evacsupport.domain.codes import EvacuationStatus
+from evacsupport.services.caseload import CaseRow, load_caseload
+from evacsupport.ui.context import AppContext
 from evacsupport.ui.models.households import HouseholdTableModel
-
-SEARCH_DELAY_MS = 150
+from evacsupport.ui.tasks import Task, run_in_background
+from evacsupport.ui.widgets.fields import ChoiceCombo
 
 
 class HouseholdListView(QWidget):
-    """Search box over a table of households.
+    """Search box and filters over a table of households.
 
     Signals:
         household_activated(uuid.UUID): the user opened a household (double-click or Enter).
+        new_requested(): the user asked for a new household (the button; Ctrl+N is the
+            main window's, which knows which section is showing).
+        loaded(): a (re)load of the caseload reached the table.
     """
 
     household_activated = Signal(uuid.UUID)
+    new_requested = Signal()
+    loaded = Signal()
 
-    def __init__(self, households: HouseholdService, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._households = households
+        self.ctx = ctx
+        self._task: Task | None = None
         self.search_box = QLineEdit(self)
         self.search_box.setObjectName("householdSearch")
         self.search_box.setPlaceholderText(
@@ -41,45 +54,120 @@ class HouseholdListView(QWidget):
         )
         self.search_box.setClearButtonEnabled(True)
         self.count_label = QLabel(self)
+        self.new_button = QPushButton(self.tr("新しい世帯(&N)"), self)
+        self.new_button.clicked.connect(self.new_requested)
+
+        self.status_filter = ChoiceCombo(EvacuationStatus, self, blank=True)
+        self.status_filter.setItemText(0, self.tr("避難形態：すべて"))
+        self.origin_filter = QComboBox(self)
+        self.origin_filter.addItem(self.tr("避難元：すべて"), "")
+        for m in municipalities.by_role("origin"):
+            self.origin_filter.addItem(m.name, m.code)
+        self.venue_filter = QComboBox(self)
+        self.risk_filter = QCheckBox(self.tr("要注意のみ(&R)"), self)
+
         self.model = HouseholdTableModel(self)
         self.table = QTableView(self)
         self.table.setObjectName("householdTable")
         self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((100, 110, 140, 48, 80, 170, 190, 95)):
+            self.table.setColumnWidth(column, width)
         self.table.activated.connect(self._on_activated)
 
-        top = QHBoxLayout()
+        search_row = QHBoxLayout()
         search_label = QLabel(self.tr("検索(&F)"), self)
         search_label.setBuddy(self.search_box)
-        top.addWidget(search_label)
-        top.addWidget(self.search_box, 1)
-        top.addWidget(self.count_label)
+        search_row.addWidget(search_label)
+        search_row.addWidget(self.search_box, 1)
+        search_row.addWidget(self.new_button)
+        filter_row = QHBoxLayout()
+        for widget in (self.status_filter, self.origin_filter, self.venue_filter):
+            filter_row.addWidget(widget)
+        filter_row.addWidget(self.risk_filter)
+        filter_row.addStretch(1)
+        filter_row.addWidget(self.count_label)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addLayout(search_row)
+        layout.addLayout(filter_row)
         layout.addWidget(self.table, 1)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self.refresh)
-        self.search_box.textChanged.connect(self._timer.start)
+        self.search_box.textChanged.connect(self._apply_filter)
         self.search_box.returnPressed.connect(self._focus_first_row)
+        for combo in (self.status_filter, self.origin_filter, self.venue_filter):
+            combo.currentIndexChanged.connect(self._apply_filter)
+        self.risk_filter.toggled.connect(self._apply_filter)
+        ctx.bus.changed.connect(self._on_changed)
 
-    def refresh(self) -> None:
-        """Run the search now (the timer calls this once typing pauses)."""
-        self._timer.stop()
-        rows = self._households.search(self.search_box.text())
+    # --- loading -------------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Load the caseload in the background; the table keeps showing the old rows meanwhile."""
+        if self._task is not None:
+            self._task.cancel()
+        self.count_label.setText(self.tr("読み込み中…"))
+        db = self.ctx.db
+        self._task = run_in_background(
+            lambda: (load_caseload(db), self.ctx.venues.list()),
+            self._on_loaded,
+            self._on_failed,
+        )
+
+    def reload_now(self) -> None:
+        """Load on the calling thread (start-up of small databases, tests)."""
+        self._on_loaded((load_caseload(self.ctx.db), self.ctx.venues.list()))
+
+    def _on_loaded(self, result: tuple[list[CaseRow], list]) -> None:  # type: ignore[type-arg]
+        rows, venues = result
+        self._task = None
+        current = self.venue_filter.currentData()
+        self.venue_filter.blockSignals(True)
+        self.venue_filter.clear()
+        self.venue_filter.addItem(self.tr("会場：すべて"), None)
+        for venue in venues:
+            self.venue_filter.addItem(venue.name, venue.id)
+        self.venue_filter.setCurrentIndex(max(self.venue_filter.findData(current), 0))
+        self.venue_filter.blockSignals(False)
         self.model.set_rows(rows)
-        self.count_label.setText(self.tr("%n 世帯", "", len(rows)))
+        self._apply_filter()
+        self.loaded.emit()
+
+    def _on_failed(self, exc: Exception) -> None:
+        self._task = None
+        self.count_label.setText("")
+        self.ctx.prompter.error(self, str(exc))
+
+    def _on_changed(self, kind: str) -> None:
+        if kind in ("household", "venue", "activity"):
+            self.reload()
+
+    # --- filtering -----------------------------------------------------------------------------
+    def _apply_filter(self) -> None:
+        self.model.set_filter(
+            text=self.search_box.text(),
+            status=self.status_filter.code(),
+            origin=self.origin_filter.currentData() or "",
+            venue_id=self.venue_filter.currentData(),
+            at_risk=self.risk_filter.isChecked(),
+            today=date.today(),
+        )
+        self.count_label.setText(
+            self.tr("%1 / %2 世帯")
+            .replace("%1", str(self.model.rowCount()))
+            .replace("%2", str(self.model.total()))
+        )
 
     def _focus_first_row(self) -> None:
-        self.refresh()
         if self.model.rowCount():
             self.table.setFocus()
             self.table.selectRow(0)

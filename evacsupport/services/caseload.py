@@ -1,0 +1,247 @@
+"""The whole caseload as list rows: one pass of set-based queries, no query per household.
+
+The household list loads these once and filters them in memory while the user types, so a
+keystroke never waits for the database; a save elsewhere triggers a reload.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select, union_all
+
+from evacsupport.db.engine import Database
+from evacsupport.db.models import (
+    Assignment,
+    CheckIn,
+    FollowUp,
+    Household,
+    MealLog,
+    Member,
+    Venue,
+    Visit,
+)
+from evacsupport.domain import municipalities
+from evacsupport.domain.codes import Relation
+from evacsupport.domain.normalize import search_key
+from evacsupport.services.risk import RiskAssessment, RiskFacts, RiskLevel, RiskSettings, assess
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: uuid.UUID
+    case_number: str
+    head_name: str
+    head_kana: str
+    member_count: int
+    origin_municipality_code: str
+    evacuation_status: str
+    status: str
+    phone: str
+    venue_id: uuid.UUID | None
+    venue_name: str
+    last_contact: date | None
+    risk: RiskAssessment
+    search_text: str
+
+    @property
+    def origin_name(self) -> str:
+        found = municipalities.get(self.origin_municipality_code)
+        return found.name if found else ""
+
+    @property
+    def risk_level(self) -> RiskLevel:
+        return self.risk.level
+
+    def matches(self, key: str) -> bool:
+        """``key`` is already a :func:`search_key`; an empty key matches every row."""
+        return not key or key in self.search_text
+
+
+def load_caseload(
+    db: Database, *, today: date | None = None, settings: RiskSettings | None = None
+) -> list[CaseRow]:
+    today = today or date.today()
+    settings = settings or RiskSettings()
+    older_born_before = date(today.year - settings.older_age, today.month, min(today.day, 28))
+    with db.read() as session:
+        head = (
+            select(
+                Member.household_id,
+                Member.family_name,
+                Member.given_name,
+                Member.family_kana,
+                Member.given_kana,
+            )
+            .where(Member.relation == Relation.HEAD, Member.deleted_at.is_(None))
+            .subquery()
+        )
+        people = (
+            select(
+                Member.household_id,
+                func.count().label("n"),
+                func.max(Member.birth_date).label("youngest"),
+            )
+            .where(Member.deleted_at.is_(None))
+            .group_by(Member.household_id)
+            .subquery()
+        )
+        households = session.execute(
+            select(
+                Household.id,
+                Household.case_number,
+                head.c.family_name,
+                head.c.given_name,
+                head.c.family_kana,
+                head.c.given_kana,
+                people.c.n,
+                people.c.youngest,
+                Household.origin_municipality_code,
+                Household.evacuation_status,
+                Household.status,
+                Household.phone,
+                Household.search_text,
+            )
+            .outerjoin(head, head.c.household_id == Household.id)
+            .outerjoin(people, people.c.household_id == Household.id)
+            .where(Household.deleted_at.is_(None))
+            .order_by(Household.case_number)
+        ).all()
+        venues = dict(
+            session.execute(
+                select(Assignment.household_id, Venue.id)
+                .join(Venue, Venue.id == Assignment.venue_id)
+                .where(Assignment.status == "active", Assignment.deleted_at.is_(None))
+            ).all()
+        )
+        venue_names = dict(session.execute(select(Venue.id, Venue.name)).all())
+        contacts = union_all(
+            select(MealLog.household_id.label("hid"), func.max(MealLog.served_on).label("d"))
+            .where(MealLog.household_id.is_not(None), MealLog.deleted_at.is_(None))
+            .group_by(MealLog.household_id),
+            select(Visit.household_id, func.max(Visit.visited_on))
+            .where(Visit.deleted_at.is_(None))
+            .group_by(Visit.household_id),
+            select(CheckIn.household_id, func.max(CheckIn.checked_on))
+            .where(CheckIn.deleted_at.is_(None))
+            .group_by(CheckIn.household_id),
+        ).subquery()
+        last_contact = dict(
+            session.execute(
+                select(contacts.c.hid, func.max(contacts.c.d)).group_by(contacts.c.hid)
+            ).all()
+        )
+        ranked = (
+            select(
+                CheckIn.household_id,
+                CheckIn.k6_score,
+                CheckIn.loneliness,
+                CheckIn.ucla3_score,
+                func.row_number()
+                .over(
+                    partition_by=CheckIn.household_id,
+                    order_by=(CheckIn.checked_on.desc(), CheckIn.created_at.desc()),
+                )
+                .label("rank"),
+            )
+            .where(CheckIn.deleted_at.is_(None))
+            .subquery()
+        )
+        latest = {
+            r[0]: r[1:]
+            for r in session.execute(
+                select(
+                    ranked.c.household_id,
+                    ranked.c.k6_score,
+                    ranked.c.loneliness,
+                    ranked.c.ucla3_score,
+                ).where(ranked.c.rank == 1)
+            ).all()
+        }
+        overdue = dict(
+            session.execute(
+                select(FollowUp.household_id, func.count())
+                .where(
+                    FollowUp.status == "open",
+                    FollowUp.due_on < today,
+                    FollowUp.deleted_at.is_(None),
+                )
+                .group_by(FollowUp.household_id)
+            ).all()
+        )
+    rows = []
+    for (
+        hid,
+        case_number,
+        fam,
+        giv,
+        fam_k,
+        giv_k,
+        n,
+        youngest,
+        origin,
+        evac,
+        status,
+        phone,
+        search_text,
+    ) in households:
+        k6, lonely, ucla = latest.get(hid, (None, None, None))
+        facts = RiskFacts(
+            today=today,
+            last_contact=last_contact.get(hid),
+            latest_k6=k6,
+            latest_loneliness=lonely,
+            latest_ucla3=ucla,
+            overdue_followups=overdue.get(hid, 0),
+            older_living_alone=n == 1 and youngest is not None and youngest <= older_born_before,
+        )
+        venue_id = venues.get(hid)
+        rows.append(
+            CaseRow(
+                id=hid,
+                case_number=case_number,
+                head_name=f"{fam or ''} {giv or ''}".strip(),
+                head_kana=f"{fam_k or ''} {giv_k or ''}".strip(),
+                member_count=n or 0,
+                origin_municipality_code=origin,
+                evacuation_status=evac,
+                status=status,
+                phone=phone,
+                venue_id=venue_id,
+                venue_name=venue_names.get(venue_id, "") if venue_id else "",
+                last_contact=last_contact.get(hid),
+                risk=assess(facts, settings)
+                if status == "active"
+                else RiskAssessment(RiskLevel.NONE),
+                search_text=search_text,
+            )
+        )
+    return rows
+
+
+def filter_rows(
+    rows: list[CaseRow],
+    text: str = "",
+    *,
+    status: str = "",
+    origin: str = "",
+    venue_id: uuid.UUID | None = None,
+    at_risk: bool = False,
+    not_seen_days: int | None = None,
+    today: date | None = None,
+) -> list[CaseRow]:
+    """The rows matching the search box and the filters (all in memory: no database round trip)."""
+    key = search_key(text)
+    cutoff = (today or date.today()) - timedelta(days=not_seen_days) if not_seen_days else None
+    return [
+        r
+        for r in rows
+        if r.matches(key)
+        and (not status or r.evacuation_status == status)
+        and (not origin or r.origin_municipality_code == origin)
+        and (venue_id is None or r.venue_id == venue_id)
+        and (not at_risk or r.risk.level > RiskLevel.NONE)
+        and (cutoff is None or r.last_contact is None or r.last_contact <= cutoff)
+    ]

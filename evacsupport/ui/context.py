@@ -1,0 +1,36 @@
+"""What every view needs, handed down explicitly instead of reached through globals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, Signal
+
+from evacsupport.config import Settings
+from evacsupport.db.engine import Database
+from evacsupport.services.households import HouseholdService
+from evacsupport.services.venues import VenueService
+from evacsupport.ui.prompts import Prompter, QtPrompter
+
+
+class ChangeBus(QObject):
+    """After a save, the saving view announces what changed; other views refresh if they care.
+
+    Signals:
+        changed(str): the kind of record that changed ("household", "venue").
+    """
+
+    changed = Signal(str)
+
+
+@dataclass
+class AppContext:
+    db: Database
+    prompter: Prompter = field(default_factory=QtPrompter)
+    settings: Settings = field(default_factory=Settings)
+    bus: ChangeBus = field(default_factory=ChangeBus)
+    user: str = ""
+
+    def __post_init__(self) -> None:
+        self.households = HouseholdService(self.db)
+        self.venues = VenueService(self.db)

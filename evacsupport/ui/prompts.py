@@ -1,0 +1,64 @@
+"""Questions to the user behind one small object, so tests can answer them without a modal loop.
+
+The app uses :class:`QtPrompter`; tests pass a fake that records each question and returns the
+answer the test chose (as Picard's user_dialog_service does).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Protocol
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+
+class Discard(Enum):
+    SAVE = "save"
+    DISCARD = "discard"
+    CANCEL = "cancel"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Prompter", text)
+
+
+class Prompter(Protocol):
+    def ask_unsaved(self, parent: QWidget | None) -> Discard: ...
+
+    def confirm(self, parent: QWidget | None, title: str, text: str) -> bool: ...
+
+    def error(self, parent: QWidget | None, text: str) -> None: ...
+
+    def info(self, parent: QWidget | None, title: str, text: str) -> None: ...
+
+
+class QtPrompter:
+    """Message boxes; each call blocks until the user answers."""
+
+    def ask_unsaved(self, parent: QWidget | None) -> Discard:
+        box = QMessageBox(parent)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(_tr("保存されていない変更"))
+        box.setText(_tr("変更が保存されていません。保存しますか？"))
+        save = box.addButton(_tr("保存する"), QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton(_tr("保存しないで閉じる"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(_tr("編集を続ける"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(save)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is save:
+            return Discard.SAVE
+        if clicked is discard:
+            return Discard.DISCARD
+        return Discard.CANCEL
+
+    def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
+        answer = QMessageBox.question(parent, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def error(self, parent: QWidget | None, text: str) -> None:
+        QMessageBox.warning(parent, _tr("入力を確認してください"), text)
+
+    def info(self, parent: QWidget | None, title: str, text: str) -> None:
+        QMessageBox.information(parent, title, text)

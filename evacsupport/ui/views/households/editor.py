@@ -1,0 +1,381 @@
+"""The household editor: one window per household, saved as a whole or not at all.
+
+Validation runs through the same service rules on every edit, so messages appear next to the
+fields as the user types (after the field was touched, or everywhere after a save attempt);
+Save is refused until the form is valid, and closing with unsaved changes asks first.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from evacsupport.db.models import Household
+from evacsupport.domain.codes import EvacuationStatus, Relation
+from evacsupport.errors import EvacError, FieldError, ValidationError
+from evacsupport.services.activity import ActivityService
+from evacsupport.services.casefile import CaseChanges, save_case, validate_case
+from evacsupport.services.households import HouseholdInput, MemberInput
+from evacsupport.ui.context import AppContext
+from evacsupport.ui.models.records import Column, RecordTableModel
+from evacsupport.ui.prompts import Discard
+from evacsupport.ui.views.households.consent_panel import ConsentPanel
+from evacsupport.ui.views.households.household_form import HouseholdForm
+from evacsupport.ui.views.households.member_panel import MemberPanel
+from evacsupport.ui.views.households.residence_panel import ResidencePanel
+from evacsupport.ui.views.sections.activity import (
+    checkin_columns,
+    followup_columns,
+    make_table,
+    meal_columns,
+    visit_columns,
+)
+from evacsupport.ui.widgets.fields import FieldMessage
+
+VALIDATE_DELAY_MS = 250
+
+
+def _member_inputs(household: Household) -> list[MemberInput]:
+    return [
+        MemberInput(
+            id=m.id,
+            family_name=m.family_name,
+            given_name=m.given_name,
+            family_kana=m.family_kana,
+            given_kana=m.given_kana,
+            birth_date=m.birth_date.isoformat() if m.birth_date else "",
+            sex=m.sex,
+            relation=m.relation,
+            allergens=list(m.allergens),
+            dietary_needs=m.dietary_needs,
+            care_level=m.care_level,
+            needs_wheelchair=m.needs_wheelchair,
+            medical_notes=m.medical_notes,
+            language=m.language,
+            phone=m.phone,
+        )
+        for m in household.current_members
+    ]
+
+
+def _scroll(widget: QWidget, parent: QWidget) -> QScrollArea:
+    area = QScrollArea(parent)
+    area.setWidgetResizable(True)
+    area.setWidget(widget)
+    return area
+
+
+class HouseholdEditor(QDialog):
+    """Attributes for tests and callers: ``form``, ``members``, ``consent``, ``residence``,
+    ``tabs``, ``general_message``, ``household`` (as loaded, None when new)."""
+
+    def __init__(
+        self, ctx: AppContext, household_id: uuid.UUID | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.household: Household | None = (
+            ctx.households.get(household_id) if household_id else None
+        )
+        self._save_attempted = False
+        self._touched: set[str] = set()
+        self._closing = False
+        self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
+
+        self.general_message = FieldMessage(self)
+        self.form = HouseholdForm(self)
+        self.members = MemberPanel(self)
+        self.consent = ConsentPanel(self)
+        self.residence = ResidencePanel(self)
+        basics = QWidget(self)
+        basics_layout = QVBoxLayout(basics)
+        basics_layout.addWidget(self.form)
+        members_title = QLabel(self.tr("世帯員"), basics)
+        members_title.setStyleSheet("font-weight: bold; font-size: 12pt;")
+        basics_layout.addWidget(members_title)
+        basics_layout.addWidget(self.members)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(_scroll(basics, self), self.tr("基本情報・世帯員"))
+        self.tabs.addTab(_scroll(self.consent, self), self.tr("同意"))
+        self.tabs.addTab(self.residence, self.tr("住居履歴"))
+        self._add_history_tabs()
+
+        self.save_button = QPushButton(self.tr("保存(&S)"), self)
+        self.save_button.setDefault(False)
+        self.save_button.setAutoDefault(False)
+        self.cancel_button = QPushButton(self.tr("キャンセル"), self)
+        self.cancel_button.setAutoDefault(False)
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.general_message)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(buttons)
+
+        save = QAction(self)
+        save.setShortcut(QKeySequence.StandardKey.Save)
+        save.triggered.connect(self.save)
+        self.addAction(save)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(VALIDATE_DELAY_MS)
+        self._timer.timeout.connect(self.validate)
+        self.form.changed.connect(self._edited)
+        self.members.changed.connect(self._edited)
+        self.consent.changed.connect(self._edited)
+        self.residence.changed.connect(self._edited)
+
+        self._load()
+        self._pristine = self._snapshot()
+        self.resize(980, 820)
+        (self.form.evacuation_status if self.household is None else self.form.phone).setFocus()
+
+    # --- loading -------------------------------------------------------------------------------
+    def _load(self) -> None:
+        household = self.household
+        if household is None:
+            self.setWindowTitle(self.tr("世帯の登録"))
+            self.form.evacuation_status.set_code(EvacuationStatus.HOTEL)
+            self.members.set_members([MemberInput(relation=Relation.HEAD)])
+            self.consent.set_history([], None)
+            return
+        head = household.head
+        self.setWindowTitle(
+            self.tr("世帯の編集：%1 %2")
+            .replace("%1", household.case_number)
+            .replace("%2", head.full_name if head else "")
+        )
+        self.form.load(household)
+        self.members.set_members(_member_inputs(household))
+        self.consent.set_history(household.consents, household.current_consent)
+        self.residence.set_history([r for r in household.residences if r.deleted_at is None])
+        activity = ActivityService(self.ctx.db)
+        self.assignment_model.set_rows(activity.assignments(household.id))
+        self.meal_model.set_rows(activity.meals(household.id))
+        self.visit_model.set_rows(activity.visits(household.id))
+        self.checkin_model.set_rows(activity.checkins(household.id))
+        self.followup_model.set_rows(activity.followups(household.id))
+
+    def _add_history_tabs(self) -> None:
+        self.assignment_model = RecordTableModel(
+            [
+                Column(self.tr("会場"), lambda a: a.venue),
+                Column(self.tr("開始日"), lambda a: a.start_on),
+                Column(self.tr("終了日"), lambda a: a.end_on),
+                Column(self.tr("理由"), lambda a: a.reason),
+            ],
+            self,
+        )
+        self.meal_model = RecordTableModel(meal_columns(with_case=False), self)
+        self.visit_model = RecordTableModel(visit_columns(with_case=False), self)
+        self.checkin_model = RecordTableModel(checkin_columns(with_case=False), self)
+        self.followup_model = RecordTableModel(followup_columns(with_case=False), self)
+        for title, model in (
+            (self.tr("会場の利用"), self.assignment_model),
+            (self.tr("食事"), self.meal_model),
+            (self.tr("訪問"), self.visit_model),
+            (self.tr("チェックイン"), self.checkin_model),
+            (self.tr("フォローアップ"), self.followup_model),
+        ):
+            self.tabs.addTab(make_table(model, self), title)
+
+    # --- the form as service input ---------------------------------------------------------
+    def changes(self) -> CaseChanges:
+        f = self.form
+        household = HouseholdInput(
+            case_number=f.case_number.text() if self.household is None else "",
+            evacuation_status=f.evacuation_status.code(),
+            origin_municipality_code=f.origin_municipality_code.currentData() or "",
+            origin_address=f.origin_address.text(),
+            postal_code=f.postal_code.text(),
+            current_address=f.current_address.text(),
+            coordinates=f.coordinates.text(),
+            phone=f.phone.text(),
+            notes=f.notes.toPlainText(),
+            members=list(self.members.members),
+        )
+        if self.household is not None:
+            household.evacuation_status = self.household.evacuation_status
+        return CaseChanges(
+            household=household,
+            consent=self.consent.consent_input(),
+            withdraw_on=self.consent.withdrawal(),
+            move=self.residence.move_input(),
+        )
+
+    def _snapshot(self) -> dict[str, object]:
+        return asdict(self.changes())
+
+    def is_dirty(self) -> bool:
+        return self._snapshot() != self._pristine
+
+    # --- validation ----------------------------------------------------------------------------
+    def _edited(self) -> None:
+        focus = self.focusWidget()
+        if focus is not None:
+            self._touched.add(focus.objectName() or str(id(focus)))
+        self._touched.add("*any*")
+        self._timer.start()
+
+    def validate(self) -> bool:
+        """Check the whole form with the service rules and show the messages; True when valid."""
+        self._timer.stop()
+        try:
+            validate_case(self.changes())
+        except ValidationError as exc:
+            self._show_errors(exc.errors)
+            return False
+        self._show_errors([])
+        return True
+
+    def _show_errors(self, errors: list[FieldError]) -> None:
+        show_all = self._save_attempted
+        household: dict[str, str] = {}
+        members: dict[int, dict[str, str]] = {}
+        consent: dict[str, str] = {}
+        move: dict[str, str] = {}
+        list_message = ""
+        for error in errors:
+            text = error.message()
+            parts = error.field.split(".")
+            if parts[0] == "members" and len(parts) == 3:
+                members.setdefault(int(parts[1]), {})[parts[2]] = text
+            elif parts[0] == "members":
+                list_message = text
+            elif parts[0] == "consent":
+                consent[parts[-1]] = text
+            elif parts[0] == "move":
+                move[parts[-1]] = text
+            elif parts[0] == "withdrawn_on":
+                consent["withdrawn_on"] = text
+            else:
+                household[parts[0]] = text
+        if not show_all:  # before the first save, only speak about what the user is typing in
+            household = {
+                k: v
+                for k, v in household.items()
+                if self._field_touched(getattr(self.form, k, None))
+            }
+            members = {i: m for i, m in members.items() if i == self.members.current_index()}
+            list_message = ""
+        self.form.show_errors(household)
+        self.members.set_errors(members, list_message)
+        self.consent.show_errors(consent)
+        self.residence.show_errors(move)
+        self.general_message.show_message(
+            self.tr("%n 件の入力を確認してください", "", len(errors)) if show_all and errors else ""
+        )
+
+    def _field_touched(self, widget: object) -> bool:
+        return (
+            isinstance(widget, QWidget)
+            and (widget.objectName() or str(id(widget))) in self._touched
+        )
+
+    # --- saving and closing --------------------------------------------------------------------
+    def save(self) -> bool:
+        self._save_attempted = True
+        if not self.validate():
+            self._focus_first_error()
+            return False
+        changes = self.changes()
+        household_id = self.household.id if self.household else None
+        duplicates = self.ctx.households.find_duplicates(
+            changes.household, exclude_household=household_id
+        )
+        if duplicates:
+            lines = "\n".join(
+                f"・{d.case_number} {d.name}（{d.kana}、{d.birth_date:%Y-%m-%d}）"
+                for d in duplicates
+            )
+            if not self.ctx.prompter.confirm(
+                self,
+                self.tr("同じ人が登録されている可能性があります"),
+                self.tr(
+                    "同じフリガナと生年月日の人がすでに登録されています：\n%1\n\nこのまま保存しますか？"
+                ).replace("%1", lines),
+            ):
+                return False
+        try:
+            saved = save_case(
+                self.ctx.db,
+                household_id,
+                changes,
+                expected_version=self.household.version if self.household else None,
+            )
+        except ValidationError as exc:
+            self._show_errors(exc.errors)
+            self._focus_first_error()
+            return False
+        except EvacError as exc:
+            self.ctx.prompter.error(self, exc.message())
+            return False
+        self.household = saved
+        self._pristine = self._snapshot()
+        self.ctx.bus.changed.emit("household")
+        self._closing = True
+        self.accept()
+        return True
+
+    def _focus_first_error(self) -> None:
+        for name, label_widget in self.form.messages.items():
+            if label_widget.isVisible() or label_widget.text():
+                self.tabs.setCurrentIndex(0)
+                widget = getattr(self.form, name, None)
+                if isinstance(widget, QWidget):
+                    widget.setFocus()
+                return
+        row = self.members.first_error_row()
+        if row >= 0 or self.members.list_message.text():
+            self.tabs.setCurrentIndex(0)
+            if row >= 0:
+                self.members.select(row)
+                first = next(iter(self.members.errors[row]))
+                self.members.focus_field(first)
+            return
+        if any(w.text() for w in self.consent.messages.values()):
+            self.tabs.setCurrentIndex(1)
+        elif any(w.text() for w in self.residence.messages.values()):
+            self.tabs.setCurrentIndex(2)
+
+    def reject(self) -> None:
+        """Esc and Cancel: ask before throwing away unsaved changes."""
+        if self._closing or not self.is_dirty():
+            self._closing = True
+            super().reject()
+            return
+        answer = self.ctx.prompter.ask_unsaved(self)
+        if answer is Discard.SAVE:
+            self.save()
+        elif answer is Discard.DISCARD:
+            self._closing = True
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closing:
+            event.accept()
+            return
+        self.reject()
+        if self._closing:
+            event.accept()
+        else:
+            event.ignore()

@@ -1,0 +1,120 @@
+"""Dashboard (today's numbers and who needs a call) and the caseload summary by origin."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from evacsupport.domain.codes import EvacuationStatus, label
+from evacsupport.services.activity import ActivityService
+from evacsupport.services.caseload import CaseRow, load_caseload
+from evacsupport.services.risk import RiskLevel
+from evacsupport.services.summary import OriginSummary, by_origin
+from evacsupport.ui.context import AppContext
+from evacsupport.ui.models.records import Column, RecordTableModel
+from evacsupport.ui.views.sections.activity import make_table
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("Overview", text)
+
+
+class NumberTile(QFrame):
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        caption = QLabel(title, self)
+        caption.setStyleSheet("color: #444;")
+        self.value = QLabel("—", self)
+        self.value.setStyleSheet("font-size: 22pt; font-weight: bold;")
+        self.value.setAlignment(Qt.AlignmentFlag.AlignRight)
+        layout.addWidget(caption)
+        layout.addWidget(self.value)
+
+
+class DashboardPage(QWidget):
+    """Signals: household_activated(uuid.UUID) when a row of the at-risk list is opened."""
+
+    household_activated = Signal(uuid.UUID)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.activity = ActivityService(ctx.db)
+        grid = QGridLayout()
+        self.tiles = {
+            "households": NumberTile(self.tr("支援中の世帯"), self),
+            "people": NumberTile(self.tr("支援中の人数"), self),
+            "meals": NumberTile(self.tr("今週の食事提供（回）"), self),
+            "overdue": NumberTile(self.tr("期限切れのフォローアップ"), self),
+        }
+        for i, tile in enumerate(self.tiles.values()):
+            grid.addWidget(tile, 0, i)
+        heading = QLabel(self.tr("要注意の世帯（理由つき）"), self)
+        heading.setStyleSheet("font-weight: bold; font-size: 12pt;")
+        self.at_risk: RecordTableModel[CaseRow] = RecordTableModel(
+            [
+                Column(_t("要注意"), self._level),
+                Column(_t("世帯番号"), lambda r: r.case_number),
+                Column(_t("世帯主"), lambda r: r.head_name),
+                Column(_t("最終接触"), lambda r: r.last_contact),
+                Column(_t("理由"), lambda r: "／".join(r.risk.reasons)),
+            ],
+            self,
+        )
+        self.table = make_table(self.at_risk, self)
+        self.table.activated.connect(
+            lambda index: self.household_activated.emit(self.at_risk.rows()[index.row()].id)
+        )
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid)
+        layout.addWidget(heading)
+        layout.addWidget(self.table, 1)
+        ctx.bus.changed.connect(lambda _kind: self.refresh())
+
+    @staticmethod
+    def _level(row: CaseRow) -> str:
+        return _t("高") if row.risk.level == RiskLevel.HIGH else _t("注意")
+
+    def refresh(self) -> None:
+        overview = self.activity.overview()
+        self.tiles["households"].value.setText(f"{overview.active_households:,}")
+        self.tiles["people"].value.setText(f"{overview.people:,}")
+        self.tiles["meals"].value.setText(f"{overview.meals_this_week:,}")
+        self.tiles["overdue"].value.setText(f"{overview.overdue_followups:,}")
+        rows = [r for r in load_caseload(self.ctx.db) if r.risk.level > RiskLevel.NONE]
+        rows.sort(key=lambda r: (-r.risk.level, r.last_contact or r.case_number))
+        self.at_risk.set_rows(rows)
+
+
+class SummaryPage(QWidget):
+    """Active households and people by origin municipality and evacuation status."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        columns: list[Column[OriginSummary]] = [
+            Column(_t("避難元"), lambda s: s.name),
+            Column(_t("世帯"), lambda s: s.households, numeric=True),
+            Column(_t("人数"), lambda s: s.people, numeric=True),
+        ]
+        for status in EvacuationStatus:
+            columns.append(Column(label(status), self._count(status), numeric=True))
+        self.model: RecordTableModel[OriginSummary] = RecordTableModel(columns, self)
+        heading = QLabel(self.tr("避難元別・避難形態別の支援中世帯数"), self)
+        heading.setStyleSheet("font-weight: bold; font-size: 12pt;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(make_table(self.model, self), 1)
+        ctx.bus.changed.connect(lambda _kind: self.refresh())
+
+    @staticmethod
+    def _count(status: EvacuationStatus) -> Any:
+        return lambda s: s.by_status.get(status.value, 0) or ""
+
+    def refresh(self) -> None:
+        self.model.set_rows(by_origin(self.ctx.db))

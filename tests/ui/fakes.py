@@ -1,0 +1,33 @@
+"""A prompter that answers as the test says and remembers what it was asked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtWidgets import QWidget
+
+from evacsupport.ui.prompts import Discard
+
+
+@dataclass
+class FakePrompter:
+    unsaved_answer: Discard = Discard.CANCEL
+    confirm_answer: bool = True
+    asked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    infos: list[str] = field(default_factory=list)
+    confirms: list[str] = field(default_factory=list)
+
+    def ask_unsaved(self, parent: QWidget | None) -> Discard:
+        self.asked.append("unsaved")
+        return self.unsaved_answer
+
+    def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
+        self.confirms.append(f"{title}\n{text}")
+        return self.confirm_answer
+
+    def error(self, parent: QWidget | None, text: str) -> None:
+        self.errors.append(text)
+
+    def info(self, parent: QWidget | None, title: str, text: str) -> None:
+        self.infos.append(f"{title}\n{text}")
