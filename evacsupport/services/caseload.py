@@ -60,12 +60,21 @@ class CaseRow:
         return not key or key in self.search_text
 
 
+def _years_before(day: date, years: int) -> date:
+    """The same calendar day ``years`` earlier (28 February for 29 February in a common year):
+    whoever was born on or before it has reached that age on ``day``."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 def load_caseload(
     db: Database, *, today: date | None = None, settings: RiskSettings | None = None
 ) -> list[CaseRow]:
     today = today or date.today()
     settings = settings or RiskSettings()
-    older_born_before = date(today.year - settings.older_age, today.month, min(today.day, 28))
+    older_born_before = _years_before(today, settings.older_age)
     with db.read() as session:
         head = (
             select(

@@ -6,6 +6,7 @@ context and fresh sections, so nothing from the previous database can leak into 
 
 from __future__ import annotations
 
+import functools
 import getpass
 import uuid
 from collections.abc import Callable
@@ -111,8 +112,7 @@ class MainWindow(QMainWindow):
 
     # --- sections ------------------------------------------------------------------------------
     def _build_sections(self) -> None:
-        while self.stack.count():
-            page = self.stack.widget(0)
+        while (page := self.stack.widget(0)) is not None:
             self.stack.removeWidget(page)
             page.deleteLater()
         self.nav.blockSignals(True)
@@ -165,8 +165,14 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(False)
 
     def show_section(self, name: str) -> None:
-        self.nav.setCurrentRow(self.SECTIONS.index(name))
-        self._show_section(self.SECTIONS.index(name))
+        row = self.SECTIONS.index(name)
+        if self.nav.currentRow() == row:
+            self._show_section(row)  # same row: no signal, but the caller wants it fresh
+        else:
+            self.nav.setCurrentRow(row)
+
+    def _show_named(self, name: str, _checked: bool = False) -> None:
+        self.show_section(name)
 
     def _show_section(self, row: int) -> None:
         if row < 0:
@@ -222,9 +228,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("ファイル(&F)"))
         file_menu.addAction(
-            self._action(
-                self.tr("新規登録(&N)"), self.new_record, QKeySequence.StandardKey.New
-            )
+            self._action(self.tr("新規登録(&N)"), self.new_record, QKeySequence.StandardKey.New)
         )
         file_menu.addSeparator()
         file_menu.addAction(
@@ -254,7 +258,9 @@ class MainWindow(QMainWindow):
         for number, name in enumerate(self.SECTIONS, start=1):
             view_menu.addAction(
                 self._action(
-                    self._section_title(name), lambda n=name: self.show_section(n), f"Ctrl+{number}"
+                    self._section_title(name),
+                    functools.partial(self._show_named, name),
+                    f"Ctrl+{number}",
                 )
             )
         view_menu.addSeparator()

@@ -19,10 +19,6 @@ class Discard(Enum):
     CANCEL = "cancel"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Prompter", text)
-
-
 class Prompter(Protocol):
     def ask_unsaved(self, parent: QWidget | None) -> Discard: ...
 
@@ -39,11 +35,21 @@ class QtPrompter:
     def ask_unsaved(self, parent: QWidget | None) -> Discard:
         box = QMessageBox(parent)
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(_tr("保存されていない変更"))
-        box.setText(_tr("変更が保存されていません。保存しますか？"))
-        save = box.addButton(_tr("保存する"), QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton(_tr("保存しないで閉じる"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(_tr("編集を続ける"), QMessageBox.ButtonRole.RejectRole)
+        box.setWindowTitle(QCoreApplication.translate("Prompter", "保存されていない変更"))
+        box.setText(
+            QCoreApplication.translate("Prompter", "変更が保存されていません。保存しますか？")
+        )
+        save = box.addButton(
+            QCoreApplication.translate("Prompter", "保存する"), QMessageBox.ButtonRole.AcceptRole
+        )
+        discard = box.addButton(
+            QCoreApplication.translate("Prompter", "保存しないで閉じる"),
+            QMessageBox.ButtonRole.DestructiveRole,
+        )
+        box.addButton(
+            QCoreApplication.translate("Prompter", "編集を続ける"),
+            QMessageBox.ButtonRole.RejectRole,
+        )
         box.setDefaultButton(save)
         box.exec()
         clicked = box.clickedButton()
@@ -58,7 +64,9 @@ class QtPrompter:
         return answer == QMessageBox.StandardButton.Yes
 
     def error(self, parent: QWidget | None, text: str) -> None:
-        QMessageBox.warning(parent, _tr("入力を確認してください"), text)
+        QMessageBox.warning(
+            parent, QCoreApplication.translate("Prompter", "入力を確認してください"), text
+        )
 
     def info(self, parent: QWidget | None, title: str, text: str) -> None:
         QMessageBox.information(parent, title, text)

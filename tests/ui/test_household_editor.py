@@ -359,9 +359,7 @@ def test_member_add_remove_and_set_head(qtbot: QtBot, window: MainWindow, db: Da
     assert row.head_name == "輪島 大輔"
 
 
-def test_ctrl_n_opens_the_editor_of_the_section_showing(
-    qtbot: QtBot, window: MainWindow
-) -> None:
+def test_ctrl_n_opens_the_editor_of_the_section_showing(qtbot: QtBot, window: MainWindow) -> None:
     window.show_section("venues")
     window.venue_list.filter_box.setFocus()
     key(qtbot, window.venue_list.filter_box, Qt.Key.Key_N, CTRL)

@@ -74,3 +74,51 @@ def test_a_search_with_no_match_shows_an_empty_list(qtbot: QtBot, window: MainWi
     type_japanese(window.household_list.search_box, "存在しない名前")
     qtbot.waitUntil(lambda: visible_case_numbers(window) == [], timeout=2000)
     assert window.household_list.count_label.text() == "0 / 120 世帯"
+
+
+def test_every_section_opens_on_demo_data(qtbot: QtBot, window: MainWindow) -> None:
+    for number, name in enumerate(MainWindow.SECTIONS, start=1):
+        qtbot.keyClick(window, Qt.Key(Qt.Key.Key_0 + number), Qt.KeyboardModifier.ControlModifier)
+        assert window.stack.currentWidget() is window.sections[name]
+    dashboard = window.dashboard
+    window.show_section("dashboard")
+    assert dashboard.tiles["households"].value.text() == "120"
+    levels = [dashboard.at_risk.index(r, 0).data() for r in range(dashboard.at_risk.rowCount())]
+    assert levels == sorted(levels, key=lambda level: level != "高")  # high risk first
+    assert all(r.risk.reasons for r in dashboard.at_risk.rows())
+    for name in ("meals", "visits", "followups", "reports"):
+        page = window.sections[name]
+        models = getattr(page, "models", None)
+        if models is not None:
+            assert all(model.rowCount() > 0 for model, _fetch in models), name
+        else:
+            assert page.model.rowCount() > 0  # type: ignore[attr-defined]
+
+
+def test_backup_from_the_file_menu_makes_a_working_copy(window: MainWindow, tmp_path: Path) -> None:
+    target = tmp_path / "backup.sqlite3"
+    window.save_backup(str(target))
+    copy = Database(sqlite_url(target))
+    assert HouseholdService(copy).count() == 120
+    copy.close()
+    assert "バックアップを保存しました" in window.statusBar().currentMessage()
+
+
+def test_open_another_database_switches_everything(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    other = tmp_path / "other.sqlite3"
+    window.switch_database(str(other))
+    assert window.household_list.model.total() == 0
+    assert str(other) in window.db_label.text()
+    assert window.ctx.db.description == str(other)
+
+
+def test_about_names_the_version_and_database(window: MainWindow) -> None:
+    from evacsupport import __version__
+    from tests.ui.fakes import FakePrompter
+
+    prompter = FakePrompter()
+    window._prompter = prompter
+    window.show_about()
+    assert __version__ in prompter.infos[0] and window.ctx.db.description in prompter.infos[0]

@@ -7,6 +7,7 @@ history) and withdrawal only dates the current one; both are saved with the hous
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -61,7 +62,7 @@ def _labels(enum: type, codes: list[str]) -> str:
 class CheckList(QWidget):
     """Check boxes for a code list, in a row."""
 
-    def __init__(self, enum: type, parent: QWidget | None = None) -> None:
+    def __init__(self, enum: type[StrEnum], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from evacsupport.db.models import Household
 from evacsupport.domain.codes import EvacuationStatus, Relation
 from evacsupport.errors import EvacError, FieldError, ValidationError
-from evacsupport.services.activity import ActivityService
+from evacsupport.services.activity import ActivityService, AssignmentEntry
 from evacsupport.services.casefile import CaseChanges, save_case, validate_case
 from evacsupport.services.households import HouseholdInput, MemberInput
 from evacsupport.ui.context import AppContext
@@ -96,6 +96,7 @@ class HouseholdEditor(QDialog):
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
 
         self.general_message = FieldMessage(self)
+        self.general_message.setWordWrap(False)
         self.form = HouseholdForm(self)
         self.members = MemberPanel(self)
         self.consent = ConsentPanel(self)
@@ -176,7 +177,7 @@ class HouseholdEditor(QDialog):
         self.followup_model.set_rows(activity.followups(household.id))
 
     def _add_history_tabs(self) -> None:
-        self.assignment_model = RecordTableModel(
+        self.assignment_model: RecordTableModel[AssignmentEntry] = RecordTableModel(
             [
                 Column(self.tr("会場"), lambda a: a.venue),
                 Column(self.tr("開始日"), lambda a: a.start_on),
@@ -374,8 +375,5 @@ class HouseholdEditor(QDialog):
         if self._closing:
             event.accept()
             return
-        self.reject()
-        if self._closing:
-            event.accept()
-        else:
-            event.ignore()
+        self.reject()  # may set _closing, after asking the user
+        event.setAccepted(self._closing)

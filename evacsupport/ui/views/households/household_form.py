@@ -56,7 +56,8 @@ class HouseholdForm(QWidget):
         self.origin_address.setPlaceholderText(self.tr("例：石川県輪島市河井町1-1"))
         self.postal_code = QLineEdit(self)
         self.postal_code.setPlaceholderText(self.tr("例：920-0961（住所を自動入力）"))
-        self.postal_code.setMaximumWidth(300)
+        self.postal_code.setMinimumWidth(280)
+        self.postal_code.setMaximumWidth(320)
         self.current_address = QLineEdit(self)
         self.coordinates = QLineEdit(self)
         self.coordinates.setPlaceholderText(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
@@ -16,10 +17,6 @@ from evacsupport.services.summary import OriginSummary, by_origin
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.models.records import Column, RecordTableModel
 from evacsupport.ui.views.sections.activity import make_table
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Overview", text)
 
 
 class NumberTile(QFrame):
@@ -58,11 +55,16 @@ class DashboardPage(QWidget):
         heading.setStyleSheet("font-weight: bold; font-size: 12pt;")
         self.at_risk: RecordTableModel[CaseRow] = RecordTableModel(
             [
-                Column(_t("要注意"), self._level),
-                Column(_t("世帯番号"), lambda r: r.case_number),
-                Column(_t("世帯主"), lambda r: r.head_name),
-                Column(_t("最終接触"), lambda r: r.last_contact),
-                Column(_t("理由"), lambda r: "／".join(r.risk.reasons)),
+                Column(QCoreApplication.translate("Overview", "要注意"), self._level),
+                Column(QCoreApplication.translate("Overview", "世帯番号"), lambda r: r.case_number),
+                Column(QCoreApplication.translate("Overview", "世帯主"), lambda r: r.head_name),
+                Column(
+                    QCoreApplication.translate("Overview", "最終接触"), lambda r: r.last_contact
+                ),
+                Column(
+                    QCoreApplication.translate("Overview", "理由"),
+                    lambda r: "／".join(r.risk.reasons),
+                ),
             ],
             self,
         )
@@ -78,7 +80,11 @@ class DashboardPage(QWidget):
 
     @staticmethod
     def _level(row: CaseRow) -> str:
-        return _t("高") if row.risk.level == RiskLevel.HIGH else _t("注意")
+        return (
+            QCoreApplication.translate("Overview", "高")
+            if row.risk.level == RiskLevel.HIGH
+            else QCoreApplication.translate("Overview", "注意")
+        )
 
     def refresh(self) -> None:
         overview = self.activity.overview()
@@ -87,7 +93,7 @@ class DashboardPage(QWidget):
         self.tiles["meals"].value.setText(f"{overview.meals_this_week:,}")
         self.tiles["overdue"].value.setText(f"{overview.overdue_followups:,}")
         rows = [r for r in load_caseload(self.ctx.db) if r.risk.level > RiskLevel.NONE]
-        rows.sort(key=lambda r: (-r.risk.level, r.last_contact or r.case_number))
+        rows.sort(key=lambda r: (-r.risk.level, r.last_contact or date.min, r.case_number))
         self.at_risk.set_rows(rows)
 
 
@@ -98,9 +104,13 @@ class SummaryPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         columns: list[Column[OriginSummary]] = [
-            Column(_t("避難元"), lambda s: s.name),
-            Column(_t("世帯"), lambda s: s.households, numeric=True),
-            Column(_t("人数"), lambda s: s.people, numeric=True),
+            Column(QCoreApplication.translate("Overview", "避難元"), lambda s: s.name),
+            Column(
+                QCoreApplication.translate("Overview", "世帯"), lambda s: s.households, numeric=True
+            ),
+            Column(
+                QCoreApplication.translate("Overview", "人数"), lambda s: s.people, numeric=True
+            ),
         ]
         for status in EvacuationStatus:
             columns.append(Column(label(status), self._count(status), numeric=True))

@@ -1,0 +1,1000 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en_US">
+<context>
+    <name>AllergenPicker</name>
+    <message>
+        <source>特定原材料（表示義務）</source>
+        <translation>Mandatory labelling (8)</translation>
+    </message>
+    <message>
+        <source>特定原材料に準ずるもの</source>
+        <translation>Recommended labelling (20)</translation>
+    </message>
+</context>
+<context>
+    <name>ConsentPanel</name>
+    <message>
+        <source>同意日</source>
+        <translation>Consent date</translation>
+    </message>
+    <message>
+        <source>同意者</source>
+        <translation>Given by</translation>
+    </message>
+    <message>
+        <source>方法</source>
+        <translation>Method</translation>
+    </message>
+    <message>
+        <source>利用目的</source>
+        <translation>Purposes</translation>
+    </message>
+    <message>
+        <source>提供先</source>
+        <translation>Recipients</translation>
+    </message>
+    <message>
+        <source>情報の種類</source>
+        <translation>Data categories</translation>
+    </message>
+    <message>
+        <source>有効期限</source>
+        <translation>Expires</translation>
+    </message>
+    <message>
+        <source>撤回日</source>
+        <translation>Withdrawn on</translation>
+    </message>
+    <message>
+        <source>担当</source>
+        <translation>Staff</translation>
+    </message>
+    <message>
+        <source>新しい同意を記録する(&amp;C)</source>
+        <translation>Record new &amp;consent</translation>
+    </message>
+    <message>
+        <source>代理人の氏名</source>
+        <translation>Proxy's name</translation>
+    </message>
+    <message>
+        <source>続柄</source>
+        <translation>Relation</translation>
+    </message>
+    <message>
+        <source>担当職員</source>
+        <translation>Staff member</translation>
+    </message>
+    <message>
+        <source>現在の同意を撤回する(&amp;W)</source>
+        <translation>&amp;Withdraw the current consent</translation>
+    </message>
+    <message>
+        <source>有効な同意があります：%1（%2）</source>
+        <translation>Consent in force: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>有効な同意がありません。同意がない世帯の情報は、会場や関係機関と共有できません。</source>
+        <translation>No consent in force. Without consent, this household's data cannot be shared with venues or agencies.</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardPage</name>
+    <message>
+        <source>支援中の世帯</source>
+        <translation>Active households</translation>
+    </message>
+    <message>
+        <source>支援中の人数</source>
+        <translation>People supported</translation>
+    </message>
+    <message>
+        <source>今週の食事提供（回）</source>
+        <translation>Meals served this week</translation>
+    </message>
+    <message>
+        <source>期限切れのフォローアップ</source>
+        <translation>Overdue follow-ups</translation>
+    </message>
+    <message>
+        <source>要注意の世帯（理由つき）</source>
+        <translation>Households at risk, with reasons</translation>
+    </message>
+</context>
+<context>
+    <name>DateField</name>
+    <message>
+        <source>例：S20.5.3、昭和20年5月3日、1945-05-03</source>
+        <translation>e.g. S20.5.3, 昭和20年5月3日, 1945-05-03</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdEditor</name>
+    <message>
+        <source>世帯員</source>
+        <translation>Members</translation>
+    </message>
+    <message>
+        <source>基本情報・世帯員</source>
+        <translation>Household and members</translation>
+    </message>
+    <message>
+        <source>同意</source>
+        <translation>Consent</translation>
+    </message>
+    <message>
+        <source>住居履歴</source>
+        <translation>Residence history</translation>
+    </message>
+    <message>
+        <source>保存(&amp;S)</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <source>キャンセル</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>世帯の登録</source>
+        <translation>Register a household</translation>
+    </message>
+    <message>
+        <source>世帯の編集：%1 %2</source>
+        <translation>Edit household: %1 %2</translation>
+    </message>
+    <message>
+        <source>会場</source>
+        <translation>Venues</translation>
+    </message>
+    <message>
+        <source>開始日</source>
+        <translation>Start date</translation>
+    </message>
+    <message>
+        <source>終了日</source>
+        <translation>End date</translation>
+    </message>
+    <message>
+        <source>理由</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>会場の利用</source>
+        <translation>Venue history</translation>
+    </message>
+    <message>
+        <source>食事</source>
+        <translation>Meals</translation>
+    </message>
+    <message>
+        <source>訪問</source>
+        <translation>Visits</translation>
+    </message>
+    <message>
+        <source>チェックイン</source>
+        <translation>Check-ins</translation>
+    </message>
+    <message>
+        <source>フォローアップ</source>
+        <translation>Follow-ups</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n 件の入力を確認してください</source>
+        <translation>
+            <numerusform>Check %n field(s)</numerusform>
+            <numerusform>Check %n field(s)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>同じ人が登録されている可能性があります</source>
+        <translation>This person may already be registered</translation>
+    </message>
+    <message>
+        <source>同じフリガナと生年月日の人がすでに登録されています：
+%1
+
+このまま保存しますか？</source>
+        <translation>A person with the same furigana and birth date is already registered:
+%1
+
+Save anyway?</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdForm</name>
+    <message>
+        <source>空欄なら自動で採番（例：N24-000123）</source>
+        <translation>Leave empty to number automatically (e.g. N24-000123)</translation>
+    </message>
+    <message>
+        <source>例：石川県輪島市河井町1-1</source>
+        <translation>e.g. 石川県輪島市河井町1-1</translation>
+    </message>
+    <message>
+        <source>例：920-0961（住所を自動入力）</source>
+        <translation>e.g. 920-0961 (fills in the address)</translation>
+    </message>
+    <message>
+        <source>例：36.5613, 136.6562（地図のリンクを貼り付けても可）</source>
+        <translation>e.g. 36.5613, 136.6562 (or paste a map link)</translation>
+    </message>
+    <message>
+        <source>例：090-1234-5678</source>
+        <translation>e.g. 090-1234-5678</translation>
+    </message>
+    <message>
+        <source>世帯番号</source>
+        <translation>Case number</translation>
+    </message>
+    <message>
+        <source>避難形態(&amp;E)</source>
+        <translation>&amp;Evacuation status</translation>
+    </message>
+    <message>
+        <source>避難元（市町・住所）(&amp;O)</source>
+        <translation>&amp;Origin (municipality, address)</translation>
+    </message>
+    <message>
+        <source>郵便番号(&amp;P)</source>
+        <translation>&amp;Postal code</translation>
+    </message>
+    <message>
+        <source>現住所(&amp;U)</source>
+        <translation>C&amp;urrent address</translation>
+    </message>
+    <message>
+        <source>緯度経度</source>
+        <translation>Coordinates</translation>
+    </message>
+    <message>
+        <source>電話番号(&amp;T)</source>
+        <translation>&amp;Telephone</translation>
+    </message>
+    <message>
+        <source>備考</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>避難形態の変更は「住居履歴」で転居として記録します</source>
+        <translation>Record a change of status as a move under Residence history</translation>
+    </message>
+    <message>
+        <source>緯度 %1、経度 %2</source>
+        <translation>Latitude %1, longitude %2</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdListView</name>
+    <message>
+        <source>氏名・フリガナ・世帯番号・電話番号で検索（ひらがな・半角も可）</source>
+        <translation>Search by name, furigana, case number or phone (hiragana and half-width accepted)</translation>
+    </message>
+    <message>
+        <source>新しい世帯(&amp;N)</source>
+        <translation>&amp;New household</translation>
+    </message>
+    <message>
+        <source>避難形態：すべて</source>
+        <translation>Status: all</translation>
+    </message>
+    <message>
+        <source>避難元：すべて</source>
+        <translation>Origin: all</translation>
+    </message>
+    <message>
+        <source>要注意のみ(&amp;R)</source>
+        <translation>At &amp;risk only</translation>
+    </message>
+    <message>
+        <source>検索(&amp;F)</source>
+        <translation>&amp;Find</translation>
+    </message>
+    <message>
+        <source>読み込み中…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <source>会場：すべて</source>
+        <translation>Venue: all</translation>
+    </message>
+    <message>
+        <source>%1 / %2 世帯</source>
+        <translation>%1 / %2 households</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdTableModel</name>
+    <message>
+        <source>世帯番号</source>
+        <translation>Case number</translation>
+    </message>
+    <message>
+        <source>世帯主</source>
+        <translation>Head of household</translation>
+    </message>
+    <message>
+        <source>フリガナ</source>
+        <translation>Furigana</translation>
+    </message>
+    <message>
+        <source>人数</source>
+        <translation>People</translation>
+    </message>
+    <message>
+        <source>避難元</source>
+        <translation>Origin</translation>
+    </message>
+    <message>
+        <source>避難形態</source>
+        <translation>Evacuation status</translation>
+    </message>
+    <message>
+        <source>利用会場</source>
+        <translation>Venue</translation>
+    </message>
+    <message>
+        <source>最終接触</source>
+        <translation>Last contact</translation>
+    </message>
+    <message>
+        <source>要注意</source>
+        <translation>Risk</translation>
+    </message>
+    <message>
+        <source>支援終了</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <source>高</source>
+        <translation>High</translation>
+    </message>
+    <message>
+        <source>注意</source>
+        <translation>Watch</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>evacsupport 避難者支援ケース管理</source>
+        <translation>evacsupport: evacuee support case management</translation>
+    </message>
+    <message>
+        <source>データベース：%1</source>
+        <translation>Database: %1</translation>
+    </message>
+    <message>
+        <source>利用者：%1</source>
+        <translation>User: %1</translation>
+    </message>
+    <message>
+        <source>最近の食事提供</source>
+        <translation>Recent meals served</translation>
+    </message>
+    <message>
+        <source>最近の訪問・電話</source>
+        <translation>Recent visits and calls</translation>
+    </message>
+    <message>
+        <source>最近のチェックイン（見守り尺度）</source>
+        <translation>Recent check-ins (wellbeing scales)</translation>
+    </message>
+    <message>
+        <source>未対応のフォローアップ（期限順）</source>
+        <translation>Open follow-ups (by due date)</translation>
+    </message>
+    <message>
+        <source>ファイル(&amp;F)</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <source>新規登録(&amp;N)</source>
+        <translation>&amp;New…</translation>
+    </message>
+    <message>
+        <source>データベースを開く(&amp;O)…</source>
+        <translation>&amp;Open database…</translation>
+    </message>
+    <message>
+        <source>新しいデータベース(&amp;W)…</source>
+        <translation>Ne&amp;w database…</translation>
+    </message>
+    <message>
+        <source>バックアップを保存(&amp;B)…</source>
+        <translation>Save &amp;backup…</translation>
+    </message>
+    <message>
+        <source>終了(&amp;Q)</source>
+        <translation>&amp;Quit</translation>
+    </message>
+    <message>
+        <source>表示(&amp;V)</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <source>世帯を検索(&amp;S)</source>
+        <translation>&amp;Search households</translation>
+    </message>
+    <message>
+        <source>最新の情報に更新(&amp;R)</source>
+        <translation>&amp;Refresh</translation>
+    </message>
+    <message>
+        <source>表示言語(&amp;L)</source>
+        <translation>&amp;Language</translation>
+    </message>
+    <message>
+        <source>ヘルプ(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>データフォルダを開く(&amp;D)</source>
+        <translation>Open &amp;data folder</translation>
+    </message>
+    <message>
+        <source>このアプリについて(&amp;A)</source>
+        <translation>&amp;About</translation>
+    </message>
+    <message>
+        <source>ダッシュボード</source>
+        <translation>Dashboard</translation>
+    </message>
+    <message>
+        <source>世帯</source>
+        <translation>Households</translation>
+    </message>
+    <message>
+        <source>会場</source>
+        <translation>Venues</translation>
+    </message>
+    <message>
+        <source>食事</source>
+        <translation>Meals</translation>
+    </message>
+    <message>
+        <source>訪問・チェックイン</source>
+        <translation>Visits &amp; check-ins</translation>
+    </message>
+    <message>
+        <source>フォローアップ</source>
+        <translation>Follow-ups</translation>
+    </message>
+    <message>
+        <source>集計・報告</source>
+        <translation>Summary &amp; reports</translation>
+    </message>
+    <message>
+        <source>表示言語</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <source>表示言語を変更しました。次回の起動から反映されます。
+The language will change the next time the app starts.</source>
+        <translation>表示言語を変更しました。次回の起動から反映されます。
+The language will change the next time the app starts.</translation>
+    </message>
+    <message>
+        <source>データベースを開く</source>
+        <translation>Open database</translation>
+    </message>
+    <message>
+        <source>データベース (*.sqlite3 *.sqlite *.db);;すべてのファイル (*)</source>
+        <translation>Databases (*.sqlite3 *.sqlite *.db);;All files (*)</translation>
+    </message>
+    <message>
+        <source>新しいデータベース</source>
+        <translation>New database</translation>
+    </message>
+    <message>
+        <source>データベース (*.sqlite3)</source>
+        <translation>Databases (*.sqlite3)</translation>
+    </message>
+    <message>
+        <source>同じ名前のファイルがあります。別の名前を指定してください。</source>
+        <translation>A file with that name exists; choose another name.</translation>
+    </message>
+    <message>
+        <source>バックアップを保存</source>
+        <translation>Save backup</translation>
+    </message>
+    <message>
+        <source>バックアップを保存しました：%1</source>
+        <translation>Backup saved: %1</translation>
+    </message>
+    <message>
+        <source>evacsupport について</source>
+        <translation>About evacsupport</translation>
+    </message>
+    <message>
+        <source>evacsupport %1
+避難者を地域の居場所（こども食堂など）につなぎ、見守るためのケース管理アプリ。
+データベース：%2
+データフォルダ：%3</source>
+        <translation>evacsupport %1
+Case management for connecting evacuees to community places (such as kodomo shokudo) and following up.
+Database: %2
+Data folder: %3</translation>
+    </message>
+</context>
+<context>
+    <name>MemberPanel</name>
+    <message>
+        <source>続柄</source>
+        <translation>Relation</translation>
+    </message>
+    <message>
+        <source>氏名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>フリガナ</source>
+        <translation>Furigana</translation>
+    </message>
+    <message>
+        <source>生年月日</source>
+        <translation>Birth date</translation>
+    </message>
+    <message>
+        <source>年齢</source>
+        <translation>Age</translation>
+    </message>
+    <message>
+        <source>アレルギー</source>
+        <translation>Allergies</translation>
+    </message>
+    <message>
+        <source>世帯員を追加(&amp;A)</source>
+        <translation>&amp;Add member</translation>
+    </message>
+    <message>
+        <source>この世帯員を削除(&amp;D)</source>
+        <translation>&amp;Delete this member</translation>
+    </message>
+    <message>
+        <source>世帯主にする(&amp;H)</source>
+        <translation>Make &amp;head</translation>
+    </message>
+    <message>
+        <source>カタカナ（ひらがな可）</source>
+        <translation>Katakana (hiragana accepted)</translation>
+    </message>
+    <message>
+        <source>車椅子を使う</source>
+        <translation>Uses a wheelchair</translation>
+    </message>
+    <message>
+        <source>要配慮個人情報：同意がある場合のみ記入</source>
+        <translation>Sensitive data: only with consent</translation>
+    </message>
+    <message>
+        <source>氏名（姓・名）(&amp;M)</source>
+        <translation>Na&amp;me (family, given)</translation>
+    </message>
+    <message>
+        <source>フリガナ（セイ・メイ）</source>
+        <translation>Furigana (family, given)</translation>
+    </message>
+    <message>
+        <source>続柄・性別・介護</source>
+        <translation>Relation, sex, care</translation>
+    </message>
+    <message>
+        <source>食事の配慮</source>
+        <translation>Dietary needs</translation>
+    </message>
+    <message>
+        <source>既往歴・障害</source>
+        <translation>Medical/disability</translation>
+    </message>
+    <message>
+        <source>電話</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>言語</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <source>連絡先</source>
+        <translation>Contact</translation>
+    </message>
+</context>
+<context>
+    <name>Overview</name>
+    <message>
+        <source>要注意</source>
+        <translation>Risk</translation>
+    </message>
+    <message>
+        <source>世帯番号</source>
+        <translation>Case number</translation>
+    </message>
+    <message>
+        <source>世帯主</source>
+        <translation>Head of household</translation>
+    </message>
+    <message>
+        <source>最終接触</source>
+        <translation>Last contact</translation>
+    </message>
+    <message>
+        <source>理由</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>高</source>
+        <translation>High</translation>
+    </message>
+    <message>
+        <source>注意</source>
+        <translation>Watch</translation>
+    </message>
+    <message>
+        <source>避難元</source>
+        <translation>Origin</translation>
+    </message>
+    <message>
+        <source>世帯</source>
+        <translation>Households</translation>
+    </message>
+    <message>
+        <source>人数</source>
+        <translation>People</translation>
+    </message>
+</context>
+<context>
+    <name>Prompter</name>
+    <message>
+        <source>保存されていない変更</source>
+        <translation>Unsaved changes</translation>
+    </message>
+    <message>
+        <source>変更が保存されていません。保存しますか？</source>
+        <translation>The changes have not been saved. Save them?</translation>
+    </message>
+    <message>
+        <source>保存する</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>保存しないで閉じる</source>
+        <translation>Close without saving</translation>
+    </message>
+    <message>
+        <source>編集を続ける</source>
+        <translation>Keep editing</translation>
+    </message>
+    <message>
+        <source>入力を確認してください</source>
+        <translation>Please check the input</translation>
+    </message>
+</context>
+<context>
+    <name>Records</name>
+    <message>
+        <source>日付</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>会場</source>
+        <translation>Venues</translation>
+    </message>
+    <message>
+        <source>種別</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>大人</source>
+        <translation>Adults</translation>
+    </message>
+    <message>
+        <source>子ども</source>
+        <translation>Children</translation>
+    </message>
+    <message>
+        <source>担当</source>
+        <translation>Staff</translation>
+    </message>
+    <message>
+        <source>世帯番号</source>
+        <translation>Case number</translation>
+    </message>
+    <message>
+        <source>分</source>
+        <translation>Min.</translation>
+    </message>
+    <message>
+        <source>紹介先</source>
+        <translation>Referred to</translation>
+    </message>
+    <message>
+        <source>次回確認日</source>
+        <translation>Follow up on</translation>
+    </message>
+    <message>
+        <source>内容</source>
+        <translation>Summary</translation>
+    </message>
+    <message>
+        <source>対象者</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>孤独感(1-5)</source>
+        <translation>Loneliness (1-5)</translation>
+    </message>
+    <message>
+        <source>UCLA(3-12)</source>
+        <translation>UCLA (3-12)</translation>
+    </message>
+    <message>
+        <source>K6(0-24)</source>
+        <translation>K6 (0-24)</translation>
+    </message>
+    <message>
+        <source>期限</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <source>状態</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>理由</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>きっかけ</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>結果</source>
+        <translation>Outcome</translation>
+    </message>
+</context>
+<context>
+    <name>ResidencePanel</name>
+    <message>
+        <source>転居日</source>
+        <translation>Moved on</translation>
+    </message>
+    <message>
+        <source>避難形態</source>
+        <translation>Evacuation status</translation>
+    </message>
+    <message>
+        <source>場所</source>
+        <translation>Place</translation>
+    </message>
+    <message>
+        <source>市町</source>
+        <translation>Municipality</translation>
+    </message>
+    <message>
+        <source>転居を記録する(&amp;M)</source>
+        <translation>Record a &amp;move</translation>
+    </message>
+    <message>
+        <source>新しい住所・施設名（例：石川県金沢市鞍月1-1 みなし仮設）</source>
+        <translation>New address or facility (e.g. 石川県金沢市鞍月1-1)</translation>
+    </message>
+    <message>
+        <source>新しい避難形態</source>
+        <translation>New status</translation>
+    </message>
+</context>
+<context>
+    <name>SummaryPage</name>
+    <message>
+        <source>避難元別・避難形態別の支援中世帯数</source>
+        <translation>Active households by origin and evacuation status</translation>
+    </message>
+</context>
+<context>
+    <name>VenueEditor</name>
+    <message>
+        <source>保存(&amp;S)</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <source>保存（Ctrl+S）</source>
+        <translation>Save (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>キャンセル</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>閉じる（Esc）</source>
+        <translation>Close (Esc)</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>会場の編集：%1</source>
+        <translation>Edit venue: %1</translation>
+    </message>
+    <message>
+        <source>会場の登録</source>
+        <translation>Register a venue</translation>
+    </message>
+</context>
+<context>
+    <name>VenueForm</name>
+    <message>
+        <source>名称(&amp;N)</source>
+        <translation>&amp;Name</translation>
+    </message>
+    <message>
+        <source>例：こども食堂 ひだまり</source>
+        <translation>e.g. こども食堂 ひだまり</translation>
+    </message>
+    <message>
+        <source>種別(&amp;K)</source>
+        <translation>&amp;Kind</translation>
+    </message>
+    <message>
+        <source>運営団体(&amp;O)</source>
+        <translation>&amp;Operator</translation>
+    </message>
+    <message>
+        <source>例：920-0961</source>
+        <translation>e.g. 920-0961</translation>
+    </message>
+    <message>
+        <source>郵便番号(&amp;P)</source>
+        <translation>&amp;Postal code</translation>
+    </message>
+    <message>
+        <source>住所(&amp;D)</source>
+        <translation>A&amp;ddress</translation>
+    </message>
+    <message>
+        <source>例：36.5613, 136.6562（地図のリンクを貼り付けても可）</source>
+        <translation>e.g. 36.5613, 136.6562 (or paste a map link)</translation>
+    </message>
+    <message>
+        <source>緯度経度(&amp;L)</source>
+        <translation>Coordinates (&amp;L)</translation>
+    </message>
+    <message>
+        <source>例：30</source>
+        <translation>e.g. 30</translation>
+    </message>
+    <message>
+        <source>人</source>
+        <translation>people</translation>
+    </message>
+    <message>
+        <source>定員(&amp;C)</source>
+        <translation>&amp;Capacity</translation>
+    </message>
+    <message>
+        <source>開催日時(&amp;T)</source>
+        <translation>Schedule (&amp;T)</translation>
+    </message>
+    <message>
+        <source>例：水 17:00-19:00、土 11:30-13:30</source>
+        <translation>e.g. Wed 17:00-19:00, Sat 11:30-13:30</translation>
+    </message>
+    <message>
+        <source>対応アレルゲン(&amp;G)</source>
+        <translation>Aller&amp;gens handled</translation>
+    </message>
+    <message>
+        <source>車椅子で利用できる(&amp;W)</source>
+        <translation>&amp;Wheelchair accessible</translation>
+    </message>
+    <message>
+        <source>車椅子対応</source>
+        <translation>Wheelchair access</translation>
+    </message>
+    <message>
+        <source>担当者(&amp;R)</source>
+        <translation>Contact pe&amp;rson</translation>
+    </message>
+    <message>
+        <source>電話番号(&amp;H)</source>
+        <translation>P&amp;hone</translation>
+    </message>
+    <message>
+        <source>例：076-220-1234</source>
+        <translation>e.g. 076-220-1234</translation>
+    </message>
+    <message>
+        <source>メール(&amp;M)</source>
+        <translation>E-&amp;mail</translation>
+    </message>
+    <message>
+        <source>例：info@example.jp</source>
+        <translation>e.g. info@example.jp</translation>
+    </message>
+    <message>
+        <source>利用可（新しい紹介を受け付ける）(&amp;A)</source>
+        <translation>Open (&amp;accepts new referrals)</translation>
+    </message>
+    <message>
+        <source>状態</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>備考(&amp;B)</source>
+        <translation>Notes (&amp;B)</translation>
+    </message>
+    <message>
+        <source>緯度 %1、経度 %2</source>
+        <translation>Latitude %1, longitude %2</translation>
+    </message>
+</context>
+<context>
+    <name>VenueListView</name>
+    <message>
+        <source>名称・運営団体・住所で絞り込み</source>
+        <translation>Filter by name, operator or address</translation>
+    </message>
+    <message>
+        <source>新しい会場(&amp;N)</source>
+        <translation>&amp;New venue</translation>
+    </message>
+    <message>
+        <source>新しい会場を登録（Ctrl+N）</source>
+        <translation>Register a new venue (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>絞り込み(&amp;F)</source>
+        <translation>&amp;Filter</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n 件</source>
+        <translation>
+            <numerusform>%n item(s)</numerusform>
+            <numerusform>%n item(s)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>VenueTableModel</name>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>種別</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>運営団体</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>住所</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>定員</source>
+        <translation>Capacity</translation>
+    </message>
+    <message>
+        <source>開催日時</source>
+        <translation>Schedule</translation>
+    </message>
+    <message>
+        <source>車椅子</source>
+        <translation>Wheelchair</translation>
+    </message>
+    <message>
+        <source>状態</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>利用可</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>休止</source>
+        <translation>Paused</translation>
+    </message>
+</context>
+</TS>
