@@ -314,12 +314,21 @@ def _activity(
         if head is None:
             continue
         first = max(start, registered[household.id])
-        for _ in range(rng.choice([0, 1, 1, 2, 3])):
+        # Older people living alone are whom link workers call most; a few still drift away.
+        alone_older = (
+            len(household.current_members) == 1
+            and head.birth_date is not None
+            and ((today - head.birth_date).days >= 65 * 365)
+        )
+        calls = rng.choice([6, 8, 10, 12]) if alone_older and rng.random() < 0.85 else None
+        for _ in range(calls or rng.choice([0, 1, 1, 2, 3])):
             visited_on = _random_day(rng, first, last_day)
             if visited_on is None:
                 break
             kind = rng.choice([VisitKind.HOME, VisitKind.PHONE, VisitKind.PHONE, VisitKind.VENUE])
-            due = visited_on + timedelta(days=14) if rng.random() < 0.3 else None
+            due = (
+                visited_on + timedelta(days=14) if rng.random() < (0.05 if calls else 0.3) else None
+            )
             visit = Visit(
                 id=uuid.uuid4(),
                 household_id=household.id,
@@ -334,7 +343,7 @@ def _activity(
             session.add(visit)
             visits += 1
             if due:
-                done = due < today and rng.random() < 0.6
+                done = due < today and rng.random() < 0.8
                 session.add(
                     FollowUp(
                         household_id=household.id,
@@ -352,10 +361,10 @@ def _activity(
             checked_on = _random_day(rng, first, last_day)
             if checked_on is None:
                 break
-            worry = rng.random() < 0.2
+            worry = rng.random() < 0.1
             lone = [rng.randint(3, 5) if worry else rng.randint(1, 3)]
             ucla = [rng.randint(2, 4) if worry else rng.randint(1, 3) for _ in range(3)]
-            k6 = [rng.randint(1, 4) if worry else rng.randint(0, 2) for _ in range(6)]
+            k6 = [rng.randint(1, 3) if worry else rng.randint(0, 2) for _ in range(6)]
             session.add(
                 CheckIn(
                     household_id=household.id,
