@@ -111,6 +111,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "この世帯は{at}に他の画面または利用者が変更しました。読み込み直してください",
         "This household was changed elsewhere at {at}; reload it",
     ),
+    "household.changed_meanwhile": (
+        "保存中に他の画面または利用者がこの世帯を変更しました。読み込み直してください",
+        "Someone changed this household while it was being saved; reload it",
+    ),
     "venue.not_found": ("会場「{value}」が見つかりません", "Venue “{value}” not found"),
     "venue.name_taken": (
         "会場名「{value}」はすでに登録されています",
@@ -162,6 +166,27 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Cannot open the database: {detail}",
     ),
     "db.disk_full": ("ディスクの空きがありません", "The disk is full"),
+    "assignment.no_consent": (
+        "この世帯には会場への紹介の同意がありません。先に同意を記録してください",
+        "This household has not consented to referral to a venue; record consent first",
+    ),
+    "assignment.not_suitable": (
+        "この会場には紹介できません：{reasons}",
+        "Cannot refer to this venue: {reasons}",
+    ),
+    "assignment.already": (
+        "すでに「{venue}」を利用しています",
+        "Already assigned to “{venue}”",
+    ),
+    "assignment.none": ("利用中の会場はありません", "No current venue assignment"),
+    "assignment.plan_stale": (
+        "割り当て案の作成後に会場や世帯が変わりました。案を作り直してください",
+        "Venues or households changed since the plan was made; make the plan again",
+    ),
+    "assignment.solver_failed": (
+        "割り当てを計算できませんでした：{detail}",
+        "The allocation could not be computed: {detail}",
+    ),
     "backup.sqlite_only": (
         "バックアップはこのパソコン上のデータベース（SQLite）のみ作成できます",
         "Backups can only be made of a database on this computer (SQLite)",

@@ -98,6 +98,6 @@ def save_case(
                     raise ValidationError(_prefixed("move.", exc)) from exc
             saved_id = household.id
     except StaleDataError as exc:
-        raise EvacError("household.changed_elsewhere", at="?") from exc
+        raise EvacError("household.changed_meanwhile") from exc
     with db.read() as session:
         return load_household(session, saved_id)

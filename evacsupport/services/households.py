@@ -384,7 +384,7 @@ class HouseholdService:
             with self.db.session() as session:
                 update_in(session, household_id, data, expected_version=expected_version)
         except StaleDataError as exc:
-            raise EvacError("household.changed_elsewhere", at="?") from exc
+            raise EvacError("household.changed_meanwhile") from exc
         return self.get(household_id)
 
     def get(self, household_id: uuid.UUID) -> Household:

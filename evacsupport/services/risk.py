@@ -115,7 +115,7 @@ def assess(facts: RiskFacts, settings: RiskSettings | None = None) -> RiskAssess
                 RiskLevel.WATCH,
                 _t(
                     f"期限切れのフォローアップが{facts.overdue_followups}件",
-                    f"{facts.overdue_followups} overdue follow-ups",
+                    f"Overdue follow-ups: {facts.overdue_followups}",
                 ),
             )
         )
