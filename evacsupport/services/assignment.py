@@ -300,6 +300,24 @@ def suggestions_for(
     return SuggestionResult(household, ranked, problem)
 
 
+def _why_none(options: Sequence[Suggestion]) -> str:
+    """Why no venue fits, in one line: the nearest venue's reasons and how many others fail."""
+    by_distance = sorted(options, key=lambda s: (s.distance_km is None, s.distance_km or 0.0))
+    if not by_distance:
+        return _t("会場が登録されていない", "No venues are registered")
+    nearest = by_distance[0]
+    where = f"{nearest.venue.name}" + (
+        f"（{nearest.distance_km:.1f} km）" if nearest.distance_km is not None else ""
+    )
+    text = f"{where}：{'、'.join(nearest.reasons)}"
+    if len(by_distance) > 1:
+        text += _t(
+            f"。ほか{len(by_distance) - 1}会場も条件に合わない",
+            f"; {len(by_distance) - 1} other venues do not fit either",
+        )
+    return text
+
+
 # --- allocation --------------------------------------------------------------------------------
 def solve_allocation(
     households: Sequence[HouseholdNeeds],
@@ -335,14 +353,7 @@ def solve_allocation(
         options = [rank(household, v, today) for v in venues]
         usable = sorted((s for s in options if not s.excluded), key=lambda s: s.score)
         if not usable:
-            reasons = {r for s in options for r in s.reasons}
-            plan.unplaced.append(
-                (
-                    household,
-                    _t("条件に合う会場がない：", "No suitable venue: ")
-                    + "／".join(sorted(reasons))[:300],
-                )
-            )
+            plan.unplaced.append((household, _why_none(options)))
             continue
         index = len(placeable)
         placeable.append(household)

@@ -210,7 +210,7 @@ class _Generator:
                     municipality_code=code,
                     address=f"石川県{address}{rng.randint(1, 20)}-{rng.randint(1, 30)}",
                     coordinates=f"{lat}, {lon}",
-                    capacity=rng.choice([20, 25, 30, 40, 50, 60]),
+                    capacity=rng.choice([30, 40, 50, 60, 80]),
                     schedule=[Slot(d, start, end) for d in sorted(days)],
                     allergens_handled=handled,
                     wheelchair_access=rng.random() < 0.6,
@@ -269,7 +269,8 @@ def _activity(
             venues,
             key=lambda v: haversine_km(lat, lon, v.latitude or 0.0, v.longitude or 0.0),
         )
-        venue = next((v for v in ranked if load[v.id] < v.capacity), None)
+        # fill venues to about four fifths, leaving places for the allocation to use
+        venue = next((v for v in ranked if load[v.id] + len(members) <= v.capacity * 0.8), None)
         if venue is None:
             continue
         # Connected some time after registration, and only with consent to share with the venue.
