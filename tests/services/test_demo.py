@@ -269,7 +269,7 @@ def test_venues_have_coordinates_schedules_and_allergens(demo_db: Database) -> N
             assert 0 <= slot["weekday"] <= 6
             assert slot["start"] < slot["end"]
         assert v.allergens_handled and set(v.allergens_handled) <= set(allergens.all_allergens())
-        assert 20 <= v.capacity <= 60
+        assert 20 <= v.capacity <= 80
         assert re.fullmatch(r"076\d{7}", v.phone)
 
 
