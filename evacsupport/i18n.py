@@ -187,6 +187,37 @@ CATALOG: dict[str, tuple[str, str]] = {
         "割り当てを計算できませんでした：{detail}",
         "The allocation could not be computed: {detail}",
     ),
+    "meal.unknown_case": (
+        "世帯番号「{value}」は登録されていません。番号を確かめてください",
+        "No household has case number “{value}”; check the number",
+    ),
+    "meal.duplicate": (
+        "{name}さんの世帯は今日すでに{at}に{type}で記録されています。もう一度記録しますか？",
+        "{name}'s household was already served today at {at} ({type}); log it again?",
+    ),
+    "meal.refused": (
+        "この会場のルールにより記録できません：{reasons}",
+        "Refused by this venue's rules: {reasons}",
+    ),
+    "meal.nobody": ("食事をした世帯員を1人以上選んでください", "Tick at least one member who ate"),
+    "meal.no_guests": (
+        "大人か子どもの人数を入力してください",
+        "Enter the number of adults or children",
+    ),
+    "meal.not_found": (
+        "この食事記録は見つかりません（すでに取り消し済み）",
+        "That meal entry is gone (already undone)",
+    ),
+    "checkin.empty": (
+        "尺度の回答かメモを1つ以上入力してください",
+        "Answer at least one scale or write a note",
+    ),
+    "member.not_found": ("この世帯員は見つかりません", "That member was not found"),
+    "followup.not_found": ("このフォローアップは見つかりません", "That follow-up was not found"),
+    "followup.already_done": (
+        "このフォローアップはすでに完了しています",
+        "That follow-up is already done",
+    ),
     "backup.sqlite_only": (
         "バックアップはこのパソコン上のデータベース（SQLite）のみ作成できます",
         "Backups can only be made of a database on this computer (SQLite)",

@@ -183,6 +183,8 @@ class Venue(RecordMixin, Base):
     email: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # The counter's rules for this venue (see services.meals.MealRules); empty means defaults.
+    meal_rules: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class Assignment(RecordMixin, Base):
@@ -224,6 +226,8 @@ class MealLog(RecordMixin, Base):
     member_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     staff: Mapped[str] = mapped_column(String(100), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    # Why staff served despite a counter rule (empty when no rule was overridden).
+    override_note: Mapped[str] = mapped_column(Text, default="")
     dedup_key: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
 
 

@@ -7,8 +7,11 @@ keystroke never waits for the database; a save elsewhere triggers a reload.
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import func, select, union_all
 
@@ -26,6 +29,7 @@ from evacsupport.db.models import (
 from evacsupport.domain import municipalities
 from evacsupport.domain.codes import Relation
 from evacsupport.domain.normalize import search_key
+from evacsupport.i18n import current_language
 from evacsupport.services.risk import RiskAssessment, RiskFacts, RiskLevel, RiskSettings, assess
 
 
@@ -67,6 +71,42 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years)
     except ValueError:
         return day.replace(year=day.year - years, day=28)
+
+
+def _checkin_facts(
+    rows: Sequence[Any], settings: RiskSettings
+) -> tuple[dict[uuid.UUID, tuple[Any, Any, Any]], dict[uuid.UUID, list[str]]]:
+    """From each member's last two check-ins: the household's latest scores, and who got worse."""
+    latest: dict[uuid.UUID, tuple[Any, ...]] = {}
+    pairs: dict[tuple[uuid.UUID, str], dict[int, Any]] = defaultdict(dict)
+    for row in rows:
+        name = f"{row.family_name} {row.given_name}".strip()
+        pairs[(row.household_id, name)][row.rank] = row
+        if row.rank == 1:
+            key = (row.checked_on, row.created_at)
+            if row.household_id not in latest or key > latest[row.household_id][0]:
+                latest[row.household_id] = (key, row.k6_score, row.loneliness, row.ucla3_score)
+    worsened: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for (hid, name), ranks in pairs.items():
+        if 1 not in ranks or 2 not in ranks:
+            continue
+        now, before = ranks[1], ranks[2]
+        changes = []
+        for label, attr, step in (
+            ("K6", "k6_score", settings.k6_worsen),
+            ("UCLA-3", "ucla3_score", settings.ucla3_worsen),
+            (
+                "孤独感" if current_language() == "ja" else "loneliness",
+                "loneliness",
+                settings.loneliness_worsen,
+            ),
+        ):
+            a, b = getattr(before, attr), getattr(now, attr)
+            if a is not None and b is not None and b - a >= step:
+                changes.append(f"{label} {a}→{b}")
+        if changes:
+            worsened[hid].append(f"{name}（{'、'.join(changes)}）")
+    return {h: v[1:] for h, v in latest.items()}, worsened  # type: ignore[misc]
 
 
 def load_caseload(
@@ -145,30 +185,51 @@ def load_caseload(
         ranked = (
             select(
                 CheckIn.household_id,
+                Member.family_name,
+                Member.given_name,
+                CheckIn.checked_on,
+                CheckIn.created_at,
                 CheckIn.k6_score,
                 CheckIn.loneliness,
                 CheckIn.ucla3_score,
                 func.row_number()
                 .over(
-                    partition_by=CheckIn.household_id,
+                    partition_by=CheckIn.member_id,
                     order_by=(CheckIn.checked_on.desc(), CheckIn.created_at.desc()),
                 )
                 .label("rank"),
             )
-            .where(CheckIn.deleted_at.is_(None))
+            .join(Member, Member.id == CheckIn.member_id)
+            .where(CheckIn.deleted_at.is_(None), CheckIn.checked_on <= today)
             .subquery()
         )
-        latest = {
-            r[0]: r[1:]
-            for r in session.execute(
-                select(
-                    ranked.c.household_id,
-                    ranked.c.k6_score,
-                    ranked.c.loneliness,
-                    ranked.c.ucla3_score,
-                ).where(ranked.c.rank == 1)
+        recent = session.execute(select(ranked).where(ranked.c.rank <= 2)).all()
+        latest, worsened = _checkin_facts(recent, settings)
+        window_end = today - timedelta(days=settings.stopped_days)
+        window_start = window_end - timedelta(weeks=settings.regular_weeks)
+        meals_before = dict(
+            session.execute(
+                select(MealLog.household_id, func.count())
+                .where(
+                    MealLog.household_id.is_not(None),
+                    MealLog.deleted_at.is_(None),
+                    MealLog.served_on >= window_start,
+                    MealLog.served_on < window_end,
+                )
+                .group_by(MealLog.household_id)
             ).all()
-        }
+        )
+        last_meal = dict(
+            session.execute(
+                select(MealLog.household_id, func.max(MealLog.served_on))
+                .where(
+                    MealLog.household_id.is_not(None),
+                    MealLog.deleted_at.is_(None),
+                    MealLog.served_on <= today,
+                )
+                .group_by(MealLog.household_id)
+            ).all()
+        )
         overdue = dict(
             session.execute(
                 select(FollowUp.household_id, func.count())
@@ -205,6 +266,9 @@ def load_caseload(
             latest_ucla3=ucla,
             overdue_followups=overdue.get(hid, 0),
             older_living_alone=n == 1 and youngest is not None and youngest <= older_born_before,
+            last_meal=last_meal.get(hid),
+            regular_meals_before=meals_before.get(hid, 0),
+            worsened=tuple(worsened.get(hid, ())),
         )
         venue_id = venues.get(hid)
         rows.append(

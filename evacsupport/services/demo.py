@@ -288,7 +288,7 @@ def _activity(
                 household=household, venue=venue, start_on=since, reason="デモ：最寄りの会場"
             )
         )
-        regularity = rng.choice([0.2, 0.5, 0.7, 0.9])
+        regularity = rng.choice([0.35, 0.6, 0.8, 0.9])
         stops = today - timedelta(days=rng.randint(15, 40)) if rng.random() < 0.1 else None
         adults = sum(1 for m in members if m.birth_date and (today - m.birth_date).days >= 18 * 365)
         children = len(members) - adults

@@ -27,6 +27,12 @@ class RiskSettings:
     ucla3_high: int = 10
     older_age: int = 65
     alone_no_contact_days: int = 14
+    stopped_days: int = 14  # no meal for this many days ...
+    regular_min_meals: int = 3  # ... after at least this many meals ...
+    regular_weeks: int = 8  # ... in this many weeks before
+    k6_worsen: int = 4
+    ucla3_worsen: int = 2
+    loneliness_worsen: int = 2
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,9 @@ class RiskFacts:
     latest_ucla3: int | None = None
     overdue_followups: int = 0
     older_living_alone: bool = False
+    last_meal: date | None = None
+    regular_meals_before: int = 0  # meals in the weeks before the "stopped" window
+    worsened: tuple[str, ...] = ()  # who got worse between their last two check-ins, and how
 
 
 @dataclass(frozen=True)
@@ -109,6 +118,25 @@ def assess(facts: RiskFacts, settings: RiskSettings | None = None) -> RiskAssess
                     ),
                 )
             )
+    if facts.regular_meals_before >= s.regular_min_meals and (
+        facts.last_meal is None or (facts.today - facts.last_meal).days >= s.stopped_days
+    ):
+        days = (facts.today - facts.last_meal).days if facts.last_meal else s.stopped_days
+        found.append(
+            (
+                RiskLevel.HIGH,
+                _t(
+                    f"よく来ていた会場に{days}日間来ていない（それまでの{s.regular_weeks}週間に"
+                    f"{facts.regular_meals_before}回）",
+                    f"Stopped coming: no meal for {days} days after {facts.regular_meals_before} "
+                    f"in the {s.regular_weeks} weeks before",
+                ),
+            )
+        )
+    for change in facts.worsened:
+        found.append(
+            (RiskLevel.WATCH, _t(f"前回より悪化：{change}", f"Worse than last time: {change}"))
+        )
     if facts.overdue_followups:
         found.append(
             (

@@ -84,3 +84,44 @@ def test_write_failure_rolls_back_the_whole_unit_of_work(db: Database) -> None:
         raise RuntimeError("crash after the first write")
     with db.read() as session:
         assert session.query(DisasterEvent).count() == 0
+
+
+def test_upgrading_a_first_version_database_keeps_its_data(tmp_path: Path) -> None:
+    """A laptop still on the first schema opens with the newer app and loses nothing."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from evacsupport.services.households import HouseholdService
+    from tests.factories import household
+
+    path = tmp_path / "old.sqlite3"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        command.upgrade(migrate.alembic_config(conn), "0001")
+        event_id = "1" * 32
+        conn.execute(
+            text(
+                "INSERT INTO disaster_event (id, code, name, occurred_on, description, created_at,"
+                " updated_at, version) VALUES (:id, 'N24', 'x', '2024-01-01', '', '2024-02-01',"
+                " '2024-02-01', 1)"
+            ),
+            {"id": event_id},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO venue (id, name, kind, operator, postal_code, municipality_code,"
+                " address, capacity, schedule, allergens_handled, wheelchair_access,"
+                " contact_name, phone, email, active, notes, created_at, updated_at, version)"
+                " VALUES (:id, 'old venue', 'kodomo_shokudo', '', '', '', '', 30, '[]', '[]', 0,"
+                " '', '', '', 1, '', '2024-02-01', '2024-02-01', 1)"
+            ),
+            {"id": "2" * 32},
+        )
+    engine.dispose()
+    database = Database(sqlite_url(path))
+    with database.engine.connect() as conn:
+        assert migrate.current_revision(conn) == migrate.head_revision()
+        assert conn.execute(text("SELECT meal_rules FROM venue")).scalar() == "{}"
+    saved = HouseholdService(database).create(household())
+    assert saved.case_number == "N24-000001"
+    database.close()

@@ -301,6 +301,7 @@ def test_a_recent_bad_checkin_after_a_good_one_is_at_risk(
         "K6が14点（13点以上：重い心理的苦痛）",
         "孤独感を「時々ある」以上と回答",
         "孤独感尺度（UCLA 3項目）が10点",
+        "前回より悪化：山田 花子（K6 2→14）",  # the earlier check-in had no loneliness answers
     ]
 
 
