@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 from sqlalchemy import URL, make_url
+
+if TYPE_CHECKING:
+    from evacsupport.services.risk import RiskSettings
 
 APP_NAME = "evacsupport"
 ENV_DATABASE_URL = "EVACSUPPORT_DATABASE_URL"
@@ -65,6 +69,20 @@ class Settings:
 
     language: str = "ja"
     organisation: str = ""
+    venue_id: str = ""  # this laptop's venue: the meal counter opens on it
+    staff_name: str = ""  # who is at this laptop, written on meals and contacts
+    risk: dict[str, int] = field(default_factory=dict)  # overrides of RiskSettings thresholds
+
+    def risk_settings(self) -> RiskSettings:
+        """The risk thresholds with this user's overrides; unknown or bad entries are ignored."""
+        from evacsupport.services.risk import RiskSettings
+
+        known = {
+            k: int(v)
+            for k, v in self.risk.items()
+            if k in RiskSettings.__dataclass_fields__ and str(v).lstrip("-").isdigit()
+        }
+        return RiskSettings(**known)
 
     @classmethod
     def path(cls) -> Path:
