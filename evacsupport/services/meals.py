@@ -370,6 +370,36 @@ class MealService:
                 meal.id, None, day, meal.served_at, meal.meal_type, meal.adults, meal.children
             )
 
+    def set_members(self, meal_id: uuid.UUID, member_ids: Sequence[uuid.UUID]) -> LoggedMeal:
+        """Staff unticked someone who did not come: the entry now counts only who ate."""
+        with self.db.session() as session:
+            meal = session.get(MealLog, meal_id)
+            if meal is None or meal.deleted_at is not None or meal.household_id is None:
+                raise NotFound("meal.not_found")
+            household = session.scalar(
+                select(Household)
+                .where(Household.id == meal.household_id)
+                .options(selectinload(Household.members), selectinload(Household.assignments))
+            )
+            assert household is not None
+            card = card_of(household, meal.served_on)
+            chosen = [m.id for m in card.members if m.id in set(member_ids)]
+            if not chosen:
+                raise EvacError("meal.nobody")
+            whole = len(chosen) == len(card.members)
+            meal.member_ids = [] if whole else [str(i) for i in chosen]
+            meal.adults, meal.children = card.counts(None if whole else chosen)
+            return LoggedMeal(
+                meal.id,
+                card,
+                meal.served_on,
+                meal.served_at,
+                meal.meal_type,
+                meal.adults,
+                meal.children,
+                meal.override_note,
+            )
+
     def undo(self, meal_id: uuid.UUID) -> None:
         """Take back an entry made by mistake; it stays stored, marked deleted."""
         with self.db.session() as session:

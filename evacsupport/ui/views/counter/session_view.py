@@ -1,0 +1,367 @@
+"""The venue session screen: log meals at the counter as fast as people arrive.
+
+One input takes a typed case number or a QR scan (a USB scanner types it and presses Enter);
+each Enter saves at once and shows who it was, with allergens large. Ctrl+Z undoes the last
+entry. A past date turns the same screen into the paper-roster fallback.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from evacsupport.domain.codes import MealType
+from evacsupport.domain.wareki import parse_date
+from evacsupport.errors import EvacError
+from evacsupport.services.meals import LoggedMeal, MealEntry, MealRefused, MealService, MealWarning
+from evacsupport.ui.context import AppContext
+from evacsupport.ui.models.records import Column, RecordTableModel
+from evacsupport.ui.views.counter.card_panel import CardPanel
+from evacsupport.ui.views.counter.roster import RosterModel
+from evacsupport.ui.views.sections.activity import make_table
+from evacsupport.ui.widgets.fields import ChoiceCombo, DateField
+
+
+class CounterView(QWidget):
+    """Attributes for tests: ``venue``, ``day``, ``meal_type``, ``staff``, ``scan``, ``card``,
+    ``override_note``, ``log_model``, ``roster_model``, ``guests_adults``, ``guests_children``,
+    ``last`` (the last LoggedMeal or None)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.meals = MealService(ctx.db)
+        self.last: LoggedMeal | None = None
+        self._pending: MealEntry | None = None
+
+        self.venue = QComboBox(self)
+        self.day = DateField(self)
+        self.day.set_date(date.today())
+        self.meal_type = ChoiceCombo(MealType, self)
+        self.staff = QLineEdit(ctx.settings.staff_name, self)
+        self.staff.setPlaceholderText(self.tr("担当者名"))
+        self.past_banner = QLabel(self.tr("過去の日付：紙の名簿からの入力です"), self)
+        self.past_banner.setStyleSheet("background: #fff3cd; padding: 4px; font-weight: bold;")
+        self.past_banner.hide()
+
+        self.scan = QLineEdit(self)
+        self.scan.setObjectName("counterScan")
+        self.scan.setPlaceholderText(
+            self.tr("世帯番号を入力、または世帯カードのQRを読み取り → Enter")
+        )
+        self.scan.setStyleSheet("font-size: 20pt; padding: 6px;")
+        self.card = CardPanel(self)
+        self.override_note = QLineEdit(self)
+        self.override_note.setPlaceholderText(
+            self.tr("ルールの例外として記録する理由を書いて Enter（Escで取りやめ）")
+        )
+        self.override_note.hide()
+        self.undo_button = QPushButton(self.tr("直前の記録を取り消す (Ctrl+Z)"), self)
+        self.undo_button.setEnabled(False)
+
+        self.guests_adults = QSpinBox(self)
+        self.guests_children = QSpinBox(self)
+        for spin in (self.guests_adults, self.guests_children):
+            spin.setRange(0, 300)
+        self.guests_button = QPushButton(self.tr("登録外の人数を記録(&G)"), self)
+
+        self.log_model: RecordTableModel[LoggedMeal] = RecordTableModel(
+            [
+                Column(
+                    self.tr("時刻"),
+                    lambda m: m.served_at.astimezone().strftime("%H:%M") if m.served_at else "",
+                ),
+                Column(self.tr("世帯・種別"), lambda m: m.label),
+                Column(self.tr("大人"), lambda m: m.adults, numeric=True),
+                Column(self.tr("子ども"), lambda m: m.children, numeric=True),
+                Column(self.tr("例外の理由"), lambda m: m.override_note),
+            ],
+            self,
+        )
+        self.total = QLabel(self)
+        self.total.setStyleSheet("font-size: 12pt; font-weight: bold;")
+        self.roster_model = RosterModel(self)
+        self.roster_model.tick.connect(self._roster_ticked)
+
+        top = QHBoxLayout()
+        for text, widget in (
+            (self.tr("会場"), self.venue),
+            (self.tr("日付"), self.day),
+            (self.tr("種別"), self.meal_type),
+            (self.tr("担当"), self.staff),
+        ):
+            top.addWidget(QLabel(text, self))
+            top.addWidget(widget)
+        top.addWidget(self.day.hint)
+        top.addStretch(1)
+        guests = QHBoxLayout()
+        guests.addWidget(QLabel(self.tr("登録外：大人"), self))
+        guests.addWidget(self.guests_adults)
+        guests.addWidget(QLabel(self.tr("子ども"), self))
+        guests.addWidget(self.guests_children)
+        guests.addWidget(self.guests_button)
+        guests.addStretch(1)
+        guests.addWidget(self.undo_button)
+
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.scan)
+        left_layout.addWidget(self.override_note)
+        left_layout.addWidget(self.card, 1)
+        left_layout.addLayout(guests)
+        tabs = QTabWidget(self)
+        log_box = QWidget(tabs)
+        log_layout = QVBoxLayout(log_box)
+        log_layout.addWidget(self.total)
+        log_layout.addWidget(make_table(self.log_model, log_box))
+        tabs.addTab(log_box, self.tr("この回の記録"))
+        self.roster_table = make_table(self.roster_model, tabs)  # type: ignore[arg-type]
+        tabs.addTab(self.roster_table, self.tr("名簿（来た人にチェック）"))
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(left)
+        splitter.addWidget(tabs)
+        splitter.setSizes([620, 480])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.past_banner)
+        layout.addWidget(splitter, 1)
+
+        undo = QAction(self)
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        undo.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        undo.triggered.connect(self.undo_last)
+        self.addAction(undo)
+        self.scan.installEventFilter(self)  # Ctrl+Z in the scan box undoes the last meal
+        self.scan.returnPressed.connect(self.submit)
+        self.override_note.returnPressed.connect(self._override)
+        self.undo_button.clicked.connect(self.undo_last)
+        self.guests_button.clicked.connect(self.log_guests)
+        self.card.members_changed.connect(self._members_changed)
+        self.venue.currentIndexChanged.connect(self.refresh_lists)
+        self.day.textChanged.connect(self._day_changed)
+        ctx.bus.changed.connect(self._on_changed)
+
+    # --- set-up ------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Reload the venue list (keeping the choice) and the session's lists."""
+        current = self.venue.currentData() or self.ctx.settings.venue_id or None
+        self.venue.blockSignals(True)
+        self.venue.clear()
+        for venue in self.ctx.venues.list(include_inactive=False):
+            self.venue.addItem(venue.name, str(venue.id))
+        index = self.venue.findData(str(current)) if current else -1
+        self.venue.setCurrentIndex(max(index, 0))
+        self.venue.blockSignals(False)
+        self.refresh_lists()
+        self.scan.setFocus()
+
+    def venue_id(self) -> uuid.UUID | None:
+        data = self.venue.currentData()
+        return uuid.UUID(data) if data else None
+
+    def served_on(self) -> date:
+        try:
+            return parse_date(self.day.text()) or date.today()
+        except EvacError:
+            return date.today()
+
+    def refresh_lists(self) -> None:
+        venue_id = self.venue_id()
+        if venue_id is None:
+            self.log_model.set_rows([])
+            self.roster_model.set_rows([])
+            return
+        day = self.served_on()
+        entries = self.meals.session_log(venue_id, day)
+        self.log_model.set_rows(entries)
+        people = sum(m.adults + m.children for m in entries)
+        self.total.setText(
+            self.tr("%1 件・%2 人").replace("%1", str(len(entries))).replace("%2", str(people))
+        )
+        self.roster_model.set_rows(self.meals.roster(venue_id, day))
+
+    def _day_changed(self) -> None:
+        self.past_banner.setVisible(self.served_on() < date.today())
+        self.refresh_lists()
+
+    def _on_changed(self, kind: str) -> None:
+        if kind in ("venue", "household"):
+            self.refresh()
+
+    # --- logging -------------------------------------------------------------------------------
+    def _entry(self, code: str) -> MealEntry | None:
+        venue_id = self.venue_id()
+        if venue_id is None:
+            self.card.show_message(self.tr("会場を選んでください"), error=True)
+            return None
+        return MealEntry(
+            venue_id=venue_id,
+            code=code,
+            served_on=self.day.text(),
+            meal_type=self.meal_type.code(),
+            staff=self.staff.text(),
+        )
+
+    def submit(self) -> None:
+        """Enter in the scan box: look up and save in one go; the box is ready for the next."""
+        code = self.scan.text().strip()
+        if not code:
+            return
+        entry = self._entry(code)
+        if entry is not None:
+            self._log(entry)
+
+    def _log(self, entry: MealEntry, *, confirm: bool = False, override: str = "") -> bool:
+        try:
+            meal = self.meals.log(entry, confirm_duplicate=confirm, override_note=override)
+        except MealWarning as warning:
+            if self.ctx.prompter.confirm(self, self.tr("同じ世帯の2回目です"), warning.message()):
+                return self._log(entry, confirm=True, override=override)
+            self._refused(warning.message())
+            return False
+        except MealRefused as refused:
+            self._pending = entry
+            self._refused(refused.message())
+            self.override_note.show()
+            self.override_note.setFocus()
+            return False
+        except EvacError as error:
+            self._refused(error.message())
+            return False
+        self._saved(meal)
+        return True
+
+    def _refused(self, text: str) -> None:
+        self.card.clear()
+        self.card.show_message(text, error=True)
+        self.scan.setFocus()
+        self.scan.selectAll()
+
+    def _saved(self, meal: LoggedMeal) -> None:
+        self.last = meal
+        self._pending = None
+        self.override_note.clear()
+        self.override_note.hide()
+        self.card.show_message(
+            self.tr("記録しました：%1").replace("%1", meal.label)
+            + (
+                self.tr("（例外：%1）").replace("%1", meal.override_note)
+                if meal.override_note
+                else ""
+            )
+        )
+        if meal.household is not None:
+            self.card.show_card(meal.household, meal)
+        self.undo_button.setEnabled(True)
+        self.scan.clear()
+        self.scan.setFocus()
+        self.refresh_lists()
+        self.ctx.bus.changed.emit("activity")
+
+    def _override(self) -> None:
+        if self._pending is None or not self.override_note.text().strip():
+            return
+        self._log(self._pending, confirm=True, override=self.override_note.text())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The scan box is emptied after every entry, so its own text undo is of no use there:
+        Ctrl+Z takes back the last meal instead."""
+        if (
+            watched is self.scan
+            and event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Undo)
+        ):
+            if event.type() == QEvent.Type.KeyPress:
+                self.undo_last()
+            event.accept()
+            return True
+        return super().eventFilter(watched, event)
+
+    def keyPressEvent(self, event: object) -> None:
+        if isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape and self._pending:
+            self._pending = None
+            self.override_note.clear()
+            self.override_note.hide()
+            self.scan.setFocus()
+            self.scan.selectAll()
+            return
+        super().keyPressEvent(event)  # type: ignore[arg-type]
+
+    def _members_changed(self, member_ids: list[uuid.UUID]) -> None:
+        if self.last is None or self.last.household is None:
+            return
+        try:
+            self.last = self.meals.set_members(self.last.id, member_ids)
+        except EvacError as error:
+            self.card.show_message(error.message(), error=True)
+            return
+        self.card.show_counts(self.last)
+        self.refresh_lists()
+
+    def undo_last(self) -> None:
+        if self.last is None:
+            return
+        try:
+            self.meals.undo(self.last.id)
+        except EvacError as error:
+            self.card.show_message(error.message(), error=True)
+        else:
+            self.card.clear()
+            self.card.show_message(self.tr("取り消しました：%1").replace("%1", self.last.label))
+        self.last = None
+        self.undo_button.setEnabled(False)
+        self.refresh_lists()
+        self.scan.setFocus()
+        self.ctx.bus.changed.emit("activity")
+
+    def log_guests(self) -> None:
+        venue_id = self.venue_id()
+        if venue_id is None:
+            return
+        try:
+            meal = self.meals.log_guests(
+                venue_id,
+                adults=self.guests_adults.value(),
+                children=self.guests_children.value(),
+                served_on=self.day.text(),
+                meal_type=self.meal_type.code(),
+                staff=self.staff.text(),
+            )
+        except EvacError as error:
+            self.card.show_message(error.message(), error=True)
+            return
+        self.guests_adults.setValue(0)
+        self.guests_children.setValue(0)
+        self.card.clear()
+        self._saved(meal)
+
+    def _roster_ticked(self, case_number: str, ticked: bool) -> None:
+        if ticked:
+            entry = self._entry(case_number)
+            if entry is not None:
+                self._log(entry)
+            return
+        venue_id = self.venue_id()
+        if venue_id is None:
+            return
+        for meal in self.meals.session_log(venue_id, self.served_on()):
+            if meal.household is not None and meal.household.case_number == case_number:
+                self.meals.undo(meal.id)
+        self.refresh_lists()
+        self.ctx.bus.changed.emit("activity")

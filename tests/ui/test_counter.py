@@ -1,0 +1,243 @@
+"""The meal counter, used as venue staff would during a busy session."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from evacsupport.config import Settings
+from evacsupport.db import Database
+from evacsupport.services.assignment import AssignmentService
+from evacsupport.services.consents import ConsentInput, record_consent
+from evacsupport.services.households import HouseholdService
+from evacsupport.services.meals import MealRules, MealService
+from evacsupport.services.venues import VenueInput, VenueService
+from evacsupport.ui.context import AppContext
+from evacsupport.ui.views.counter.session_view import CounterView
+from tests.factories import household, member
+from tests.ui.fakes import FakePrompter
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+@pytest.fixture
+def venue_id(db: Database):  # type: ignore[no-untyped-def]
+    return (
+        VenueService(db)
+        .create(
+            VenueInput(
+                name="こども食堂 ひだまり",
+                capacity=60,
+                coordinates="36.5605, 136.659",
+                schedule="水 17:00-19:00",
+                allergens_handled="卵、小麦",
+            )
+        )
+        .id
+    )
+
+
+@pytest.fixture
+def households(db: Database) -> list[str]:
+    service = HouseholdService(db)
+    cases = []
+    for i in range(10):
+        members = [member(given_name=f"花子{i}", given_kana="ハナコ", birth_date="1950-01-01")]
+        if i == 0:
+            members.append(
+                member(
+                    given_name="陽翔",
+                    given_kana="ハルト",
+                    relation="child",
+                    birth_date=date.today() - timedelta(days=365 * 8),
+                    allergens="卵",
+                )
+            )
+        cases.append(service.create(household(members=members)).case_number)
+    return cases
+
+
+@pytest.fixture
+def prompter() -> FakePrompter:
+    return FakePrompter()
+
+
+@pytest.fixture
+def counter(qtbot: QtBot, db: Database, venue_id, prompter: FakePrompter) -> CounterView:  # type: ignore[no-untyped-def]
+    view = CounterView(AppContext(db, prompter=prompter, settings=Settings(staff_name="佐藤")))
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+    view.refresh()
+    return view
+
+
+def scan(qtbot: QtBot, view: CounterView, code: str) -> None:
+    assert view.scan.hasFocus()
+    qtbot.keyClicks(view.scan, code)
+    qtbot.keyClick(view.scan, Qt.Key.Key_Return)
+
+
+def test_ten_meals_by_typing_case_numbers_and_enter(
+    qtbot: QtBot, counter: CounterView, households: list[str], db: Database, venue_id
+) -> None:  # type: ignore[no-untyped-def]
+    for case in households:
+        scan(qtbot, counter, case.lower())  # as typed, in lower case
+        assert counter.scan.text() == ""  # ready for the next one
+    logged = MealService(db).session_log(venue_id, date.today())
+    assert len(logged) == 10
+    assert {m.household.case_number for m in logged if m.household} == set(households)
+    assert counter.log_model.rowCount() == 10
+    assert counter.total.text() == "10 件・11 人"
+    assert all(m.meal_type == "eat_in" for m in logged)
+
+
+def test_the_card_shows_the_name_and_allergens_large(
+    qtbot: QtBot, counter: CounterView, households: list[str]
+) -> None:
+    scan(qtbot, counter, households[0])
+    assert counter.card.name.text().startswith(f"{households[0]}　山田 花子0")
+    assert counter.card.allergens.isVisible()
+    assert counter.card.allergens.text() == "⚠ アレルギー：卵"
+    assert counter.card.counts.text() == "大人 1 人・子ども 1 人"
+
+
+def test_an_unknown_number_is_refused_and_keeps_focus(
+    qtbot: QtBot, counter: CounterView, db: Database, venue_id
+) -> None:  # type: ignore[no-untyped-def]
+    scan(qtbot, counter, "N24-999999")
+    assert "世帯番号「N24-999999」は登録されていません" in counter.card.status.text()
+    assert counter.scan.hasFocus()
+    assert counter.scan.selectedText() == "N24-999999"  # typing again replaces it
+    assert MealService(db).session_log(venue_id, date.today()) == []
+
+
+def test_same_household_twice_warns_and_can_be_confirmed(
+    qtbot: QtBot,
+    counter: CounterView,
+    households: list[str],
+    prompter: FakePrompter,
+    db: Database,
+    venue_id,
+) -> None:  # type: ignore[no-untyped-def]
+    scan(qtbot, counter, households[1])
+    prompter.confirm_answer = False
+    scan(qtbot, counter, households[1])
+    assert "今日すでに" in prompter.confirms[0]
+    assert len(MealService(db).session_log(venue_id, date.today())) == 1
+    prompter.confirm_answer = True
+    counter.scan.clear()
+    scan(qtbot, counter, households[1])
+    assert len(MealService(db).session_log(venue_id, date.today())) == 2
+
+
+def test_undo_with_ctrl_z(
+    qtbot: QtBot, counter: CounterView, households: list[str], db: Database, venue_id
+) -> None:  # type: ignore[no-untyped-def]
+    scan(qtbot, counter, households[2])
+    qtbot.keyClick(counter.scan, Qt.Key.Key_Z, CTRL)
+    assert MealService(db).session_log(venue_id, date.today()) == []
+    assert "取り消しました" in counter.card.status.text()
+    assert counter.log_model.rowCount() == 0
+
+
+def test_untick_a_member_who_did_not_come(
+    qtbot: QtBot, counter: CounterView, households: list[str], db: Database, venue_id
+) -> None:  # type: ignore[no-untyped-def]
+    scan(qtbot, counter, households[0])
+    child_box = next(b for b in counter.card.member_boxes.values() if "陽翔" in b.text())
+    child_box.setChecked(False)
+    (meal,) = MealService(db).session_log(venue_id, date.today())
+    assert (meal.adults, meal.children) == (1, 0)
+    assert counter.card.counts.text() == "大人 1 人・子ども 0 人"
+
+
+def test_a_rule_refuses_with_the_reason_and_a_note_overrides(
+    qtbot: QtBot, counter: CounterView, households: list[str], db: Database, venue_id
+) -> None:  # type: ignore[no-untyped-def]
+    MealService(db).set_rules(venue_id, MealRules(max_per_day={"eat_in": 1}))
+    scan(qtbot, counter, households[3])
+    scan(qtbot, counter, households[3])
+    assert "会食は1人1日1回まで" in counter.card.status.text()
+    assert counter.override_note.isVisible() and counter.override_note.hasFocus()
+    assert len(MealService(db).session_log(venue_id, date.today())) == 1
+    from tests.ui.helpers import type_japanese
+
+    type_japanese(counter.override_note, "兄弟の分を代理で受け取り")
+    qtbot.keyClick(counter.override_note, Qt.Key.Key_Return)
+    meals = MealService(db).session_log(venue_id, date.today())
+    assert len(meals) == 2 and meals[0].override_note == "兄弟の分を代理で受け取り"
+    assert counter.scan.hasFocus() and not counter.override_note.isVisible()
+
+
+def test_roster_ticks_log_and_untick_undoes(
+    qtbot: QtBot, counter: CounterView, households: list[str], db: Database, venue_id
+) -> None:  # type: ignore[no-untyped-def]
+    service = HouseholdService(db)
+    row = service.search(households[4])[0]
+    record_consent(
+        db,
+        row.id,
+        ConsentInput(
+            consented_on="2024-02-01", purposes=["venue_connection"], recipients=["assigned_venue"]
+        ),
+    )
+    saved = service.get(row.id)
+    HouseholdService(db).update(
+        saved.id,
+        household(
+            coordinates="36.56, 136.65",
+            members=[
+                member(
+                    id=saved.current_members[0].id,
+                    given_name="花子4",
+                    given_kana="ハナコ",
+                    birth_date="1950-01-01",
+                )
+            ],
+        ),
+    )
+    AssignmentService(db).assign(row.id, venue_id, start_on=date.today() - timedelta(days=7))
+    counter.refresh_lists()
+    model = counter.roster_model
+    assert model.rowCount() == 1
+    assert model.index(0, 1).data() == households[4]
+    model.setData(model.index(0, 0), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert model.index(0, 0).data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    assert len(MealService(db).session_log(venue_id, date.today())) == 1
+    model.setData(model.index(0, 0), Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+    assert MealService(db).session_log(venue_id, date.today()) == []
+
+
+def test_guests_and_the_paper_fallback_for_a_past_date(
+    qtbot: QtBot, counter: CounterView, households: list[str], db: Database, venue_id
+) -> None:  # type: ignore[no-untyped-def]
+    counter.day.setText("R6.3.6")
+    assert counter.past_banner.isVisible()
+    counter.meal_type.set_code("takeaway")
+    counter.scan.setFocus()
+    scan(qtbot, counter, households[5])
+    counter.guests_adults.setValue(3)
+    counter.guests_children.setValue(2)
+    counter.guests_button.click()
+    meals = MealService(db).session_log(venue_id, date(2024, 3, 6))
+    assert [(m.meal_type, m.adults, m.children, m.household is None) for m in meals] == [
+        ("takeaway", 3, 2, True),
+        ("takeaway", 1, 0, False),
+    ]
+    assert all(m.served_at is None for m in meals)  # keyed in afterwards: no time of day
+
+
+def test_a_future_date_is_refused(
+    qtbot: QtBot, counter: CounterView, households: list[str], db: Database, venue_id
+) -> None:  # type: ignore[no-untyped-def]
+    counter.day.set_date(date.today() + timedelta(days=1))
+    counter.scan.setFocus()
+    scan(qtbot, counter, households[6])
+    assert "未来の日付" in counter.card.status.text()
+    assert counter.scan.hasFocus()
