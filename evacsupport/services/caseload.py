@@ -10,10 +10,10 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import func, select, true, union_all
 
 from evacsupport.db.engine import Database
 from evacsupport.db.models import (
@@ -110,7 +110,11 @@ def _checkin_facts(
 
 
 def load_caseload(
-    db: Database, *, today: date | None = None, settings: RiskSettings | None = None
+    db: Database,
+    *,
+    today: date | None = None,
+    settings: RiskSettings | None = None,
+    registered_by_then: bool = False,
 ) -> list[CaseRow]:
     today = today or date.today()
     settings = settings or RiskSettings()
@@ -155,7 +159,13 @@ def load_caseload(
             )
             .outerjoin(head, head.c.household_id == Household.id)
             .outerjoin(people, people.c.household_id == Household.id)
-            .where(Household.deleted_at.is_(None))
+            .where(
+                Household.deleted_at.is_(None),
+                # for a past date (the risk history), only households registered by then
+                Household.created_at < datetime.combine(today + timedelta(days=1), time(), UTC)
+                if registered_by_then
+                else true(),
+            )
             .order_by(Household.case_number)
         ).all()
         venues = dict(
@@ -168,13 +178,17 @@ def load_caseload(
         venue_names = dict(session.execute(select(Venue.id, Venue.name)).all())
         contacts = union_all(
             select(MealLog.household_id.label("hid"), func.max(MealLog.served_on).label("d"))
-            .where(MealLog.household_id.is_not(None), MealLog.deleted_at.is_(None))
+            .where(
+                MealLog.household_id.is_not(None),
+                MealLog.deleted_at.is_(None),
+                MealLog.served_on <= today,
+            )
             .group_by(MealLog.household_id),
             select(Visit.household_id, func.max(Visit.visited_on))
-            .where(Visit.deleted_at.is_(None))
+            .where(Visit.deleted_at.is_(None), Visit.visited_on <= today)
             .group_by(Visit.household_id),
             select(CheckIn.household_id, func.max(CheckIn.checked_on))
-            .where(CheckIn.deleted_at.is_(None))
+            .where(CheckIn.deleted_at.is_(None), CheckIn.checked_on <= today)
             .group_by(CheckIn.household_id),
         ).subquery()
         last_contact = dict(
@@ -234,7 +248,8 @@ def load_caseload(
             session.execute(
                 select(FollowUp.household_id, func.count())
                 .where(
-                    FollowUp.status == "open",
+                    # open on that day: still open, or done only later (for past-date views)
+                    (FollowUp.status == "open") | (FollowUp.done_on > today),
                     FollowUp.due_on < today,
                     FollowUp.deleted_at.is_(None),
                 )

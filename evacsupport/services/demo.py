@@ -422,6 +422,8 @@ def generate(
                         ],
                     ),
                 )
+            # registered on the day of the first move, as a real caseload would have been
+            household.created_at = datetime.combine(moved_on, time(9), UTC)
             created.append(household)
             registered[household.id] = moved_on
         session.flush()

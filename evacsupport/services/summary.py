@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
 from evacsupport.db.engine import Database
-from evacsupport.db.models import Household, Member
+from evacsupport.db.models import Household, MealLog, Member, Venue
 from evacsupport.domain import municipalities
 from evacsupport.domain.codes import HouseholdStatus
+from evacsupport.services.caseload import load_caseload
+from evacsupport.services.risk import RiskLevel, RiskSettings
 
 
 @dataclass
@@ -53,3 +56,60 @@ def by_origin(db: Database) -> list[OriginSummary]:
     for code, entry in summaries.items():
         entry.by_status = counts[code]
     return sorted(summaries.values(), key=lambda s: -s.households)
+
+
+@dataclass(frozen=True)
+class WeeklyMeals:
+    """Meals served per venue per week (Monday starts), for the dashboard chart."""
+
+    weeks: list[date]
+    by_venue: dict[str, list[int]]
+
+
+def meals_per_week(db: Database, *, weeks: int = 12, today: date | None = None) -> WeeklyMeals:
+    today = today or date.today()
+    first = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
+    starts = [first + timedelta(weeks=i) for i in range(weeks)]
+    counts: dict[str, list[int]] = {}
+    with db.read() as session:
+        rows = session.execute(
+            select(Venue.name, MealLog.served_on, func.count())
+            .join(Venue, Venue.id == MealLog.venue_id)
+            .where(
+                MealLog.deleted_at.is_(None),
+                MealLog.served_on >= first,
+                MealLog.served_on <= today,
+            )
+            .group_by(Venue.name, MealLog.served_on)
+        ).all()
+    for name, served_on, n in rows:
+        series = counts.setdefault(name, [0] * weeks)
+        series[(served_on - first).days // 7] += n
+    return WeeklyMeals(starts, dict(sorted(counts.items(), key=lambda kv: -sum(kv[1]))))
+
+
+@dataclass(frozen=True)
+class RiskPoint:
+    day: date
+    high: int
+    watch: int
+
+
+def risk_history(
+    db: Database,
+    *,
+    weeks: int = 12,
+    today: date | None = None,
+    settings: RiskSettings | None = None,
+) -> list[RiskPoint]:
+    """How many households were at risk at the end of each past week, from the records as they
+    stand (the same rules, evaluated as of each date)."""
+    today = today or date.today()
+    points = []
+    for i in range(weeks - 1, -1, -1):
+        day = today - timedelta(weeks=i)
+        rows = load_caseload(db, today=day, settings=settings, registered_by_then=True)
+        high = sum(1 for r in rows if r.risk.level == RiskLevel.HIGH)
+        watch = sum(1 for r in rows if r.risk.level == RiskLevel.WATCH)
+        points.append(RiskPoint(day, high, watch))
+    return points
