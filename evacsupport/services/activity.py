@@ -22,6 +22,8 @@ from evacsupport.db.models import (
 )
 from evacsupport.domain.codes import HouseholdStatus
 
+CHECKIN_INTERVAL_DAYS = 30
+
 
 @dataclass(frozen=True)
 class MealEntry:
@@ -86,6 +88,7 @@ class Overview:
     meals_people_this_week: int
     open_followups: int
     overdue_followups: int
+    checkins_due: int = 0  # active households with no check-in for CHECKIN_INTERVAL_DAYS
 
 
 class ActivityService:
@@ -229,4 +232,22 @@ class ActivityService:
                     func.coalesce(func.sum((FollowUp.due_on < today).cast(Integer)), 0),
                 ).where(FollowUp.deleted_at.is_(None), FollowUp.status == "open")
             ).one()
-        return Overview(households or 0, people or 0, venues or 0, meals, served, open_f, overdue_f)
+            recent = select(CheckIn.household_id).where(
+                CheckIn.deleted_at.is_(None),
+                CheckIn.checked_on > today - timedelta(days=CHECKIN_INTERVAL_DAYS),
+            )
+            checkins_due = session.scalar(
+                select(func.count()).select_from(
+                    active.where(Household.id.not_in(recent)).subquery()
+                )
+            )
+        return Overview(
+            households or 0,
+            people or 0,
+            venues or 0,
+            meals,
+            served,
+            open_f,
+            overdue_f,
+            checkins_due or 0,
+        )

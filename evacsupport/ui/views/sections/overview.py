@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from evacsupport.domain.codes import EvacuationStatus, label
 from evacsupport.services.activity import ActivityService
 from evacsupport.services.caseload import CaseRow, load_caseload
 from evacsupport.services.risk import RiskLevel
-from evacsupport.services.summary import OriginSummary, by_origin
+from evacsupport.services.summary import (
+    OriginSummary,
+    RiskPoint,
+    by_origin,
+    meals_per_week,
+    risk_history,
+)
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.models.records import Column, RecordTableModel
+from evacsupport.ui.tasks import Task, run_in_background
 from evacsupport.ui.views.sections.activity import make_table
+from evacsupport.ui.widgets.charts import LineChart
 
 
 class NumberTile(QFrame):
@@ -34,9 +42,11 @@ class NumberTile(QFrame):
 
 
 class DashboardPage(QWidget):
-    """Signals: household_activated(uuid.UUID) when a row of the at-risk list is opened."""
+    """Signals: household_activated(uuid.UUID) when a row of the at-risk list is opened;
+    risk_loaded() when the risk history (computed in the background) reached its chart."""
 
     household_activated = Signal(uuid.UUID)
+    risk_loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,6 +57,7 @@ class DashboardPage(QWidget):
             "households": NumberTile(self.tr("支援中の世帯"), self),
             "people": NumberTile(self.tr("支援中の人数"), self),
             "meals": NumberTile(self.tr("今週の食事提供（回）"), self),
+            "checkins": NumberTile(self.tr("チェックイン予定（30日以上未実施）"), self),
             "overdue": NumberTile(self.tr("期限切れのフォローアップ"), self),
         }
         for i, tile in enumerate(self.tiles.values()):
@@ -72,10 +83,20 @@ class DashboardPage(QWidget):
         self.table.activated.connect(
             lambda index: self.household_activated.emit(self.at_risk.rows()[index.row()].id)
         )
+        self.meals_chart = LineChart(self.tr("週ごとの食事提供（回・会場別の上位6会場）"), self)
+        self.risk_chart = LineChart(self.tr("要注意の世帯数の推移（週ごと）"), self)
+        charts = QHBoxLayout()
+        charts.addWidget(self.meals_chart)
+        charts.addWidget(self.risk_chart)
+        for chart in (self.meals_chart, self.risk_chart):
+            chart.setMinimumHeight(220)
+            chart.setMaximumHeight(300)
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
+        layout.addLayout(charts)
         layout.addWidget(heading)
         layout.addWidget(self.table, 1)
+        self._task: Task | None = None
         ctx.bus.changed.connect(lambda _kind: self.refresh())
 
     @staticmethod
@@ -92,9 +113,33 @@ class DashboardPage(QWidget):
         self.tiles["people"].value.setText(f"{overview.people:,}")
         self.tiles["meals"].value.setText(f"{overview.meals_this_week:,}")
         self.tiles["overdue"].value.setText(f"{overview.overdue_followups:,}")
-        rows = [r for r in load_caseload(self.ctx.db) if r.risk.level > RiskLevel.NONE]
+        self.tiles["checkins"].value.setText(f"{overview.checkins_due:,}")
+        settings = self.ctx.settings.risk_settings()
+        rows = [
+            r
+            for r in load_caseload(self.ctx.db, settings=settings)
+            if r.risk.level > RiskLevel.NONE
+        ]
         rows.sort(key=lambda r: (-r.risk.level, r.last_contact or date.min, r.case_number))
         self.at_risk.set_rows(rows)
+        last_sunday = date.today() - timedelta(days=date.today().weekday() + 1)
+        weekly = meals_per_week(self.ctx.db, today=last_sunday)  # whole weeks only
+        self.meals_chart.set_data(weekly.weeks, weekly.by_venue)
+        if self._task is not None:
+            self._task.cancel()
+        db = self.ctx.db
+        self._task = run_in_background(
+            lambda: risk_history(db, settings=settings), self._show_risk, lambda _e: None
+        )
+
+    def _show_risk(self, points: list[RiskPoint]) -> None:
+        self._task = None
+        self.risk_chart.set_data(
+            [p.day for p in points],
+            {self.tr("高"): [p.high for p in points], self.tr("注意"): [p.watch for p in points]},
+            colours=("#c62828", "#f9a825"),
+        )
+        self.risk_loaded.emit()
 
 
 class SummaryPage(QWidget):

@@ -1,0 +1,94 @@
+"""Small charts for the dashboard and the check-in trend, drawn with pyqtgraph (no web view,
+no Qt Charts add-on): lines per series over dates, with the legend as text under the plot so it
+can never hide a data point or clip a long Japanese venue name."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from datetime import date
+
+import pyqtgraph as pg
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+
+PALETTE = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#ff7f0e",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+)
+
+
+class LineChart(QWidget):
+    """Series of numbers over the same dates; the x axis shows the dates as M/D.
+
+    Attributes: ``plot`` (the pyqtgraph PlotWidget), ``legend`` (a grid of labels), ``series``
+    (what is drawn, by name, for tests).
+    """
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setTitle(title, color="#222", size="11pt")
+        self.plot.showGrid(x=False, y=True, alpha=0.3)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        for axis in ("left", "bottom"):
+            self.plot.getAxis(axis).setTextPen("#333")
+            self.plot.getAxis(axis).setPen("#999")
+        self.legend = QWidget(self)
+        self.legend.setStyleSheet("background: white;")
+        self._legend_grid = QGridLayout(self.legend)
+        self._legend_grid.setContentsMargins(6, 2, 6, 2)
+        self._legend_grid.setHorizontalSpacing(14)
+        self._legend_grid.setVerticalSpacing(0)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.legend)
+        self.series: dict[str, list[float]] = {}
+
+    def set_data(
+        self,
+        days: Sequence[date],
+        series: dict[str, Sequence[float]],
+        *,
+        limit: int = 6,
+        colours: Sequence[str] = PALETTE,
+    ) -> None:
+        self.plot.clear()
+        self.series = {}
+        xs = list(range(len(days)))
+        step = max(1, len(days) // 6)
+        self.plot.getAxis("bottom").setTicks(
+            [[(i, f"{d.month}/{d.day}") for i, d in enumerate(days) if i % step == 0]]
+        )
+        keys = []
+        for n, (name, values) in enumerate(list(series.items())[:limit]):
+            colour = colours[n % len(colours)]
+            self.plot.plot(
+                xs,
+                list(values),
+                pen=pg.mkPen(colour, width=2),
+                symbol="o",
+                symbolSize=5,
+                symbolBrush=colour,
+                symbolPen=colour,
+            )
+            self.series[name] = [float(v) for v in values]
+            keys.append(f'<span style="color:{colour}">■</span>&nbsp;{html.escape(name)}')
+        while (item := self._legend_grid.takeAt(0)) is not None:
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for n, key in enumerate(keys):  # one label per name: a name is never broken in two
+            self._legend_grid.addWidget(QLabel(key, self.legend), n // 3, n % 3)
+        top = max((max(v) for v in self.series.values() if v), default=1.0) or 1.0
+        self.plot.setYRange(0, top * 1.1, padding=0)
