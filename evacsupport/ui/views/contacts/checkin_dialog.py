@@ -1,0 +1,179 @@
+"""A wellbeing check-in for one member: the validated questions with their answer choices; the
+totals are computed and shown as the answers are picked, never typed."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict
+from datetime import date
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from evacsupport.domain import instruments
+from evacsupport.errors import InvalidValue
+from evacsupport.i18n import current_language
+from evacsupport.services.contacts import CheckInInput, CheckInResult, ContactService
+from evacsupport.ui.context import AppContext
+from evacsupport.ui.views.contacts.forms import RecordDialog
+from evacsupport.ui.widgets.fields import DateField
+
+
+class InstrumentBox(QGroupBox):
+    """One questionnaire: a choice list per item and the live total."""
+
+    def __init__(self, instrument: instruments.Instrument, parent: QWidget | None = None) -> None:
+        name = instrument.name_ja if current_language() == "ja" else instrument.name_en
+        super().__init__(name, parent)
+        self.instrument = instrument
+        self.items: list[QComboBox] = []
+        form = QFormLayout(self)
+        for number, text in enumerate(instrument.items, start=1):
+            combo = QComboBox(self)
+            combo.addItem(self.tr("（未回答）"), "")
+            for value, label in instrument.choices:
+                combo.addItem(f"{value}　{label}", str(value))
+            combo.currentIndexChanged.connect(self._update)
+            self.items.append(combo)
+            caption = QLabel(f"{number}. {text}", self)
+            caption.setWordWrap(True)
+            form.addRow(caption, combo)
+        self.total = QLabel(self)
+        self.total.setStyleSheet("font-weight: bold;")
+        form.addRow(self.total)
+        self._update()
+
+    def answers(self) -> list[str]:
+        values = [combo.currentData() for combo in self.items]
+        return [] if all(v == "" for v in values) else values
+
+    def score(self) -> int | None:
+        try:
+            return instruments.score(self.instrument, self.answers()) if self.answers() else None
+        except InvalidValue:
+            return None
+
+    def _update(self) -> None:
+        answers = self.answers()
+        score = self.score()
+        if not answers:
+            self.total.setText(self.tr("未回答"))
+        elif score is None:
+            self.total.setText(self.tr("すべての項目に回答すると合計が出ます"))
+        else:
+            text = (
+                self.tr("合計 %1 点（%2〜%3）")
+                .replace("%1", str(score))
+                .replace("%2", str(self.instrument.min_total))
+                .replace("%3", str(self.instrument.max_total))
+            )
+            if self.instrument is instruments.K6:
+                band = {
+                    "low": self.tr("低い"),
+                    "moderate": self.tr("中程度"),
+                    "high": self.tr("10点以上：要確認"),
+                    "serious": self.tr("13点以上：重い"),
+                }
+                text += "　" + band[instruments.k6_band(score)]
+            self.total.setText(text)
+
+
+class CheckInDialog(RecordDialog):
+    """Attributes: ``member``, ``checked_on``, ``staff``, ``boxes`` (instrument key → box),
+    ``sleep``, ``appetite``, ``health_worries``, ``note``, ``result`` (after saving)."""
+
+    def __init__(
+        self, ctx: AppContext, household_id: uuid.UUID, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(ctx, "", parent)
+        self.setWindowTitle(self.tr("チェックイン（見守りの尺度）"))
+        self.household_id = household_id
+        self.result: CheckInResult | None = None
+        household = ctx.households.get(household_id)
+        self.member = QComboBox(self)
+        for m in household.current_members:
+            self.member.addItem(m.full_name, str(m.id))
+        self.checked_on = DateField(self)
+        self.checked_on.set_date(date.today())
+        self.staff = QLineEdit(ctx.settings.staff_name or ctx.user, self)
+        self.boxes = {
+            i.key: InstrumentBox(i, self)
+            for i in (instruments.LONELINESS_DIRECT, instruments.UCLA3, instruments.K6)
+        }
+        self.sleep = self._condition()
+        self.appetite = self._condition()
+        self.health_worries = QLineEdit(self)
+        self.note = QPlainTextEdit(self)
+        self.note.setTabChangesFocus(True)
+        self.note.setMaximumHeight(60)
+        day = QHBoxLayout()
+        day.addWidget(self.checked_on)
+        day.addWidget(self.checked_on.hint)
+        conditions = QHBoxLayout()
+        conditions.addWidget(QLabel(self.tr("睡眠"), self))
+        conditions.addWidget(self.sleep)
+        conditions.addWidget(QLabel(self.tr("食欲"), self))
+        conditions.addWidget(self.appetite)
+        conditions.addStretch(1)
+        self.add_row(self.tr("対象者(&P)"), self.member, ("member",), self.member)
+        self.add_row(self.tr("日付(&D)"), day, ("checked_on",), self.checked_on)
+        self.add_row(self.tr("担当(&T)"), self.staff, ("staff",), self.staff)
+        for key, box in self.boxes.items():
+            self.add_row("", box, (key,), None)
+        self.add_row(self.tr("体調"), conditions, ("sleep", "appetite"), self.sleep)
+        self.add_row(
+            self.tr("健康の心配"), self.health_worries, ("health_worries",), self.health_worries
+        )
+        self.add_row(self.tr("メモ"), self.note, ("note",), self.note)
+        self.resize(760, 900)
+        self.mark_pristine()
+
+    def _condition(self) -> QComboBox:
+        combo = QComboBox(self)
+        for code, text in (
+            ("", self.tr("（未記入）")),
+            ("good", self.tr("良い")),
+            ("fair", self.tr("ふつう")),
+            ("poor", self.tr("悪い")),
+        ):
+            combo.addItem(text, code)
+        return combo
+
+    def data(self) -> CheckInInput:
+        return CheckInInput(
+            member_id=uuid.UUID(self.member.currentData()),
+            checked_on=self.checked_on.text(),
+            staff=self.staff.text(),
+            loneliness=self.boxes["loneliness"].answers(),
+            ucla3=self.boxes["ucla3"].answers(),
+            k6=self.boxes["k6"].answers(),
+            sleep=self.sleep.currentData(),
+            appetite=self.appetite.currentData(),
+            health_worries=self.health_worries.text(),
+            note=self.note.toPlainText(),
+        )
+
+    def snapshot(self) -> object:
+        return asdict(self.data())
+
+    def submit(self) -> None:
+        self.result = ContactService(self.ctx.db, self.ctx.settings.risk_settings()).record_checkin(
+            self.household_id, self.data()
+        )
+        self.ctx.bus.changed.emit("activity")
+        if self.result.alerts:
+            self.ctx.prompter.info(
+                self,
+                self.tr("フォローアップに登録しました"),
+                self.tr(
+                    "次の点が基準を超えたため、3日以内の確認をフォローアップに登録しました：\n%1"
+                ).replace("%1", "\n".join(self.result.alerts)),
+            )
