@@ -77,11 +77,14 @@ class Settings:
         """The risk thresholds with this user's overrides; unknown or bad entries are ignored."""
         from evacsupport.services.risk import RiskSettings
 
-        known = {
-            k: int(v)
-            for k, v in self.risk.items()
-            if k in RiskSettings.__dataclass_fields__ and str(v).lstrip("-").isdigit()
-        }
+        known: dict[str, int] = {}
+        # The file is hand-editable: anything but a whole number >= 0 for a known name is junk.
+        for key, value in (self.risk if isinstance(self.risk, dict) else {}).items():
+            if key not in RiskSettings.__dataclass_fields__ or isinstance(value, bool):
+                continue
+            text = str(value).strip()
+            if isinstance(value, int | str) and text.isdecimal():  # "１０" too; never "²" or "-1"
+                known[key] = int(text)
         return RiskSettings(**known)
 
     @classmethod

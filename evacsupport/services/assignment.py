@@ -2,24 +2,26 @@
 an optimal allocation for many, and the assignment history.
 
 Hard constraints exclude a venue (inactive, full, an allergen of a member it cannot handle, no
-wheelchair access for a member who needs it); soft ones rank the rest (distance first, then
-whether it holds a session in the coming week, whether its kind suits the household, how full it
-is). Every rank and exclusion carries its reason in words, because coordinators must be able to
-explain a referral to the family and to the venue.
+wheelchair access for a member who needs it, no coordinates); soft ones rank the rest (distance
+first, then whether it holds a session in the coming week, whether its kind suits the household,
+how full it is). Every rank and exclusion carries its reason in words, because coordinators must
+be able to explain a referral to the family and to the venue.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from evacsupport.db.engine import Database
-from evacsupport.db.models import Assignment, Household, Member, Venue
+from evacsupport.db.models import Assignment, Consent, Household, Member, Venue
 from evacsupport.domain.codes import (
     AssignmentStatus,
     ConsentPurpose,
@@ -27,7 +29,7 @@ from evacsupport.domain.codes import (
     HouseholdStatus,
     VenueKind,
 )
-from evacsupport.domain.geo import haversine_km
+from evacsupport.domain.geo import EARTH_RADIUS_KM, haversine_km
 from evacsupport.domain.limits import limit_length
 from evacsupport.domain.normalize import clean_text
 from evacsupport.domain.wareki import parse_date
@@ -36,10 +38,21 @@ from evacsupport.i18n import current_language
 from evacsupport.services.consents import allows
 from evacsupport.services.households import load_household
 
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
 NO_SESSION_PENALTY_KM = 5.0
 KIND_PENALTY_KM = 1.0
 FULLNESS_PENALTY_KM = 2.0
 CHILD_AGE = 18
+# The bulk allocation offers each household its CANDIDATES best suitable venues once the caseload
+# has more than EXACT_PAIRS household–venue pairs; below that every suitable venue is considered,
+# so ordinary caseloads are solved exactly.
+CANDIDATES = 12
+EXACT_PAIRS = 100_000
+# Solver time for the bulk allocation, kept under the 10 s target for the whole plan.
+TIME_LIMIT = 8.0
 
 
 def _t(ja: str, en: str) -> str:
@@ -60,6 +73,8 @@ class HouseholdNeeds:
     children: int
     consent_ok: bool
     current_venue_id: uuid.UUID | None
+    # why consent does not allow a referral: "missing", "withdrawn", "expired", "not_covered"
+    consent_issue: str = ""
 
 
 @dataclass(frozen=True)
@@ -102,6 +117,10 @@ class SuggestionResult:
     def ranked(self) -> list[Suggestion]:
         return [s for s in self.suggestions if not s.excluded]
 
+    @property
+    def excluded(self) -> list[Suggestion]:
+        return [s for s in self.suggestions if s.excluded]
+
 
 @dataclass(frozen=True)
 class Placement:
@@ -116,27 +135,37 @@ class AllocationPlan:
     placements: list[Placement] = field(default_factory=list)
     unplaced: list[tuple[HouseholdNeeds, str]] = field(default_factory=list)
     optimal: bool = True
+    # The larger proven relative gap of the two stages (people placed, then distance); 0 when
+    # optimal. 1.0 when the time ran out before the distances could be optimised at all.
     gap: float = 0.0
+    # Venues offered to each household: None means every suitable venue.
+    candidates: int | None = None
 
     @property
     def total_km(self) -> float:
         return sum(p.distance_km for p in self.placements)
 
+    @property
+    def placed_people(self) -> int:
+        return sum(p.household.size for p in self.placements)
+
 
 # --- reading the facts --------------------------------------------------------------------------
 def venue_facts(session: Session) -> list[VenueFacts]:
-    people = (
-        select(Member.household_id, func.count().label("n"))
-        .where(Member.deleted_at.is_(None))
-        .group_by(Member.household_id)
-        .subquery()
-    )
-    loads = {
-        venue_id: (int(n or 0), int(h or 0))
-        for venue_id, n, h in session.execute(
-            select(Assignment.venue_id, func.sum(people.c.n), func.count())
-            .join(people, people.c.household_id == Assignment.household_id)
+    """Every venue not deleted (paused ones too, so they can be shown as excluded), by name."""
+    loads: dict[uuid.UUID, tuple[int, int]] = {
+        venue_id: (int(people or 0), int(households or 0))
+        for venue_id, people, households in session.execute(
+            select(
+                Assignment.venue_id,
+                func.count(Member.id),
+                func.count(func.distinct(Assignment.household_id)),
+            )
             .join(Household, Household.id == Assignment.household_id)
+            .outerjoin(
+                Member,
+                (Member.household_id == Assignment.household_id) & Member.deleted_at.is_(None),
+            )
             .where(
                 Assignment.status == AssignmentStatus.ACTIVE,
                 Assignment.deleted_at.is_(None),
@@ -145,32 +174,85 @@ def venue_facts(session: Session) -> list[VenueFacts]:
             .group_by(Assignment.venue_id)
         )
     }
-    venues = session.scalars(
-        select(Venue).where(Venue.deleted_at.is_(None)).order_by(Venue.name)
-    ).all()
+    rows = session.execute(
+        select(
+            Venue.id,
+            Venue.name,
+            Venue.kind,
+            Venue.latitude,
+            Venue.longitude,
+            Venue.capacity,
+            Venue.schedule,
+            Venue.allergens_handled,
+            Venue.wheelchair_access,
+            Venue.active,
+        )
+        .where(Venue.deleted_at.is_(None))
+        .order_by(Venue.name)
+    )
     return [
         VenueFacts(
-            id=v.id,
-            name=v.name,
-            kind=v.kind,
-            latitude=v.latitude,
-            longitude=v.longitude,
-            capacity=v.capacity,
-            assigned_people=loads.get(v.id, (0, 0))[0],
-            assigned_households=loads.get(v.id, (0, 0))[1],
-            weekdays=frozenset(int(s["weekday"]) for s in v.schedule),
-            allergens=frozenset(v.allergens_handled),
-            wheelchair=v.wheelchair_access,
-            active=v.active,
+            id=r.id,
+            name=r.name,
+            kind=r.kind,
+            latitude=r.latitude,
+            longitude=r.longitude,
+            capacity=r.capacity,
+            assigned_people=loads.get(r.id, (0, 0))[0],
+            assigned_households=loads.get(r.id, (0, 0))[1],
+            weekdays=frozenset(int(s["weekday"]) for s in r.schedule or ()),
+            allergens=frozenset(r.allergens_handled or ()),
+            wheelchair=bool(r.wheelchair_access),
+            active=bool(r.active),
         )
-        for v in venues
+        for r in rows
     ]
+
+
+def adult_cutoff(today: date) -> date:
+    """People born on or before this day are adults (their 18th birthday has come)."""
+    try:
+        return today.replace(year=today.year - CHILD_AGE)
+    except ValueError:  # 29 February in a year whose 18th predecessor has none
+        return today.replace(year=today.year - CHILD_AGE, day=28)
+
+
+def consent_issue(consent: Consent | None, today: date) -> str:
+    """Why the consent does not allow referring the household to a venue; "" when it does."""
+    if allows(
+        consent,
+        today,
+        purpose=ConsentPurpose.VENUE_CONNECTION,
+        recipient=ConsentRecipient.ASSIGNED_VENUE,
+    ):
+        return ""
+    if consent is None or consent.consented_on > today:
+        return "missing"
+    if consent.withdrawn_on is not None and consent.withdrawn_on <= today:
+        return "withdrawn"
+    if consent.expires_on is not None and consent.expires_on < today:
+        return "expired"
+    return "not_covered"
+
+
+def _consent_text(issue: str) -> str:
+    return {
+        "missing": _t("同意の記録がない", "no consent is recorded"),
+        "withdrawn": _t("同意が撤回されている", "the consent was withdrawn"),
+        "expired": _t("同意の有効期限が切れている", "the consent has expired"),
+        "not_covered": _t(
+            "利用目的「居場所への紹介」と提供先「利用する会場」が同意に含まれていない",
+            "the consent does not cover the purpose “connection to a community place” and "
+            "the recipient “the assigned venue”",
+        ),
+    }.get(issue, _t("有効な同意がない", "no valid consent"))
 
 
 def _needs(household: Household, today: date) -> HouseholdNeeds:
     members = household.current_members
-    adult_born_before = date(today.year - CHILD_AGE, today.month, min(today.day, 28))
+    adult_born = adult_cutoff(today)
     active = household.active_assignment
+    issue = consent_issue(household.current_consent, today)
     return HouseholdNeeds(
         id=household.id,
         case_number=household.case_number,
@@ -179,18 +261,14 @@ def _needs(household: Household, today: date) -> HouseholdNeeds:
         longitude=household.longitude,
         allergens=frozenset(a for m in members for a in m.allergens),
         wheelchair=any(m.needs_wheelchair for m in members),
-        children=sum(1 for m in members if m.birth_date and m.birth_date > adult_born_before),
-        consent_ok=allows(
-            household.current_consent,
-            today,
-            purpose=ConsentPurpose.VENUE_CONNECTION,
-            recipient=ConsentRecipient.ASSIGNED_VENUE,
-        ),
+        children=sum(1 for m in members if m.birth_date and m.birth_date > adult_born),
+        consent_ok=not issue,
         current_venue_id=active.venue_id if active else None,
+        consent_issue=issue,
     )
 
 
-def _household_query() -> object:
+def _household_query() -> Select[Household]:
     return select(Household).options(
         selectinload(Household.members),
         selectinload(Household.consents),
@@ -236,17 +314,19 @@ def hard_exclusions(household: HouseholdNeeds, venue: VenueFacts) -> list[str]:
 def rank(household: HouseholdNeeds, venue: VenueFacts, today: date) -> Suggestion:
     excluded = hard_exclusions(household, venue)
     distance = None
-    if None not in (household.latitude, household.longitude, venue.latitude, venue.longitude):
+    if household.latitude is None or household.longitude is None:
+        # No guess: without the household's position there is no distance to rank by.
+        excluded.append(_t("世帯の位置が未登録", "The household has no coordinates"))
+    elif venue.latitude is not None and venue.longitude is not None:
         distance = haversine_km(
-            household.latitude,
-            household.longitude,
-            venue.latitude,
-            venue.longitude,  # type: ignore[arg-type]
+            household.latitude, household.longitude, venue.latitude, venue.longitude
         )
     sessions = sessions_in_week(venue, today)
     if excluded:
         return Suggestion(venue, distance, sessions, True, float("inf"), tuple(excluded))
     assert distance is not None
+    # The bulk allocation computes the same score for all pairs at once (_pair_scores): keep
+    # the two in step.
     score = distance
     reasons = [_t(f"直線距離 {distance:.1f} km", f"{distance:.1f} km in a straight line")]
     if sessions:
@@ -261,8 +341,7 @@ def rank(household: HouseholdNeeds, venue: VenueFacts, today: date) -> Suggestio
         reasons.append(_t("子どもがいる世帯にはこども食堂が優先", "Children: kodomo shokudo first"))
     elif household.children:
         reasons.append(_t("こども食堂（子どもがいる世帯向き）", "Kodomo shokudo suits children"))
-    fullness = venue.assigned_people / venue.capacity if venue.capacity else 1.0
-    score += FULLNESS_PENALTY_KM * fullness
+    score += FULLNESS_PENALTY_KM * _fullness(venue)
     reasons.append(
         _t(
             f"空き{venue.free}人（定員{venue.capacity}人）",
@@ -274,6 +353,18 @@ def rank(household: HouseholdNeeds, venue: VenueFacts, today: date) -> Suggestio
     if household.wheelchair:
         reasons.append(_t("車椅子で利用可", "Wheelchair accessible"))
     return Suggestion(venue, distance, sessions, False, score, tuple(reasons))
+
+
+def _fullness(venue: VenueFacts) -> float:
+    return venue.assigned_people / venue.capacity if venue.capacity else 1.0
+
+
+def no_consent_problem(household: HouseholdNeeds) -> str:
+    detail = _consent_text(household.consent_issue)
+    return _t(
+        f"会場への紹介に同意がありません（{detail}）。先に同意を記録してください",
+        f"No consent to refer this household to a venue ({detail}); record consent first",
+    )
 
 
 def suggestions_for(
@@ -288,15 +379,15 @@ def suggestions_for(
         return SuggestionResult(household, [], problem)
     ranked = sorted(
         (rank(household, v, today) for v in venues),
-        key=lambda s: (s.excluded, s.score, s.venue.name),
+        key=lambda s: (
+            s.excluded,
+            s.score,
+            s.distance_km is None,
+            s.distance_km or 0.0,
+            s.venue.name,
+        ),
     )
-    problem = ""
-    if not household.consent_ok:
-        problem = _t(
-            "会場への紹介に同意がありません（利用目的「居場所への紹介」と提供先「利用する会場」が必要）",
-            "No consent to refer this household to a venue (needs the purpose “connection to a "
-            "community place” and the recipient “the assigned venue”)",
-        )
+    problem = "" if household.consent_ok else no_consent_problem(household)
     return SuggestionResult(household, ranked, problem)
 
 
@@ -319,98 +410,243 @@ def _why_none(options: Sequence[Suggestion]) -> str:
 
 
 # --- allocation --------------------------------------------------------------------------------
+def _pair_scores(
+    households: Sequence[HouseholdNeeds], venues: Sequence[VenueFacts], today: date
+) -> NDArray[np.float64]:
+    """The score :func:`rank` gives every household–venue pair, all at once; ``inf`` where a
+    hard constraint excludes the pair. Thousands of households times a hundred venues would
+    take seconds one pair at a time."""
+    import numpy as np
+
+    def floats(values: Iterable[float | None]) -> NDArray[np.float64]:
+        return np.array([np.nan if x is None else x for x in values], dtype=float)
+
+    n_v = len(venues)
+    hlat = floats(h.latitude for h in households)
+    hlon = floats(h.longitude for h in households)
+    vlat = floats(v.latitude for v in venues)
+    vlon = floats(v.longitude for v in venues)
+    with np.errstate(invalid="ignore"):
+        # the same formula, in the same order, as haversine_km
+        p1 = np.radians(hlat)[:, None]
+        p2 = np.radians(vlat)[None, :]
+        dl = np.radians(vlon[None, :] - hlon[:, None])
+        a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+        distance = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+    column = {v.id: j for j, v in enumerate(venues)}
+    current = np.array([column.get(h.current_venue_id, -1) for h in households])  # type: ignore[arg-type]
+    size = np.array([h.size for h in households])
+    free = np.array([v.free for v in venues])
+    usable = (
+        (np.isfinite(hlat) & np.isfinite(hlon))[:, None]
+        & np.array([v.active for v in venues], dtype=bool)[None, :]
+        & (np.isfinite(vlat) & np.isfinite(vlon))[None, :]
+        & ((free[None, :] >= size[:, None]) | (current[:, None] == np.arange(n_v)[None, :]))
+        & (
+            ~np.array([h.wheelchair for h in households], dtype=bool)[:, None]
+            | np.array([v.wheelchair for v in venues], dtype=bool)[None, :]
+        )
+    )
+    by_allergens: dict[frozenset[str], list[int]] = {}
+    for i, h in enumerate(households):
+        if h.allergens:
+            by_allergens.setdefault(h.allergens, []).append(i)
+    for allergens, rows in by_allergens.items():
+        handled = np.array([allergens <= v.allergens for v in venues], dtype=bool)
+        usable[rows, :] &= handled[None, :]
+    no_session = np.array(
+        [0.0 if sessions_in_week(v, today) else NO_SESSION_PENALTY_KM for v in venues]
+    )
+    not_for_children = np.array(
+        [0.0 if v.kind == VenueKind.KODOMO_SHOKUDO else KIND_PENALTY_KM for v in venues]
+    )
+    children = np.array([h.children > 0 for h in households], dtype=bool)
+    fullness = np.array([FULLNESS_PENALTY_KM * _fullness(v) for v in venues])
+    score = distance + no_session[None, :]
+    score = score + np.where(children[:, None], not_for_children[None, :], 0.0)
+    score = score + fullness[None, :]
+    return np.where(usable, score, np.inf)
+
+
+def _milp(cost: Any, constraints: list[Any], time_limit: float) -> Any:
+    import numpy as np
+    from scipy.optimize import Bounds, milp
+
+    return milp(
+        cost,
+        constraints=constraints,
+        integrality=np.ones(len(cost)),
+        bounds=Bounds(0, 1),
+        options={"time_limit": max(time_limit, 0.5), "mip_rel_gap": 0.0, "disp": False},
+    )
+
+
 def solve_allocation(
     households: Sequence[HouseholdNeeds],
     venues: Sequence[VenueFacts],
     today: date,
     *,
-    candidates: int = 12,
-    time_limit: float = 10.0,
+    candidates: int | None = None,
+    time_limit: float = TIME_LIMIT,
 ) -> AllocationPlan:
     """Place as many people as possible, then minimise the total distance, never overfilling.
 
     Households are whole (a family is never split between venues), which makes this a
-    generalised assignment problem: it is solved as a 0/1 integer programme by HiGHS (through
-    ``scipy.optimize.milp``). Small and ordinary caseloads are solved to proven optimality; a huge
-    oversubscribed one may stop at ``time_limit`` with the best plan found and its proven gap.
+    generalised assignment problem, solved as two 0/1 integer programmes by HiGHS (through
+    ``scipy.optimize.milp``): first the most people that can be placed, then, among plans placing
+    that many, the smallest sum of the households' scores (distance plus the ranking penalties).
+    Two stages, because one objective weighting people against kilometres either lets a short
+    journey outweigh a placed person or is too badly scaled to solve reliably.
+
+    Each household is offered its ``candidates`` best suitable venues (default: all of them up
+    to ``EXACT_PAIRS`` household–venue pairs, else ``CANDIDATES``); the plan is optimal for that
+    choice. A large oversubscribed caseload may stop at ``time_limit`` seconds with the best plan
+    found: ``optimal`` is then False and ``gap`` the proven relative gap.
     """
     import numpy as np
-    from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import coo_matrix
+    from scipy.optimize import LinearConstraint
+    from scipy.sparse import csr_matrix
 
+    started = time.perf_counter()
     plan = AllocationPlan()
-    edges: list[tuple[int, int, float]] = []
-    placeable: list[HouseholdNeeds] = []
+    eligible: list[HouseholdNeeds] = []
     for household in households:
         if not household.consent_ok:
+            detail = _consent_text(household.consent_issue)
             plan.unplaced.append(
-                (household, _t("会場への紹介に同意がない", "No consent for referral"))
+                (household, _t(f"会場への紹介に同意がない（{detail}）", f"No consent ({detail})"))
             )
-            continue
-        if household.latitude is None or household.longitude is None:
-            plan.unplaced.append((household, _t("緯度経度が未登録", "No coordinates")))
-            continue
-        options = [rank(household, v, today) for v in venues]
-        usable = sorted((s for s in options if not s.excluded), key=lambda s: s.score)
-        if not usable:
-            plan.unplaced.append((household, _why_none(options)))
-            continue
-        index = len(placeable)
-        placeable.append(household)
-        for suggestion in usable[:candidates]:
-            edges.append((index, venues.index(suggestion.venue), suggestion.score))
-    if not edges:
-        return plan
-    rows = np.array([e[0] for e in edges])
-    cols = np.array([e[1] for e in edges])
-    score = np.array([e[2] for e in edges])
-    size = np.array([h.size for h in placeable], dtype=float)
-    big = float(score.max()) + 1.0
-    # Each placed person is worth more than any distance saved, so the solver first places as
-    # many people as fit and only then shortens the journeys.
-    cost = (score - big) * size[rows]
-    n = len(edges)
-    one_venue = coo_matrix((np.ones(n), (rows, np.arange(n))), shape=(len(placeable), n))
-    seats = coo_matrix((size[rows], (cols, np.arange(n))), shape=(len(venues), n))
-    free = np.array([max(v.free, 0) for v in venues], dtype=float)
-    result = milp(
-        cost,
-        constraints=[
-            LinearConstraint(one_venue.tocsr(), 0, 1),
-            LinearConstraint(seats.tocsr(), 0, free),
-        ],
-        integrality=np.ones(n),
-        bounds=Bounds(0, 1),
-        options={"time_limit": time_limit, "mip_rel_gap": 0.0, "disp": False},
+        elif household.latitude is None or household.longitude is None:
+            plan.unplaced.append(
+                (household, _t("緯度経度が未登録", "The household has no coordinates"))
+            )
+        elif household.size < 1:
+            plan.unplaced.append((household, _t("世帯員が未登録", "No members are registered")))
+        else:
+            eligible.append(household)
+    score = (
+        _pair_scores(eligible, venues, today)
+        if eligible and venues
+        else np.full((len(eligible), len(venues)), np.inf)
     )
-    if result.x is None:
-        raise EvacError("assignment.solver_failed", detail=str(result.message))
-    plan.optimal = result.status == 0
-    plan.gap = float(getattr(result, "mip_gap", 0.0) or 0.0)
-    chosen = result.x > 0.5
-    placed: set[int] = set()
-    for (h, v, _score), take in zip(edges, chosen, strict=True):
-        if not take:
-            continue
-        placed.add(h)
-        household, venue = placeable[h], venues[v]
+    reachable = np.asarray(np.isfinite(score).any(axis=1), dtype=bool)
+    placeable: list[HouseholdNeeds] = []
+    for index, household in enumerate(eligible):
+        if reachable[index]:
+            placeable.append(household)
+        else:
+            why = _why_none([rank(household, v, today) for v in venues])
+            plan.unplaced.append((household, why))
+    score = score[reachable]
+    if not placeable:
+        _sort(plan)
+        return plan
+
+    n_h, n_v = len(placeable), len(venues)
+    if candidates is None:
+        k = n_v if n_h * n_v <= EXACT_PAIRS else CANDIDATES
+    else:
+        k = max(1, candidates)
+    plan.candidates = k if k < n_v else None
+    order = np.argsort(score, axis=1, kind="stable")[:, :k]
+    picked = np.take_along_axis(score, order, axis=1)
+    offered = np.isfinite(picked)
+    rows = np.nonzero(offered)[0]  # one edge per (household, offered venue), by household
+    cols = order[offered]
+    cost = picked[offered]
+    n = len(rows)
+    size = np.array([h.size for h in placeable], dtype=float)
+    people = size[rows]
+    # A household staying at its current venue takes no more places there than it has now.
+    current = np.array([h.current_venue_id for h in placeable], dtype=object)
+    venue_ids = np.array([v.id for v in venues], dtype=object)
+    seats_needed = np.where(current[rows] == venue_ids[cols], 0.0, people)
+    free = np.array([max(v.free, 0) for v in venues], dtype=float)
+    first_edge = np.searchsorted(rows, np.arange(n_h))  # each household's best venue
+
+    optimal, gap = True, 0.0
+    best_load = np.bincount(cols[first_edge], weights=seats_needed[first_edge], minlength=n_v)
+    if np.all(best_load <= free):
+        # Everyone fits at their best venue: nothing competes, so that plan is optimal.
+        chosen = first_edge
+    else:
+        one_venue = csr_matrix((np.ones(n), (rows, np.arange(n))), shape=(n_h, n))
+        seats = csr_matrix((seats_needed, (cols, np.arange(n))), shape=(n_v, n))
+        limits = [LinearConstraint(one_venue, 0, 1), LinearConstraint(seats, 0, free)]
+        first = _milp(-people, limits, 0.6 * time_limit)
+        if first.x is None:
+            raise EvacError("assignment.solver_failed", detail=str(first.message))
+        most = float(people @ (first.x > 0.5))
+        optimal = first.status == 0
+        gap = 0.0 if optimal else float(first.mip_gap or 0.0)
+        remaining = time_limit - (time.perf_counter() - started)
+        at_least = LinearConstraint(csr_matrix(people[None, :]), most - 0.5, np.inf)
+        second = _milp(cost, [*limits, at_least], remaining)
+        if second.x is not None:
+            x = second.x
+            if second.status != 0:
+                optimal = False
+                gap = max(gap, float(second.mip_gap or 0.0))
+        else:  # out of time before any plan placing that many: keep the first stage's
+            x, optimal, gap = first.x, False, 1.0
+        chosen = np.flatnonzero(x > 0.5)
+    # Never trust a plan that breaks a rule, whatever the solver said.
+    load = np.bincount(cols[chosen], weights=seats_needed[chosen], minlength=n_v)
+    if np.any(load > free) or len(set(rows[chosen].tolist())) != len(chosen):
+        raise EvacError("assignment.solver_failed", detail="capacity")
+    plan.optimal, plan.gap = optimal, gap
+
+    placed = set()
+    join = _t("、", "; ")
+    for e in chosen.tolist():
+        household, venue = placeable[rows[e]], venues[cols[e]]
+        placed.add(int(rows[e]))
         suggestion = rank(household, venue, today)
         plan.placements.append(
             Placement(
-                household, venue, suggestion.distance_km or 0.0, "、".join(suggestion.reasons)
+                household, venue, suggestion.distance_km or 0.0, join.join(suggestion.reasons)
             )
         )
+    options = offered.sum(axis=1)
     for index, household in enumerate(placeable):
-        if index not in placed:
-            plan.unplaced.append(
-                (
-                    household,
-                    _t("近くの会場に空きがない", "No free places at the venues within reach"),
-                )
+        if index in placed:
+            continue
+        nearest = rank(household, venues[order[index, 0]], today)
+        distance = nearest.distance_km or 0.0
+        plan.unplaced.append(
+            (
+                household,
+                _t(
+                    f"条件に合う近くの会場{options[index]}か所（最寄りは{nearest.venue.name}、"
+                    f"{distance:.1f} km）はほかの世帯で埋まる",
+                    f"The {options[index]} suitable venues within reach (nearest: "
+                    f"{nearest.venue.name}, {distance:.1f} km) are taken by other households",
+                ),
             )
+        )
+    _sort(plan)
+    return plan
+
+
+def _sort(plan: AllocationPlan) -> None:
     plan.placements.sort(key=lambda p: p.household.case_number)
     plan.unplaced.sort(key=lambda u: u[0].case_number)
-    return plan
+
+
+def unassigned_needs(session: Session, today: date) -> list[HouseholdNeeds]:
+    """Open households, not deleted, without a current venue: those a bulk allocation places."""
+    households = session.scalars(
+        _household_query()
+        .where(
+            Household.deleted_at.is_(None),
+            Household.status == HouseholdStatus.ACTIVE,
+            ~Household.assignments.any(
+                (Assignment.status == AssignmentStatus.ACTIVE) & Assignment.deleted_at.is_(None)
+            ),
+        )
+        .order_by(Household.case_number)
+    ).all()
+    return [_needs(h, today) for h in households]
 
 
 # --- the service -------------------------------------------------------------------------------
@@ -428,49 +664,60 @@ class AssignmentService:
             household = load_household(session, household_id)
             return suggestions_for(_needs(household, today), venue_facts(session), today)
 
-    def plan(self, today: date | None = None, *, time_limit: float = 10.0) -> AllocationPlan:
+    def plan(self, today: date | None = None, *, time_limit: float = TIME_LIMIT) -> AllocationPlan:
         """A dry run: who would go where and why; nothing is written."""
         today = today or date.today()
         with self.db.read() as session:
-            households = session.scalars(
-                _household_query()
-                .where(  # type: ignore[attr-defined]
-                    Household.deleted_at.is_(None),
-                    Household.status == HouseholdStatus.ACTIVE,
-                    ~Household.assignments.any(
-                        (Assignment.status == AssignmentStatus.ACTIVE)
-                        & Assignment.deleted_at.is_(None)
-                    ),
-                )
-                .order_by(Household.case_number)
-            ).all()
-            needs = [_needs(h, today) for h in households]
+            needs = unassigned_needs(session, today)
             venues = venue_facts(session)
         return solve_allocation(needs, venues, today, time_limit=time_limit)
 
     def apply(self, plan: AllocationPlan, today: date | None = None, reason: str = "") -> int:
-        """Write a confirmed plan in one transaction; refused whole if anything changed since."""
+        """Write a confirmed plan in one transaction; refused whole if anything changed since
+        (a household assigned, closed, deleted or changed, consent withdrawn, a venue filled,
+        paused or changed)."""
         today = today or date.today()
+        reason = clean_text(reason)
+        errors = FieldErrors()
+        errors.check("reason", limit_length, reason, 500)
+        errors.raise_if_any()
+        ids = [p.household.id for p in plan.placements]
+        if len(set(ids)) != len(ids):
+            raise EvacError("assignment.plan_stale")
         with self.db.session() as session:
             venues = {v.id: v for v in venue_facts(session)}
-            used: dict[uuid.UUID, int] = {}
+            households: dict[uuid.UUID, Household] = {}
+            for start in range(0, len(ids), 500):
+                for h in session.scalars(
+                    _household_query().where(
+                        Household.id.in_(ids[start : start + 500]), Household.deleted_at.is_(None)
+                    )
+                ):
+                    households[h.id] = h
+            taken: dict[uuid.UUID, int] = {}
+            prefix = _t("一括割り当て：", "Bulk allocation: ")
             for placement in plan.placements:
+                household = households.get(placement.household.id)
                 venue = venues.get(placement.venue.id)
-                used[placement.venue.id] = (
-                    used.get(placement.venue.id, 0) + placement.household.size
-                )
-                if venue is None or used[venue.id] > venue.free:
+                if household is None or venue is None:
                     raise EvacError("assignment.plan_stale")
-                household = load_household(session, placement.household.id)
-                if household.active_assignment is not None:
+                needs = _needs(household, today)
+                now = replace(venue, assigned_people=venue.assigned_people + taken.get(venue.id, 0))
+                if (
+                    household.status != HouseholdStatus.ACTIVE
+                    or not needs.consent_ok
+                    or needs.current_venue_id is not None
+                    or hard_exclusions(needs, now)
+                ):
                     raise EvacError("assignment.plan_stale")
+                taken[venue.id] = taken.get(venue.id, 0) + needs.size
                 session.add(
                     Assignment(
                         household=household,
                         venue_id=venue.id,
                         start_on=today,
-                        reason=reason
-                        or _t("一括割り当て：", "Bulk allocation: ") + placement.reason,
+                        status=AssignmentStatus.ACTIVE,
+                        reason=reason or prefix + placement.reason,
                     )
                 )
         return len(plan.placements)
@@ -502,20 +749,26 @@ class AssignmentService:
             venue = next((v for v in venue_facts(session) if v.id == venue_id), None)
             if venue is None:
                 raise NotFound("venue.not_found", value=str(venue_id))
+            current = household.active_assignment
+            if current is not None and current.venue_id == venue_id:
+                raise EvacError("assignment.already", venue=venue.name)
             blocking = hard_exclusions(needs, venue)
             if blocking:
                 raise EvacError("assignment.not_suitable", reasons="、".join(blocking))
-            current = household.active_assignment
             if current is not None:
-                if current.venue_id == venue_id:
-                    raise EvacError("assignment.already", venue=venue.name)
                 if start < current.start_on:
-                    raise EvacError("date.order")
+                    raise EvacError(
+                        "assignment.start_before_current", start=current.start_on.isoformat()
+                    )
                 current.status = AssignmentStatus.ENDED
                 current.end_on = start
                 current.end_reason = reason or _t("別の会場へ変更", "Moved to another venue")
             assignment = Assignment(
-                household=household, venue_id=venue_id, start_on=start, reason=reason
+                household=household,
+                venue_id=venue_id,
+                start_on=start,
+                status=AssignmentStatus.ACTIVE,
+                reason=reason,
             )
             session.add(assignment)
             session.flush()
@@ -529,6 +782,7 @@ class AssignmentService:
         reason = clean_text(reason)
         if not reason:
             errors.add("reason", "value.required")
+        errors.check("reason", limit_length, reason, 500)
         errors.raise_if_any()
         assert end is not None
         with self.db.session() as session:

@@ -76,18 +76,19 @@ def _years_before(day: date, years: int) -> date:
 def _checkin_facts(
     rows: Sequence[Any], settings: RiskSettings
 ) -> tuple[dict[uuid.UUID, tuple[Any, Any, Any]], dict[uuid.UUID, list[str]]]:
-    """From each member's last two check-ins: the household's latest scores, and who got worse."""
-    latest: dict[uuid.UUID, tuple[Any, ...]] = {}
-    pairs: dict[tuple[uuid.UUID, str], dict[int, Any]] = defaultdict(dict)
+    """From each member's last two check-ins: the household's scores (the worst of its members'
+    latest, so one person's good day never hides another's distress) and who got worse."""
+    latest: dict[uuid.UUID, list[Any]] = {}
+    pairs: dict[uuid.UUID, dict[int, Any]] = defaultdict(dict)
     for row in rows:
-        name = f"{row.family_name} {row.given_name}".strip()
-        pairs[(row.household_id, name)][row.rank] = row
+        pairs[row.member_id][row.rank] = row
         if row.rank == 1:
-            key = (row.checked_on, row.created_at)
-            if row.household_id not in latest or key > latest[row.household_id][0]:
-                latest[row.household_id] = (key, row.k6_score, row.loneliness, row.ucla3_score)
+            worst = latest.setdefault(row.household_id, [None, None, None])
+            for i, value in enumerate((row.k6_score, row.loneliness, row.ucla3_score)):
+                if value is not None and (worst[i] is None or value > worst[i]):
+                    worst[i] = value
     worsened: dict[uuid.UUID, list[str]] = defaultdict(list)
-    for (hid, name), ranks in pairs.items():
+    for ranks in pairs.values():
         if 1 not in ranks or 2 not in ranks:
             continue
         now, before = ranks[1], ranks[2]
@@ -105,8 +106,9 @@ def _checkin_facts(
             if a is not None and b is not None and b - a >= step:
                 changes.append(f"{label} {a}→{b}")
         if changes:
-            worsened[hid].append(f"{name}（{'、'.join(changes)}）")
-    return {h: v[1:] for h, v in latest.items()}, worsened  # type: ignore[misc]
+            name = f"{now.family_name} {now.given_name}".strip()
+            worsened[now.household_id].append(f"{name}（{'、'.join(changes)}）")
+    return {h: (v[0], v[1], v[2]) for h, v in latest.items()}, worsened
 
 
 def load_caseload(
@@ -199,6 +201,7 @@ def load_caseload(
         ranked = (
             select(
                 CheckIn.household_id,
+                CheckIn.member_id,
                 Member.family_name,
                 Member.given_name,
                 CheckIn.checked_on,
@@ -228,7 +231,7 @@ def load_caseload(
                     MealLog.household_id.is_not(None),
                     MealLog.deleted_at.is_(None),
                     MealLog.served_on >= window_start,
-                    MealLog.served_on < window_end,
+                    MealLog.served_on <= window_end,
                 )
                 .group_by(MealLog.household_id)
             ).all()

@@ -92,9 +92,8 @@ def _score(
     total = errors.check(name, instruments.score, instrument, list(answers))
     if total is None:
         return [], None
-    return [
-        int(str(a).strip().translate(str.maketrans("０１２３４５", "012345"))) for a in answers
-    ], total
+    # score() accepted each answer as ASCII digits after NFKC (full-width, ³ ...): store that.
+    return [a if isinstance(a, int) else int(clean_text(a)) for a in answers], total
 
 
 class ContactService:
@@ -249,7 +248,9 @@ class ContactService:
             lonely,
             ucla,
             k6,
-            instruments.k6_band(k6) if k6 is not None else None,
+            instruments.k6_band(k6, high=s.k6_indicator, serious=s.k6_serious)
+            if k6 is not None
+            else None,
             alerts,
             follow_up_id,
         )

@@ -14,7 +14,13 @@ from sqlalchemy import select
 
 from evacsupport.db.engine import Database
 from evacsupport.db.models import FollowUp, Household, Member
-from evacsupport.domain.codes import FollowUpSource, FollowUpStatus, HouseholdStatus, Relation
+from evacsupport.domain.codes import (
+    FollowUpSource,
+    FollowUpStatus,
+    HouseholdStatus,
+    Relation,
+    parse_choice,
+)
 from evacsupport.domain.limits import limit_length
 from evacsupport.domain.normalize import clean_text
 from evacsupport.domain.wareki import check_not_future, parse_date
@@ -66,6 +72,7 @@ class FollowUpService:
             )
             .order_by(FollowUp.due_on, Household.case_number)
         )
+        owner = clean_text(owner)  # owners are stored cleaned (see add)
         if owner:
             query = query.where(FollowUp.owner == owner)
         with self.db.read() as session:
@@ -102,6 +109,7 @@ class FollowUpService:
         errors.check("reason", limit_length, reason, 1000)
         owner = clean_text(owner)
         errors.check("owner", limit_length, owner, 100)
+        kind = errors.check("source", parse_choice, FollowUpSource, source)
         errors.raise_if_any()
         with self.db.session() as session:
             household = load_household(session, household_id)
@@ -110,7 +118,7 @@ class FollowUpService:
                 due_on=due,
                 owner=owner,
                 reason=reason,
-                source=source,
+                source=str(kind),
                 source_id=source_id,
             )
             session.add(task)

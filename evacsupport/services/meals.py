@@ -137,8 +137,16 @@ class MealEntry:
     note: str = ""
 
 
+def _adult_born_on_or_before(today: date) -> date:
+    """Whoever was born on or before this day is 18 on ``today`` (29 February: the 28th)."""
+    try:
+        return today.replace(year=today.year - CHILD_AGE)
+    except ValueError:
+        return today.replace(year=today.year - CHILD_AGE, day=28)
+
+
 def card_of(household: Household, today: date) -> HouseholdCard:
-    adult_born_before = date(today.year - CHILD_AGE, today.month, min(today.day, 28))
+    adult_born_before = _adult_born_on_or_before(today)
     members = tuple(
         MemberCard(
             id=m.id,
@@ -232,19 +240,33 @@ class MealService:
             return MealRules.from_json(venue.meal_rules)
 
     def set_rules(self, venue_id: uuid.UUID, rules: MealRules) -> None:
+        """Validate and store; types given as labels are stored as codes, limits as ints."""
         errors = FieldErrors()
+        max_per_day: dict[str, int] = {}
         for meal_type, limit in rules.max_per_day.items():
-            errors.check(f"max_per_day.{meal_type}", parse_choice, MealType, meal_type)
-            errors.check(f"max_per_day.{meal_type}", parse_int, limit, minimum=0, maximum=10)
-        errors.check(
+            code = errors.check(f"max_per_day.{meal_type}", parse_choice, MealType, meal_type)
+            number = errors.check(
+                f"max_per_day.{meal_type}", parse_int, limit, minimum=0, maximum=10
+            )
+            if code is not None and number is not None:
+                max_per_day[str(code)] = number
+        exclusive: list[tuple[str, str]] = []
+        for i, pair in enumerate(rules.exclusive):
+            codes = [errors.check(f"exclusive.{i}", parse_choice, MealType, t) for t in pair]
+            if len(codes) != 2:
+                errors.add(f"exclusive.{i}", "value.choice", value="・".join(map(str, pair)))
+            elif None not in codes:
+                exclusive.append((str(codes[0]), str(codes[1])))
+        interval = errors.check(
             "min_interval_minutes", parse_int, rules.min_interval_minutes, minimum=0, maximum=1440
         )
         errors.raise_if_any()
+        clean = MealRules(max_per_day, interval, tuple(exclusive))
         with self.db.session() as session:
             venue = session.get(Venue, venue_id)
             if venue is None:
                 raise NotFound("venue.not_found", value=str(venue_id))
-            venue.meal_rules = rules.to_json()
+            venue.meal_rules = clean.to_json()
 
     # --- logging -----------------------------------------------------------------------------
     def _served_on(self, errors: FieldErrors, value: date | str | None, today: date) -> date:
@@ -271,7 +293,7 @@ class MealService:
         override_note = clean_text(override_note)
         with self.db.session() as session:
             venue = self._venue(session, entry.venue_id)
-            card = self._card(session, entry.code, today)
+            card = self._card(session, entry.code, served_on)  # ages on the day served
             member_ids = (
                 [m.id for m in card.members if m.id in set(entry.member_ids)]
                 if entry.member_ids is not None
@@ -289,7 +311,8 @@ class MealService:
                 )
             ).all()
             at = now if served_on == today else datetime.combine(served_on, now.timetz())
-            served = {str(i) for i in member_ids} if member_ids is not None else set()
+            # Rules count per person: a whole-household meal is a meal for every member.
+            served = {str(i) for i in (member_ids or [m.id for m in card.members])}
             broken = _check_rules(
                 MealRules.from_json(venue.meal_rules), earlier, str(meal_type), served, at
             )

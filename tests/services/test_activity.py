@@ -336,7 +336,25 @@ def test_overview_counts(
         meals_people_this_week=3 + 7 + 1,
         open_followups=3,
         overdue_followups=1,
+        checkins_due=2,  # neither active household has had a check-in in the last 30 days
     )
+
+
+def test_checkins_due_counts_active_households_without_a_recent_checkin(
+    db: Database, activity: ActivityService, service: HouseholdService
+) -> None:
+    recent = service.create(household())
+    stale = service.create(household())
+    never = service.create(household())
+    add(
+        db,
+        CheckIn(household_id=recent.id, member_id=recent.current_members[0].id,
+                checked_on=days_ago(29), k6_score=3),
+        CheckIn(household_id=stale.id, member_id=stale.current_members[0].id,
+                checked_on=days_ago(30), k6_score=3),
+    )
+    assert activity.overview(TODAY).checkins_due == 2  # stale and never
+    assert never.id != recent.id
 
 
 def test_overview_week_starts_on_monday(db: Database, activity: ActivityService) -> None:

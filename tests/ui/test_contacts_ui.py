@@ -89,7 +89,7 @@ def test_checkin_shows_the_computed_score_and_queues_a_follow_up(
     lonely.items[0].setCurrentIndex(lonely.items[0].findData("4"))
     assert lonely.total.text().startswith("合計 4 点")
     assert dialog.save()
-    assert dialog.result is not None and dialog.result.k6 == 12
+    assert dialog.saved is not None and dialog.saved.k6 == 12
     assert "フォローアップに登録しました" in ctx.prompter.infos[0]  # type: ignore[attr-defined]
     with db.read() as session:
         (checkin,) = session.query(CheckIn).all()

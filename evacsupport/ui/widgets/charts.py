@@ -5,7 +5,7 @@ can never hide a data point or clip a long Japanese venue name."""
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import pyqtgraph as pg
@@ -59,7 +59,7 @@ class LineChart(QWidget):
     def set_data(
         self,
         days: Sequence[date],
-        series: dict[str, Sequence[float]],
+        series: Mapping[str, Sequence[float]],
         *,
         limit: int = 6,
         colours: Sequence[str] = PALETTE,
@@ -86,8 +86,8 @@ class LineChart(QWidget):
             self.series[name] = [float(v) for v in values]
             keys.append(f'<span style="color:{colour}">■</span>&nbsp;{html.escape(name)}')
         while (item := self._legend_grid.takeAt(0)) is not None:
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            if (widget := item.widget()) is not None:
+                widget.deleteLater()
         for n, key in enumerate(keys):  # one label per name: a name is never broken in two
             self._legend_grid.addWidget(QLabel(key, self.legend), n // 3, n % 3)
         top = max((max(v) for v in self.series.values() if v), default=1.0) or 1.0

@@ -88,7 +88,7 @@ class InstrumentBox(QGroupBox):
 
 class CheckInDialog(RecordDialog):
     """Attributes: ``member``, ``checked_on``, ``staff``, ``boxes`` (instrument key → box),
-    ``sleep``, ``appetite``, ``health_worries``, ``note``, ``result`` (after saving)."""
+    ``sleep``, ``appetite``, ``health_worries``, ``note``, ``saved`` (the CheckInResult, after saving)."""
 
     def __init__(
         self, ctx: AppContext, household_id: uuid.UUID, parent: QWidget | None = None
@@ -96,7 +96,7 @@ class CheckInDialog(RecordDialog):
         super().__init__(ctx, "", parent)
         self.setWindowTitle(self.tr("チェックイン（見守りの尺度）"))
         self.household_id = household_id
-        self.result: CheckInResult | None = None
+        self.saved: CheckInResult | None = None
         household = ctx.households.get(household_id)
         self.member = QComboBox(self)
         for m in household.current_members:
@@ -165,15 +165,15 @@ class CheckInDialog(RecordDialog):
         return asdict(self.data())
 
     def submit(self) -> None:
-        self.result = ContactService(self.ctx.db, self.ctx.settings.risk_settings()).record_checkin(
+        self.saved = ContactService(self.ctx.db, self.ctx.settings.risk_settings()).record_checkin(
             self.household_id, self.data()
         )
         self.ctx.bus.changed.emit("activity")
-        if self.result.alerts:
+        if self.saved.alerts:
             self.ctx.prompter.info(
                 self,
                 self.tr("フォローアップに登録しました"),
                 self.tr(
                     "次の点が基準を超えたため、3日以内の確認をフォローアップに登録しました：\n%1"
-                ).replace("%1", "\n".join(self.result.alerts)),
+                ).replace("%1", "\n".join(self.saved.alerts)),
             )
