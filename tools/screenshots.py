@@ -15,6 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from evacsupport.app import install_translators  # noqa: E402
@@ -65,6 +66,10 @@ def main() -> int:
         shoot(app, editor, "household_editor", suffix)
         editor.tabs.setCurrentIndex(1)
         shoot(app, editor, "household_editor_consent", suffix)
+        if editor.assignment is not None:
+            editor.tabs.setCurrentWidget(editor.assignment)
+            editor.assignment.suggestions_table.selectRow(0)
+            shoot(app, editor, "household_editor_assignment", suffix)
         editor._closing = True
         editor.close()
 
@@ -84,6 +89,18 @@ def main() -> int:
         if venue is not None:
             shoot(app, venue, "venue_editor", suffix)
             venue.done(0)
+
+        allocate = window.open_allocation()
+        waiting = QEventLoop()
+        allocate.planned.connect(waiting.quit)
+        QTimer.singleShot(120_000, waiting.quit)  # never hang the docs build on a slow solver
+        allocate.start_planning()
+        waiting.exec()
+        shoot(app, allocate, "allocate_dialog", suffix)
+        if allocate.plan is not None and allocate.plan.placements:
+            allocate.show_on_map(allocate.plan.placements[0].household.id)
+            shoot(app, allocate, "allocate_dialog_map", suffix)
+        allocate.done(0)
         window.close()
         db.close()
     return 0

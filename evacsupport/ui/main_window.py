@@ -32,6 +32,7 @@ from evacsupport.errors import EvacError
 from evacsupport.services.backup import backup_to
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.prompts import Prompter, QtPrompter
+from evacsupport.ui.views.assignment.allocate_dialog import AllocateDialog
 from evacsupport.ui.views.households.editor import HouseholdEditor
 from evacsupport.ui.views.households.list_view import HouseholdListView
 from evacsupport.ui.views.sections.activity import (
@@ -207,6 +208,11 @@ class MainWindow(QMainWindow):
         else:
             self.new_household()
 
+    def open_allocation(self) -> AllocateDialog:
+        """The bulk allocation dialog, over the venue section whose load it changes."""
+        self.show_section("venues")
+        return self.venue_list.open_allocate()
+
     def focus_search(self) -> None:
         self.show_section("households")
         self.household_list.search_box.setFocus()
@@ -272,6 +278,9 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked, c=code: self.set_language(c))
             group.addAction(action)
             language.addAction(action)
+
+        venue_menu = self.menuBar().addMenu(self.tr("会場(&A)"))
+        venue_menu.addAction(self._action(self.tr("一括割り当て(&L)…"), self.open_allocation))
 
         help_menu = self.menuBar().addMenu(self.tr("ヘルプ(&H)"))
         help_menu.addAction(

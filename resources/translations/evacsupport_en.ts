@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
     <name>AllergenPicker</name>
@@ -9,6 +10,273 @@
     <message>
         <source>特定原材料に準ずるもの</source>
         <translation>Recommended labelling (20)</translation>
+    </message>
+</context>
+<context>
+    <name>AllocateDialog</name>
+    <message>
+        <source>会場への一括割り当て</source>
+        <translation>Bulk allocation to venues</translation>
+    </message>
+    <message>
+        <source>会場が決まっていない世帯（支援中）を、定員を超えないように近い会場へ割り当てる案を作ります。家族は分けません。「確定して登録」を押すまで何も登録されません。</source>
+        <translation>Makes a plan that places active households without a venue at nearby venues, without exceeding any venue&apos;s capacity. Families are never split. Nothing is recorded until you press “Confirm and record”.</translation>
+    </message>
+    <message>
+        <source>案を作成(&amp;P)</source>
+        <translation>Make a &amp;plan</translation>
+    </message>
+    <message>
+        <source>中止</source>
+        <translation>Stop</translation>
+    </message>
+    <message>
+        <source>割り当てる世帯</source>
+        <translation>Households to place</translation>
+    </message>
+    <message>
+        <source>割り当てられない世帯</source>
+        <translation>Households that cannot be placed</translation>
+    </message>
+    <message>
+        <source>一覧</source>
+        <translation>List</translation>
+    </message>
+    <message>
+        <source>地図</source>
+        <translation>Map</translation>
+    </message>
+    <message>
+        <source>確定して登録(&amp;C)</source>
+        <translation>&amp;Confirm and record</translation>
+    </message>
+    <message>
+        <source>この案のとおりに割り当てを登録します</source>
+        <translation>Record the assignments exactly as in this plan</translation>
+    </message>
+    <message>
+        <source>閉じる</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Enter またはダブルクリックで地図に表示</source>
+        <translation>Enter or double-click shows the household on the map</translation>
+    </message>
+    <message>
+        <source>中止しました</source>
+        <translation>Stopped</translation>
+    </message>
+    <message>
+        <source>計算中…</source>
+        <translation>Calculating…</translation>
+    </message>
+    <message>
+        <source>割り当てる世帯（%1）</source>
+        <translation>Households to place (%1)</translation>
+    </message>
+    <message>
+        <source>割り当てられない世帯（%1）</source>
+        <translation>Households that cannot be placed (%1)</translation>
+    </message>
+    <message>
+        <source>最適解</source>
+        <translation>optimal</translation>
+    </message>
+    <message>
+        <source>時間内の最良解（差 %1%）</source>
+        <translation>best found in the time limit (gap %1%)</translation>
+    </message>
+    <message>
+        <source>配置 %1 世帯・%2 人、合計距離 %3 km、%4</source>
+        <translation>Placed %1 households, %2 people; total distance %3 km; %4</translation>
+    </message>
+    <message>
+        <source>案を作り直してください</source>
+        <translation>Please make the plan again</translation>
+    </message>
+    <message>
+        <source>一括割り当て</source>
+        <translation>Bulk allocation</translation>
+    </message>
+    <message>
+        <source>%1 世帯を会場に割り当てました。</source>
+        <translation>Assigned %1 households to venues.</translation>
+    </message>
+</context>
+<context>
+    <name>Allocation</name>
+    <message>
+        <source>世帯番号</source>
+        <translation>Case number</translation>
+    </message>
+    <message>
+        <source>人数</source>
+        <translation>People</translation>
+    </message>
+    <message>
+        <source>会場</source>
+        <translation>Venue</translation>
+    </message>
+    <message>
+        <source>距離 km</source>
+        <translation>Distance (km)</translation>
+    </message>
+    <message>
+        <source>理由</source>
+        <translation>Reasons</translation>
+    </message>
+    <message>
+        <source>配置できない理由</source>
+        <translation>Why it cannot be placed</translation>
+    </message>
+</context>
+<context>
+    <name>Assignment</name>
+    <message>
+        <source>、</source>
+        <translation>; </translation>
+    </message>
+</context>
+<context>
+    <name>AssignmentPanel</name>
+    <message>
+        <source>利用を終了(&amp;E)</source>
+        <translation>&amp;End the referral</translation>
+    </message>
+    <message>
+        <source>この会場に紹介する(&amp;R)</source>
+        <translation>&amp;Refer to this venue</translation>
+    </message>
+    <message>
+        <source>選んだ会場への紹介をすぐに登録します。世帯の「保存」とは別の操作で、利用中の会場があればその利用は今日で終わります。</source>
+        <translation>Records the referral to the selected venue at once. This is separate from saving the household; a current referral to another venue ends today.</translation>
+    </message>
+    <message>
+        <source>会場</source>
+        <translation>Venue</translation>
+    </message>
+    <message>
+        <source>開始日</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <source>終了日</source>
+        <translation>End date</translation>
+    </message>
+    <message>
+        <source>理由</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>現在の会場</source>
+        <translation>Current venue</translation>
+    </message>
+    <message>
+        <source>紹介先の候補（近い順）</source>
+        <translation>Suggested venues (nearest first)</translation>
+    </message>
+    <message>
+        <source>紹介はすぐに登録されます（「保存」は不要です）</source>
+        <translation>A referral is recorded at once (no need to Save)</translation>
+    </message>
+    <message>
+        <source>利用の履歴</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <source>未割り当て</source>
+        <translation>Not assigned</translation>
+    </message>
+    <message>
+        <source>%1（%2から利用中）</source>
+        <translation>%1 (since %2)</translation>
+    </message>
+    <message>
+        <source>会場を選ぶと、ここに理由がすべて表示されます。</source>
+        <translation>Select a venue to see all of its reasons here.</translation>
+    </message>
+    <message>
+        <source>「%1」へ変更：</source>
+        <translation>Moved to “%1”: </translation>
+    </message>
+</context>
+<context>
+    <name>CardPanel</name>
+    <message>
+        <source>さんの世帯</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>⚠ アレルギー：%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>大人 %1 人・子ども %2 人</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CheckInDialog</name>
+    <message>
+        <source>チェックイン（見守りの尺度）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>睡眠</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>食欲</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>対象者(&amp;P)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>日付(&amp;D)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>担当(&amp;T)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>体調</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>健康の心配</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>メモ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>（未記入）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>良い</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ふつう</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>悪い</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>フォローアップに登録しました</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>次の点が基準を超えたため、3日以内の確認をフォローアップに登録しました：
+%1</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -55,7 +323,7 @@
     </message>
     <message>
         <source>代理人の氏名</source>
-        <translation>Proxy's name</translation>
+        <translation>Proxy&apos;s name</translation>
     </message>
     <message>
         <source>続柄</source>
@@ -75,7 +343,106 @@
     </message>
     <message>
         <source>有効な同意がありません。同意がない世帯の情報は、会場や関係機関と共有できません。</source>
-        <translation>No consent in force. Without consent, this household's data cannot be shared with venues or agencies.</translation>
+        <translation>No consent in force. Without consent, this household&apos;s data cannot be shared with venues or agencies.</translation>
+    </message>
+</context>
+<context>
+    <name>CounterView</name>
+    <message>
+        <source>担当者名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>過去の日付：紙の名簿からの入力です</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>世帯番号を入力、または世帯カードのQRを読み取り → Enter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ルールの例外として記録する理由を書いて Enter（Escで取りやめ）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>直前の記録を取り消す (Ctrl+Z)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>登録外の人数を記録(&amp;G)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>時刻</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>世帯・種別</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>大人</source>
+        <translation type="unfinished">Adults</translation>
+    </message>
+    <message>
+        <source>子ども</source>
+        <translation type="unfinished">Children</translation>
+    </message>
+    <message>
+        <source>例外の理由</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>会場</source>
+        <translation type="unfinished">Venues</translation>
+    </message>
+    <message>
+        <source>日付</source>
+        <translation type="unfinished">Date</translation>
+    </message>
+    <message>
+        <source>種別</source>
+        <translation type="unfinished">Kind</translation>
+    </message>
+    <message>
+        <source>担当</source>
+        <translation type="unfinished">Staff</translation>
+    </message>
+    <message>
+        <source>登録外：大人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>この回の記録</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>名簿（来た人にチェック）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 件・%2 人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>会場を選んでください</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>同じ世帯の2回目です</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>記録しました：%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>（例外：%1）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>取り消しました：%1</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -93,6 +460,10 @@
         <translation>Meals served this week</translation>
     </message>
     <message>
+        <source>チェックイン予定（30日以上未実施）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>期限切れのフォローアップ</source>
         <translation>Overdue follow-ups</translation>
     </message>
@@ -100,12 +471,118 @@
         <source>要注意の世帯（理由つき）</source>
         <translation>Households at risk, with reasons</translation>
     </message>
+    <message>
+        <source>週ごとの食事提供（回・会場別の上位6会場）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>要注意の世帯数の推移（週ごと）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>高</source>
+        <translation type="unfinished">High</translation>
+    </message>
+    <message>
+        <source>注意</source>
+        <translation type="unfinished">Watch</translation>
+    </message>
 </context>
 <context>
     <name>DateField</name>
     <message>
         <source>例：S20.5.3、昭和20年5月3日、1945-05-03</source>
         <translation>e.g. S20.5.3, 昭和20年5月3日, 1945-05-03</translation>
+    </message>
+</context>
+<context>
+    <name>EndAssignmentForm</name>
+    <message>
+        <source>例：2024-06-30、R6.6.30</source>
+        <translation>e.g. 2024-06-30, R6.6.30</translation>
+    </message>
+    <message>
+        <source>例：仮設住宅へ転居、家族の希望</source>
+        <translation>e.g. moved to temporary housing, the family&apos;s wish</translation>
+    </message>
+    <message>
+        <source>終了を登録</source>
+        <translation>Record the end</translation>
+    </message>
+    <message>
+        <source>やめる</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>終了日</source>
+        <translation>End date</translation>
+    </message>
+    <message>
+        <source>終了の理由</source>
+        <translation>Reason for ending</translation>
+    </message>
+</context>
+<context>
+    <name>FollowUpQueueView</name>
+    <message>
+        <source>期限</source>
+        <translation type="unfinished">Due</translation>
+    </message>
+    <message>
+        <source>遅れ(日)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>世帯番号</source>
+        <translation type="unfinished">Case number</translation>
+    </message>
+    <message>
+        <source>世帯主</source>
+        <translation type="unfinished">Head of household</translation>
+    </message>
+    <message>
+        <source>理由</source>
+        <translation type="unfinished">Reason</translation>
+    </message>
+    <message>
+        <source>担当</source>
+        <translation type="unfinished">Staff</translation>
+    </message>
+    <message>
+        <source>きっかけ</source>
+        <translation type="unfinished">Source</translation>
+    </message>
+    <message>
+        <source>選んだフォローアップの結果（例：電話で様子を確認、来週会場で会う約束）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>完了にする(&amp;D)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>要注意の世帯からフォローアップを作成(&amp;R)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>結果</source>
+        <translation type="unfinished">Outcome</translation>
+    </message>
+    <message>
+        <source>未対応 %1 件（うち期限切れ %2 件）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>完了にするフォローアップを一覧で選んでください</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>フォローアップを作成しました</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>要注意（高）の世帯に %1 件のフォローアップを作成しました。</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -143,24 +620,12 @@
         <translation>Edit household: %1 %2</translation>
     </message>
     <message>
-        <source>会場</source>
+        <source>会場の利用</source>
         <translation>Venues</translation>
     </message>
     <message>
-        <source>開始日</source>
-        <translation>Start date</translation>
-    </message>
-    <message>
-        <source>終了日</source>
-        <translation>End date</translation>
-    </message>
-    <message>
-        <source>理由</source>
-        <translation>Reason</translation>
-    </message>
-    <message>
-        <source>会場の利用</source>
-        <translation>Venue history</translation>
+        <source>会場の紹介候補は、世帯を保存した後に表示されます。</source>
+        <translation>Suggested venues appear once the household has been saved.</translation>
     </message>
     <message>
         <source>食事</source>
@@ -354,6 +819,41 @@ Save anyway?</translation>
     </message>
 </context>
 <context>
+    <name>InstrumentBox</name>
+    <message>
+        <source>（未回答）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>未回答</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>すべての項目に回答すると合計が出ます</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>合計 %1 点（%2〜%3）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>低い</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>中程度</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>10点以上：要確認</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>13点以上：重い</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>evacsupport 避難者支援ケース管理</source>
@@ -422,6 +922,14 @@ Save anyway?</translation>
     <message>
         <source>表示言語(&amp;L)</source>
         <translation>&amp;Language</translation>
+    </message>
+    <message>
+        <source>会場(&amp;A)</source>
+        <translation>Ven&amp;ues</translation>
+    </message>
+    <message>
+        <source>一括割り当て(&amp;L)…</source>
+        <translation>Bu&amp;lk allocation…</translation>
     </message>
     <message>
         <source>ヘルプ(&amp;H)</source>
@@ -514,6 +1022,33 @@ The language will change the next time the app starts.</translation>
 Case management for connecting evacuees to community places (such as kodomo shokudo) and following up.
 Database: %2
 Data folder: %3</translation>
+    </message>
+</context>
+<context>
+    <name>MapPanel</name>
+    <message>
+        <source>割り当てる世帯</source>
+        <translation>Household to place</translation>
+    </message>
+    <message>
+        <source>割り当てられない世帯</source>
+        <translation>Household that cannot be placed</translation>
+    </message>
+    <message>
+        <source>会場</source>
+        <translation>Venue</translation>
+    </message>
+    <message>
+        <source>世帯を選ぶと、利用できる会場が緑の枠になります（ホイールで拡大）</source>
+        <translation>Select a household to outline in green the venues it can use (wheel zooms)</translation>
+    </message>
+    <message>
+        <source>%1（%2人）</source>
+        <translation>%1 (%2 people)</translation>
+    </message>
+    <message>
+        <source>%1（%2 / %3 人）</source>
+        <translation>%1 (%2 / %3 people)</translation>
     </message>
 </context>
 <context>
@@ -670,6 +1205,17 @@ Data folder: %3</translation>
     </message>
 </context>
 <context>
+    <name>RecordDialog</name>
+    <message>
+        <source>保存(&amp;S)</source>
+        <translation type="unfinished">&amp;Save</translation>
+    </message>
+    <message>
+        <source>キャンセル</source>
+        <translation type="unfinished">Cancel</translation>
+    </message>
+</context>
+<context>
     <name>Records</name>
     <message>
         <source>日付</source>
@@ -781,6 +1327,60 @@ Data folder: %3</translation>
     <message>
         <source>新しい避難形態</source>
         <translation>New status</translation>
+    </message>
+</context>
+<context>
+    <name>RosterModel</name>
+    <message>
+        <source>来た</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>世帯番号</source>
+        <translation type="unfinished">Case number</translation>
+    </message>
+    <message>
+        <source>世帯主</source>
+        <translation type="unfinished">Head of household</translation>
+    </message>
+    <message>
+        <source>人数</source>
+        <translation type="unfinished">People</translation>
+    </message>
+    <message>
+        <source>アレルギー</source>
+        <translation type="unfinished">Allergies</translation>
+    </message>
+</context>
+<context>
+    <name>SuggestionTableModel</name>
+    <message>
+        <source>会場</source>
+        <translation>Venue</translation>
+    </message>
+    <message>
+        <source>距離 km</source>
+        <translation>Distance (km)</translation>
+    </message>
+    <message>
+        <source>今週の開催</source>
+        <translation>Sessions this week</translation>
+    </message>
+    <message>
+        <source>空き</source>
+        <translation>Free</translation>
+    </message>
+    <message>
+        <source>理由</source>
+        <translation>Reasons</translation>
+    </message>
+    <message>
+        <source>（利用中）</source>
+        <translation> (current)</translation>
+    </message>
+    <message>
+        <source>対象外：</source>
+        <translation>Excluded: </translation>
     </message>
 </context>
 <context>
@@ -943,6 +1543,14 @@ Data folder: %3</translation>
         <translation>Register a new venue (Ctrl+N)</translation>
     </message>
     <message>
+        <source>一括割り当て(&amp;L)…</source>
+        <translation>Bu&amp;lk allocation…</translation>
+    </message>
+    <message>
+        <source>会場のない世帯を近くの会場に割り当てる案を作り、確認してから登録します</source>
+        <translation>Plan places at nearby venues for households without one, check the plan, then record it</translation>
+    </message>
+    <message>
         <source>絞り込み(&amp;F)</source>
         <translation>&amp;Filter</translation>
     </message>
@@ -989,12 +1597,79 @@ Data folder: %3</translation>
         <translation>Status</translation>
     </message>
     <message>
+        <source>利用状況</source>
+        <translation>Load</translation>
+    </message>
+    <message>
+        <source>%1 世帯・%2 人が利用中（定員 %3 人、空き %4 人）</source>
+        <translation>%1 households, %2 people assigned (capacity %3, %4 free)</translation>
+    </message>
+    <message>
+        <source>%1 / %2 人</source>
+        <translation>%1 / %2 people</translation>
+    </message>
+    <message>
         <source>利用可</source>
         <translation>Open</translation>
     </message>
     <message>
         <source>休止</source>
         <translation>Paused</translation>
+    </message>
+</context>
+<context>
+    <name>VisitDialog</name>
+    <message>
+        <source>訪問・電話の記録</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>分（例：30）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>話したこと</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>気がかりなこと</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>次に連絡する日（入力するとフォローアップに登録）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>日付(&amp;D)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>種別(&amp;K)</source>
+        <translation type="unfinished">&amp;Kind</translation>
+    </message>
+    <message>
+        <source>担当(&amp;T)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>時間</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>内容(&amp;C)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>気がかり</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>紹介先(&amp;R)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>次回確認日(&amp;F)</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>

@@ -26,12 +26,13 @@ from PySide6.QtWidgets import (
 from evacsupport.db.models import Household
 from evacsupport.domain.codes import EvacuationStatus, Relation
 from evacsupport.errors import EvacError, FieldError, ValidationError
-from evacsupport.services.activity import ActivityService, AssignmentEntry
+from evacsupport.services.activity import ActivityService
 from evacsupport.services.casefile import CaseChanges, save_case, validate_case
 from evacsupport.services.households import HouseholdInput, MemberInput
 from evacsupport.ui.context import AppContext
-from evacsupport.ui.models.records import Column, RecordTableModel
+from evacsupport.ui.models.records import RecordTableModel
 from evacsupport.ui.prompts import Discard
+from evacsupport.ui.views.households.assignment_panel import AssignmentPanel
 from evacsupport.ui.views.households.consent_panel import ConsentPanel
 from evacsupport.ui.views.households.household_form import HouseholdForm
 from evacsupport.ui.views.households.member_panel import MemberPanel
@@ -80,7 +81,8 @@ def _scroll(widget: QWidget, parent: QWidget) -> QScrollArea:
 
 class HouseholdEditor(QDialog):
     """Attributes for tests and callers: ``form``, ``members``, ``consent``, ``residence``,
-    ``tabs``, ``general_message``, ``household`` (as loaded, None when new)."""
+    ``assignment`` (the 会場の利用 panel; None when new), ``tabs``, ``general_message``,
+    ``household`` (as loaded, None when new)."""
 
     def __init__(
         self, ctx: AppContext, household_id: uuid.UUID | None, parent: QWidget | None = None
@@ -170,28 +172,28 @@ class HouseholdEditor(QDialog):
         self.consent.set_history(household.consents, household.current_consent)
         self.residence.set_history([r for r in household.residences if r.deleted_at is None])
         activity = ActivityService(self.ctx.db)
-        self.assignment_model.set_rows(activity.assignments(household.id))
         self.meal_model.set_rows(activity.meals(household.id))
         self.visit_model.set_rows(activity.visits(household.id))
         self.checkin_model.set_rows(activity.checkins(household.id))
         self.followup_model.set_rows(activity.followups(household.id))
 
     def _add_history_tabs(self) -> None:
-        self.assignment_model: RecordTableModel[AssignmentEntry] = RecordTableModel(
-            [
-                Column(self.tr("会場"), lambda a: a.venue),
-                Column(self.tr("開始日"), lambda a: a.start_on),
-                Column(self.tr("終了日"), lambda a: a.end_on),
-                Column(self.tr("理由"), lambda a: a.reason),
-            ],
-            self,
-        )
+        # Assigning is written at once by the panel, apart from Save (see assignment_panel).
+        self.assignment: AssignmentPanel | None = None
+        if self.household is not None:
+            self.assignment = AssignmentPanel(self.ctx, self.household.id, self)
+            self.tabs.addTab(self.assignment, self.tr("会場の利用"))
+        else:
+            note = QLabel(self.tr("会場の紹介候補は、世帯を保存した後に表示されます。"), self)
+            note.setWordWrap(True)
+            note.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+            note.setMargin(12)
+            self.tabs.addTab(note, self.tr("会場の利用"))
         self.meal_model = RecordTableModel(meal_columns(with_case=False), self)
         self.visit_model = RecordTableModel(visit_columns(with_case=False), self)
         self.checkin_model = RecordTableModel(checkin_columns(with_case=False), self)
         self.followup_model = RecordTableModel(followup_columns(with_case=False), self)
         for title, model in (
-            (self.tr("会場の利用"), self.assignment_model),
             (self.tr("食事"), self.meal_model),
             (self.tr("訪問"), self.visit_model),
             (self.tr("チェックイン"), self.checkin_model),

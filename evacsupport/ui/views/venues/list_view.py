@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
 
 from evacsupport.domain.normalize import search_key
 from evacsupport.errors import EvacError
+from evacsupport.services.assignment import AssignmentService
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.models.venues import VenueTableModel
+from evacsupport.ui.views.assignment.allocate_dialog import AllocateDialog
 from evacsupport.ui.views.venues.editor import VenueEditor
 
 
@@ -39,12 +41,14 @@ class VenueListView(QWidget):
         table: the table; Enter or double-click opens the venue under the cursor.
         count_label: how many venues are shown.
         editor: the editor opened last, or None.
+        allocate_button: opens the bulk allocation dialog (allocate_dialog: the last one).
     """
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self.editor: VenueEditor | None = None
+        self.allocate_dialog: AllocateDialog | None = None
 
         self.filter_box = QLineEdit(self)
         self.filter_box.setObjectName("venueFilter")
@@ -54,6 +58,11 @@ class VenueListView(QWidget):
         self.new_button = QPushButton(self.tr("新しい会場(&N)"), self)
         self.new_button.setToolTip(self.tr("新しい会場を登録（Ctrl+N）"))
         self.new_button.clicked.connect(self.open_new)
+        self.allocate_button = QPushButton(self.tr("一括割り当て(&L)…"), self)
+        self.allocate_button.setToolTip(
+            self.tr("会場のない世帯を近くの会場に割り当てる案を作り、確認してから登録します")
+        )
+        self.allocate_button.clicked.connect(self.open_allocate)
 
         self.model = VenueTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -61,6 +70,7 @@ class VenueListView(QWidget):
         self.proxy.setFilterRole(VenueTableModel.SEARCH_ROLE)
         self.proxy.setFilterKeyColumn(0)
         self.proxy.setSortLocaleAware(True)
+        self.proxy.setSortRole(VenueTableModel.SORT_ROLE)
         self.table = QTableView(self)
         self.table.setObjectName("venueTable")
         self.table.setModel(self.proxy)
@@ -70,10 +80,16 @@ class VenueListView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The address gives way (elided, full text in its tooltip) so 利用状況 stays in view.
+        header.setSectionResizeMode(
+            VenueTableModel.COLUMNS.index("address"), QHeaderView.ResizeMode.Stretch
+        )
+        header.setStretchLastSection(False)
         self.table.activated.connect(self._on_activated)
 
         top = QHBoxLayout()
@@ -83,11 +99,13 @@ class VenueListView(QWidget):
         top.addWidget(self.filter_box, 1)
         top.addWidget(self.count_label)
         top.addWidget(self.new_button)
+        top.addWidget(self.allocate_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         QWidget.setTabOrder(self.filter_box, self.new_button)
-        QWidget.setTabOrder(self.new_button, self.table)
+        QWidget.setTabOrder(self.new_button, self.allocate_button)
+        QWidget.setTabOrder(self.allocate_button, self.table)
 
         self.filter_box.textChanged.connect(self._apply_filter)
         self.filter_box.returnPressed.connect(self._focus_first_row)
@@ -95,12 +113,27 @@ class VenueListView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Reload every venue (inactive ones too: they are greyed, not hidden)."""
-        self.model.set_rows(self._ctx.venues.list())
+        """Reload every venue (inactive ones too: they are greyed, not hidden) and their load.
+
+        The load comes from one aggregate query for all venues, never one per row.
+        """
+        self.model.set_rows(self._ctx.venues.list(), AssignmentService(self._ctx.db).venues())
         self._update_count()
 
     def open_new(self) -> VenueEditor:
         return self._open(VenueEditor(self._ctx, None, self))
+
+    def open_allocate(self) -> AllocateDialog:
+        """The bulk allocation dialog (one at a time: a second request brings it forward)."""
+        dialog = self.allocate_dialog
+        if dialog is None or not dialog.isVisible():
+            if dialog is not None:
+                dialog.deleteLater()
+            dialog = self.allocate_dialog = AllocateDialog(self._ctx, parent=self)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
 
     def open_venue(self, venue_id: uuid.UUID) -> VenueEditor | None:
         """The editor for ``venue_id``; None (after telling the user) if it is gone."""
@@ -155,5 +188,5 @@ class VenueListView(QWidget):
             self.open_venue(venue.id)
 
     def _on_changed(self, kind: str) -> None:
-        if kind == "venue":
+        if kind in ("venue", "household"):  # assignments change the load column
             self.refresh()

@@ -1,0 +1,1 @@
+"""Screens for connecting many households to venues at once: the bulk allocation dialog."""
