@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMainWindow,
     QStackedWidget,
+    QTabWidget,
     QWidget,
 )
 
@@ -33,12 +34,13 @@ from evacsupport.services.backup import backup_to
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.prompts import Prompter, QtPrompter
 from evacsupport.ui.views.assignment.allocate_dialog import AllocateDialog
+from evacsupport.ui.views.contacts.followup_queue import FollowUpQueueView
+from evacsupport.ui.views.counter.session_view import CounterView
 from evacsupport.ui.views.households.editor import HouseholdEditor
 from evacsupport.ui.views.households.list_view import HouseholdListView
 from evacsupport.ui.views.sections.activity import (
     RecordsPage,
     checkin_columns,
-    followup_columns,
     meal_columns,
     visit_columns,
 )
@@ -125,9 +127,18 @@ class MainWindow(QMainWindow):
         self.household_list.household_activated.connect(self.open_household)
         self.household_list.new_requested.connect(self.new_household)
         self.venue_list = VenueListView(ctx, self)
-        meals = RecordsPage(
-            ctx, [(self.tr("最近の食事提供"), meal_columns(), lambda a: a.meals())], parent=self
+        self.counter = CounterView(ctx, self)
+        meals = QTabWidget(self)
+        meals.addTab(self.counter, self.tr("受付（食事の記録）"))
+        meals.addTab(
+            RecordsPage(
+                ctx,
+                [(self.tr("最近の食事提供"), meal_columns(), lambda a: a.meals())],
+                parent=meals,
+            ),
+            self.tr("最近の食事提供"),
         )
+        meals.currentChanged.connect(lambda _i: self._refresh_page(meals.currentWidget()))
         visits = RecordsPage(
             ctx,
             [
@@ -138,19 +149,15 @@ class MainWindow(QMainWindow):
                     lambda a: a.checkins(),
                 ),
             ],
+            note=self.tr(
+                "訪問・電話・チェックインは、世帯を開いて「訪問・電話を記録」"
+                "「チェックインを記録」から入力します。"
+            ),
             parent=self,
         )
-        followups = RecordsPage(
-            ctx,
-            [
-                (
-                    self.tr("未対応のフォローアップ（期限順）"),
-                    followup_columns(),
-                    lambda a: a.followups(open_only=True),
-                )
-            ],
-            parent=self,
-        )
+        self.followup_queue = FollowUpQueueView(ctx, self)
+        self.followup_queue.household_activated.connect(self.open_household)
+        followups = self.followup_queue
         self.sections: dict[str, QWidget] = {
             "dashboard": self.dashboard,
             "households": self.household_list,
@@ -180,6 +187,12 @@ class MainWindow(QMainWindow):
             return
         page = self.sections[self.SECTIONS[row]]
         self.stack.setCurrentWidget(page)
+        self._refresh_page(page)
+
+    @staticmethod
+    def _refresh_page(page: QWidget | None) -> None:
+        if isinstance(page, QTabWidget):
+            page = page.currentWidget()
         refresh: Callable[[], None] | None = getattr(page, "refresh", None)
         if refresh is not None:
             refresh()

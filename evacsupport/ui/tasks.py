@@ -7,6 +7,7 @@ result is then dropped (the service call itself finishes in the background).
 
 from __future__ import annotations
 
+import contextlib
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -35,12 +36,16 @@ class Task(QRunnable):
             result = self.fn()
         except Exception as exc:
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
-            if not self.cancelled:
-                self.signals.failed.emit(exc)
+            self._emit(self.signals.failed, exc)
         else:
-            if not self.cancelled:
-                self.signals.done.emit(result)
-        self.signals.finished.emit()
+            self._emit(self.signals.done, result)
+        self._emit(self.signals.finished)
+
+    def _emit(self, signal: Any, *args: Any) -> None:
+        if self.cancelled and signal is not self.signals.finished:
+            return
+        with contextlib.suppress(RuntimeError):  # the app closed and took the receiver with it
+            signal.emit(*args)
 
     def cancel(self) -> None:
         self.cancelled = True

@@ -1,6 +1,44 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
+<context>
+    <name>ActivityTabs</name>
+    <message>
+        <source>食事</source>
+        <translation>Meals</translation>
+    </message>
+    <message>
+        <source>訪問・電話を記録(&amp;V)…</source>
+        <translation>Record a &amp;visit or call…</translation>
+    </message>
+    <message>
+        <source>チェックインを記録(&amp;K)…</source>
+        <translation>Record a chec&amp;k-in…</translation>
+    </message>
+    <message>
+        <source>尺度の推移</source>
+        <translation>Scores over time</translation>
+    </message>
+    <message>
+        <source>訪問</source>
+        <translation>Visits</translation>
+    </message>
+    <message>
+        <source>チェックイン</source>
+        <translation>Check-ins</translation>
+    </message>
+    <message>
+        <source>推移を見る人</source>
+        <translation>Trend for</translation>
+    </message>
+    <message>
+        <source>フォローアップ</source>
+        <translation>Follow-ups</translation>
+    </message>
+    <message>
+        <source>孤独感</source>
+        <translation>Loneliness</translation>
+    </message>
+</context>
 <context>
     <name>AllergenPicker</name>
     <message>
@@ -20,7 +58,7 @@
     </message>
     <message>
         <source>会場が決まっていない世帯（支援中）を、定員を超えないように近い会場へ割り当てる案を作ります。家族は分けません。「確定して登録」を押すまで何も登録されません。</source>
-        <translation>Makes a plan that places active households without a venue at nearby venues, without exceeding any venue&apos;s capacity. Families are never split. Nothing is recorded until you press “Confirm and record”.</translation>
+        <translation>Makes a plan that places active households without a venue at nearby venues, without exceeding any venue's capacity. Families are never split. Nothing is recorded until you press “Confirm and record”.</translation>
     </message>
     <message>
         <source>案を作成(&amp;P)</source>
@@ -204,79 +242,80 @@
     <name>CardPanel</name>
     <message>
         <source>さんの世帯</source>
-        <translation type="unfinished"></translation>
+        <translation>household</translation>
     </message>
     <message>
         <source>⚠ アレルギー：%1</source>
-        <translation type="unfinished"></translation>
+        <translation>⚠ Allergies: %1</translation>
     </message>
     <message>
         <source>大人 %1 人・子ども %2 人</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 adults, %2 children</translation>
     </message>
 </context>
 <context>
     <name>CheckInDialog</name>
     <message>
         <source>チェックイン（見守りの尺度）</source>
-        <translation type="unfinished"></translation>
+        <translation>Check-in (wellbeing scales)</translation>
     </message>
     <message>
         <source>睡眠</source>
-        <translation type="unfinished"></translation>
+        <translation>Sleep</translation>
     </message>
     <message>
         <source>食欲</source>
-        <translation type="unfinished"></translation>
+        <translation>Appetite</translation>
     </message>
     <message>
         <source>対象者(&amp;P)</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Person</translation>
     </message>
     <message>
         <source>日付(&amp;D)</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Date</translation>
     </message>
     <message>
         <source>担当(&amp;T)</source>
-        <translation type="unfinished"></translation>
+        <translation>S&amp;taff</translation>
     </message>
     <message>
         <source>体調</source>
-        <translation type="unfinished"></translation>
+        <translation>Health</translation>
     </message>
     <message>
         <source>健康の心配</source>
-        <translation type="unfinished"></translation>
+        <translation>Health worries</translation>
     </message>
     <message>
         <source>メモ</source>
-        <translation type="unfinished"></translation>
+        <translation>Note</translation>
     </message>
     <message>
         <source>（未記入）</source>
-        <translation type="unfinished"></translation>
+        <translation>(not recorded)</translation>
     </message>
     <message>
         <source>良い</source>
-        <translation type="unfinished"></translation>
+        <translation>Good</translation>
     </message>
     <message>
         <source>ふつう</source>
-        <translation type="unfinished"></translation>
+        <translation>Fair</translation>
     </message>
     <message>
         <source>悪い</source>
-        <translation type="unfinished"></translation>
+        <translation>Poor</translation>
     </message>
     <message>
         <source>フォローアップに登録しました</source>
-        <translation type="unfinished"></translation>
+        <translation>Follow-up queued</translation>
     </message>
     <message>
         <source>次の点が基準を超えたため、3日以内の確認をフォローアップに登録しました：
 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>These went past a cut-off, so a check within 3 days was queued:
+%1</translation>
     </message>
 </context>
 <context>
@@ -323,7 +362,7 @@
     </message>
     <message>
         <source>代理人の氏名</source>
-        <translation>Proxy&apos;s name</translation>
+        <translation>Proxy's name</translation>
     </message>
     <message>
         <source>続柄</source>
@@ -343,106 +382,106 @@
     </message>
     <message>
         <source>有効な同意がありません。同意がない世帯の情報は、会場や関係機関と共有できません。</source>
-        <translation>No consent in force. Without consent, this household&apos;s data cannot be shared with venues or agencies.</translation>
+        <translation>No consent in force. Without consent, this household's data cannot be shared with venues or agencies.</translation>
     </message>
 </context>
 <context>
     <name>CounterView</name>
     <message>
         <source>担当者名</source>
-        <translation type="unfinished"></translation>
+        <translation>Staff name</translation>
     </message>
     <message>
         <source>過去の日付：紙の名簿からの入力です</source>
-        <translation type="unfinished"></translation>
+        <translation>Past date: keying in a paper roster</translation>
     </message>
     <message>
         <source>世帯番号を入力、または世帯カードのQRを読み取り → Enter</source>
-        <translation type="unfinished"></translation>
+        <translation>Type the case number or scan the card's QR code, then Enter</translation>
     </message>
     <message>
         <source>ルールの例外として記録する理由を書いて Enter（Escで取りやめ）</source>
-        <translation type="unfinished"></translation>
+        <translation>Write why this is an exception and press Enter (Esc to drop it)</translation>
     </message>
     <message>
         <source>直前の記録を取り消す (Ctrl+Z)</source>
-        <translation type="unfinished"></translation>
+        <translation>Undo the last entry (Ctrl+Z)</translation>
     </message>
     <message>
         <source>登録外の人数を記録(&amp;G)</source>
-        <translation type="unfinished"></translation>
+        <translation>Log unregistered &amp;guests</translation>
     </message>
     <message>
         <source>時刻</source>
-        <translation type="unfinished"></translation>
+        <translation>Time</translation>
     </message>
     <message>
         <source>世帯・種別</source>
-        <translation type="unfinished"></translation>
+        <translation>Household / type</translation>
     </message>
     <message>
         <source>大人</source>
-        <translation type="unfinished">Adults</translation>
+        <translation>Adults</translation>
     </message>
     <message>
         <source>子ども</source>
-        <translation type="unfinished">Children</translation>
+        <translation>Children</translation>
     </message>
     <message>
         <source>例外の理由</source>
-        <translation type="unfinished"></translation>
+        <translation>Exception note</translation>
     </message>
     <message>
         <source>会場</source>
-        <translation type="unfinished">Venues</translation>
+        <translation>Venue</translation>
     </message>
     <message>
         <source>日付</source>
-        <translation type="unfinished">Date</translation>
+        <translation>Date</translation>
     </message>
     <message>
         <source>種別</source>
-        <translation type="unfinished">Kind</translation>
+        <translation>Type</translation>
     </message>
     <message>
         <source>担当</source>
-        <translation type="unfinished">Staff</translation>
+        <translation>Staff</translation>
     </message>
     <message>
         <source>登録外：大人</source>
-        <translation type="unfinished"></translation>
+        <translation>Unregistered: adults</translation>
     </message>
     <message>
         <source>この回の記録</source>
-        <translation type="unfinished"></translation>
+        <translation>This session</translation>
     </message>
     <message>
         <source>名簿（来た人にチェック）</source>
-        <translation type="unfinished"></translation>
+        <translation>Roster (tick who came)</translation>
     </message>
     <message>
         <source>%1 件・%2 人</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 entries, %2 people</translation>
     </message>
     <message>
         <source>会場を選んでください</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose the venue</translation>
     </message>
     <message>
         <source>同じ世帯の2回目です</source>
-        <translation type="unfinished"></translation>
+        <translation>Second time for this household</translation>
     </message>
     <message>
         <source>記録しました：%1</source>
-        <translation type="unfinished"></translation>
+        <translation>Logged: %1</translation>
     </message>
     <message>
         <source>（例外：%1）</source>
-        <translation type="unfinished"></translation>
+        <translation> (exception: %1)</translation>
     </message>
     <message>
         <source>取り消しました：%1</source>
-        <translation type="unfinished"></translation>
+        <translation>Undone: %1</translation>
     </message>
 </context>
 <context>
@@ -461,7 +500,7 @@
     </message>
     <message>
         <source>チェックイン予定（30日以上未実施）</source>
-        <translation type="unfinished"></translation>
+        <translation>Check-ins due (none for 30 days)</translation>
     </message>
     <message>
         <source>期限切れのフォローアップ</source>
@@ -473,19 +512,19 @@
     </message>
     <message>
         <source>週ごとの食事提供（回・会場別の上位6会場）</source>
-        <translation type="unfinished"></translation>
+        <translation>Meals per week (top 6 venues)</translation>
     </message>
     <message>
         <source>要注意の世帯数の推移（週ごと）</source>
-        <translation type="unfinished"></translation>
+        <translation>Households at risk, weekly</translation>
     </message>
     <message>
         <source>高</source>
-        <translation type="unfinished">High</translation>
+        <translation>High</translation>
     </message>
     <message>
         <source>注意</source>
-        <translation type="unfinished">Watch</translation>
+        <translation>Watch</translation>
     </message>
 </context>
 <context>
@@ -503,7 +542,7 @@
     </message>
     <message>
         <source>例：仮設住宅へ転居、家族の希望</source>
-        <translation>e.g. moved to temporary housing, the family&apos;s wish</translation>
+        <translation>e.g. moved to temporary housing, the family's wish</translation>
     </message>
     <message>
         <source>終了を登録</source>
@@ -526,63 +565,63 @@
     <name>FollowUpQueueView</name>
     <message>
         <source>期限</source>
-        <translation type="unfinished">Due</translation>
+        <translation>Due</translation>
     </message>
     <message>
         <source>遅れ(日)</source>
-        <translation type="unfinished"></translation>
+        <translation>Late (days)</translation>
     </message>
     <message>
         <source>世帯番号</source>
-        <translation type="unfinished">Case number</translation>
+        <translation>Case number</translation>
     </message>
     <message>
         <source>世帯主</source>
-        <translation type="unfinished">Head of household</translation>
+        <translation>Head of household</translation>
     </message>
     <message>
         <source>理由</source>
-        <translation type="unfinished">Reason</translation>
+        <translation>Reason</translation>
     </message>
     <message>
         <source>担当</source>
-        <translation type="unfinished">Staff</translation>
+        <translation>Staff</translation>
     </message>
     <message>
         <source>きっかけ</source>
-        <translation type="unfinished">Source</translation>
+        <translation>Source</translation>
     </message>
     <message>
         <source>選んだフォローアップの結果（例：電話で様子を確認、来週会場で会う約束）</source>
-        <translation type="unfinished"></translation>
+        <translation>Outcome of the selected follow-up (e.g. called, all well; meeting at the venue next week)</translation>
     </message>
     <message>
         <source>完了にする(&amp;D)</source>
-        <translation type="unfinished"></translation>
+        <translation>Mark &amp;done</translation>
     </message>
     <message>
         <source>要注意の世帯からフォローアップを作成(&amp;R)</source>
-        <translation type="unfinished"></translation>
+        <translation>Create follow-ups for households at &amp;risk</translation>
     </message>
     <message>
         <source>結果</source>
-        <translation type="unfinished">Outcome</translation>
+        <translation>Outcome</translation>
     </message>
     <message>
         <source>未対応 %1 件（うち期限切れ %2 件）</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 open (%2 overdue)</translation>
     </message>
     <message>
         <source>完了にするフォローアップを一覧で選んでください</source>
-        <translation type="unfinished"></translation>
+        <translation>Select the follow-up to close in the list</translation>
     </message>
     <message>
         <source>フォローアップを作成しました</source>
-        <translation type="unfinished"></translation>
+        <translation>Follow-ups created</translation>
     </message>
     <message>
         <source>要注意（高）の世帯に %1 件のフォローアップを作成しました。</source>
-        <translation type="unfinished"></translation>
+        <translation>Created %1 follow-ups for high-risk households.</translation>
     </message>
 </context>
 <context>
@@ -626,22 +665,6 @@
     <message>
         <source>会場の紹介候補は、世帯を保存した後に表示されます。</source>
         <translation>Suggested venues appear once the household has been saved.</translation>
-    </message>
-    <message>
-        <source>食事</source>
-        <translation>Meals</translation>
-    </message>
-    <message>
-        <source>訪問</source>
-        <translation>Visits</translation>
-    </message>
-    <message>
-        <source>チェックイン</source>
-        <translation>Check-ins</translation>
-    </message>
-    <message>
-        <source>フォローアップ</source>
-        <translation>Follow-ups</translation>
     </message>
     <message numerus="yes">
         <source>%n 件の入力を確認してください</source>
@@ -822,35 +845,35 @@ Save anyway?</translation>
     <name>InstrumentBox</name>
     <message>
         <source>（未回答）</source>
-        <translation type="unfinished"></translation>
+        <translation>(not answered)</translation>
     </message>
     <message>
         <source>未回答</source>
-        <translation type="unfinished"></translation>
+        <translation>Not answered</translation>
     </message>
     <message>
         <source>すべての項目に回答すると合計が出ます</source>
-        <translation type="unfinished"></translation>
+        <translation>Answer every item to see the total</translation>
     </message>
     <message>
         <source>合計 %1 点（%2〜%3）</source>
-        <translation type="unfinished"></translation>
+        <translation>Total %1 (range %2-%3)</translation>
     </message>
     <message>
         <source>低い</source>
-        <translation type="unfinished"></translation>
+        <translation>Low</translation>
     </message>
     <message>
         <source>中程度</source>
-        <translation type="unfinished"></translation>
+        <translation>Moderate</translation>
     </message>
     <message>
         <source>10点以上：要確認</source>
-        <translation type="unfinished"></translation>
+        <translation>10 or more: check</translation>
     </message>
     <message>
         <source>13点以上：重い</source>
-        <translation type="unfinished"></translation>
+        <translation>13 or more: serious</translation>
     </message>
 </context>
 <context>
@@ -868,6 +891,10 @@ Save anyway?</translation>
         <translation>User: %1</translation>
     </message>
     <message>
+        <source>受付（食事の記録）</source>
+        <translation>Counter (log meals)</translation>
+    </message>
+    <message>
         <source>最近の食事提供</source>
         <translation>Recent meals served</translation>
     </message>
@@ -880,8 +907,8 @@ Save anyway?</translation>
         <translation>Recent check-ins (wellbeing scales)</translation>
     </message>
     <message>
-        <source>未対応のフォローアップ（期限順）</source>
-        <translation>Open follow-ups (by due date)</translation>
+        <source>訪問・電話・チェックインは、世帯を開いて「訪問・電話を記録」「チェックインを記録」から入力します。</source>
+        <translation>Record visits, calls and check-ins from the household: open it and use “Record a visit or call” or “Record a check-in”.</translation>
     </message>
     <message>
         <source>ファイル(&amp;F)</source>
@@ -1208,11 +1235,11 @@ Data folder: %3</translation>
     <name>RecordDialog</name>
     <message>
         <source>保存(&amp;S)</source>
-        <translation type="unfinished">&amp;Save</translation>
+        <translation>&amp;Save</translation>
     </message>
     <message>
         <source>キャンセル</source>
-        <translation type="unfinished">Cancel</translation>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>
@@ -1333,23 +1360,23 @@ Data folder: %3</translation>
     <name>RosterModel</name>
     <message>
         <source>来た</source>
-        <translation type="unfinished"></translation>
+        <translation>Came</translation>
     </message>
     <message>
         <source>世帯番号</source>
-        <translation type="unfinished">Case number</translation>
+        <translation>Case number</translation>
     </message>
     <message>
         <source>世帯主</source>
-        <translation type="unfinished">Head of household</translation>
+        <translation>Head of household</translation>
     </message>
     <message>
         <source>人数</source>
-        <translation type="unfinished">People</translation>
+        <translation>People</translation>
     </message>
     <message>
         <source>アレルギー</source>
-        <translation type="unfinished">Allergies</translation>
+        <translation>Allergies</translation>
     </message>
 </context>
 <context>
@@ -1621,55 +1648,55 @@ Data folder: %3</translation>
     <name>VisitDialog</name>
     <message>
         <source>訪問・電話の記録</source>
-        <translation type="unfinished"></translation>
+        <translation>Record a visit or call</translation>
     </message>
     <message>
         <source>分（例：30）</source>
-        <translation type="unfinished"></translation>
+        <translation>minutes (e.g. 30)</translation>
     </message>
     <message>
         <source>話したこと</source>
-        <translation type="unfinished"></translation>
+        <translation>What was discussed</translation>
     </message>
     <message>
         <source>気がかりなこと</source>
-        <translation type="unfinished"></translation>
+        <translation>Concerns</translation>
     </message>
     <message>
         <source>次に連絡する日（入力するとフォローアップに登録）</source>
-        <translation type="unfinished"></translation>
+        <translation>Next contact date (creates a follow-up)</translation>
     </message>
     <message>
         <source>日付(&amp;D)</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Date</translation>
     </message>
     <message>
         <source>種別(&amp;K)</source>
-        <translation type="unfinished">&amp;Kind</translation>
+        <translation>&amp;Kind</translation>
     </message>
     <message>
         <source>担当(&amp;T)</source>
-        <translation type="unfinished"></translation>
+        <translation>S&amp;taff</translation>
     </message>
     <message>
         <source>時間</source>
-        <translation type="unfinished"></translation>
+        <translation>Duration</translation>
     </message>
     <message>
         <source>内容(&amp;C)</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Content</translation>
     </message>
     <message>
         <source>気がかり</source>
-        <translation type="unfinished"></translation>
+        <translation>Concerns</translation>
     </message>
     <message>
         <source>紹介先(&amp;R)</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Referred to</translation>
     </message>
     <message>
         <source>次回確認日(&amp;F)</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Follow up on</translation>
     </message>
 </context>
 </TS>

@@ -368,3 +368,27 @@ def test_ctrl_n_opens_the_editor_of_the_section_showing(qtbot: QtBot, window: Ma
     assert window.editors == {}
     window.venue_list.editor._closing = True  # type: ignore[attr-defined]
     window.venue_list.editor.close()
+
+
+def test_record_a_visit_and_a_checkin_from_the_household(
+    qtbot: QtBot, window: MainWindow, db: Database
+) -> None:
+    saved = HouseholdService(db).create(household())
+    editor = window.open_household(saved.id)
+    visit = editor.activity.record_visit()
+    assert visit is not None
+    visit.summary.setPlainText("体調を確認")
+    assert visit.save()
+    assert editor.activity.visit_model.rowCount() == 1  # the tab refreshed itself
+    checkin = editor.activity.record_checkin()
+    assert checkin is not None
+    for box, answers in (
+        (checkin.boxes["k6"], [1, 1, 0, 1, 0, 0]),
+        (checkin.boxes["ucla3"], [2, 2, 1]),
+    ):
+        for combo, answer in zip(box.items, answers, strict=True):
+            combo.setCurrentIndex(combo.findData(str(answer)))
+    assert checkin.save()
+    assert editor.activity.checkin_model.rowCount() == 1
+    assert editor.activity.trend_chart.series["K6"] == [3.0]
+    assert not editor.is_dirty()  # recorded at once, apart from the editor's Save

@@ -72,12 +72,15 @@ class LineChart(QWidget):
             [[(i, f"{d.month}/{d.day}") for i, d in enumerate(days) if i % step == 0]]
         )
         keys = []
-        for n, (name, values) in enumerate(list(series.items())[:limit]):
+        # a series with no value at all (a scale never answered) is left out, not drawn empty
+        drawable = [(k, v) for k, v in series.items() if any(x == x for x in v)][:limit]
+        for n, (name, values) in enumerate(drawable):
             colour = colours[n % len(colours)]
             self.plot.plot(
                 xs,
                 list(values),
                 pen=pg.mkPen(colour, width=2),
+                connect="finite",
                 symbol="o",
                 symbolSize=5,
                 symbolBrush=colour,
@@ -90,5 +93,6 @@ class LineChart(QWidget):
                 widget.deleteLater()
         for n, key in enumerate(keys):  # one label per name: a name is never broken in two
             self._legend_grid.addWidget(QLabel(key, self.legend), n // 3, n % 3)
-        top = max((max(v) for v in self.series.values() if v), default=1.0) or 1.0
+        finite = [x for v in self.series.values() for x in v if x == x]  # NaN != NaN
+        top = max(finite, default=1.0) or 1.0
         self.plot.setYRange(0, top * 1.1, padding=0)

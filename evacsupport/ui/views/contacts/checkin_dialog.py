@@ -88,7 +88,7 @@ class InstrumentBox(QGroupBox):
 
 class CheckInDialog(RecordDialog):
     """Attributes: ``member``, ``checked_on``, ``staff``, ``boxes`` (instrument key → box),
-    ``sleep``, ``appetite``, ``health_worries``, ``note``, ``saved`` (the CheckInResult, after saving)."""
+    ``sleep``, ``appetite``, ``health_worries``, ``note``, ``saved`` (the result, once saved)."""
 
     def __init__(
         self, ctx: AppContext, household_id: uuid.UUID, parent: QWidget | None = None

@@ -26,24 +26,16 @@ from PySide6.QtWidgets import (
 from evacsupport.db.models import Household
 from evacsupport.domain.codes import EvacuationStatus, Relation
 from evacsupport.errors import EvacError, FieldError, ValidationError
-from evacsupport.services.activity import ActivityService
 from evacsupport.services.casefile import CaseChanges, save_case, validate_case
 from evacsupport.services.households import HouseholdInput, MemberInput
 from evacsupport.ui.context import AppContext
-from evacsupport.ui.models.records import RecordTableModel
 from evacsupport.ui.prompts import Discard
+from evacsupport.ui.views.households.activity_tabs import ActivityTabs
 from evacsupport.ui.views.households.assignment_panel import AssignmentPanel
 from evacsupport.ui.views.households.consent_panel import ConsentPanel
 from evacsupport.ui.views.households.household_form import HouseholdForm
 from evacsupport.ui.views.households.member_panel import MemberPanel
 from evacsupport.ui.views.households.residence_panel import ResidencePanel
-from evacsupport.ui.views.sections.activity import (
-    checkin_columns,
-    followup_columns,
-    make_table,
-    meal_columns,
-    visit_columns,
-)
 from evacsupport.ui.widgets.fields import FieldMessage
 
 VALIDATE_DELAY_MS = 250
@@ -171,11 +163,7 @@ class HouseholdEditor(QDialog):
         self.members.set_members(_member_inputs(household))
         self.consent.set_history(household.consents, household.current_consent)
         self.residence.set_history([r for r in household.residences if r.deleted_at is None])
-        activity = ActivityService(self.ctx.db)
-        self.meal_model.set_rows(activity.meals(household.id))
-        self.visit_model.set_rows(activity.visits(household.id))
-        self.checkin_model.set_rows(activity.checkins(household.id))
-        self.followup_model.set_rows(activity.followups(household.id))
+        self.activity.load()
 
     def _add_history_tabs(self) -> None:
         # Assigning is written at once by the panel, apart from Save (see assignment_panel).
@@ -189,17 +177,9 @@ class HouseholdEditor(QDialog):
             note.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
             note.setMargin(12)
             self.tabs.addTab(note, self.tr("会場の利用"))
-        self.meal_model = RecordTableModel(meal_columns(with_case=False), self)
-        self.visit_model = RecordTableModel(visit_columns(with_case=False), self)
-        self.checkin_model = RecordTableModel(checkin_columns(with_case=False), self)
-        self.followup_model = RecordTableModel(followup_columns(with_case=False), self)
-        for title, model in (
-            (self.tr("食事"), self.meal_model),
-            (self.tr("訪問"), self.visit_model),
-            (self.tr("チェックイン"), self.checkin_model),
-            (self.tr("フォローアップ"), self.followup_model),
-        ):
-            self.tabs.addTab(make_table(model, self), title)
+        self.activity = ActivityTabs(self.ctx, self.household, self)
+        for page, title in self.activity.pages():
+            self.tabs.addTab(page, title)
 
     # --- the form as service input ---------------------------------------------------------
     def changes(self) -> CaseChanges:
