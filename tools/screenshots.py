@@ -70,8 +70,26 @@ def main() -> int:
             editor.tabs.setCurrentWidget(editor.assignment)
             editor.assignment.suggestions_table.selectRow(0)
             shoot(app, editor, "household_editor_assignment", suffix)
+        editor.tabs.setCurrentWidget(editor.activity.pages()[2][0])  # check-ins and trend
+        shoot(app, editor, "household_editor_checkins", suffix)
+        checkin = editor.activity.record_checkin()
+        if checkin is not None:
+            for combo, answer in zip(checkin.boxes["k6"].items, [2, 1, 2, 2, 1, 0], strict=True):
+                combo.setCurrentIndex(combo.findData(str(answer)))
+            shoot(app, checkin, "checkin_dialog", suffix)
+            checkin._closing = True
+            checkin.close()
         editor._closing = True
         editor.close()
+
+        window.show_section("meals")
+        counter = window.counter
+        counter.scan.setText(family.case_number)
+        counter.submit()
+        shoot(app, window, "meal_counter", suffix)
+        counter.undo_last()
+        window.show_section("followups")
+        shoot(app, window, "followups", suffix)
 
         new = window.new_household()
         new.resize(1000, 860)

@@ -404,6 +404,10 @@
         <translation>Write why this is an exception and press Enter (Esc to drop it)</translation>
     </message>
     <message>
+        <source>世帯番号 → Enter</source>
+        <translation>Case number → Enter</translation>
+    </message>
+    <message>
         <source>直前の記録を取り消す (Ctrl+Z)</source>
         <translation>Undo the last entry (Ctrl+Z)</translation>
     </message>

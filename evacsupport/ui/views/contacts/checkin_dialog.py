@@ -36,6 +36,8 @@ class InstrumentBox(QGroupBox):
         self.instrument = instrument
         self.items: list[QComboBox] = []
         form = QFormLayout(self)
+        # each question on its own line above its answers, so long questions are never squeezed
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         for number, text in enumerate(instrument.items, start=1):
             combo = QComboBox(self)
             combo.addItem(self.tr("（未回答）"), "")
@@ -44,7 +46,6 @@ class InstrumentBox(QGroupBox):
             combo.currentIndexChanged.connect(self._update)
             self.items.append(combo)
             caption = QLabel(f"{number}. {text}", self)
-            caption.setWordWrap(True)
             form.addRow(caption, combo)
         self.total = QLabel(self)
         self.total.setStyleSheet("font-weight: bold;")
@@ -133,7 +134,7 @@ class CheckInDialog(RecordDialog):
             self.tr("健康の心配"), self.health_worries, ("health_worries",), self.health_worries
         )
         self.add_row(self.tr("メモ"), self.note, ("note",), self.note)
-        self.resize(760, 900)
+        self.resize(760, 860)
         self.mark_pristine()
 
     def _condition(self) -> QComboBox:

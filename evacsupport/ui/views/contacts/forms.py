@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -42,9 +43,16 @@ class RecordDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.cancel_button)
+        body = QWidget(self)
+        body_layout = QVBoxLayout(body)
+        body_layout.addLayout(self.form)
+        body_layout.addStretch(1)
+        scroll = QScrollArea(self)  # long forms (the check-in) still fit a small laptop screen
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(body)
         layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addStretch(1)
+        layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
         save = QAction(self)
         save.setShortcut(QKeySequence.StandardKey.Save)

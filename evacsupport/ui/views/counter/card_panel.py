@@ -26,6 +26,7 @@ class CardPanel(QFrame):
         self.name = QLabel(self)
         self.name.setObjectName("counterName")
         self.name.setStyleSheet("font-size: 26pt; font-weight: bold;")
+        self.name.setWordWrap(True)
         self.allergens = QLabel(self)
         self.allergens.setObjectName("counterAllergens")
         self.allergens.setWordWrap(True)

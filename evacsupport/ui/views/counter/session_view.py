@@ -50,6 +50,8 @@ class CounterView(QWidget):
         self._pending: MealEntry | None = None
 
         self.venue = QComboBox(self)
+        self.venue.setMinimumContentsLength(14)
+        self.venue.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.day = DateField(self)
         self.day.set_date(date.today())
         self.meal_type = ChoiceCombo(MealType, self)
@@ -61,9 +63,7 @@ class CounterView(QWidget):
 
         self.scan = QLineEdit(self)
         self.scan.setObjectName("counterScan")
-        self.scan.setPlaceholderText(
-            self.tr("世帯番号を入力、または世帯カードのQRを読み取り → Enter")
-        )
+        self.scan.setPlaceholderText(self.tr("世帯番号 → Enter"))
         self.scan.setStyleSheet("font-size: 20pt; padding: 6px;")
         self.card = CardPanel(self)
         self.override_note = QLineEdit(self)
@@ -120,6 +120,9 @@ class CounterView(QWidget):
 
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
+        hint = QLabel(self.tr("世帯番号を入力、または世帯カードのQRを読み取り → Enter"), left)
+        hint.setStyleSheet("color: #444;")
+        left_layout.addWidget(hint)
         left_layout.addWidget(self.scan)
         left_layout.addWidget(self.override_note)
         left_layout.addWidget(self.card, 1)
