@@ -348,10 +348,18 @@ def test_checkins_due_counts_active_households_without_a_recent_checkin(
     never = service.create(household())
     add(
         db,
-        CheckIn(household_id=recent.id, member_id=recent.current_members[0].id,
-                checked_on=days_ago(29), k6_score=3),
-        CheckIn(household_id=stale.id, member_id=stale.current_members[0].id,
-                checked_on=days_ago(30), k6_score=3),
+        CheckIn(
+            household_id=recent.id,
+            member_id=recent.current_members[0].id,
+            checked_on=days_ago(29),
+            k6_score=3,
+        ),
+        CheckIn(
+            household_id=stale.id,
+            member_id=stale.current_members[0].id,
+            checked_on=days_ago(30),
+            k6_score=3,
+        ),
     )
     assert activity.overview(TODAY).checkins_due == 2  # stale and never
     assert never.id != recent.id
