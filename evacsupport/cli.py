@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -16,6 +17,10 @@ from evacsupport import __version__
 from evacsupport.config import Settings, describe_url, resolve_database_url
 from evacsupport.errors import EvacError
 from evacsupport.i18n import current_language, message, set_language
+
+if TYPE_CHECKING:
+    from evacsupport.db import Database
+    from evacsupport.services.assignment import AssignmentService
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -62,6 +67,27 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     commands.add_parser("check", help=_t("データベースを点検する", "check the database"))
+    assign = commands.add_parser(
+        "assign", help=_t("世帯を近くの会場につなぐ", "connect households to nearby venues")
+    )
+    actions = assign.add_subparsers(dest="assign_command", metavar="ACTION", required=True)
+    suggest = actions.add_parser(
+        "suggest",
+        help=_t("1世帯に合う会場を近い順に示す", "rank the venues that suit one household"),
+    )
+    suggest.add_argument("case_number", metavar="CASE_NUMBER", help=_t("世帯番号", "case number"))
+    auto = actions.add_parser(
+        "auto",
+        help=_t(
+            "会場のない世帯をまとめて割り当てる（最適化）",
+            "allocate every household without a venue (optimised)",
+        ),
+    )
+    auto.add_argument(
+        "--dry-run",
+        action="store_true",
+        help=_t("案を示すだけで保存しない", "show the plan without saving it"),
+    )
     return parser
 
 
@@ -119,6 +145,105 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_ERROR
 
 
+def _km(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f} km"
+
+
+def cmd_assign(args: argparse.Namespace) -> int:
+    from evacsupport.services.assignment import AssignmentService
+
+    db = _open(args)
+    try:
+        service = AssignmentService(db)
+        if args.assign_command == "suggest":
+            return _assign_suggest(db, service, args.case_number)
+        return _assign_auto(service, dry_run=args.dry_run)
+    finally:
+        db.close()
+
+
+def _assign_suggest(db: Database, service: AssignmentService, case_number: str) -> int:
+    from evacsupport.services.households import HouseholdService
+
+    household = HouseholdService(db).get_by_case_number(case_number)
+    result = service.suggest(household.id)
+    needs = result.household
+    print(
+        _t(
+            f"{needs.case_number}（{needs.size}人）に合う会場",
+            f"Venues for {needs.case_number} ({needs.size} people)",
+        )
+    )
+    current = next(
+        (s.venue for s in result.suggestions if s.venue.id == needs.current_venue_id), None
+    )
+    if current is not None:
+        print(_t(f"現在の会場：{current.name}", f"Current venue: {current.name}"))
+    if result.problem:
+        print(result.problem)
+    join = _t("、", "; ")
+    for number, s in enumerate(result.ranked, 1):
+        # the first reason is the distance, shown in its own column
+        print(
+            f"{number:>3}. {s.venue.name}  {_km(s.distance_km)}  "
+            f"{_t(f'空き{s.venue.free}人', f'{s.venue.free} free')}  {join.join(s.reasons[1:])}"
+        )
+    if result.suggestions and not result.ranked:
+        print(_t("条件に合う会場がありません", "No venue suits this household"))
+    excluded = result.excluded
+    if excluded:
+        print(_t("対象外の会場：", "Excluded venues:"))
+        for s in excluded:
+            where = (
+                ""
+                if s.distance_km is None
+                else _t(f"（{_km(s.distance_km)}）", f" ({_km(s.distance_km)})")
+            )
+            print(f"  - {s.venue.name}{where}{_t('：', ': ')}{join.join(s.reasons)}")
+    return EXIT_OK
+
+
+def _assign_auto(service: AssignmentService, *, dry_run: bool) -> int:
+    plan = service.plan()
+    if plan.placements:
+        print(_t("割り当て案：", "Plan:"))
+    for p in plan.placements:
+        size = _t(f"{p.household.size}人", f"{p.household.size} people")
+        print(f"  {p.household.case_number}  {size}  {p.venue.name}  {_km(p.distance_km)}")
+    if plan.unplaced:
+        print(_t("割り当てられない世帯：", "Not placed:"))
+    for household, why in plan.unplaced:
+        print(f"  {household.case_number}  {why}")
+    households, people = len(plan.placements), plan.placed_people
+    if plan.optimal:
+        quality = _t("最適解", "optimal")
+    else:
+        quality = _t(
+            f"時間内の最良解（最適解との差 最大{plan.gap:.2%}）",
+            f"best found within the time limit (at most {plan.gap:.2%} from optimal)",
+        )
+    scope = ""
+    if plan.candidates is not None:
+        scope = _t(
+            f"、各世帯の近い{plan.candidates}会場から",
+            f", from each household's {plan.candidates} nearest suitable venues",
+        )
+    print(
+        _t(
+            f"配置：{households}世帯・{people}人、合計 {plan.total_km:.1f} km、"
+            f"未配置 {len(plan.unplaced)}世帯（{quality}{scope}）",
+            f"Placed {households} households ({people} people), total {plan.total_km:.1f} km, "
+            f"{len(plan.unplaced)} not placed ({quality}{scope})",
+        )
+    )
+    if dry_run:
+        print(_t("試行のため保存していません（--dry-run）", "Dry run: nothing was saved"))
+        return EXIT_OK
+    written = service.apply(plan)
+    print(_t(f"{written}世帯を会場に割り当てました", f"Assigned {written} households to venues"))
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from evacsupport.app import run_gui
 
@@ -130,6 +255,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "gui": cmd_gui,
     "demo": cmd_demo,
     "check": cmd_check,
+    "assign": cmd_assign,
 }
 
 

@@ -187,6 +187,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "割り当てを計算できませんでした：{detail}",
         "The allocation could not be computed: {detail}",
     ),
+    "assignment.start_before_current": (
+        "現在の会場の利用開始日（{start}）より前の日付では変更できません",
+        "The new venue cannot start before the current one began ({start})",
+    ),
     "meal.unknown_case": (
         "世帯番号「{value}」は登録されていません。番号を確かめてください",
         "No household has case number “{value}”; check the number",

@@ -47,6 +47,7 @@ from evacsupport.errors import (
     NotFound,
     ValidationError,
 )
+from evacsupport.i18n import current_language
 from evacsupport.services import events
 
 CASE_NUMBER = re.compile(r"^[A-Z][A-Z0-9]{0,6}-\d{6}$")
@@ -414,6 +415,12 @@ class HouseholdService:
             household = load_household(session, household_id)
             household.status = HouseholdStatus.CLOSED
             household.closed_on = closed_on
+            # a closed case gives its venue place back
+            active = household.active_assignment
+            if active is not None and closed_on is not None:
+                active.status = "ended"
+                active.end_on = max(closed_on, active.start_on)
+                active.end_reason = "支援終了" if current_language() == "ja" else "Case closed"
 
     def count(self) -> int:
         with self.db.read() as session:
