@@ -416,6 +416,10 @@
         <translation>Log unregistered &amp;guests</translation>
     </message>
     <message>
+        <source>この会場のルール(&amp;U)…</source>
+        <translation>Venue r&amp;ules…</translation>
+    </message>
+    <message>
         <source>時刻</source>
         <translation>Time</translation>
     </message>
@@ -778,6 +782,10 @@ Save anyway?</translation>
         <translation>At &amp;risk only</translation>
     </message>
     <message>
+        <source>%1日以上接触なし(&amp;U)</source>
+        <translation>&amp;Unseen for %1+ days</translation>
+    </message>
+    <message>
         <source>検索(&amp;F)</source>
         <translation>&amp;Find</translation>
     </message>
@@ -1080,6 +1088,33 @@ Data folder: %3</translation>
     <message>
         <source>%1（%2 / %3 人）</source>
         <translation>%1 (%2 / %3 people)</translation>
+    </message>
+</context>
+<context>
+    <name>MealRulesDialog</name>
+    <message>
+        <source>受付のルール：%1</source>
+        <translation>Counter rules: %1</translation>
+    </message>
+    <message>
+        <source>1人1日あたりの上限（0は制限なし）</source>
+        <translation>Per person per day (0 = no limit)</translation>
+    </message>
+    <message>
+        <source> 回</source>
+        <translation> times</translation>
+    </message>
+    <message>
+        <source> 分</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>同じ日に重ねられない組み合わせ</source>
+        <translation>Not on the same day</translation>
+    </message>
+    <message>
+        <source>次の食事までの最短間隔（0は制限なし）</source>
+        <translation>Shortest time between meals (0 = none)</translation>
     </message>
 </context>
 <context>

@@ -241,3 +241,40 @@ def test_a_future_date_is_refused(
     scan(qtbot, counter, households[6])
     assert "未来の日付" in counter.card.status.text()
     assert counter.scan.hasFocus()
+
+
+def test_venue_rules_set_in_their_dialog_apply_at_the_counter(
+    qtbot: QtBot, counter: CounterView, households: list[str], db: Database, venue_id
+) -> None:  # type: ignore[no-untyped-def]
+    dialog = counter.edit_rules()
+    assert dialog is not None
+    dialog.limits["eat_in"].setValue(1)
+    dialog.interval.setValue(90)
+    dialog.pairs[("eat_in", "takeaway")].setChecked(True)
+    assert dialog.save()
+    rules = MealService(db).rules(venue_id)
+    assert rules.max_per_day == {"eat_in": 1}
+    assert (rules.min_interval_minutes, rules.exclusive) == (90, (("eat_in", "takeaway"),))
+    counter.scan.setFocus()
+    scan(qtbot, counter, households[7])
+    counter.meal_type.set_code("takeaway")
+    counter.scan.setFocus()
+    scan(qtbot, counter, households[7])
+    assert "同じ日に重ねられません" in counter.card.status.text()
+
+
+def test_the_counter_remembers_this_laptops_venue(
+    qtbot: QtBot, db: Database, venue_id, prompter: FakePrompter
+) -> None:  # type: ignore[no-untyped-def]
+    other = VenueService(db).create(VenueInput(name="東山みんなの台所", capacity=30)).id
+    settings = Settings()
+    view = CounterView(AppContext(db, prompter=prompter, settings=settings))
+    qtbot.addWidget(view)
+    view.refresh()
+    view.venue.setCurrentIndex(view.venue.findData(str(other)))
+    assert Settings.load().venue_id == str(other)
+    again = CounterView(AppContext(db, prompter=prompter, settings=Settings.load()))
+    qtbot.addWidget(again)
+    again.refresh()
+    assert again.venue_id() == other
+    Settings().save()

@@ -100,3 +100,33 @@ def test_reload_runs_in_the_background(qtbot: QtBot, db: Database) -> None:
         listing.reload()
         assert listing.count_label.text() == "読み込み中…"  # the window stays responsive
     assert listing.model.total() == 2000
+
+
+def test_not_seen_for_two_weeks_filter(qtbot: QtBot, db: Database) -> None:
+    from datetime import timedelta
+
+    from evacsupport.db.models import Visit
+
+    fill(db, 3)
+    ids = {r.case_number: r.id for r in load_caseload(db)}
+    with db.session() as session:
+        session.add(
+            Visit(
+                household_id=ids["N24-000001"],
+                kind="phone",
+                visited_on=date.today() - timedelta(days=3),
+            )
+        )
+        session.add(
+            Visit(
+                household_id=ids["N24-000002"],
+                kind="phone",
+                visited_on=date.today() - timedelta(days=20),
+            )
+        )
+    window = MainWindow(db, prompter=FakePrompter(), settings=Settings())
+    qtbot.addWidget(window)
+    listing = window.household_list
+    listing.unseen_filter.setChecked(True)
+    shown = [listing.model.row_at(i).case_number for i in range(listing.model.rowCount())]
+    assert shown == ["N24-000002", "N24-000003"]  # seen 20 days ago, and never seen

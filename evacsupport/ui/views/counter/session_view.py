@@ -33,6 +33,7 @@ from evacsupport.ui.context import AppContext
 from evacsupport.ui.models.records import Column, RecordTableModel
 from evacsupport.ui.views.counter.card_panel import CardPanel
 from evacsupport.ui.views.counter.roster import RosterModel
+from evacsupport.ui.views.counter.rules_dialog import MealRulesDialog
 from evacsupport.ui.views.sections.activity import make_table
 from evacsupport.ui.widgets.fields import ChoiceCombo, DateField
 
@@ -79,6 +80,8 @@ class CounterView(QWidget):
         for spin in (self.guests_adults, self.guests_children):
             spin.setRange(0, 300)
         self.guests_button = QPushButton(self.tr("登録外の人数を記録(&G)"), self)
+        self.rules_button = QPushButton(self.tr("この会場のルール(&U)…"), self)
+        self.rules_button.clicked.connect(self.edit_rules)
 
         self.log_model: RecordTableModel[LoggedMeal] = RecordTableModel(
             [
@@ -109,6 +112,7 @@ class CounterView(QWidget):
             top.addWidget(widget)
         top.addWidget(self.day.hint)
         top.addStretch(1)
+        top.addWidget(self.rules_button)
         guests = QHBoxLayout()
         guests.addWidget(QLabel(self.tr("登録外：大人"), self))
         guests.addWidget(self.guests_adults)
@@ -155,7 +159,7 @@ class CounterView(QWidget):
         self.undo_button.clicked.connect(self.undo_last)
         self.guests_button.clicked.connect(self.log_guests)
         self.card.members_changed.connect(self._members_changed)
-        self.venue.currentIndexChanged.connect(self.refresh_lists)
+        self.venue.currentIndexChanged.connect(self._venue_chosen)
         self.day.textChanged.connect(self._day_changed)
         ctx.bus.changed.connect(self._on_changed)
 
@@ -182,6 +186,22 @@ class CounterView(QWidget):
             return parse_date(self.day.text()) or date.today()
         except EvacError:
             return date.today()
+
+    def edit_rules(self) -> MealRulesDialog | None:
+        venue_id = self.venue_id()
+        if venue_id is None:
+            return None
+        dialog = MealRulesDialog(self.ctx, venue_id, self.venue.currentText(), self)
+        dialog.show()
+        return dialog
+
+    def _venue_chosen(self) -> None:
+        """This laptop's venue is remembered, so the counter opens on it next time."""
+        data = self.venue.currentData()
+        if data and data != self.ctx.settings.venue_id:
+            self.ctx.settings.venue_id = data
+            self.ctx.settings.save()
+        self.refresh_lists()
 
     def refresh_lists(self) -> None:
         venue_id = self.venue_id()

@@ -28,6 +28,8 @@ from evacsupport.ui.models.households import HouseholdTableModel
 from evacsupport.ui.tasks import Task, run_in_background
 from evacsupport.ui.widgets.fields import ChoiceCombo
 
+NOT_SEEN_DAYS = 14  # "not seen for two weeks": the usual point at which a link worker calls
+
 
 class HouseholdListView(QWidget):
     """Search box and filters over a table of households.
@@ -65,6 +67,9 @@ class HouseholdListView(QWidget):
             self.origin_filter.addItem(m.name, m.code)
         self.venue_filter = QComboBox(self)
         self.risk_filter = QCheckBox(self.tr("要注意のみ(&R)"), self)
+        self.unseen_filter = QCheckBox(
+            self.tr("%1日以上接触なし(&U)").replace("%1", str(NOT_SEEN_DAYS)), self
+        )
 
         self.model = HouseholdTableModel(self)
         self.table = QTableView(self)
@@ -96,6 +101,7 @@ class HouseholdListView(QWidget):
         for widget in (self.status_filter, self.origin_filter, self.venue_filter):
             filter_row.addWidget(widget)
         filter_row.addWidget(self.risk_filter)
+        filter_row.addWidget(self.unseen_filter)
         filter_row.addStretch(1)
         filter_row.addWidget(self.count_label)
         layout = QVBoxLayout(self)
@@ -108,6 +114,7 @@ class HouseholdListView(QWidget):
         for combo in (self.status_filter, self.origin_filter, self.venue_filter):
             combo.currentIndexChanged.connect(self._apply_filter)
         self.risk_filter.toggled.connect(self._apply_filter)
+        self.unseen_filter.toggled.connect(self._apply_filter)
         ctx.bus.changed.connect(self._on_changed)
 
     # --- loading -------------------------------------------------------------------------------
@@ -159,6 +166,7 @@ class HouseholdListView(QWidget):
             origin=self.origin_filter.currentData() or "",
             venue_id=self.venue_filter.currentData(),
             at_risk=self.risk_filter.isChecked(),
+            not_seen_days=NOT_SEEN_DAYS if self.unseen_filter.isChecked() else None,
             today=date.today(),
         )
         self.count_label.setText(
