@@ -1,0 +1,1 @@
+"""PDF reports (reportlab), one module per report, reading through the services only."""

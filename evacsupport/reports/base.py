@@ -1,0 +1,196 @@
+"""What every report shares: the embedded Japanese font, A4 pages with a header and a footer
+(organisation, date made, page N of M, and a confidentiality line on pages with personal data),
+tables that repeat their header, and small-cell suppression.
+
+The font is IPAexGothic shipped under resources/fonts and embedded (as a subset) in every PDF:
+reportlab's built-in Japanese CID fonts are not embedded and show as boxes on machines without
+the Adobe-Japan1 data.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from io import BytesIO
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
+
+from evacsupport.i18n import current_language
+from evacsupport.resources import resource_path
+
+FONT = "IPAexGothic"
+PAGE = A4
+MARGIN = 15 * mm
+SMALL_CELL = 5  # counts from 1 to SMALL_CELL - 1 are printed as "<5"
+
+
+@functools.cache
+def register_fonts() -> str:
+    pdfmetrics.registerFont(TTFont(FONT, str(resource_path("fonts", "ipaexg.ttf"))))
+    return FONT
+
+
+@functools.cache
+def styles() -> dict[str, ParagraphStyle]:
+    register_fonts()
+    base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=14, wordWrap="CJK")
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=11),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=11),
+        "cell_right": ParagraphStyle(
+            "cell_right", parent=base, fontSize=8.5, leading=11, alignment=TA_RIGHT
+        ),
+        "title": ParagraphStyle("title", parent=base, fontSize=16, leading=22, spaceAfter=6),
+        "h2": ParagraphStyle(
+            "h2", parent=base, fontSize=12, leading=17, spaceBefore=10, spaceAfter=4
+        ),
+        "note": ParagraphStyle(
+            "note", parent=base, fontSize=8, leading=11, textColor=colors.HexColor("#444444")
+        ),
+    }
+
+
+def _t(ja: str, en: str) -> str:
+    return ja if current_language() == "ja" else en
+
+
+def suppress(count: int, enabled: bool = True) -> str:
+    """Small-cell suppression: 1 to 4 people could be identified, so they print as "<5"."""
+    if enabled and 0 < count < SMALL_CELL:
+        return f"<{SMALL_CELL}"
+    return f"{count:,}"
+
+
+@dataclass
+class ReportMeta:
+    title: str
+    organisation: str = ""
+    personal: bool = False  # the pages hold personal data: print the confidentiality line
+    made_at: datetime = field(default_factory=lambda: datetime.now().astimezone())
+
+
+class _NumberedCanvas(Canvas):
+    """Draws header and footer after the last page is known, for "page N / M"."""
+
+    meta: ReportMeta
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initialFontName", FONT)  # no stray non-embedded Helvetica
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self._decorate(total)
+            super().showPage()
+        super().save()
+
+    def _decorate(self, total: int) -> None:
+        meta = self.meta
+        width, height = PAGE
+        self.setFont(FONT, 8)
+        self.setFillColor(colors.HexColor("#444444"))
+        self.drawString(MARGIN, height - 10 * mm, meta.organisation)
+        self.drawRightString(width - MARGIN, height - 10 * mm, meta.title)
+        self.setStrokeColor(colors.HexColor("#bbbbbb"))
+        self.line(MARGIN, height - 11.5 * mm, width - MARGIN, height - 11.5 * mm)
+        made = meta.made_at.strftime("%Y-%m-%d %H:%M")
+        self.drawString(MARGIN, 9 * mm, _t(f"作成日時 {made}", f"Made {made}"))
+        self.drawRightString(
+            width - MARGIN,
+            9 * mm,
+            _t(f"{self._pageNumber} / {total} ページ", f"Page {self._pageNumber} of {total}"),
+        )
+        if meta.personal:
+            self.setFillColor(colors.HexColor("#b00020"))
+            self.drawCentredString(
+                width / 2,
+                13 * mm,
+                _t(
+                    "取扱注意：個人情報を含みます。目的外の利用・複製・第三者への提供をしないでください。",
+                    "Confidential: contains personal data. Do not copy, share or use beyond its "
+                    "purpose.",
+                ),
+            )
+
+
+def build_pdf(target: Path | BinaryIO, meta: ReportMeta, story: Sequence[Flowable]) -> None:
+    """Lay out ``story`` on A4 pages with the shared header and footer."""
+    register_fonts()
+    doc = SimpleDocTemplate(
+        str(target) if isinstance(target, Path) else target,
+        pagesize=PAGE,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN + 4 * mm,
+        bottomMargin=MARGIN + 6 * mm,
+        title=meta.title,
+        author=meta.organisation,
+        creator="evacsupport",
+        initialFontName=FONT,
+    )
+    canvas_class = type("ReportCanvas", (_NumberedCanvas,), {"meta": meta})
+    doc.build(list(story), canvasmaker=canvas_class)
+
+
+def pdf_bytes(meta: ReportMeta, story: Sequence[Flowable]) -> bytes:
+    buffer = BytesIO()
+    build_pdf(buffer, meta, story)
+    return buffer.getvalue()
+
+
+def table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[float] | None = None,
+    *,
+    numeric: Sequence[int] = (),
+) -> Table:
+    """A table that repeats its header on every page; cells wrap Japanese text."""
+    st = styles()
+    data = [[Paragraph(str(h), st["cell"]) for h in headers]]
+    for row in rows:
+        data.append(
+            [
+                Paragraph(str(value), st["cell_right"] if i in numeric else st["cell"])
+                for i, value in enumerate(row)
+            ]
+        )
+    result = Table(data, colWidths=widths, repeatRows=1)
+    result.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef4")),
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f7f7f7")]),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    return result
+
+
+def paragraph(text: str, style: str = "body") -> Paragraph:
+    return Paragraph(text, styles()[style])
