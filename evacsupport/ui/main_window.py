@@ -44,7 +44,8 @@ from evacsupport.ui.views.sections.activity import (
     meal_columns,
     visit_columns,
 )
-from evacsupport.ui.views.sections.overview import DashboardPage, SummaryPage
+from evacsupport.ui.views.sections.overview import DashboardPage
+from evacsupport.ui.views.sections.reports import ReportsPage
 from evacsupport.ui.views.venues.list_view import VenueListView
 
 
@@ -165,7 +166,7 @@ class MainWindow(QMainWindow):
             "meals": meals,
             "visits": visits,
             "followups": followups,
-            "reports": SummaryPage(ctx, self),
+            "reports": ReportsPage(ctx, self),
         }
         for name in self.SECTIONS:
             self.stack.addWidget(self.sections[name])

@@ -1,0 +1,289 @@
+"""The Reports section: choose a report or an export, set its parameters, make it off the UI
+thread with a progress bar (cancellable), then open the file."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from evacsupport.config import data_dir
+from evacsupport.domain.wareki import parse_date
+from evacsupport.errors import EvacError
+from evacsupport.reports.jobs import ReportRequest, run_report
+from evacsupport.ui.context import AppContext
+from evacsupport.ui.tasks import Task, run_in_background
+from evacsupport.ui.views.sections.overview import SummaryPage
+from evacsupport.ui.widgets.fields import DateField, FieldMessage
+
+EXPORTS = ("households", "members", "meals")
+
+
+class ReportForm(QWidget):
+    """Attributes for tests: ``kind`` (combo; data = report kind or ``export:<table>``),
+    ``month``, ``by``, ``suppress``, ``venue``, ``start``, ``end``, ``case_number``,
+    ``cases``, ``roster_venue``, ``served_on``, ``fmt``, ``out``, ``make_button``,
+    ``cancel_button``, ``progress``, ``status``, ``open_button``, ``last_path``.
+
+    Signals: finished(str) with the path written (or "" when it failed or was cancelled).
+    """
+
+    finished = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._task: Task | None = None
+        self.last_path: Path | None = None
+        self.kind = QComboBox(self)
+        for text, data in (
+            (self.tr("月次報告書（市町向け・集計のみ）"), "monthly"),
+            (self.tr("会場の活動報告（期間）"), "venue"),
+            (self.tr("世帯のケース概要（紹介・引き継ぎ用、同意が必要）"), "case"),
+            (self.tr("世帯カード（QRコードつき）"), "cards"),
+            (self.tr("会場の名簿（紙の予備）"), "roster"),
+            (self.tr("書き出し：世帯一覧"), "export:households"),
+            (self.tr("書き出し：世帯員一覧"), "export:members"),
+            (self.tr("書き出し：食事記録"), "export:meals"),
+        ):
+            self.kind.addItem(text, data)
+        last_month = date.today().replace(day=1) - timedelta(days=1)
+        self.month = QLineEdit(f"{last_month:%Y-%m}", self)
+        self.by = QComboBox(self)
+        self.by.addItem(self.tr("避難元の市町別"), "origin")
+        self.by.addItem(self.tr("避難先の市町別"), "host")
+        self.suppress = QCheckBox(self.tr("1〜4の件数を「<5」と表示する（推奨）"), self)
+        self.suppress.setChecked(True)
+        self.venue = QComboBox(self)
+        self.roster_venue = QComboBox(self)
+        self.start = DateField(self)
+        self.start.set_date(date.today() - timedelta(days=30))
+        self.end = DateField(self)
+        self.end.set_date(date.today())
+        self.served_on = DateField(self)
+        self.served_on.set_date(date.today())
+        self.case_number = QLineEdit(self)
+        self.case_number.setPlaceholderText(self.tr("例：N24-000123"))
+        self.cases = QLineEdit(self)
+        self.cases.setPlaceholderText(self.tr("世帯番号を空白区切りで（空欄なら支援中の全世帯）"))
+        self.fmt = QComboBox(self)
+        self.fmt.addItem(self.tr("Excel（.xlsx）"), "xlsx")
+        self.fmt.addItem(self.tr("CSV（Excelで開けるUTF-8）"), "csv")
+        self.out = QLineEdit(self)
+        browse = QPushButton(self.tr("参照(&B)…"), self)
+        browse.clicked.connect(self._browse)
+
+        self.params = QStackedWidget(self)
+        self._pages: dict[str, int] = {}
+        for key, rows in (
+            ("monthly", [(self.tr("対象月"), self.month), (self.tr("集計の単位"), self.by)]),
+            (
+                "venue",
+                [
+                    (self.tr("会場"), self.venue),
+                    (self.tr("開始日"), self.start),
+                    (self.tr("終了日"), self.end),
+                ],
+            ),
+            ("case", [(self.tr("世帯番号"), self.case_number)]),
+            ("cards", [(self.tr("対象の世帯"), self.cases)]),
+            ("roster", [(self.tr("会場"), self.roster_venue), (self.tr("開催日"), self.served_on)]),
+            ("export", [(self.tr("形式"), self.fmt)]),
+        ):
+            page = QWidget(self.params)
+            form = QFormLayout(page)
+            for title, widget in rows:
+                form.addRow(title, widget)
+            self._pages[key] = self.params.addWidget(page)
+
+        self.make_button = QPushButton(self.tr("作成(&G)"), self)
+        self.cancel_button = QPushButton(self.tr("中止"), self)
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 0)
+        self.progress.hide()
+        self.status = FieldMessage(self)
+        self.status.setWordWrap(True)
+        self.open_button = QPushButton(self.tr("開く(&O)"), self)
+        self.open_button.setEnabled(False)
+        self.make_button.clicked.connect(self.make)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.open_button.clicked.connect(self.open_result)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+
+        top = QFormLayout()
+        top.addRow(self.tr("作るもの(&K)"), self.kind)
+        out_row = QHBoxLayout()
+        out_row.addWidget(self.out, 1)
+        out_row.addWidget(browse)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.make_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.progress, 1)
+        buttons.addWidget(self.open_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.suppress)
+        layout.addWidget(self.params)
+        out_form = QFormLayout()
+        out_form.addRow(self.tr("保存先"), out_row)
+        layout.addLayout(out_form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        self._kind_changed()
+
+    def refresh(self) -> None:
+        venues = self.ctx.venues.list()
+        for combo in (self.venue, self.roster_venue):
+            current = combo.currentData() or self.ctx.settings.venue_id
+            combo.clear()
+            for venue in venues:
+                combo.addItem(venue.name, str(venue.id))
+            combo.setCurrentIndex(max(combo.findData(current), 0))
+
+    def _key(self) -> str:
+        data = str(self.kind.currentData())
+        return "export" if data.startswith("export:") else data
+
+    def _kind_changed(self) -> None:
+        key = self._key()
+        self.params.setCurrentIndex(self._pages[key])
+        self.suppress.setVisible(key in ("monthly", "venue"))
+        self.out.setText(str(self._default_path()))
+
+    def _default_path(self) -> Path:
+        data = str(self.kind.currentData())
+        suffix = f".{self.fmt.currentData()}" if data.startswith("export:") else ".pdf"
+        name = data.replace("export:", "export-")
+        return data_dir() / "reports" / f"{name}-{date.today():%Y%m%d}{suffix}"
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("保存先"), self.out.text())
+        if path:
+            self.out.setText(path)
+
+    # --- making ---------------------------------------------------------------------------------
+    def _job(self) -> Callable[[Path], Any]:
+        """What to run in the background; parameters are read and checked here, on the UI
+        thread, so a mistake is reported before any work starts."""
+        db, data = self.ctx.db, str(self.kind.currentData())
+        if data.startswith("export:"):
+            from evacsupport.exporters import tables
+
+            table, fmt = data.split(":", 1)[1], str(self.fmt.currentData())
+            function = getattr(tables, f"export_{table}")
+            return lambda path: function(db, fmt, path)
+        request = ReportRequest(kind=data, suppress_small=self.suppress.isChecked())
+        if data == "monthly":
+            from evacsupport.services.reporting import parse_month
+
+            request.month, request.by = parse_month(self.month.text()), str(self.by.currentData())
+        elif data in ("venue", "roster"):
+            combo = self.venue if data == "venue" else self.roster_venue
+            if not combo.currentData():
+                raise EvacError("venue.not_found", value="")
+            request.venue_id = uuid.UUID(combo.currentData())
+            if data == "venue":
+                request.start, request.end = (
+                    parse_date(self.start.text()),
+                    parse_date(self.end.text()),
+                )
+            else:
+                request.served_on = parse_date(self.served_on.text())
+        elif data == "case":
+            request.household_id = self.ctx.households.get_by_case_number(
+                self.case_number.text()
+            ).id
+        elif data == "cards" and self.cases.text().strip():
+            request.household_ids = [
+                self.ctx.households.get_by_case_number(c).id for c in self.cases.text().split()
+            ]
+        organisation = self.ctx.settings.organisation
+        return lambda path: run_report(db, request, path, organisation)
+
+    def make(self) -> None:
+        path = Path(self.out.text()).expanduser()
+        try:
+            job = self._job()
+        except EvacError as exc:
+            self.status.show_message(exc.message())
+            return
+        self.make_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.open_button.setEnabled(False)
+        self.progress.show()
+        self.status.show_message("")
+        self._task = run_in_background(lambda: (job(path), path)[1], self._done, self._failed)
+
+    def cancel(self) -> None:
+        """The result is dropped: the file, if the work still completes, is removed."""
+        if self._task is not None:
+            self._task.cancel()
+            path = Path(self.out.text()).expanduser()
+            self._task.signals.finished.connect(lambda: path.unlink(missing_ok=True))
+        self._task = None
+        self._reset()
+        self.status.show_message(self.tr("中止しました"))
+        self.finished.emit("")
+
+    def _done(self, path: Path) -> None:
+        self._task = None
+        self._reset()
+        self.last_path = path
+        self.open_button.setEnabled(True)
+        self.status.setStyleSheet("color: #1b5e20;")
+        self.status.show_message(self.tr("作成しました：%1").replace("%1", str(path)))
+        self.finished.emit(str(path))
+
+    def _failed(self, exc: Exception) -> None:
+        self._task = None
+        self._reset()
+        self.status.setStyleSheet("color: #b00020;")
+        self.status.show_message(exc.message() if isinstance(exc, EvacError) else str(exc))
+        self.finished.emit("")
+
+    def _reset(self) -> None:
+        self.make_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.progress.hide()
+
+    def open_result(self) -> None:
+        if self.last_path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_path)))
+
+
+class ReportsPage(QTabWidget):
+    """The section: making reports and exports, and the caseload summary."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.form = ReportForm(ctx, self)
+        self.summary = SummaryPage(ctx, self)
+        self.addTab(self.form, self.tr("報告書・書き出し"))
+        self.addTab(self.summary, self.tr("集計"))
+        self.currentChanged.connect(lambda _i: self.refresh())
+
+    def refresh(self) -> None:
+        page = self.currentWidget()
+        if hasattr(page, "refresh"):
+            page.refresh()
