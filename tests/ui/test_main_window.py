@@ -92,6 +92,9 @@ def test_every_section_opens_on_demo_data(qtbot: QtBot, window: MainWindow) -> N
         if name == "meals":
             page = page.widget(1)  # type: ignore[attr-defined]  # the recent meals tab
             page.refresh()  # type: ignore[attr-defined]
+        if name == "reports":
+            page = page.summary  # type: ignore[attr-defined]
+            page.refresh()  # type: ignore[attr-defined]
         models = getattr(page, "models", None)
         if models is not None:
             assert all(model.rowCount() > 0 for model, _fetch in models), name
