@@ -1,0 +1,114 @@
+"""The Reports section: a coordinator makes a report or an export and opens it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from pytestqt.qtbot import QtBot
+
+from evacsupport.config import Settings, sqlite_url
+from evacsupport.db import Database
+from evacsupport.ui.context import AppContext
+from evacsupport.ui.views.sections.reports import ReportForm
+from tests.ui.fakes import FakePrompter
+
+
+@pytest.fixture
+def demo_db(demo_db_path: Path, tmp_path: Path) -> Iterator[Database]:
+    copy = tmp_path / "demo.sqlite3"
+    shutil.copy(demo_db_path, copy)
+    database = Database(sqlite_url(copy))
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def form(qtbot: QtBot, demo_db: Database) -> ReportForm:
+    view = ReportForm(
+        AppContext(
+            demo_db, prompter=FakePrompter(), settings=Settings(organisation="NPO法人のとサポート")
+        )
+    )
+    qtbot.addWidget(view)
+    view.show()
+    view.refresh()
+    return view
+
+
+def choose(form: ReportForm, data: str) -> None:
+    form.kind.setCurrentIndex(form.kind.findData(data))
+
+
+def make(qtbot: QtBot, form: ReportForm) -> str:
+    with qtbot.waitSignal(form.finished, timeout=60_000) as signal:
+        form.make_button.click()
+        assert form.progress.isVisible() and not form.make_button.isEnabled()
+    return str(signal.args[0])
+
+
+def test_monthly_report_from_the_section(qtbot: QtBot, form: ReportForm, tmp_path: Path) -> None:
+    choose(form, "monthly")
+    form.month.setText("2024-05")  # the demo data ends 2024-06-30
+    form.out.setText(str(tmp_path / "monthly.pdf"))
+    path = make(qtbot, form)
+    assert path == str(tmp_path / "monthly.pdf")
+    assert form.open_button.isEnabled()
+    assert "作成しました" in form.status.text()
+    text = "".join(page.extract_text() for page in PdfReader(path).pages)
+    assert "月次報告書" in text and "NPO法人のとサポート" in text
+
+
+def test_a_bad_month_is_refused_before_any_work(form: ReportForm, tmp_path: Path) -> None:
+    choose(form, "monthly")
+    form.month.setText("2024-13")
+    form.out.setText(str(tmp_path / "bad.pdf"))
+    form.make_button.click()
+    assert "日付を読み取れません" in form.status.text()
+    assert form.make_button.isEnabled() and not (tmp_path / "bad.pdf").exists()
+
+
+def test_case_summary_without_consent_is_refused_and_writes_nothing(
+    qtbot: QtBot, form: ReportForm, demo_db: Database, tmp_path: Path
+) -> None:
+    from evacsupport.db.models import Consent, Household
+
+    with demo_db.read() as session:
+        without = session.query(Household).filter(~Household.consents.any()).first()
+        assert without is not None
+        case = without.case_number
+        assert session.query(Consent).count() > 0
+    choose(form, "case")
+    form.case_number.setText(case)
+    form.out.setText(str(tmp_path / "case.pdf"))
+    assert make(qtbot, form) == ""
+    assert "同意" in form.status.text()
+    assert not (tmp_path / "case.pdf").exists()
+    assert not any(tmp_path.glob("*.partial"))
+
+
+def test_export_households_to_excel(qtbot: QtBot, form: ReportForm, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    choose(form, "export:households")
+    form.fmt.setCurrentIndex(form.fmt.findData("xlsx"))
+    form.out.setText(str(tmp_path / "households.xlsx"))
+    path = make(qtbot, form)
+    sheet = load_workbook(path).active
+    assert sheet.cell(1, 1).value == "世帯番号"
+    assert sheet.max_row > 50
+
+
+def test_cancel_drops_the_result(qtbot: QtBot, form: ReportForm, tmp_path: Path) -> None:
+    choose(form, "cards")
+    target = tmp_path / "cards.pdf"
+    form.out.setText(str(target))
+    form.make_button.click()
+    with qtbot.waitSignal(form.finished, timeout=5_000):
+        form.cancel_button.click()
+    assert form.status.text() == "中止しました"
+    assert form.make_button.isEnabled()
+    qtbot.waitUntil(lambda: not target.exists(), timeout=60_000)
