@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from evacsupport.db.engine import Database
 from evacsupport.errors import EvacError
@@ -47,7 +48,7 @@ def run_report(db: Database, request: ReportRequest, target: Path, organisation:
     return target
 
 
-def _build(db: Database, request: ReportRequest, out: object, organisation: str) -> None:
+def _build(db: Database, request: ReportRequest, out: BinaryIO, organisation: str) -> None:
     kind = request.kind
     if kind == "monthly":
         from evacsupport.reports.monthly import make_monthly_report
@@ -61,7 +62,7 @@ def _build(db: Database, request: ReportRequest, out: object, organisation: str)
             suppress_small=request.suppress_small,
             organisation=organisation,
             target=out,
-        )  # type: ignore[arg-type]
+        )
     elif kind == "venue":
         from evacsupport.reports.venue_activity import make_venue_activity_report
 
@@ -77,17 +78,17 @@ def _build(db: Database, request: ReportRequest, out: object, organisation: str)
             organisation=organisation,
             suppress_small=request.suppress_small,
             target=out,
-        )  # type: ignore[arg-type]
+        )
     elif kind == "case":
         from evacsupport.reports.case_summary import make_case_summary
 
         if request.household_id is None:
             raise EvacError("value.required")
-        make_case_summary(db, request.household_id, organisation=organisation, target=out)  # type: ignore[arg-type]
+        make_case_summary(db, request.household_id, organisation=organisation, target=out)
     elif kind == "cards":
         from evacsupport.reports.cards import make_id_cards
 
-        make_id_cards(db, request.household_ids, organisation=organisation, target=out)  # type: ignore[arg-type]
+        make_id_cards(db, request.household_ids, organisation=organisation, target=out)
     elif kind == "roster":
         from evacsupport.reports.roster import make_roster
 
@@ -99,6 +100,6 @@ def _build(db: Database, request: ReportRequest, out: object, organisation: str)
             request.served_on or date.today(),
             organisation=organisation,
             target=out,
-        )  # type: ignore[arg-type]
+        )
     else:
         raise EvacError("value.choice", value=kind)
