@@ -222,6 +222,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "このフォローアップはすでに完了しています",
         "That follow-up is already done",
     ),
+    "report.no_consent": (
+        "同意がない・期限切れ・撤回済み、または同意に「関係機関への紹介」が含まれていないため、"
+        "ケース概要を作成できません",
+        "Cannot make the case summary: the household's consent is missing, expired or withdrawn, "
+        "or does not cover referral to services",
+    ),
     "backup.sqlite_only": (
         "バックアップはこのパソコン上のデータベース（SQLite）のみ作成できます",
         "Backups can only be made of a database on this computer (SQLite)",

@@ -1,7 +1,9 @@
 """Render every PDF report from a demo database and turn its pages into PNGs to look at.
 
     .venv/bin/python tools/render_reports.py [--out /tmp/reports] [--lang en] [--only monthly]
-        [--households 300] [--all-pages]
+        [--households 300] [--all-pages] [--docs]
+
+``--docs`` also writes page 1 of each report to docs/reports/<name>.png.
 
 Each report is one entry of RENDERERS (a name and a function writing the PDF to a path); add a
 report by adding an entry. Needs ``pdftoppm`` (poppler-utils) for the PNGs.
@@ -15,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -28,6 +31,7 @@ from evacsupport.i18n import set_language  # noqa: E402
 from evacsupport.services import demo  # noqa: E402
 
 ORGANISATION = "NPO法人 のと・かなざわ つなぐ会"
+DOCS = ROOT / "docs" / "reports"
 
 
 def previous_month(today: date | None = None) -> date:
@@ -47,9 +51,73 @@ def monthly_by_host(db: Database, target: Path) -> None:
     make_monthly_report(db, previous_month(), by="host", organisation=ORGANISATION, target=target)
 
 
+def id_cards(db: Database, target: Path) -> None:
+    from evacsupport.reports.cards import make_id_cards
+
+    make_id_cards(db, None, organisation=ORGANISATION, target=target)
+
+
+def _busiest_venue(db: Database) -> uuid.UUID:
+    from sqlalchemy import func, select
+
+    from evacsupport.db.models import Assignment
+
+    with db.read() as session:
+        venue_id = session.scalar(
+            select(Assignment.venue_id)
+            .where(Assignment.status == "active", Assignment.deleted_at.is_(None))
+            .group_by(Assignment.venue_id)
+            .order_by(func.count().desc())
+        )
+    assert venue_id is not None, "the demo data assigns households to venues"
+    return venue_id
+
+
+def roster(db: Database, target: Path) -> None:
+    from evacsupport.reports.roster import make_roster
+
+    make_roster(db, _busiest_venue(db), date.today(), organisation=ORGANISATION, target=target)
+
+
+def case_summary(db: Database, target: Path) -> None:
+    """The household at a venue with the most check-ins, once it has consented to a referral
+    (demo consents do not cover referral), sensitive data included."""
+    from sqlalchemy import func, select
+
+    from evacsupport.db.models import Assignment, CheckIn
+    from evacsupport.reports.case_summary import make_case_summary
+    from evacsupport.services.consents import ConsentInput, record_consent
+
+    with db.read() as session:
+        household_id = session.scalar(
+            select(CheckIn.household_id)
+            .join(Assignment, Assignment.household_id == CheckIn.household_id)
+            .where(Assignment.status == "active")
+            .group_by(CheckIn.household_id)
+            .order_by(func.count().desc(), CheckIn.household_id)
+        )
+    assert household_id is not None, "the demo data has check-ins"
+    record_consent(
+        db,
+        household_id,
+        ConsentInput(
+            consented_on=date.today(),
+            purposes=["support", "venue_connection", "referral"],
+            recipients=["assigned_venue", "social_welfare_council", "health_services"],
+            data_categories=["basic", "contact", "sensitive"],
+            staff="佐藤",
+        ),
+    )
+    make_case_summary(db, household_id, organisation=ORGANISATION, target=target)
+
+
+# One entry per report: add new reports here (the monthly and venue activity reports too).
 RENDERERS: dict[str, Callable[[Database, Path], None]] = {
     "monthly": monthly_by_origin,
     "monthly_host": monthly_by_host,
+    "id_cards": id_cards,
+    "roster": roster,
+    "case_summary": case_summary,
 }
 
 
@@ -61,6 +129,9 @@ def main() -> int:
     parser.add_argument("--households", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--all-pages", action="store_true", help="PNGs of every page, not page 1")
+    parser.add_argument(
+        "--docs", action="store_true", help="also page 1 of each to docs/reports/<name>.png"
+    )
     args = parser.parse_args()
     set_language(args.lang)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -79,6 +150,13 @@ def main() -> int:
                     prefix = args.out / f"{name}_{args.lang}"
                     subprocess.run(
                         ["pdftoppm", "-png", "-r", "80", *pages, str(target), str(prefix)],
+                        check=True,
+                    )
+                if args.docs:  # the pictures in the documentation
+                    DOCS.mkdir(parents=True, exist_ok=True)
+                    first = ["-f", "1", "-l", "1", "-singlefile"]
+                    subprocess.run(
+                        ["pdftoppm", "-png", "-r", "80", *first, str(target), str(DOCS / name)],
                         check=True,
                     )
         finally:
