@@ -112,12 +112,33 @@ def case_summary(db: Database, target: Path) -> None:
 
 
 # One entry per report: add new reports here (the monthly and venue activity reports too).
+def venue_activity(db: Database, target: Path) -> None:
+    """The venue that served the most meals in the last 30 days, over those 30 days."""
+    from sqlalchemy import func, select
+
+    from evacsupport.db.models import MealLog
+    from evacsupport.reports.venue_activity import make_venue_activity_report
+
+    end = date.today()
+    start = end - timedelta(days=29)
+    with db.read() as session:
+        venue_id = session.scalar(
+            select(MealLog.venue_id)
+            .where(MealLog.deleted_at.is_(None), MealLog.served_on.between(start, end))
+            .group_by(MealLog.venue_id)
+            .order_by(func.count().desc(), MealLog.venue_id)
+        )
+    assert venue_id is not None, "the demo data logs meals"
+    make_venue_activity_report(db, venue_id, start, end, organisation=ORGANISATION, target=target)
+
+
 RENDERERS: dict[str, Callable[[Database, Path], None]] = {
     "monthly": monthly_by_origin,
     "monthly_host": monthly_by_host,
     "id_cards": id_cards,
     "roster": roster,
     "case_summary": case_summary,
+    "venue_activity": venue_activity,
 }
 
 

@@ -122,3 +122,63 @@ def test_demo_if_empty_leaves_existing_data_alone(
     db = Database(sqlite_url(path))
     assert HouseholdService(db).count() == 4
     db.close()
+
+
+def test_report_and_export_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    path = tmp_path / "demo.sqlite3"
+    main(["--db", str(path), "demo", "--households", "20", "--seed", "4"])
+    capsys.readouterr()
+    pdf = tmp_path / "monthly.pdf"
+    assert (
+        main(
+            [
+                "--db",
+                str(path),
+                "report",
+                "monthly",
+                "--month",
+                "令和6年3月",
+                "--by",
+                "host",
+                "--out",
+                str(pdf),
+            ]
+        )
+        == 0
+    )
+    assert f"作成しました：{pdf}" in capsys.readouterr().out
+    assert "月次報告書" in PdfReader(pdf).pages[0].extract_text()
+    cards = tmp_path / "cards.pdf"
+    assert (
+        main(["--db", str(path), "report", "cards", "--case", "N24-000001", "--out", str(cards)])
+        == 0
+    )
+    assert "N24-000001" in PdfReader(cards).pages[0].extract_text()
+    xlsx = tmp_path / "meals.xlsx"
+    assert main(["--db", str(path), "export", "meals", "--format", "xlsx", "--out", str(xlsx)]) == 0
+    assert load_workbook(xlsx).active.cell(1, 1).value == "日付"
+    capsys.readouterr()
+    assert (
+        main(
+            [
+                "--db",
+                str(path),
+                "report",
+                "venue",
+                "--venue",
+                "存在しない会場",
+                "--from",
+                "2024-01-01",
+                "--to",
+                "2024-02-01",
+                "--out",
+                str(tmp_path / "v.pdf"),
+            ]
+        )
+        == 1
+    )
+    assert "会場「存在しない会場」が見つかりません" in capsys.readouterr().err
+    assert not (tmp_path / "v.pdf").exists()
