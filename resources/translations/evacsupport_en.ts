@@ -1365,6 +1365,148 @@ Data folder: %3</translation>
     </message>
 </context>
 <context>
+    <name>ReportForm</name>
+    <message>
+        <source>月次報告書（市町向け・集計のみ）</source>
+        <translation>Monthly municipal report (aggregates only)</translation>
+    </message>
+    <message>
+        <source>会場の活動報告（期間）</source>
+        <translation>Venue activity report (date range)</translation>
+    </message>
+    <message>
+        <source>世帯のケース概要（紹介・引き継ぎ用、同意が必要）</source>
+        <translation>Household case summary (referral/handover; needs consent)</translation>
+    </message>
+    <message>
+        <source>世帯カード（QRコードつき）</source>
+        <translation>Household ID cards (with QR codes)</translation>
+    </message>
+    <message>
+        <source>会場の名簿（紙の予備）</source>
+        <translation>Venue roster sheet (paper fallback)</translation>
+    </message>
+    <message>
+        <source>書き出し：世帯一覧</source>
+        <translation>Export: households</translation>
+    </message>
+    <message>
+        <source>書き出し：世帯員一覧</source>
+        <translation>Export: members</translation>
+    </message>
+    <message>
+        <source>書き出し：食事記録</source>
+        <translation>Export: meal logs</translation>
+    </message>
+    <message>
+        <source>避難元の市町別</source>
+        <translation>By origin municipality</translation>
+    </message>
+    <message>
+        <source>避難先の市町別</source>
+        <translation>By host municipality</translation>
+    </message>
+    <message>
+        <source>1〜4の件数を「&lt;5」と表示する（推奨）</source>
+        <translation>Print counts of 1 to 4 as “&lt;5” (recommended)</translation>
+    </message>
+    <message>
+        <source>例：N24-000123</source>
+        <translation>e.g. N24-000123</translation>
+    </message>
+    <message>
+        <source>世帯番号を空白区切りで（空欄なら支援中の全世帯）</source>
+        <translation>Case numbers separated by spaces (empty: all active households)</translation>
+    </message>
+    <message>
+        <source>Excel（.xlsx）</source>
+        <translation>Excel (.xlsx)</translation>
+    </message>
+    <message>
+        <source>CSV（Excelで開けるUTF-8）</source>
+        <translation>CSV (UTF-8 that Excel opens)</translation>
+    </message>
+    <message>
+        <source>参照(&amp;B)…</source>
+        <translation>&amp;Browse…</translation>
+    </message>
+    <message>
+        <source>対象月</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <source>集計の単位</source>
+        <translation>Grouped by</translation>
+    </message>
+    <message>
+        <source>会場</source>
+        <translation>Venue</translation>
+    </message>
+    <message>
+        <source>開始日</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>終了日</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <source>世帯番号</source>
+        <translation>Case number</translation>
+    </message>
+    <message>
+        <source>対象の世帯</source>
+        <translation>Households</translation>
+    </message>
+    <message>
+        <source>開催日</source>
+        <translation>Session date</translation>
+    </message>
+    <message>
+        <source>形式</source>
+        <translation>Format</translation>
+    </message>
+    <message>
+        <source>作成(&amp;G)</source>
+        <translation>&amp;Generate</translation>
+    </message>
+    <message>
+        <source>中止</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>開く(&amp;O)</source>
+        <translation>&amp;Open</translation>
+    </message>
+    <message>
+        <source>作るもの(&amp;K)</source>
+        <translation>&amp;Kind</translation>
+    </message>
+    <message>
+        <source>保存先</source>
+        <translation>Save to</translation>
+    </message>
+    <message>
+        <source>中止しました</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <source>作成しました：%1</source>
+        <translation>Written: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsPage</name>
+    <message>
+        <source>報告書・書き出し</source>
+        <translation>Reports &amp; exports</translation>
+    </message>
+    <message>
+        <source>集計</source>
+        <translation>Summary</translation>
+    </message>
+</context>
+<context>
     <name>ResidencePanel</name>
     <message>
         <source>転居日</source>
