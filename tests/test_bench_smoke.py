@@ -34,3 +34,15 @@ def test_bench_counter_smoke_run() -> None:
     assert result.returncode == 0, result.stderr
     assert "| one meal logged at the counter" in result.stdout
     assert "200 households" in result.stdout
+
+
+def test_bench_reports_smoke_run() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "bench_reports.py"), "--smoke"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "| monthly municipal report PDF" in result.stdout
