@@ -306,6 +306,21 @@ CATALOG: dict[str, tuple[str, str]] = {
     "field.notes": ("備考", "Notes"),
     "field.medical_notes": ("既往歴・障害", "Medical/disability notes"),
     "field.dietary_needs": ("食事の配慮", "Dietary needs"),
+    "import.missing_column": (
+        "必須の列「{column}」がありません",
+        "The required column “{column}” is missing",
+    ),
+    "import.column_ignored": ("列「{column}」は取り込みません", "Column “{column}” is ignored"),
+    "import.cancelled": ("取り込みを中止しました", "Import cancelled"),
+    "import.encoding": (
+        "文字コードを判別できません（UTF-8かShift_JISで保存してください）",
+        "Unknown text encoding (save as UTF-8 or Shift_JIS)",
+    ),
+    "import.empty": ("ファイルに見出し行がありません", "The file has no header row"),
+    "import.no_file": ("ファイル「{path}」がありません", "File “{path}” not found"),
+    "import.venue_unknown": ("会場「{value}」が見つかりません", "Venue “{value}” not found"),
+    "import.no_people": ("人数を入力してください", "Enter the number of people"),
+    "import.meal_note": ("{file} から取り込み", "Imported from {file}"),
 }
 
 

@@ -90,6 +90,8 @@ def main() -> int:
         counter.undo_last()
         window.show_section("followups")
         shoot(app, window, "followups", suffix)
+        window.show_section("reports")
+        shoot(app, window, "reports", suffix)
 
         new = window.new_household()
         new.resize(1000, 860)

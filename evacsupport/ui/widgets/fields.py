@@ -46,7 +46,8 @@ class DateField(QLineEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setPlaceholderText(self.tr("例：S20.5.3、昭和20年5月3日、1945-05-03"))
-        self.hint = QLabel(parent)
+        # no parent: the hint shows only where a form places it in a layout
+        self.hint = QLabel()
         self.hint.setStyleSheet("color: #555;")
         self.textChanged.connect(self._update_hint)
 

@@ -112,7 +112,13 @@ class ReportForm(QWidget):
             page = QWidget(self.params)
             form = QFormLayout(page)
             for title, widget in rows:
-                form.addRow(title, widget)
+                if isinstance(widget, DateField):
+                    row = QHBoxLayout()
+                    row.addWidget(widget)
+                    row.addWidget(widget.hint)
+                    form.addRow(title, row)
+                else:
+                    form.addRow(title, widget)
             self._pages[key] = self.params.addWidget(page)
 
         self.make_button = QPushButton(self.tr("作成(&G)"), self)

@@ -1,0 +1,51 @@
+"""Importing municipal and partner lists (households), venue lists and meal logs.
+
+Files are CSV (UTF-8, UTF-8 with BOM or CP932 from Excel, detected automatically) or XLSX
+(the first sheet). Headers may be Japanese or English, in any order; unknown columns are
+ignored with a notice, and a missing required column is an error naming it before any row is read.
+
+Every row goes through the same validation as the forms. By default an import is all or nothing;
+``skip_invalid=True`` imports what is valid and writes the refused rows to
+``<name>.rejected.csv`` beside the file, with an エラー column, ready to fix and re-import.
+``dry_run=True`` reports what would happen and writes nothing. Each import is one transaction.
+
+Households match on (source, source_ref): the source is the file's name without its extension
+unless given, the source_ref the file's 世帯番号 (or the app's own case number when the file
+uses it). People match on furigana and birth date. A re-import therefore creates no duplicates
+and lists every changed field.
+"""
+
+from __future__ import annotations
+
+from evacsupport.importers import households as _households
+from evacsupport.importers import meals as _meals
+from evacsupport.importers import venues as _venues
+from evacsupport.importers._common import ImportResult, RowError
+from evacsupport.importers.households import import_households
+from evacsupport.importers.meals import import_meals
+from evacsupport.importers.venues import import_venues
+
+KINDS = ("households", "venues", "meals")
+
+
+def template(kind: str) -> list[str]:
+    """The header row of an import file of ``kind`` (households, venues or meals)."""
+    templates = {
+        "households": _households.TEMPLATE,
+        "venues": _venues.TEMPLATE,
+        "meals": _meals.TEMPLATE,
+    }
+    if kind not in templates:
+        raise ValueError(kind)
+    return list(templates[kind])
+
+
+__all__ = [
+    "KINDS",
+    "ImportResult",
+    "RowError",
+    "import_households",
+    "import_meals",
+    "import_venues",
+    "template",
+]

@@ -1,0 +1,201 @@
+"""What every importer shares: reading CSV/XLSX, matching headers, results and rejected rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from evacsupport.errors import EvacError
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+PROGRESS_EVERY = 200
+ERROR_COLUMN = "エラー"
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One refused row: its number as seen in the file, the column as headed there, why."""
+
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[RowError] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    rejected_file: Path | None = None
+    updated_fields: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+
+@dataclass
+class Row:
+    number: int  # as the user sees it: header = 1
+    values: dict[str, str]  # canonical key → text
+    raw: list[str]  # the cells as read, for the rejected-rows file
+
+
+@dataclass
+class Table:
+    path: Path
+    headers: list[str]  # as written in the file
+    columns: dict[str, str]  # canonical key → header as written
+    rows: list[Row]
+    notices: list[str]
+
+
+class Rollback(Exception):
+    """Raised inside the unit of work to undo a dry run."""
+
+
+def norm_header(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().lower().replace(" ", "").replace("_", "")
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def decode(data: bytes) -> str:
+    """BOM → UTF-8; otherwise strict UTF-8, falling back to CP932 (Excel in Japan)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data.decode("utf-8-sig")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp932")
+    except UnicodeDecodeError as exc:
+        raise EvacError("import.encoding") from exc
+
+
+def read_cells(path: Path) -> list[list[str]]:
+    """Every row of the file (the header included) as text cells."""
+    if not path.exists():
+        raise EvacError("import.no_file", path=str(path))
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheet = book.worksheets[0]
+            return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        finally:
+            book.close()
+    text = decode(path.read_bytes())
+    return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+
+
+def read_table(
+    path: Path,
+    aliases: dict[str, Sequence[str]],
+    required: Iterable[Sequence[str]],
+) -> Table:
+    """Map the header to canonical keys; a missing required column is an error naming it.
+
+    ``required`` lists alternatives: each entry is satisfied when all keys of one group...
+    kept simple: each entry is a sequence of keys, any one of which must be present.
+    """
+    cells = read_cells(Path(path))
+    while cells and not any(c.strip() for c in cells[0]):
+        cells.pop(0)
+    if not cells:
+        raise EvacError("import.empty")
+    headers = [c.strip() for c in cells[0]]
+    lookup = {norm_header(a): key for key, names in aliases.items() for a in names}
+    columns: dict[str, str] = {}
+    index: dict[str, int] = {}
+    notices: list[str] = []
+    for i, header in enumerate(headers):
+        key = lookup.get(norm_header(header))
+        if key is None or key in columns:
+            if header and header != ERROR_COLUMN:
+                notices.append(_notice_ignored(header))
+            continue
+        columns[key] = header
+        index[key] = i
+    for group in required:
+        if not any(k in columns for k in group):
+            raise EvacError("import.missing_column", column=aliases[group[0]][0])
+    rows: list[Row] = []
+    for number, raw in enumerate(cells[1:], start=2):
+        if not any(c.strip() for c in raw):
+            continue
+        values = {k: (raw[i].strip() if i < len(raw) else "") for k, i in index.items()}
+        rows.append(Row(number, values, list(raw)))
+    return Table(Path(path), headers, columns, rows, notices)
+
+
+def _notice_ignored(header: str) -> str:
+    from evacsupport.i18n import message
+
+    return message("import.column_ignored", column=header)
+
+
+def write_rejected(table: Table, rows: list[Row], errors: dict[int, list[str]]) -> Path:
+    """The refused rows with an エラー column, as UTF-8 with BOM (opens cleanly in Excel)."""
+    out = table.path.with_name(f"{table.path.stem}.rejected.csv")
+    headers = [h for h in table.headers if h != ERROR_COLUMN]
+    keep = [i for i, h in enumerate(table.headers) if h != ERROR_COLUMN]
+    with out.open("w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow([*headers, ERROR_COLUMN])
+        for row in rows:
+            cells = [row.raw[i] if i < len(row.raw) else "" for i in keep]
+            writer.writerow([*cells, " / ".join(errors.get(row.number, []))])
+    return out
+
+
+class Ticker:
+    """Calls ``progress`` every :data:`PROGRESS_EVERY` steps and stops when cancelled."""
+
+    def __init__(self, total: int, progress: Progress | None, cancelled: Cancelled | None):
+        self.total, self.progress, self.cancelled, self.done = total, progress, cancelled, 0
+
+    def step(self, n: int = 1) -> None:
+        before = self.done // PROGRESS_EVERY
+        self.done += n
+        if self.done // PROGRESS_EVERY != before or self.done >= self.total:
+            if self.cancelled is not None and self.cancelled():
+                raise EvacError("import.cancelled")
+            if self.progress is not None:
+                self.progress(min(self.done, self.total), self.total)
+
+
+def split_list(text: str) -> list[str]:
+    import re
+
+    return [p.strip() for p in re.split(r"[、,，;；]+", text) if p.strip()]
+
+
+def split_name(text: str) -> tuple[str, str]:
+    parts = text.replace("\u3000", " ").strip().split(None, 1)
+    if not parts:
+        return "", ""
+    return parts[0], (parts[1] if len(parts) > 1 else "")

@@ -1,0 +1,427 @@
+"""Import a municipal or partner household list: one row per person, rows grouped by 世帯番号."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import false, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from evacsupport.db.engine import Database
+from evacsupport.db.models import Consent, Household, Member
+from evacsupport.domain.codes import (
+    ConsentMethod,
+    ConsentPurpose,
+    ConsentRecipient,
+    Relation,
+    parse_choice,
+)
+from evacsupport.domain.normalize import clean_text
+from evacsupport.errors import FieldError, InvalidValue, ValidationError
+from evacsupport.i18n import message
+from evacsupport.importers._common import (
+    Cancelled,
+    ImportResult,
+    Progress,
+    Rollback,
+    Row,
+    RowError,
+    Table,
+    Ticker,
+    read_table,
+    split_list,
+    split_name,
+    write_rejected,
+)
+from evacsupport.services import events
+from evacsupport.services.consents import ConsentInput, add_consent, validate_consent
+from evacsupport.services.households import (
+    CASE_NUMBER,
+    HouseholdInput,
+    MemberInput,
+    _Valid,
+    build_search_text,
+    start_residence,
+    validate_household,
+)
+
+ALIASES: dict[str, Sequence[str]] = {
+    "case_number": ("世帯番号", "case_number"),
+    "name": ("氏名", "name"),
+    "family_name": ("姓", "family_name"),
+    "given_name": ("名", "given_name"),
+    "furigana": ("フリガナ", "ふりがな", "furigana"),
+    "family_kana": ("セイ", "family_kana"),
+    "given_kana": ("メイ", "given_kana"),
+    "birth_date": ("生年月日", "birth_date"),
+    "sex": ("性別", "sex"),
+    "relation": ("続柄", "relation"),
+    "phone": ("電話番号", "phone"),
+    "origin_address": ("避難元住所", "origin_address"),
+    "current_address": ("現住所", "current_address"),
+    "postal_code": ("郵便番号", "postal_code"),
+    "evacuation_status": ("避難形態", "evacuation_status"),
+    "allergens": ("アレルギー", "allergens"),
+    "needs": ("配慮事項", "needs"),
+    "consent_date": ("同意日", "consent_date"),
+}
+REQUIRED = (("case_number",), ("name", "family_name"), ("furigana", "family_kana"))
+TEMPLATE = [
+    "世帯番号",
+    "氏名",
+    "フリガナ",
+    "生年月日",
+    "性別",
+    "続柄",
+    "電話番号",
+    "避難元住所",
+    "現住所",
+    "郵便番号",
+    "避難形態",
+    "アレルギー",
+    "配慮事項",
+    "同意日",
+]
+# Everyday spellings that are not the app's labels.
+_SEX = {"男": "male", "女": "female", "m": "male", "f": "female"}
+_STATUS = {"2次避難": "hotel", "二次避難": "hotel", "ホテル": "hotel", "旅館": "hotel"}
+# Household fields and the file column they come from (compared only when that column exists).
+_HOUSEHOLD_FIELDS = {
+    "evacuation_status": "evacuation_status",
+    "origin_municipality_code": "origin_address",
+    "origin_address": "origin_address",
+    "current_municipality_code": "current_address",
+    "current_address": "current_address",
+    "postal_code": "postal_code",
+    "phone": "phone",
+    "case_number": "case_number",
+    "members": "relation",
+}
+_MEMBER_FIELDS = {
+    "family_name": ("name", "family_name"),
+    "given_name": ("name", "given_name"),
+    "family_kana": ("furigana", "family_kana"),
+    "given_kana": ("furigana", "given_kana"),
+    "birth_date": ("birth_date",),
+    "sex": ("sex",),
+    "relation": ("relation",),
+    "allergens": ("allergens",),
+    "dietary_needs": ("needs",),
+}
+
+
+@dataclass
+class _Group:
+    ref: str
+    rows: list[Row]
+    valid: _Valid | None = None
+    consent: dict[str, Any] | None = None
+    source_rows: dict[str, Row] | None = None  # household field → row that gave it
+    consent_row: Row | None = None
+
+
+def _first(rows: list[Row], key: str) -> tuple[str, Row]:
+    for row in rows:
+        if row.values.get(key):
+            return row.values[key], row
+    return "", rows[0]
+
+
+def _member(row: Row, relation: str) -> MemberInput:
+    v = row.values
+    family, given = (
+        split_name(v["name"])
+        if v.get("name")
+        else (v.get("family_name", ""), v.get("given_name", ""))
+    )
+    fkana, gkana = (
+        split_name(v["furigana"])
+        if v.get("furigana")
+        else (v.get("family_kana", ""), v.get("given_kana", ""))
+    )
+    sex = v.get("sex", "")
+    return MemberInput(
+        family_name=family,
+        given_name=given,
+        family_kana=fkana,
+        given_kana=gkana,
+        birth_date=v.get("birth_date") or None,
+        sex=_SEX.get(sex.lower(), sex),
+        relation=relation,
+        allergens=split_list(v.get("allergens", "")),
+        dietary_needs=v.get("needs", ""),
+    )
+
+
+def _relations(rows: list[Row]) -> list[str]:
+    """The file's 続柄; the first person heads the household unless another row says 世帯主."""
+    given = [r.values.get("relation", "") for r in rows]
+    heads = []
+    for i, text in enumerate(given):
+        try:
+            if text and parse_choice(Relation, text) == Relation.HEAD:
+                heads.append(i)
+        except InvalidValue:
+            pass
+    out = [t or Relation.OTHER for t in given]
+    if not heads:
+        out[0] = Relation.HEAD
+    return out
+
+
+def _column(table: Table, keys: Sequence[str]) -> str:
+    for key in keys:
+        if key in table.columns:
+            return table.columns[key]
+    return message("field." + keys[-1]) if keys else ""
+
+
+def _validate_group(table: Table, group: _Group, source: str) -> list[RowError]:
+    rows = group.rows
+    sources: dict[str, Row] = {}
+
+    def take(key: str) -> str:
+        value, row = _first(rows, key)
+        sources[key] = row
+        return value
+
+    status = take("evacuation_status")
+    data = HouseholdInput(
+        evacuation_status=_STATUS.get(status, status) if status else "hotel",
+        members=[_member(r, rel) for r, rel in zip(rows, _relations(rows), strict=True)],
+        origin_address=take("origin_address"),
+        current_address=take("current_address"),
+        postal_code=take("postal_code"),
+        phone=take("phone"),
+        source=source,
+        source_ref=group.ref,
+    )
+    errors: list[RowError] = []
+    try:
+        group.valid = validate_household(data)
+    except ValidationError as exc:
+        errors += [_row_error(table, group, e, sources) for e in exc.errors]
+    consent_date, consent_row = _first(rows, "consent_date")
+    if consent_date:
+        try:
+            group.consent = validate_consent(
+                ConsentInput(
+                    consented_on=consent_date,
+                    method=ConsentMethod.WRITTEN,
+                    purposes=[ConsentPurpose.SUPPORT, ConsentPurpose.VENUE_CONNECTION],
+                    recipients=[ConsentRecipient.ASSIGNED_VENUE],
+                )
+            )
+        except ValidationError as exc:
+            column = table.columns["consent_date"]
+            errors += [RowError(consent_row.number, column, e.message()) for e in exc.errors]
+    return errors
+
+
+def _row_error(table: Table, group: _Group, e: FieldError, sources: dict[str, Row]) -> RowError:
+    parts = e.field.split(".")
+    if parts[0] == "members" and len(parts) == 3:
+        row = group.rows[int(parts[1])]
+        return RowError(row.number, _column(table, _MEMBER_FIELDS.get(parts[2], ())), e.message())
+    key = _HOUSEHOLD_FIELDS.get(parts[0], parts[0])
+    row = sources.get(key, group.rows[0])
+    column = table.columns.get(key) or message("field." + parts[0])
+    return RowError(row.number, column, e.message())
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    if value is None:
+        return ""
+    return str(value)
+
+
+def _member_key(values: dict[str, object]) -> tuple[object, object, object]:
+    return (values["family_kana"], values["given_kana"], values["birth_date"])
+
+
+def import_households(
+    db: Database,
+    path: str | Path,
+    *,
+    source: str | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    event_code: str = "",
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> ImportResult:
+    """Import a household list; see the package docstring for matching and transactions."""
+    path = Path(path)
+    table = read_table(path, ALIASES, REQUIRED)
+    source = (source or path.stem).strip()
+    result = ImportResult(notices=list(table.notices), dry_run=dry_run)
+    ticker = Ticker(len(table.rows) * 2, progress, cancelled)
+
+    groups: dict[str, _Group] = {}
+    missing_ref: list[Row] = []
+    for row in table.rows:
+        ref = clean_text(row.values.get("case_number", ""))
+        if not ref:
+            missing_ref.append(row)
+            continue
+        groups.setdefault(ref, _Group(ref, [])).rows.append(row)
+    errors_by_row: dict[int, list[str]] = {}
+    bad_groups: list[_Group] = []
+    for row in missing_ref:
+        result.rejected.append(
+            RowError(row.number, table.columns["case_number"], message("value.required"))
+        )
+    for group in groups.values():
+        errs = _validate_group(table, group, source)
+        if errs:
+            bad_groups.append(group)
+            result.rejected += errs
+        ticker.step(len(group.rows))
+    result.rejected.sort(key=lambda e: e.row)
+    for e in result.rejected:
+        errors_by_row.setdefault(e.row, []).append(f"{e.column}: {e.message}")
+    if result.rejected and not skip_invalid:
+        return result
+    good = [g for g in groups.values() if g.valid is not None and g not in bad_groups]
+    try:
+        with db.session() as session:
+            _write(session, table, good, source, event_code, result, ticker)
+            if dry_run:
+                raise Rollback
+    except Rollback:
+        pass
+    if result.rejected and not dry_run:
+        bad_rows = sorted(
+            [r for g in bad_groups for r in g.rows] + missing_ref, key=lambda r: r.number
+        )
+        result.rejected_file = write_rejected(table, bad_rows, errors_by_row)
+    return result
+
+
+def _write(
+    session: Session,
+    table: Table,
+    groups: list[_Group],
+    source: str,
+    event_code: str,
+    result: ImportResult,
+    ticker: Ticker,
+) -> None:
+    event = events.get_or_default(session, event_code)
+    refs = [g.ref for g in groups]
+    case_like = [r.upper() for r in refs if CASE_NUMBER.match(r.upper())]
+    query = (
+        select(Household)
+        .where(
+            Household.deleted_at.is_(None),
+            or_(
+                Household.source == source,
+                Household.case_number.in_(case_like) if case_like else false(),
+            ),
+        )
+        .options(selectinload(Household.members), selectinload(Household.consents))
+    )
+    by_ref: dict[str, Household] = {}
+    by_case: dict[str, Household] = {}
+    for h in session.scalars(query):
+        by_case[h.case_number] = h
+        if h.source == source and h.source_ref:
+            by_ref[h.source_ref] = h
+    prefix = f"{event.code}-"
+    last = session.scalar(
+        select(Household.case_number)
+        .where(Household.case_number.like(prefix + "%"))
+        .order_by(Household.case_number.desc())
+        .limit(1)
+    )
+    seq = int(last.rsplit("-", 1)[1]) if last else 0
+    for group in groups:
+        assert group.valid is not None
+        existing = by_case.get(group.ref.upper()) or by_ref.get(group.ref)
+        if existing is None:
+            seq += 1
+            _create(session, event, f"{prefix}{seq:06d}", group)
+            result.created += 1
+        elif _update(session, table, existing, group, result):
+            result.updated += 1
+        else:
+            result.unchanged += 1
+        ticker.step(len(group.rows))
+    session.flush()
+
+
+def _create(session: Session, event: Any, case_number: str, group: _Group) -> None:
+    assert group.valid is not None
+    values = dict(group.valid.household)
+    values.pop("case_number")
+    household = Household(event=event, case_number=case_number, **values)
+    session.add(household)
+    for position, member_values in enumerate(group.valid.members):
+        session.add(Member(household=household, position=position, **member_values))
+    start_residence(session, household, event.occurred_on)
+    if group.consent:
+        session.add(Consent(household=household, **group.consent))
+    household.search_text = build_search_text(household)
+
+
+def _update(
+    session: Session, table: Table, household: Household, group: _Group, result: ImportResult
+) -> bool:
+    """Bring a matched household up to the file; True when anything changed."""
+    assert group.valid is not None
+    changes: list[str] = []
+    for key, column in _HOUSEHOLD_FIELDS.items():
+        if key in ("case_number", "members") or column not in table.columns:
+            continue
+        new = group.valid.household[key]
+        old = getattr(household, key)
+        if old != new:
+            changes.append(f"{group.ref} {message('field.' + key)}: {_fmt(old)} → {_fmt(new)}")
+            setattr(household, key, new)
+    current: dict[tuple[object, object, object], Member] = {
+        (m.family_kana, m.given_kana, m.birth_date): m for m in household.current_members
+    }
+    position = len(household.members)
+    for values in group.valid.members:
+        member = current.get(_member_key(values))
+        if member is None:
+            session.add(Member(household=household, position=position, **values))
+            position += 1
+            changes.append(
+                f"{group.ref} {message('field.members')}: → "
+                f"{values['family_name']} {values['given_name']}".rstrip()
+            )
+            continue
+        for key, columns in _MEMBER_FIELDS.items():
+            if not any(c in table.columns for c in columns):
+                continue
+            new, old = values[key], getattr(member, key)
+            if old != new:
+                changes.append(
+                    f"{group.ref} {member.family_kana} {member.given_kana} "
+                    f"{message('field.' + key)}: {_fmt(old)} → {_fmt(new)}"
+                )
+                setattr(member, key, new)
+    if group.consent:
+        have = {c.consented_on for c in household.consents if c.deleted_at is None}
+        consented_on = group.consent["consented_on"]
+        if consented_on not in have:
+            add_consent(session, household, ConsentInput(**_consent_input(group.consent)))
+            changes.append(f"{group.ref} {message('field.consented_on')}: → {consented_on}")
+    if changes:
+        household.search_text = build_search_text(household)
+        result.updated_fields += changes
+    return bool(changes)
+
+
+def _consent_input(values: dict[str, Any]) -> dict[str, Any]:
+    keys = ("subject", "method", "purposes", "recipients", "data_categories", "staff", "notes")
+    out = {k: values[k] for k in keys}
+    out["consented_on"] = values["consented_on"]
+    out["expires_on"] = values["expires_on"]
+    return out
