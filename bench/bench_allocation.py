@@ -19,7 +19,6 @@ import argparse
 import os
 import platform
 import random
-import re
 import sqlite3
 import statistics
 import sys
@@ -37,6 +36,7 @@ if str(ROOT) not in sys.path:  # runnable from a checkout without installing
 
 from sqlalchemy import insert  # noqa: E402
 
+from bench.perfdoc import write_section  # noqa: E402
 from evacsupport.config import sqlite_url  # noqa: E402
 from evacsupport.db import Database  # noqa: E402
 from evacsupport.db.models import Consent, Household, Member, Venue  # noqa: E402
@@ -283,13 +283,6 @@ def section(r: Results, args: argparse.Namespace) -> str:
     )
 
 
-HEADER = """# Performance
-
-Targets and measurements. Each section is written by its script in `bench/` with `--write`,
-which rewrites only its own section.
-
-"""
-
 ABOUT = """## Venue suggestions and allocation
 
 Ranked venue suggestions for one household and the bulk allocation of every household without
@@ -345,16 +338,7 @@ stalled in HiGHS's presolve for over 200 s despite its time limit: hence the rel
 
 
 def write_doc(text: str) -> None:
-    if DOC.exists():
-        current = DOC.read_text(encoding="utf-8")
-        if START in current and END in current:
-            pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.DOTALL)
-            DOC.write_text(pattern.sub(lambda _m: text, current), encoding="utf-8")
-            return
-        DOC.write_text(current.rstrip() + "\n\n" + text + "\n", encoding="utf-8")
-        return
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(HEADER + text + "\n", encoding="utf-8")
+    write_section("bench_allocation", text.replace(START, "").replace(END, ""), DOC)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -31,6 +31,7 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import insert  # noqa: E402
 
+from bench.perfdoc import write_section  # noqa: E402
 from evacsupport.config import sqlite_url  # noqa: E402
 from evacsupport.db import Database  # noqa: E402
 from evacsupport.db.models import Household, MealLog, Member, Venue  # noqa: E402
@@ -38,8 +39,6 @@ from evacsupport.domain.normalize import search_key  # noqa: E402
 from evacsupport.services import events  # noqa: E402
 from evacsupport.services.meals import MealEntry, MealService  # noqa: E402
 
-DOC = ROOT / "docs" / "PERFORMANCE.md"
-START, END = "<!-- bench_counter:start -->", "<!-- bench_counter:end -->"
 TARGET_MS = 50.0
 TODAY = date(2024, 12, 1)
 
@@ -176,20 +175,6 @@ def table(households: int, meals: int, result: dict[str, float]) -> str:
     )
 
 
-def write(section: str) -> None:
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Performance\n"
-    block = (
-        f"{START}\n## Meal counter\n\nReproduce: `.venv/bin/python bench/bench_counter.py "
-        f"--write`\n\n{section}\n{END}"
-    )
-    if START in text:
-        head, rest = text.split(START, 1)
-        text = head + block + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    DOC.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--households", type=int, default=5000)
@@ -204,7 +189,11 @@ def main() -> None:
     section = table(args.households, args.meals, result)
     print(section)
     if args.write and not args.smoke:
-        write(section)
+        write_section(
+            "bench_counter",
+            f"## Meal counter\n\nReproduce: "
+            f"`.venv/bin/python bench/bench_counter.py --write`\n\n{section}",
+        )
 
 
 if __name__ == "__main__":

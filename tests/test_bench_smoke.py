@@ -46,3 +46,16 @@ def test_bench_reports_smoke_run() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "| monthly municipal report PDF" in result.stdout
+
+
+def test_each_benchmark_rewrites_only_its_own_section(tmp_path: Path) -> None:
+    from bench.perfdoc import write_section
+
+    doc = tmp_path / "PERFORMANCE.md"
+    write_section("a", "## A\n\n1 s", doc)
+    write_section("b", "## B\n\n2 s", doc)
+    write_section("a", "## A\n\n0.5 s", doc)
+    text = doc.read_text(encoding="utf-8")
+    assert text.startswith("# Performance")
+    assert "0.5 s" in text and "1 s" not in text and "2 s" in text
+    assert text.index("## A") < text.index("## B")

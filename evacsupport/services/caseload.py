@@ -27,9 +27,9 @@ from evacsupport.db.models import (
     Visit,
 )
 from evacsupport.domain import municipalities
-from evacsupport.domain.codes import Relation
 from evacsupport.domain.normalize import search_key
 from evacsupport.i18n import current_language
+from evacsupport.services.households import head_subquery
 from evacsupport.services.risk import RiskAssessment, RiskFacts, RiskLevel, RiskSettings, assess
 
 
@@ -122,17 +122,7 @@ def load_caseload(
     settings = settings or RiskSettings()
     older_born_before = _years_before(today, settings.older_age)
     with db.read() as session:
-        head = (
-            select(
-                Member.household_id,
-                Member.family_name,
-                Member.given_name,
-                Member.family_kana,
-                Member.given_kana,
-            )
-            .where(Member.relation == Relation.HEAD, Member.deleted_at.is_(None))
-            .subquery()
-        )
+        head = head_subquery()
         people = (
             select(
                 Member.household_id,

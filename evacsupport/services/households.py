@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Subquery, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -365,6 +365,21 @@ def update_in(
     return household
 
 
+def head_subquery() -> Subquery:
+    """Each household's head (name and furigana), for list queries that join it."""
+    return (
+        select(
+            Member.household_id,
+            Member.family_name,
+            Member.given_name,
+            Member.family_kana,
+            Member.given_kana,
+        )
+        .where(Member.relation == Relation.HEAD, Member.deleted_at.is_(None))
+        .subquery()
+    )
+
+
 class HouseholdService:
     """Household operations for the UI and the CLI; each call is its own transaction."""
 
@@ -464,17 +479,7 @@ class HouseholdService:
         sides go through :func:`search_key`.
         """
         key = search_key(text)
-        head = (
-            select(
-                Member.household_id,
-                Member.family_name,
-                Member.given_name,
-                Member.family_kana,
-                Member.given_kana,
-            )
-            .where(Member.relation == Relation.HEAD, Member.deleted_at.is_(None))
-            .subquery()
-        )
+        head = head_subquery()
         count = (
             select(Member.household_id, func.count().label("n"))
             .where(Member.deleted_at.is_(None))
