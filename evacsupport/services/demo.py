@@ -295,7 +295,10 @@ def _activity(
         for day in _serving_days(venue, max(since, start), last_day):
             if (stops and day >= stops) or rng.random() > regularity:
                 continue
-            meal_type = MealType.EAT_IN if rng.random() < 0.8 else MealType.TAKEAWAY
+            meal_type = rng.choices(
+                [MealType.EAT_IN, MealType.TAKEAWAY, MealType.DELIVERY, MealType.PANTRY],
+                weights=[72, 16, 4, 8],
+            )[0]
             served_at = _served_at(venue, day)
             session.add(
                 MealLog(
@@ -310,6 +313,22 @@ def _activity(
                 )
             )
             meals += 1
+    # neighbours and walk-ins who are not registered: anonymous counts, as at a real counter
+    for venue in venues:
+        for day in _serving_days(venue, start, last_day):
+            if rng.random() < 0.6:
+                session.add(
+                    MealLog(
+                        venue_id=venue.id,
+                        served_on=day,
+                        served_at=_served_at(venue, day),
+                        meal_type=MealType.EAT_IN,
+                        adults=rng.randint(1, 4),
+                        children=rng.randint(0, 4),
+                        staff=rng.choice(staff),
+                    )
+                )
+                meals += 1
     for household in households:
         head = household.head
         if head is None:

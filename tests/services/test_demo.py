@@ -313,10 +313,12 @@ def test_meals_follow_the_venue_schedule(demo_db: Database) -> None:
         slots = [s for s in venue.schedule if s["weekday"] == meal.served_on.weekday()]
         assert slots, (venue.name, meal.served_on)
         assert TODAY - timedelta(days=demo.DEMO_DAYS) <= meal.served_on < TODAY
-        assert meal.household_id is not None
-        assert meal.adults + meal.children == members[meal.household_id]
         assert meal.adults >= 0 and meal.children >= 0
-        assert meal.meal_type in {"eat_in", "takeaway"}
+        assert meal.meal_type in {"eat_in", "takeaway", "delivery", "pantry"}
+        if meal.household_id is None:  # unregistered guests: anonymous counts only
+            assert meal.adults + meal.children >= 1 and meal.meal_type == "eat_in"
+        else:
+            assert meal.adults + meal.children == members[meal.household_id]
         # logged while the session runs, in Japan time
         assert meal.served_at is not None and meal.served_at.tzinfo is not None
         local = (meal.served_at.astimezone(UTC) + JST).replace(tzinfo=None)
@@ -358,7 +360,7 @@ def test_activity_follows_each_households_timeline(demo_db: Database) -> None:
             )
         per_household = Counter(a.household_id for a in assignments if a.status == "active")
         assert max(per_household.values()) == 1
-        for meal in session.scalars(select(MealLog)):
+        for meal in session.scalars(select(MealLog).where(MealLog.household_id.is_not(None))):
             assert meal.household_id is not None
             assert meal.served_on >= registered[meal.household_id]
         for visit in session.scalars(select(Visit)):
