@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from evacsupport import __version__, cli_reports
+from evacsupport import __version__, cli_import, cli_reports
 from evacsupport.config import Settings, describe_url, resolve_database_url
 from evacsupport.errors import EvacError
 from evacsupport.i18n import current_language, message, set_language
@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=_t("案を示すだけで保存しない", "show the plan without saving it"),
     )
     cli_reports.add_parsers(commands)
+    cli_import.add_parsers(commands)
     return parser
 
 
@@ -259,6 +260,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "assign": cmd_assign,
     "report": cli_reports.cmd_report,
     "export": cli_reports.cmd_export,
+    "import": cli_import.cmd_import,
 }
 
 

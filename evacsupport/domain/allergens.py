@@ -7,6 +7,7 @@ everyday spellings (たまご, ピーナッツ, エビ) are mapped to the listed
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -51,7 +52,9 @@ def _key(text: str) -> str:
     return jaconv.hira2kata(nfkc(text).strip())
 
 
+@functools.cache
 def _lookup() -> dict[str, str]:
+    """Built once: every household saved or imported normalises its allergens through it."""
     table: dict[str, str] = {}
     for name in all_allergens():
         table[_key(name)] = name

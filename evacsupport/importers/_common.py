@@ -119,12 +119,14 @@ def read_table(
 ) -> Table:
     """Map the header to canonical keys; a missing required column is an error naming it.
 
-    ``required`` lists alternatives: each entry is satisfied when all keys of one group...
-    kept simple: each entry is a sequence of keys, any one of which must be present.
+    Each entry of ``required`` is a group of keys of which at least one must be present (氏名
+    or 姓); the error names the group's first key as the file would head it.
     """
     cells = read_cells(Path(path))
+    skipped = 0  # blank lines above the header still count in the row numbers
     while cells and not any(c.strip() for c in cells[0]):
         cells.pop(0)
+        skipped += 1
     if not cells:
         raise EvacError("import.empty")
     headers = [c.strip() for c in cells[0]]
@@ -144,7 +146,7 @@ def read_table(
         if not any(k in columns for k in group):
             raise EvacError("import.missing_column", column=aliases[group[0]][0])
     rows: list[Row] = []
-    for number, raw in enumerate(cells[1:], start=2):
+    for number, raw in enumerate(cells[1:], start=2 + skipped):
         if not any(c.strip() for c in raw):
             continue
         values = {k: (raw[i].strip() if i < len(raw) else "") for k, i in index.items()}

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
-from sqlalchemy import false, or_, select
+from sqlalchemy import false, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from evacsupport.db.engine import Database
-from evacsupport.db.models import Consent, Household, Member
+from evacsupport.db.models import Consent, Household, Member, Residence
 from evacsupport.domain.codes import (
     ConsentMethod,
     ConsentPurpose,
@@ -44,7 +46,6 @@ from evacsupport.services.households import (
     MemberInput,
     _Valid,
     build_search_text,
-    start_residence,
     validate_household,
 )
 
@@ -87,6 +88,18 @@ TEMPLATE = [
 ]
 # Everyday spellings that are not the app's labels.
 _SEX = {"男": "male", "女": "female", "m": "male", "f": "female"}
+_RELATION = {
+    **dict.fromkeys(["本人", "世帯主本人"], "head"),
+    **dict.fromkeys(["妻", "夫"], "spouse"),
+    **dict.fromkeys(
+        ["長男", "長女", "次男", "次女", "二男", "二女", "三男", "三女", "息子", "娘"], "child"
+    ),
+    **dict.fromkeys(["父", "母", "義父", "義母"], "parent"),
+    **dict.fromkeys(["孫"], "grandchild"),
+    **dict.fromkeys(["祖父", "祖母"], "grandparent"),
+    **dict.fromkeys(["兄", "弟", "姉", "妹"], "sibling"),
+    **dict.fromkeys(["子の配偶者", "嫁", "婿"], "child_in_law"),
+}
 _STATUS = {"2次避難": "hotel", "二次避難": "hotel", "ホテル": "hotel", "旅館": "hotel"}
 # Household fields and the file column they come from (compared only when that column exists).
 _HOUSEHOLD_FIELDS = {
@@ -159,6 +172,7 @@ def _member(row: Row, relation: str) -> MemberInput:
 def _relations(rows: list[Row]) -> list[str]:
     """The file's 続柄; the first person heads the household unless another row says 世帯主."""
     given = [r.values.get("relation", "") for r in rows]
+    given = [_RELATION.get(clean_text(t), t) for t in given]
     heads = []
     for i, text in enumerate(given):
         try:
@@ -340,12 +354,13 @@ def _write(
         .limit(1)
     )
     seq = int(last.rsplit("-", 1)[1]) if last else 0
+    batch = _Batch()
     for group in groups:
         assert group.valid is not None
         existing = by_case.get(group.ref.upper()) or by_ref.get(group.ref)
         if existing is None:
             seq += 1
-            _create(session, event, f"{prefix}{seq:06d}", group)
+            batch.add(event, f"{prefix}{seq:06d}", group)
             result.created += 1
         elif _update(session, table, existing, group, result):
             result.updated += 1
@@ -353,20 +368,65 @@ def _write(
             result.unchanged += 1
         ticker.step(len(group.rows))
     session.flush()
+    batch.insert(session)
 
 
-def _create(session: Session, event: Any, case_number: str, group: _Group) -> None:
-    assert group.valid is not None
-    values = dict(group.valid.household)
-    values.pop("case_number")
-    household = Household(event=event, case_number=case_number, **values)
-    session.add(household)
-    for position, member_values in enumerate(group.valid.members):
-        session.add(Member(household=household, position=position, **member_values))
-    start_residence(session, household, event.occurred_on)
-    if group.consent:
-        session.add(Consent(household=household, **group.consent))
-    household.search_text = build_search_text(household)
+class _Draft:
+    """Just enough of a household for :func:`build_search_text`, without ORM overhead."""
+
+    def __init__(self, case_number: str, phone: str, members: list[SimpleNamespace]) -> None:
+        self.case_number, self.phone, self.current_members = case_number, phone, members
+
+
+class _Batch:
+    """New households as plain rows, inserted in a few statements at the end."""
+
+    def __init__(self) -> None:
+        self.households: list[dict[str, Any]] = []
+        self.members: list[dict[str, Any]] = []
+        self.residences: list[dict[str, Any]] = []
+        self.consents: list[dict[str, Any]] = []
+
+    def add(self, event: Any, case_number: str, group: _Group) -> None:
+        assert group.valid is not None
+        values = dict(group.valid.household)
+        values.pop("case_number")
+        hid = uuid.uuid4()
+        draft = _Draft(
+            case_number, str(values["phone"]), [SimpleNamespace(**m) for m in group.valid.members]
+        )
+        self.households.append(
+            {
+                "id": hid,
+                "event_id": event.id,
+                "case_number": case_number,
+                **values,
+                "search_text": build_search_text(cast(Household, draft)),
+            }
+        )
+        for position, member_values in enumerate(group.valid.members):
+            self.members.append({"household_id": hid, "position": position, **member_values})
+        self.residences.append(
+            {
+                "household_id": hid,
+                "evacuation_status": values["evacuation_status"],
+                "moved_on": event.occurred_on,
+                "place": values["current_address"],
+                "municipality_code": values["current_municipality_code"],
+            }
+        )
+        if group.consent:
+            self.consents.append({"household_id": hid, **group.consent})
+
+    def insert(self, session: Session) -> None:
+        for model, rows in (
+            (Household, self.households),
+            (Member, self.members),
+            (Residence, self.residences),
+            (Consent, self.consents),
+        ):
+            for start in range(0, len(rows), 2000):
+                session.execute(insert(model), rows[start : start + 2000])
 
 
 def _update(

@@ -55,6 +55,7 @@ TEMPLATE = [
     "車椅子対応",
     "電話番号",
 ]
+_KIND = {"子ども食堂": "kodomo_shokudo", "子供食堂": "kodomo_shokudo", "パントリー": "food_pantry"}
 _TRUE = {"○", "〇", "◯", "はい", "あり", "有", "可", "true", "yes", "y", "1"}
 _FIELD_COLUMN = {"coordinates": "latitude", "schedule": "days", "municipality_code": "address"}
 _COMPARED = {
@@ -85,7 +86,7 @@ def _input(v: dict[str, str]) -> VenueInput:
     lat, lon = v.get("latitude", ""), v.get("longitude", "")
     return VenueInput(
         name=v.get("name", ""),
-        kind=v.get("kind") or "kodomo_shokudo",
+        kind=_KIND.get(clean_text(v.get("kind", "")), v.get("kind") or "kodomo_shokudo"),
         operator=v.get("operator", ""),
         address=v.get("address", ""),
         coordinates=f"{lat},{lon}" if lat or lon else "",
