@@ -38,6 +38,7 @@ from evacsupport.ui.views.contacts.followup_queue import FollowUpQueueView
 from evacsupport.ui.views.counter.session_view import CounterView
 from evacsupport.ui.views.households.editor import HouseholdEditor
 from evacsupport.ui.views.households.list_view import HouseholdListView
+from evacsupport.ui.views.imports.import_dialog import ImportDialog
 from evacsupport.ui.views.sections.activity import (
     RecordsPage,
     checkin_columns,
@@ -250,6 +251,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(
             self._action(self.tr("新規登録(&N)"), self.new_record, QKeySequence.StandardKey.New)
         )
+        file_menu.addAction(self._action(self.tr("名簿を取り込む(&I)…"), self.open_import))
         file_menu.addSeparator()
         file_menu.addAction(
             self._action(
@@ -312,6 +314,11 @@ class MainWindow(QMainWindow):
             "followups": self.tr("フォローアップ"),
             "reports": self.tr("集計・報告"),
         }[name]
+
+    def open_import(self) -> ImportDialog:
+        dialog = ImportDialog(self.ctx, self)
+        dialog.show()
+        return dialog
 
     def refresh_all(self) -> None:
         self.ctx.bus.changed.emit("household")

@@ -854,6 +854,85 @@ Save anyway?</translation>
     </message>
 </context>
 <context>
+    <name>ImportDialog</name>
+    <message>
+        <source>名簿の取り込み（CSV・Excel）</source>
+        <translation>Import lists (CSV, Excel)</translation>
+    </message>
+    <message>
+        <source>世帯・世帯員の名簿（1人1行）</source>
+        <translation>Households and members (one person per row)</translation>
+    </message>
+    <message>
+        <source>会場の一覧</source>
+        <translation>Venues</translation>
+    </message>
+    <message>
+        <source>食事の記録</source>
+        <translation>Meal logs</translation>
+    </message>
+    <message>
+        <source>参照(&amp;B)…</source>
+        <translation>&amp;Browse…</translation>
+    </message>
+    <message>
+        <source>誤りのある行を除いて取り込む（除いた行は別ファイルに保存）</source>
+        <translation>Import without the rows in error (they are saved to a separate file)</translation>
+    </message>
+    <message>
+        <source>内容を確認(&amp;C)</source>
+        <translation>&amp;Check</translation>
+    </message>
+    <message>
+        <source>取り込む(&amp;I)</source>
+        <translation>&amp;Import</translation>
+    </message>
+    <message>
+        <source>中止</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>閉じる</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>種類(&amp;K)</source>
+        <translation>&amp;Kind</translation>
+    </message>
+    <message>
+        <source>ファイル(&amp;F)</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <source>取り込むファイル</source>
+        <translation>File to import</translation>
+    </message>
+    <message>
+        <source>名簿 (*.csv *.xlsx);;すべてのファイル (*)</source>
+        <translation>Lists (*.csv *.xlsx);;All files (*)</translation>
+    </message>
+    <message>
+        <source>新規 %1・更新 %2・変更なし %3・誤りのある行 %4</source>
+        <translation>New %1, updated %2, unchanged %3, rows in error %4</translation>
+    </message>
+    <message>
+        <source>行</source>
+        <translation>Row </translation>
+    </message>
+    <message>
+        <source>確認の結果（まだ保存していません）：</source>
+        <translation>Check result (nothing saved yet): </translation>
+    </message>
+    <message>
+        <source>取り込みました：</source>
+        <translation>Imported: </translation>
+    </message>
+    <message>
+        <source>除いた行：%1</source>
+        <translation>Rows left out: %1</translation>
+    </message>
+</context>
+<context>
     <name>InstrumentBox</name>
     <message>
         <source>（未回答）</source>
@@ -929,6 +1008,10 @@ Save anyway?</translation>
     <message>
         <source>新規登録(&amp;N)</source>
         <translation>&amp;New…</translation>
+    </message>
+    <message>
+        <source>名簿を取り込む(&amp;I)…</source>
+        <translation>&amp;Import lists…</translation>
     </message>
     <message>
         <source>データベースを開く(&amp;O)…</source>
