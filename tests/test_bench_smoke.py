@@ -6,46 +6,38 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_bench_allocation_smoke_run() -> None:
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        (
+            "bench_allocation.py",
+            ["| suggestions for one household", "200 households", "to 20 venues"],
+        ),
+        ("bench_counter.py", ["| one meal logged at the counter", "200 households"]),
+        ("bench_reports.py", ["| monthly municipal report PDF"]),
+        ("bench_import.py", ["| first import into a fresh database"]),
+    ],
+)
+def test_benchmark_smoke_run(script: str, expected: list[str]) -> None:
+    doc = ROOT / "docs" / "PERFORMANCE.md"
+    before = doc.read_text(encoding="utf-8") if doc.exists() else ""
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "bench_allocation.py"), "--smoke"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "| suggestions for one household" in result.stdout
-    assert "200 households" in result.stdout and "to 20 venues" in result.stdout
-    assert "wrote" not in result.stdout  # the smoke run never touches docs/PERFORMANCE.md
-
-
-def test_bench_counter_smoke_run() -> None:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "bench_counter.py"), "--smoke"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "| one meal logged at the counter" in result.stdout
-    assert "200 households" in result.stdout
-
-
-def test_bench_reports_smoke_run() -> None:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "bench_reports.py"), "--smoke"],
+        [sys.executable, str(ROOT / "bench" / script), "--smoke"],
         capture_output=True,
         text=True,
         timeout=120,
         cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
-    assert "| monthly municipal report PDF" in result.stdout
+    for text in expected:
+        assert text in result.stdout
+    after = doc.read_text(encoding="utf-8") if doc.exists() else ""
+    assert after == before  # a smoke run never touches docs/PERFORMANCE.md
 
 
 def test_each_benchmark_rewrites_only_its_own_section(tmp_path: Path) -> None:
