@@ -247,7 +247,18 @@ def _assign_auto(service: AssignmentService, *, dry_run: bool) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    import os
+
     from evacsupport.app import run_gui
+
+    headless = sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY")
+        or os.environ.get("WAYLAND_DISPLAY")
+        or os.environ.get("QT_QPA_PLATFORM")
+    )
+    if headless:  # Qt would abort with a message about platform plugins; say what to do
+        print(message("cli.no_display"), file=sys.stderr)
+        return EXIT_ERROR
 
     return run_gui(resolve_database_url(args.db, args.database_url))
 

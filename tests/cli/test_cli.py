@@ -182,3 +182,12 @@ def test_report_and_export_commands(tmp_path: Path, capsys: pytest.CaptureFixtur
     )
     assert "会場「存在しない会場」が見つかりません" in capsys.readouterr().err
     assert not (tmp_path / "v.pdf").exists()
+
+
+def test_starting_the_window_without_a_display_says_so(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    for var in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(var, raising=False)
+    assert main(["--db", str(tmp_path / "x.sqlite3")]) == 1
+    assert "画面を表示できません" in capsys.readouterr().err
