@@ -469,7 +469,7 @@
     </message>
     <message>
         <source>%1 件・%2 人</source>
-        <translation>%1 entries, %2 people</translation>
+        <translation>Entries: %1, people: %2</translation>
     </message>
     <message>
         <source>会場を選んでください</source>

@@ -104,7 +104,9 @@ class MemberPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setMaximumHeight(170)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.setMinimumHeight(150)  # a family of five is visible without scrolling
+        self.table.setMaximumHeight(190)
         self.add_button = QPushButton(self.tr("世帯員を追加(&A)"), self)
         self.remove_button = QPushButton(self.tr("この世帯員を削除(&D)"), self)
         self.head_button = QPushButton(self.tr("世帯主にする(&H)"), self)
