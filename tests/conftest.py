@@ -2,6 +2,8 @@
 
 Every test that touches a database gets its own SQLite file under tmp_path, opened through the
 same :class:`Database` the app uses (migrations included), so tests exercise the real storage.
+With ``EVACSUPPORT_TEST_DATABASE_URL`` set to a PostgreSQL URL, the ``db`` fixtures give a fresh
+PostgreSQL database per test instead (see tests/pg.py).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import pytest  # noqa: E402
 from evacsupport.config import sqlite_url  # noqa: E402
 from evacsupport.db import Database  # noqa: E402
 from evacsupport.i18n import set_language  # noqa: E402
+from tests.pg import PostgresDatabases, database_url_from_env  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -34,11 +37,31 @@ def _japanese() -> Iterator[None]:
     set_language("ja")
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresDatabases | None]:
+    """The PostgreSQL server under test, or None when the tests run on SQLite files."""
+    url = database_url_from_env()
+    if url is None:
+        yield None
+        return
+    databases = PostgresDatabases(url)
+    yield databases
+    databases.close()
+
+
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database(sqlite_url(tmp_path / "test.sqlite3"))
+def db(tmp_path: Path, postgres: PostgresDatabases | None) -> Iterator[Database]:
+    """A new database, migrated from empty when it is opened."""
+    if postgres is None:
+        database = Database(sqlite_url(tmp_path / "test.sqlite3"))
+        yield database
+        database.close()
+        return
+    url = postgres.create()
+    database = Database(url)
     yield database
     database.close()
+    postgres.drop(url)
 
 
 @pytest.fixture(scope="session")

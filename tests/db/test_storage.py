@@ -17,6 +17,8 @@ from evacsupport.errors import StorageError
 
 
 def test_sqlite_is_opened_with_wal_foreign_keys_and_busy_timeout(db: Database) -> None:
+    if not db.is_sqlite:
+        pytest.skip("SQLite only: PRAGMA journal_mode/foreign_keys/busy_timeout")
     with db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1

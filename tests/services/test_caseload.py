@@ -19,6 +19,7 @@ from evacsupport.services.households import HouseholdService, MemberInput
 from evacsupport.services.risk import RiskLevel, RiskSettings
 from evacsupport.services.venues import VenueInput, VenueService
 from tests.factories import household, member
+from tests.pg import PostgresDatabases
 
 TODAY = date(2024, 6, 30)
 
@@ -429,19 +430,27 @@ def test_today_defaults_to_the_current_date(db: Database, service: HouseholdServ
 
 @pytest.fixture(scope="module")
 def caseload(
-    tmp_path_factory: pytest.TempPathFactory, _migrated_template: Path
+    tmp_path_factory: pytest.TempPathFactory,
+    _migrated_template: Path | str,
+    postgres: PostgresDatabases | None,
 ) -> Iterator[dict[str, CaseRow]]:
     """Three households: 山田 (輪島, hotel, venue A, seen 3 days ago, at risk by K6),
     佐藤 (珠洲, deemed housing, venue B, seen 20 days ago), 田中 (輪島, relatives, never seen).
 
     Filtering is pure, so the rows are loaded once for the module's filter tests."""
-    path = tmp_path_factory.mktemp("caseload") / "filters.sqlite3"
-    shutil.copyfile(_migrated_template, path)
-    db = Database(sqlite_url(path))
+    if postgres is not None:
+        url = postgres.create(template=str(_migrated_template))
+    else:
+        path = tmp_path_factory.mktemp("caseload") / "filters.sqlite3"
+        shutil.copyfile(_migrated_template, path)
+        url = sqlite_url(path)
+    db = Database(url)
     try:
         yield _filter_rows_fixture(db, HouseholdService(db))
     finally:
         db.close()
+        if postgres is not None:
+            postgres.drop(url)
 
 
 def _filter_rows_fixture(db: Database, service: HouseholdService) -> dict[str, CaseRow]:

@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from evacsupport.config import sqlite_url
 from evacsupport.db import Database
 from evacsupport.db.base import utcnow
 from evacsupport.db.models import Assignment, Household, MealLog, Venue
@@ -463,7 +462,7 @@ def test_rules_survive_a_round_trip_through_the_database(db: Database, venue: Ve
         exclusive=(("eat_in", "delivery"),),
     )
     MealService(db).set_rules(venue.id, rules)
-    reopened = Database(sqlite_url(db.url.database or ""))
+    reopened = Database(db.url)
     try:
         assert MealService(reopened).rules(venue.id) == rules
     finally:
