@@ -39,6 +39,14 @@ def code(enum: Any) -> Callable[[str | None], str]:
     return show
 
 
+def _with_case(columns: list[Column[Any]]) -> list[Column[Any]]:
+    """Lists across households show the case number second, after the date."""
+    case: Column[Any] = Column(
+        QCoreApplication.translate("Records", "世帯番号"), lambda r: r.case_number
+    )
+    return [columns[0], case, *columns[1:]]
+
+
 def meal_columns(with_case: bool = True) -> list[Column[MealEntry]]:
     columns: list[Column[MealEntry]] = [
         Column(QCoreApplication.translate("Records", "日付"), lambda m: m.served_on),
@@ -50,11 +58,7 @@ def meal_columns(with_case: bool = True) -> list[Column[MealEntry]]:
         Column(QCoreApplication.translate("Records", "子ども"), lambda m: m.children, numeric=True),
         Column(QCoreApplication.translate("Records", "担当"), lambda m: m.staff),
     ]
-    if with_case:
-        columns.insert(
-            1, Column(QCoreApplication.translate("Records", "世帯番号"), lambda m: m.case_number)
-        )
-    return columns
+    return _with_case(columns) if with_case else columns
 
 
 def visit_columns(with_case: bool = True) -> list[Column[VisitEntry]]:
@@ -71,11 +75,7 @@ def visit_columns(with_case: bool = True) -> list[Column[VisitEntry]]:
         Column(QCoreApplication.translate("Records", "次回確認日"), lambda v: v.follow_up_due),
         Column(QCoreApplication.translate("Records", "内容"), lambda v: v.summary),
     ]
-    if with_case:
-        columns.insert(
-            1, Column(QCoreApplication.translate("Records", "世帯番号"), lambda v: v.case_number)
-        )
-    return columns
+    return _with_case(columns) if with_case else columns
 
 
 def checkin_columns(with_case: bool = True) -> list[Column[CheckInEntry]]:
@@ -93,11 +93,7 @@ def checkin_columns(with_case: bool = True) -> list[Column[CheckInEntry]]:
         Column(QCoreApplication.translate("Records", "K6(0-24)"), lambda c: c.k6, numeric=True),
         Column(QCoreApplication.translate("Records", "担当"), lambda c: c.staff),
     ]
-    if with_case:
-        columns.insert(
-            1, Column(QCoreApplication.translate("Records", "世帯番号"), lambda c: c.case_number)
-        )
-    return columns
+    return _with_case(columns) if with_case else columns
 
 
 def followup_columns(with_case: bool = True) -> list[Column[FollowUpEntry]]:
@@ -114,11 +110,7 @@ def followup_columns(with_case: bool = True) -> list[Column[FollowUpEntry]]:
         ),
         Column(QCoreApplication.translate("Records", "結果"), lambda f: f.outcome),
     ]
-    if with_case:
-        columns.insert(
-            1, Column(QCoreApplication.translate("Records", "世帯番号"), lambda f: f.case_number)
-        )
-    return columns
+    return _with_case(columns) if with_case else columns
 
 
 def make_table(model: RecordTableModel[Any], parent: QWidget) -> QTableView:
