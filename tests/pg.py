@@ -16,7 +16,7 @@ import uuid
 
 import pytest
 from sqlalchemy import URL, Engine, create_engine, make_url, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 ENV_VAR = "EVACSUPPORT_TEST_DATABASE_URL"
 
@@ -56,12 +56,26 @@ class PostgresDatabases:
                 time.sleep(0.5)
         return self.url.set(database=name)
 
+    def _drop(self, name: str) -> None:
+        # WITH (FORCE) ends leftover sessions; a server background worker that is still on the
+        # database can refuse that for a moment ("must be a member of the role whose process is
+        # being terminated"), so try again rather than fail the test that just passed.
+        for attempt in range(5):
+            try:
+                self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                return
+            except DBAPIError:
+                if attempt == 4:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+
     def drop(self, url: URL) -> None:
-        self._execute(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
+        assert url.database is not None
+        self._drop(url.database)
 
     def close(self) -> None:
         if self.template:
-            self._execute(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
+            self._drop(self.template)
         self._admin.dispose()
 
 
