@@ -158,7 +158,12 @@ def parse_int(value: str | int | None, *, minimum: int, maximum: int) -> int:
             raise InvalidValue("value.required")
         if not _INT_RE.fullmatch(text):
             raise InvalidValue("value.integer")
-        number = int(text)
+        # int() refuses over 4300 digits, leading zeros included; more significant digits
+        # than either bound has cannot be in range anyway.
+        significant = text.lstrip("+-").lstrip("0") or "0"
+        if len(significant) > len(str(max(abs(minimum), abs(maximum)))):
+            raise InvalidValue("value.range", min=minimum, max=maximum)
+        number = -int(significant) if text.startswith("-") else int(significant)
     if not minimum <= number <= maximum:
         raise InvalidValue("value.range", min=minimum, max=maximum)
     return number

@@ -300,3 +300,13 @@ def test_parse_int_never_crashes(text: str) -> None:
         parse_int(text, minimum=0, maximum=10)
     except InvalidValue as exc:
         assert exc.code in {"value.integer", "value.range", "value.required"}
+
+
+def test_parse_int_thousands_of_digits_is_out_of_range() -> None:
+    # int() refuses strings over 4300 digits; a pasted block of digits is a range error instead.
+    with pytest.raises(InvalidValue) as exc:
+        parse_int("1" * 5000, minimum=0, maximum=500)
+    assert exc.value.code == "value.range"
+    assert exc.value.params == {"min": 0, "max": 500}
+    assert parse_int("0" * 5000 + "42", minimum=0, maximum=500) == 42
+    assert parse_int("-" + "0" * 5000 + "7", minimum=-10, maximum=0) == -7
