@@ -101,8 +101,10 @@ def _answer(instrument: Instrument, index: int, value: int | str | None) -> int:
         number = value
     elif isinstance(value, str):
         text = clean_text(value)
-        if text.isascii() and text.isdigit():
-            number = int(text)
+        # int() refuses more than 4300 digits, and a longer number cannot be on the scale.
+        significant = text.lstrip("0") or "0"
+        if text.isascii() and text.isdigit() and len(significant) <= 3:
+            number = int(significant)
     if number is None or not instrument.min_value <= number <= instrument.max_value:
         raise InvalidValue(
             "instrument.answer",

@@ -174,3 +174,10 @@ def test_score_never_crashes(answers: list[int | str | None]) -> None:
             assert exc.code in {"instrument.count", "instrument.answer"}
         else:
             assert instrument.min_total <= total <= instrument.max_total
+
+
+def test_thousands_of_digits_is_an_answer_off_the_scale() -> None:
+    with pytest.raises(InvalidValue) as exc:
+        score(LONELINESS_DIRECT, ["1" * 5000])
+    assert exc.value.code == "instrument.answer"
+    assert score(LONELINESS_DIRECT, ["0" * 5000 + "3"]) == 3
