@@ -45,8 +45,10 @@ _DEG = (
 # Labels either precede every number (北緯36.5 東経136.6, N36.5 E136.6) or follow it (36.5N 136.6E).
 _PREFIX_LAT_RE = re.compile(rf"(北緯|南緯|[NS])\s*([+-]?){_DEG}", re.IGNORECASE)
 _PREFIX_LON_RE = re.compile(rf"(東経|西経|[EW])\s*([+-]?){_DEG}", re.IGNORECASE)
-_SUFFIX_LAT_RE = re.compile(rf"()([+-]?){_DEG}\s*([NS])", re.IGNORECASE)
-_SUFFIX_LON_RE = re.compile(rf"()([+-]?){_DEG}\s*([EW])", re.IGNORECASE)
+# A suffixed number is only looked for where a number starts: trying every digit of a long run
+# made the search quadratic (minutes for one huge cell in an imported venue list).
+_SUFFIX_LAT_RE = re.compile(rf"(?<![0-9.])()([+-]?){_DEG}\s*([NS])", re.IGNORECASE)
+_SUFFIX_LON_RE = re.compile(rf"(?<![0-9.])()([+-]?){_DEG}\s*([EW])", re.IGNORECASE)
 _NEGATIVE_LABELS = ("南緯", "西経", "S", "W")
 _PAIR_RE = re.compile(rf"{_NUM}{_SEP}{_NUM}")
 

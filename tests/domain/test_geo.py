@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time as time_module
 from datetime import time
 
 import pytest
@@ -236,3 +237,16 @@ def test_parse_time_never_crashes(text: str) -> None:
         parse_time(text)
     except InvalidValue as exc:
         assert exc.code in {"time.invalid", "value.required"}
+
+
+def test_long_digit_run_is_refused_quickly() -> None:
+    # The suffix forms (36.5N) were searched from every digit: minutes for one 50,000-digit cell.
+    start = time_module.perf_counter()
+    with pytest.raises(InvalidValue) as exc:
+        parse_coordinates("1" * 50_000)
+    assert exc.value.code == "coordinates.invalid"
+    with pytest.raises(InvalidValue):
+        parse_coordinates("1" * 50_000 + "N " + "2" * 50_000 + "E")
+    assert time_module.perf_counter() - start < 5
+    assert parse_coordinates("36.5N 136.6E") == (36.5, 136.6)
+    assert parse_coordinates("x -36.5S 136.6W") == (36.5, -136.6)
