@@ -316,6 +316,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "文字コードを判別できません（UTF-8かShift_JISで保存してください）",
         "Unknown text encoding (save as UTF-8 or Shift_JIS)",
     ),
+    "import.unreadable": (
+        "Excelファイルとして読み取れません（壊れているか、.xlsx形式ではありません）",
+        "Cannot read this as an Excel file (it is damaged or not in .xlsx format)",
+    ),
     "import.empty": ("ファイルに見出し行がありません", "The file has no header row"),
     "import.no_file": ("ファイル「{path}」がありません", "File “{path}” not found"),
     "import.venue_unknown": ("会場「{value}」が見つかりません", "Venue “{value}” not found"),

@@ -102,12 +102,17 @@ def read_cells(path: Path) -> list[list[str]]:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
-        book = load_workbook(path, read_only=True, data_only=True)
         try:
-            sheet = book.worksheets[0]
-            return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        finally:
-            book.close()
+            book = load_workbook(path, read_only=True, data_only=True)
+            try:
+                sheet = book.worksheets[0]
+                return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            finally:
+                book.close()
+        except Exception as exc:
+            # Not a zip, no workbook inside, broken XML: openpyxl raises a different error for
+            # each, none of them the user's to debug. Ours (cancel, encoding) never arise here.
+            raise EvacError("import.unreadable") from exc
     text = decode(path.read_bytes())
     return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
 

@@ -206,3 +206,22 @@ def test_xlsx_blank_rows_keep_sheet_row_numbers(db: Database, tmp_path: Path) ->
     book.save(path)
     result = import_households(db, path)
     assert [(e.row, e.column) for e in result.rejected] == [(4, "フリガナ")]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"PK\x03\x04" + bytes(range(256)),
+        "世帯番号,氏名,フリガナ\r\n1,能登 一,ノト\r\n".encode(),
+    ],
+)
+def test_file_named_xlsx_that_is_no_workbook_is_refused(
+    db: Database, tmp_path: Path, content: bytes
+) -> None:
+    path = tmp_path / "list.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(EvacError) as exc:
+        import_households(db, path)
+    assert exc.value.code == "import.unreadable"
+    assert count(db, Household) == 0
