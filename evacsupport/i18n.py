@@ -320,6 +320,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Excelファイルとして読み取れません（壊れているか、.xlsx形式ではありません）",
         "Cannot read this as an Excel file (it is damaged or not in .xlsx format)",
     ),
+    "import.cell_too_large": (
+        "{line}行目に大きすぎるセルがあります（1セル{max}文字まで）",
+        "Line {line} has a cell that is too large (at most {max} characters)",
+    ),
     "import.empty": ("ファイルに見出し行がありません", "The file has no header row"),
     "import.no_file": ("ファイル「{path}」がありません", "File “{path}” not found"),
     "import.venue_unknown": ("会場「{value}」が見つかりません", "Venue “{value}” not found"),

@@ -114,7 +114,13 @@ def read_cells(path: Path) -> list[list[str]]:
             # each, none of them the user's to debug. Ours (cancel, encoding) never arise here.
             raise EvacError("import.unreadable") from exc
     text = decode(path.read_bytes())
-    return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return [list(r) for r in reader]
+    except csv.Error as exc:  # in the default, lenient dialect only a cell over the limit
+        raise EvacError(
+            "import.cell_too_large", line=reader.line_num, max=csv.field_size_limit()
+        ) from exc
 
 
 def read_table(

@@ -225,3 +225,13 @@ def test_file_named_xlsx_that_is_no_workbook_is_refused(
         import_households(db, path)
     assert exc.value.code == "import.unreadable"
     assert count(db, Household) == 0
+
+
+def test_csv_cell_over_the_field_limit_names_its_line(db: Database, tmp_path: Path) -> None:
+    rows = [person("1"), person("2", 配慮事項="あ" * 200_000)]
+    with pytest.raises(EvacError) as exc:
+        import_households(db, write_csv(tmp_path / "list.csv", rows))
+    assert exc.value.code == "import.cell_too_large"
+    assert exc.value.params["line"] == 3
+    assert "3行目" in exc.value.message("ja")
+    assert count(db, Household) == 0
