@@ -48,6 +48,8 @@ from evacsupport.services.households import (
     build_search_text,
     validate_household,
 )
+from evacsupport.sync import capture
+from evacsupport.sync.codec import ENTITY_OF
 
 ALIASES: dict[str, Sequence[str]] = {
     "case_number": ("世帯番号", "case_number"),
@@ -69,6 +71,8 @@ ALIASES: dict[str, Sequence[str]] = {
     "needs": ("配慮事項", "needs"),
     "consent_date": ("同意日", "consent_date"),
 }
+# The width of Household.source and .source_ref, which keep the file's name and 世帯番号.
+SOURCE_MAX = 100
 REQUIRED = (("case_number",), ("name", "family_name"), ("furigana", "family_kana"))
 TEMPLATE = [
     "世帯番号",
@@ -272,7 +276,8 @@ def import_households(
     """Import a household list; see the package docstring for matching and transactions."""
     path = Path(path)
     table = read_table(path, ALIASES, REQUIRED)
-    source = (source or path.stem).strip()
+    # A long file name is cut to the column's width, the same way on every re-import.
+    source = (source or path.stem).strip()[:SOURCE_MAX]
     result = ImportResult(notices=list(table.notices), dry_run=dry_run)
     ticker = Ticker(len(table.rows) * 2, progress, cancelled)
 
@@ -280,16 +285,16 @@ def import_households(
     missing_ref: list[Row] = []
     for row in table.rows:
         ref = clean_text(row.values.get("case_number", ""))
-        if not ref:
+        if not ref or len(ref) > SOURCE_MAX:
             missing_ref.append(row)
             continue
         groups.setdefault(ref, _Group(ref, [])).rows.append(row)
     errors_by_row: dict[int, list[str]] = {}
     bad_groups: list[_Group] = []
     for row in missing_ref:
-        result.rejected.append(
-            RowError(row.number, table.columns["case_number"], message("value.required"))
-        )
+        ref = clean_text(row.values.get("case_number", ""))
+        problem = message("value.too_long", max=SOURCE_MAX) if ref else message("value.required")
+        result.rejected.append(RowError(row.number, table.columns["case_number"], problem))
     for group in groups.values():
         errs = _validate_group(table, group, source)
         if errs:
@@ -405,9 +410,12 @@ class _Batch:
             }
         )
         for position, member_values in enumerate(group.valid.members):
-            self.members.append({"household_id": hid, "position": position, **member_values})
+            self.members.append(
+                {"id": uuid.uuid4(), "household_id": hid, "position": position, **member_values}
+            )
         self.residences.append(
             {
+                "id": uuid.uuid4(),
                 "household_id": hid,
                 "evacuation_status": values["evacuation_status"],
                 "moved_on": event.occurred_on,
@@ -416,7 +424,7 @@ class _Batch:
             }
         )
         if group.consent:
-            self.consents.append({"household_id": hid, **group.consent})
+            self.consents.append({"id": uuid.uuid4(), "household_id": hid, **group.consent})
 
     def insert(self, session: Session) -> None:
         for model, rows in (
@@ -427,6 +435,7 @@ class _Batch:
         ):
             for start in range(0, len(rows), 2000):
                 session.execute(insert(model), rows[start : start + 2000])
+            capture.log_inserts(session, ENTITY_OF[model], rows)  # bulk inserts skip the hook
 
 
 def _update(

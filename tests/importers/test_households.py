@@ -235,3 +235,18 @@ def test_csv_cell_over_the_field_limit_names_its_line(db: Database, tmp_path: Pa
     assert exc.value.params["line"] == 3
     assert "3行目" in exc.value.message("ja")
     assert count(db, Household) == 0
+
+
+def test_case_number_and_file_name_longer_than_their_columns(db: Database, tmp_path: Path) -> None:
+    rows = [person("1" * 101), person("2")]
+    result = import_households(db, write_csv(tmp_path / "list.csv", rows))
+    assert [(e.row, e.column, e.message) for e in result.rejected] == [
+        (2, "世帯番号", "100文字以内で入力してください")
+    ]
+    assert count(db, Household) == 0
+    long_name = tmp_path / ("名" * 70 + "x" * 35 + ".csv")
+    assert import_households(db, write_csv(long_name, [person("2")])).created == 1
+    again = import_households(db, write_csv(long_name, [person("2", 電話番号="0768-22-1234")]))
+    assert (again.created, again.updated) == (0, 1)
+    with db.read() as s:
+        assert s.scalars(select(Household.source)).one() == "名" * 70 + "x" * 30
