@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from evacsupport import __version__, cli_import, cli_reports
+from evacsupport import __version__, cli_import, cli_reports, cli_sync
+from evacsupport.cli_common import open_database
 from evacsupport.config import Settings, describe_url, resolve_database_url
 from evacsupport.errors import EvacError
 from evacsupport.i18n import current_language, message, set_language
@@ -90,13 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cli_reports.add_parsers(commands)
     cli_import.add_parsers(commands)
+    cli_sync.add_parsers(commands)
     return parser
-
-
-def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from evacsupport.db import Database
-
-    return Database(resolve_database_url(args.db, args.database_url))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -106,7 +102,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         raise EvacError("value.range", min=1, max=100_000)
     from evacsupport.services.households import HouseholdService
 
-    db = _open(args)
+    db = open_database(args)
     try:
         existing = HouseholdService(db).count()
         if existing and args.if_empty:
@@ -133,7 +129,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from evacsupport.services.integrity import run_checks
 
-    db = _open(args)
+    db = open_database(args)
     try:
         report = run_checks(db)
     finally:
@@ -154,7 +150,7 @@ def _km(value: float | None) -> str:
 def cmd_assign(args: argparse.Namespace) -> int:
     from evacsupport.services.assignment import AssignmentService
 
-    db = _open(args)
+    db = open_database(args)
     try:
         service = AssignmentService(db)
         if args.assign_command == "suggest":
@@ -272,6 +268,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "report": cli_reports.cmd_report,
     "export": cli_reports.cmd_export,
     "import": cli_import.cmd_import,
+    "sync": cli_sync.cmd_sync,
 }
 
 

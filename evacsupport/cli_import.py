@@ -7,8 +7,7 @@ import csv
 import io
 from pathlib import Path
 
-from evacsupport.config import resolve_database_url
-from evacsupport.db import Database
+from evacsupport.cli_common import open_database
 from evacsupport.i18n import current_language
 from evacsupport.importers import ImportResult, template
 
@@ -95,7 +94,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         csv.writer(buf, lineterminator="").writerow(template(args.template_kind))
         print(buf.getvalue())
         return 0
-    db = Database(resolve_database_url(args.db, args.database_url))
+    db = open_database(args)
     try:
         path = Path(args.file)
         if args.import_kind == "households":

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from evacsupport.config import Settings, resolve_database_url
+from evacsupport.cli_common import open_database
+from evacsupport.config import Settings
 from evacsupport.db import Database
 from evacsupport.db.models import Venue
 from evacsupport.domain.wareki import parse_date
@@ -72,10 +73,6 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
     export.add_argument("--to", dest="end", metavar="DATE")
 
 
-def _open(args: argparse.Namespace) -> Database:
-    return Database(resolve_database_url(args.db, args.database_url))
-
-
 def _venue_id(db: Database, name: str) -> uuid.UUID:
     wanted = unicodedata.normalize("NFKC", name).strip()
     with db.read() as session:
@@ -95,7 +92,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from evacsupport.reports.jobs import ReportRequest, run_report
     from evacsupport.services.households import HouseholdService
 
-    db = _open(args)
+    db = open_database(args)
     try:
         request = ReportRequest(
             kind=args.report_kind, suppress_small=not getattr(args, "no_suppress", False)
@@ -125,7 +122,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from evacsupport.exporters.tables import export_households, export_meals, export_members
 
-    db = _open(args)
+    db = open_database(args)
     try:
         out = Path(args.out)
         if args.table == "households":

@@ -7,6 +7,7 @@ the CLI and the tests all open the same database for the same inputs.
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 from dataclasses import asdict, dataclass, field
@@ -26,6 +27,14 @@ ENV_LANG = "EVACSUPPORT_LANG"
 
 def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def login_name() -> str:
+    """The operating-system account, for "who saved this" until app accounts exist."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return ""
 
 
 def config_dir() -> Path:

@@ -344,8 +344,9 @@ def update_in(
     household = load_household(session, household_id)
     if expected_version is not None and household.version != expected_version:
         raise EvacError(
-            "household.changed_elsewhere",
+            "household.changed_by" if household.updated_by else "household.changed_elsewhere",
             at=household.updated_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            who=household.updated_by,
         )
     values = dict(valid.household)
     case_number = values.pop("case_number") or household.case_number

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal
 
-from evacsupport.config import Settings
+from evacsupport.config import Settings, login_name
 from evacsupport.db.engine import Database
 from evacsupport.services.households import HouseholdService
 from evacsupport.services.venues import VenueService
@@ -32,5 +32,6 @@ class AppContext:
     user: str = ""
 
     def __post_init__(self) -> None:
+        self.db.actor = self.user or self.settings.staff_name or login_name()
         self.households = HouseholdService(self.db)
         self.venues = VenueService(self.db)

@@ -27,6 +27,7 @@ def other(db: Database) -> Iterator[Database]:
 
 
 def test_the_second_save_of_the_same_household_is_refused(db: Database, other: Database) -> None:
+    db.actor, other.actor = "山田", "佐藤"
     alice, bob = HouseholdService(db), HouseholdService(other)
     created = alice.create(household())
     head = created.current_members[0]
@@ -50,9 +51,11 @@ def test_the_second_save_of_the_same_household_is_refused(db: Database, other: D
             household(phone="076-222-2222", members=[member(id=head.id, given_name="B")]),
             expected_version=seen_by_bob.version,
         )
-    assert info.value.code == "household.changed_elsewhere"
+    assert info.value.code == "household.changed_by"
     when = saved.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
-    assert str(info.value) == f"This household was changed elsewhere at {when}; reload it"
+    assert str(info.value) == f"This household was changed by 山田 at {when}; reload it"
+    set_language("ja")
+    assert str(info.value) == f"この世帯は{when}に山田さんが変更しました。読み込み直してください"
 
     # Alice's save is kept, as both instances see it; Bob can reload and save on top of it.
     for service in (alice, bob):
@@ -67,3 +70,4 @@ def test_the_second_save_of_the_same_household_is_refused(db: Database, other: D
     )
     assert again.version == saved.version + 1
     assert alice.get(created.id).current_members[0].given_name == "B"
+    assert alice.get(created.id).updated_by == "佐藤"
