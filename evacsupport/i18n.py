@@ -111,6 +111,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "この世帯は{at}に他の画面または利用者が変更しました。読み込み直してください",
         "This household was changed elsewhere at {at}; reload it",
     ),
+    "household.changed_by": (
+        "この世帯は{at}に{who}さんが変更しました。読み込み直してください",
+        "This household was changed by {who} at {at}; reload it",
+    ),
     "household.changed_meanwhile": (
         "保存中に他の画面または利用者がこの世帯を変更しました。読み込み直してください",
         "Someone changed this household while it was being saved; reload it",
@@ -312,6 +316,78 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "import.column_ignored": ("列「{column}」は取り込みません", "Column “{column}” is ignored"),
     "import.cancelled": ("取り込みを中止しました", "Import cancelled"),
+    "sync.passphrase_needed": (
+        "合言葉を環境変数 {var} で渡してください",
+        "Give the passphrase in the environment variable {var}",
+    ),
+    "sync.passphrase_short": (
+        "合言葉（パスフレーズ）は{min}文字以上にしてください",
+        "The passphrase must be at least {min} characters",
+    ),
+    "sync.not_a_package": (
+        "同期ファイル（.evsync）ではありません。ファイルを確かめてください",
+        "This is not a sync package (.evsync); check the file",
+    ),
+    "sync.damaged": (
+        "同期ファイルが壊れているか、書き換えられています。送り手に作り直してもらってください。何も変更していません",
+        "The package is damaged or was altered; ask the sender for a new one. Nothing was changed",
+    ),
+    "sync.wrong_passphrase": (
+        "合言葉が違います。チームで決めた合言葉を入力してください。何も変更していません",
+        "Wrong passphrase; enter the team's passphrase. Nothing was changed",
+    ),
+    "sync.unknown_format": (
+        "この同期ファイルは別の版のアプリで作られています。アプリを更新してください",
+        "This package was made by another version of the app; update the app",
+    ),
+    "sync.cannot_read": (
+        "同期ファイル {path} を読めません（{detail}）",
+        "Cannot read the sync package {path} ({detail})",
+    ),
+    "sync.cannot_write": (
+        "同期ファイル {path} を書き込めません（{detail}）。保存先を確かめてください",
+        "Cannot write the sync package {path} ({detail}); check the folder",
+    ),
+    "sync.peer_required": (
+        "送り先の端末名を入力してください",
+        "Enter the name of the laptop to send to",
+    ),
+    "sync.own_package": (
+        "この端末が作った同期ファイルです。相手の端末で読み込んでください",
+        "This package was made on this laptop; import it on the other laptop",
+    ),
+    "sync.wrong_recipient": (
+        "この同期ファイルは別の端末（{name}）宛てです。何も変更していません",
+        "This package is for another laptop ({name}). Nothing was changed",
+    ),
+    "sync.venue_needs_empty": (
+        "会場用の同期ファイルは、データの入っていない新しい端末でのみ読み込めます",
+        "A venue package can start only an empty laptop; this one already holds households",
+    ),
+    "sync.venue_full_package": (
+        "この会場用端末には、事務所から会場用に作った同期ファイルだけを読み込めます",
+        "This venue laptop takes only venue packages from the office",
+    ),
+    "sync.venue_cannot_scope": (
+        "会場用端末からは会場用の同期ファイルを作れません",
+        "A venue laptop cannot make venue packages",
+    ),
+    "sync.peer_other_venue": (
+        "端末「{peer}」は別の会場の範囲で同期しています。別の端末名を使ってください",
+        "Laptop “{peer}” syncs for another venue; use another name",
+    ),
+    "sync.peer_not_venue": (
+        "端末「{peer}」は全件で同期しています。会場用には別の端末名を使ってください",
+        "Laptop “{peer}” syncs everything; use another name for a venue laptop",
+    ),
+    "sync.conflict_not_found": (
+        "この食い違いはすでに解決されています。一覧を更新してください",
+        "This conflict has already been settled; refresh the list",
+    ),
+    "sync.edit_text_only": (
+        "この項目は編集できません。「こちらを残す」か「相手を採用」を選んでください",
+        "This field cannot be edited here; keep yours or take theirs",
+    ),
     "import.encoding": (
         "文字コードを判別できません（UTF-8かShift_JISで保存してください）",
         "Unknown text encoding (save as UTF-8 or Shift_JIS)",

@@ -9,8 +9,9 @@ PostgreSQL database per test instead (see tests/pg.py).
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +21,7 @@ for _var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HO
     os.environ[_var] = str(_sandbox / _var.lower())
 os.environ.pop("EVACSUPPORT_DATABASE_URL", None)
 os.environ.pop("EVACSUPPORT_LANG", None)
+
 
 import pytest  # noqa: E402
 
@@ -47,6 +49,50 @@ def postgres() -> Iterator[PostgresDatabases | None]:
     databases = PostgresDatabases(url)
     yield databases
     databases.close()
+
+
+@pytest.fixture(scope="session")
+def _migrated_template(
+    tmp_path_factory: pytest.TempPathFactory, postgres: PostgresDatabases | None
+) -> Path | str:
+    if postgres is not None:
+        url = postgres.create()
+        Database(url).close()  # no connection may stay open to a template
+        postgres.template = url.database
+        return str(url.database)
+    path = tmp_path_factory.mktemp("template") / "empty.sqlite3"
+    Database(sqlite_url(path)).close()
+    # Closing the last connection checkpoints the WAL, so the main file is the whole database.
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
+
+
+@pytest.fixture
+def make_db(
+    tmp_path: Path, _migrated_template: Path | str, postgres: PostgresDatabases | None
+) -> Iterator[Callable[[str], Database]]:
+    """Opens fresh, migrated databases (copies of the template); all closed and dropped after."""
+    opened: list[tuple[Database, object]] = []
+
+    def make(name: str) -> Database:
+        if postgres is not None:
+            assert isinstance(_migrated_template, str)
+            url = postgres.create(template=_migrated_template)
+            database = Database(url)
+            opened.append((database, url))
+            return database
+        assert isinstance(_migrated_template, Path)
+        path = tmp_path / f"{name}.sqlite3"
+        shutil.copyfile(_migrated_template, path)
+        database = Database(sqlite_url(path))
+        opened.append((database, None))
+        return database
+
+    yield make
+    for database, url in opened:
+        database.close()
+        if postgres is not None:
+            postgres.drop(url)  # type: ignore[arg-type]
 
 
 @pytest.fixture

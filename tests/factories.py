@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from evacsupport.services.consents import ConsentInput
 from evacsupport.services.households import HouseholdInput, MemberInput
 
 
@@ -31,3 +32,15 @@ def household(**overrides: object) -> HouseholdInput:
     }
     values.update(overrides)
     return HouseholdInput(**values)  # type: ignore[arg-type]
+
+
+def consent(**overrides: object) -> ConsentInput:
+    """Consent to support and to being connected to a venue (what assignment needs)."""
+    values: dict[str, object] = {
+        "consented_on": "2024-03-01",
+        "purposes": ["support", "venue_connection"],
+        "recipients": ["assigned_venue"],
+        "staff": "佐藤",
+    }
+    values.update(overrides)
+    return ConsentInput(**values)  # type: ignore[arg-type]

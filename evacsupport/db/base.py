@@ -11,7 +11,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import DateTime, Integer, MetaData, TypeDecorator, Uuid
+from sqlalchemy import DateTime, Integer, MetaData, String, TypeDecorator, Uuid
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
@@ -63,6 +63,9 @@ class RecordMixin:
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(default=None)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Who saved last (the staff name or account; "同期: …" for a merged package), so a refused
+    # stale save can say who changed the record, not only when.
+    updated_by: Mapped[str] = mapped_column(String(100), default="")
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:

@@ -19,7 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from evacsupport.config import describe_url
 from evacsupport.db import migrate
+from evacsupport.db.base import RecordMixin
 from evacsupport.errors import StorageError
+from evacsupport.sync import capture
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -56,6 +58,15 @@ def storage_error(exc: BaseException, url: URL) -> StorageError:
     return StorageError("db.cannot_open", detail=str(getattr(exc, "orig", exc)))
 
 
+def _mark_updated_by(session: Session, _context: Any, _instances: Any) -> None:
+    actor = session.info.get("actor")
+    if not actor:
+        return
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, RecordMixin) and session.is_modified(obj):
+            obj.updated_by = actor
+
+
 class Database:
     """One open database: the engine and the session factory the services use.
 
@@ -77,6 +88,11 @@ class Database:
             self.engine.dispose()
             raise storage_error(exc, self.url) from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.actor = ""
+        """Who saves through this database (staff name or account), written to ``updated_by``."""
+        capture.install()
+        if not event.contains(Session, "before_flush", _mark_updated_by):
+            event.listen(Session, "before_flush", _mark_updated_by)
 
     @property
     def description(self) -> str:
@@ -90,6 +106,7 @@ class Database:
     def session(self) -> Iterator[Session]:
         """A unit of work: committed when the block ends, rolled back whole if it raises."""
         with self._sessions.begin() as session:
+            session.info["actor"] = self.actor
             yield session
 
     @contextmanager

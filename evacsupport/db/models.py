@@ -309,3 +309,92 @@ class AuditEntry(Base):
     entity: Mapped[str] = mapped_column(String(32), default="")
     entity_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# --- Offline sync between laptops (see evacsupport/sync) -------------------------------------
+
+
+class SyncState(Base):
+    """This database's identity for sync, made on first use (so a copied template is not shared).
+
+    ``lamport`` is a logical clock: every local change gets the next value, and importing raises
+    it past everything seen, so a later edit always carries a larger stamp than what it edited.
+    ``scope_venue_id`` is set on a venue laptop that was started from a venue-scoped package.
+    """
+
+    __tablename__ = "sync_state"
+
+    key: Mapped[int] = mapped_column(Integer, primary_key=True, default=1)
+    site_id: Mapped[uuid.UUID] = mapped_column(default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    lamport: Mapped[int] = mapped_column(Integer, default=0)
+    scope_venue_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+
+
+class SyncChange(Base):
+    """One saved change to one record, in the order this database learned of it (``seq``).
+
+    Local saves are captured from the ORM flush; imported changes keep their origin and stamp and
+    get a local ``seq`` so they can be passed on. ``data`` holds the new values of the changed
+    fields, ``bases`` the stamps of the values they replaced (how concurrent edits are told from
+    later ones), ``stamps`` per-field stamps for a venue snapshot (``op == "state"``).
+    """
+
+    __tablename__ = "sync_change"
+    __table_args__ = (
+        Index("ix_sync_change_row", "entity", "row_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    origin: Mapped[uuid.UUID] = mapped_column(index=True)
+    lamport: Mapped[int] = mapped_column(Integer)
+    entity: Mapped[str] = mapped_column(String(32))
+    row_id: Mapped[uuid.UUID] = mapped_column()
+    op: Mapped[str] = mapped_column(String(8))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    bases: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    stamps: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    resolves: Mapped[list[str]] = mapped_column(JSON, default=list)
+    at: Mapped[datetime] = mapped_column()
+
+
+class SyncPeer(Base):
+    """Another laptop this one exchanges packages with, and how far each side has got."""
+
+    __tablename__ = "sync_peer"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    site_id: Mapped[uuid.UUID | None] = mapped_column(unique=True, default=None)
+    scope_venue_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    acked_seq: Mapped[int] = mapped_column(Integer, default=0)
+    received_seq: Mapped[int] = mapped_column(Integer, default=0)
+    last_export_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_import_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class SyncConflict(Base):
+    """The same field edited on two laptops before either saw the other's edit.
+
+    The merge keeps the later edit on every laptop (so all agree) and records both values here;
+    nothing is lost until a coordinator decides (keep mine, take theirs, or edit).
+    """
+
+    __tablename__ = "sync_conflict"
+    __table_args__ = (Index("ix_sync_conflict_row", "entity", "row_id", "field"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    entity: Mapped[str] = mapped_column(String(32))
+    row_id: Mapped[uuid.UUID] = mapped_column()
+    field: Mapped[str] = mapped_column(String(64))
+    mine: Mapped[Any] = mapped_column(JSON, nullable=True)
+    theirs: Mapped[Any] = mapped_column(JSON, nullable=True)
+    kept: Mapped[str] = mapped_column(String(8))
+    peer_name: Mapped[str] = mapped_column(String(100), default="")
+    detected_at: Mapped[datetime] = mapped_column()
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    resolution: Mapped[str] = mapped_column(String(16), default="")
+    resolved_by: Mapped[str] = mapped_column(String(100), default="")
+    resolved_at: Mapped[datetime | None] = mapped_column(default=None)

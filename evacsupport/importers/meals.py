@@ -33,6 +33,7 @@ from evacsupport.importers._common import (
     write_rejected,
 )
 from evacsupport.services.meals import MAX_GUESTS
+from evacsupport.sync import capture
 
 ALIASES: dict[str, Sequence[str]] = {
     "date": ("日付", "date", "served_on"),
@@ -176,6 +177,7 @@ def import_meals(
             result.unchanged = len(rows) - len(new)
             if new:
                 session.execute(insert(MealLog), new)
+                capture.log_inserts(session, "meal_log", new)  # a bulk insert skips the flush hook
             if dry_run:
                 raise Rollback
     except Rollback:

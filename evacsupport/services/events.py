@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from evacsupport.errors import NotFound
 DEFAULT_CODE = "N24"
 DEFAULT_NAME = "令和6年能登半島地震"
 DEFAULT_DATE = date(2024, 1, 1)
+DEFAULT_ID = uuid.uuid5(uuid.NAMESPACE_URL, "https://evacsupport.invalid/event/N24")
 
 
 def get_or_default(session: Session, code: str = "") -> DisasterEvent:
@@ -26,7 +28,10 @@ def get_or_default(session: Session, code: str = "") -> DisasterEvent:
         return event
     event = session.scalar(select(DisasterEvent).where(DisasterEvent.code == DEFAULT_CODE))
     if event is None:
-        event = DisasterEvent(code=DEFAULT_CODE, name=DEFAULT_NAME, occurred_on=DEFAULT_DATE)
+        # The same id on every laptop, so two that started offline merge into one event.
+        event = DisasterEvent(
+            id=DEFAULT_ID, code=DEFAULT_CODE, name=DEFAULT_NAME, occurred_on=DEFAULT_DATE
+        )
         session.add(event)
         session.flush()
     return event

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tests.services.conftest import _migrated_template, db
+from tests.services.conftest import db
 
-__all__ = ["_migrated_template", "db"]
+__all__ = ["db"]

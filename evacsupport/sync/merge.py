@@ -1,0 +1,342 @@
+"""Applying a package: one transaction, idempotent, per-field last-writer-wins with conflicts.
+
+For each change not seen before (by change id), field by field:
+* the local value is the one the sender replaced (its ``base``), or older: take the new value;
+* the local value is a later edit the sender had not seen: a conflict. The larger stamp wins on
+  every laptop alike, so all agree without anyone deciding, and both values are kept in
+  ``sync_conflict`` until a coordinator settles it.
+Meals, visits and check-ins are only ever inserted, so they never conflict; the same meal
+arriving twice (by id, or by its import key) is stored once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from evacsupport.db.base import utcnow
+from evacsupport.db.models import DisasterEvent, Household, SyncChange, SyncConflict
+from evacsupport.services.households import next_case_number
+from evacsupport.sync import capture, site
+from evacsupport.sync.capture import current_stamps, stamps_of
+from evacsupport.sync.codec import SYNCED, decode, encode, table
+from evacsupport.sync.site import Stamp
+
+CHANGES = cast(Table, SyncChange.__table__)
+CONFLICTS = cast(Table, SyncConflict.__table__)
+
+
+@dataclass
+class MergeResult:
+    received: int = 0
+    applied: int = 0
+    already_had: int = 0
+    conflicts: int = 0
+    duplicates: int = 0
+    renumbered: list[tuple[str, str]] = field(default_factory=list)
+    touched_households: set[uuid.UUID] = field(default_factory=set)
+
+
+def _placeholder(column: Any) -> Any:
+    """A value for a required column the sender did not send (a venue laptop's projection)."""
+    python = getattr(column.type, "python_type", str)
+    return {str: "", int: 0, bool: False, float: 0.0, list: [], dict: {}}.get(python, "")
+
+
+class Merger:
+    """Applies one package's changes to an open connection (the caller owns the transaction)."""
+
+    def __init__(self, conn: Connection, peer_name: str, step: Callable[[], None]) -> None:
+        self.conn = conn
+        self.peer_name = peer_name
+        self.step = step
+        self.me = site.current(conn)
+        self.result = MergeResult()
+        self.now = utcnow()
+        self.by = f"同期: {peer_name}"[:100]
+        self.stamps: dict[tuple[str, uuid.UUID], dict[str, Stamp]] = {}
+        self.exists: dict[str, set[uuid.UUID]] = {}
+        self.pending: dict[str, list[dict[str, Any]]] = {}
+        self.log: list[dict[str, Any]] = []
+        self.wanted_numbers: dict[uuid.UUID, str] = {}
+
+    # --- preparation ------------------------------------------------------------------------
+
+    def _preload(self, changes: list[dict[str, Any]]) -> None:
+        rows: dict[str, set[uuid.UUID]] = {}
+        for c in changes:
+            rows.setdefault(c["entity"], set()).add(uuid.UUID(c["row"]))
+        for entity, ids in rows.items():
+            t = table(entity)
+            found: set[uuid.UUID] = set()
+            id_list = list(ids)
+            for start in range(0, len(id_list), 500):
+                chunk = id_list[start : start + 500]
+                found.update(self.conn.scalars(select(t.c.id).where(t.c.id.in_(chunk))))
+            self.exists[entity] = found
+            for row_id, fields in current_stamps(self.conn, entity, found).items():
+                self.stamps[(entity, row_id)] = fields
+
+    def unseen(self, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        ids = [c["id"] for c in changes]
+        known: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = [uuid.UUID(i) for i in ids[start : start + 500]]
+            known.update(
+                str(i)
+                for i in self.conn.scalars(select(CHANGES.c.id).where(CHANGES.c.id.in_(chunk)))
+            )
+        return [c for c in changes if c["id"] not in known]
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def _flush_inserts(self) -> None:
+        for entity in SYNCED:
+            rows = self.pending.pop(entity, None)
+            if rows:
+                self.conn.execute(insert(table(entity)), rows)
+
+    def _local(self, entity: str, row_id: uuid.UUID) -> dict[str, Any]:
+        t = table(entity)
+        row = self.conn.execute(select(t).where(t.c.id == row_id)).first()
+        return {k: encode(v) for k, v in row._mapping.items()} if row else {}
+
+    def _conflict(
+        self, entity: str, row_id: uuid.UUID, name: str, mine: Any, theirs: Any, kept: str
+    ) -> None:
+        self.conn.execute(
+            delete(CONFLICTS).where(
+                CONFLICTS.c.entity == entity,
+                CONFLICTS.c.row_id == row_id,
+                CONFLICTS.c.field == name,
+                CONFLICTS.c.status == "open",
+            )
+        )
+        self.conn.execute(
+            insert(CONFLICTS).values(
+                id=uuid.uuid4(),
+                entity=entity,
+                row_id=row_id,
+                field=name,
+                mine=mine,
+                theirs=theirs,
+                kept=kept,
+                peer_name=self.peer_name,
+                detected_at=self.now,
+                status="open",
+                resolution="",
+                resolved_by="",
+            )
+        )
+        self.result.conflicts += 1
+
+    def _insert(self, entity: str, row_id: uuid.UUID, data: dict[str, Any]) -> bool:
+        """Queue a new row; False when it duplicates one already here (skipped)."""
+        t = table(entity)
+        values = {k: decode(t.c[k], v) for k, v in data.items() if k in t.c and k != "id"}
+        if entity == "meal_log" and values.get("dedup_key"):
+            self._flush_inserts()
+            if self.conn.scalar(select(t.c.id).where(t.c.dedup_key == values["dedup_key"])):
+                self.result.duplicates += 1
+                return False
+        if entity == "household" and "case_number" in values:
+            self._flush_inserts()
+            values["case_number"] = self._claim_case_number(row_id, str(values["case_number"]))
+        if entity == "venue" and "name" in values:
+            self._flush_inserts()
+            while self.conn.scalar(select(t.c.id).where(t.c.name == values["name"])):
+                values["name"] = f"{values['name']}（{self.peer_name}）"[:200]
+        for column in t.columns:
+            if column.name in values or column.name == "id":
+                continue
+            if column.default is None and not column.nullable:
+                values[column.name] = _placeholder(column)
+        values.update(id=row_id, version=1, updated_at=self.now, updated_by=self.by)
+        values.setdefault("created_at", self.now)
+        rows = self.pending.setdefault(entity, [])
+        if rows and set(rows[0]) != set(values):
+            self._flush_inserts()
+            rows = self.pending.setdefault(entity, [])
+        rows.append(values)
+        self.exists.setdefault(entity, set()).add(row_id)
+        if entity == "household":
+            self.result.touched_households.add(row_id)
+        return True
+
+    def _claim_case_number(self, row_id: uuid.UUID, wanted: str) -> str:
+        """The number, or a placeholder when another household holds it right now.
+
+        Two laptops number households offline alike; a later change in the same package may
+        free the number (the other laptop renumbered), so collisions are settled at the end.
+        """
+        holder = self.conn.scalar(select(Household.id).where(Household.case_number == wanted))
+        if holder is None or holder == row_id:
+            self.wanted_numbers.pop(row_id, None)
+            return wanted
+        self.wanted_numbers[row_id] = wanted
+        return f"~{row_id.hex[:16]}"
+
+    def _settle_case_numbers(self) -> None:
+        renumbered = []
+        for row_id, wanted in self.wanted_numbers.items():
+            number = wanted
+            if self.conn.scalar(select(Household.id).where(Household.case_number == wanted)):
+                code = (
+                    self.conn.scalar(
+                        select(DisasterEvent.code)
+                        .join(Household, Household.event_id == DisasterEvent.id)
+                        .where(Household.id == row_id)
+                    )
+                    or wanted.split("-", 1)[0]
+                )
+                with Session(bind=self.conn) as session:
+                    number = next_case_number(session, code)
+                self.result.renumbered.append((wanted, number))
+                renumbered.append(("update", "household", row_id, {"case_number": number}))
+            self.conn.execute(
+                update(Household).where(Household.id == row_id).values(case_number=number)
+            )
+        # Tell every other laptop: logged as this laptop's own edit, after what it replaced.
+        capture.write(self.conn, site.tick(self.conn), renumbered)
+
+    def _update(self, entity: str, row_id: uuid.UUID, values: dict[str, Any]) -> None:
+        self._flush_inserts()
+        t = table(entity)
+        decoded = {k: decode(t.c[k], v) for k, v in values.items()}
+        if entity == "household" and "case_number" in decoded:
+            decoded["case_number"] = self._claim_case_number(row_id, decoded["case_number"])
+        self.conn.execute(
+            update(t)
+            .where(t.c.id == row_id)
+            .values(**decoded, version=t.c.version + 1, updated_at=self.now, updated_by=self.by)
+        )
+        if entity == "household":
+            self.result.touched_households.add(row_id)
+        elif entity == "member":
+            hid = self.conn.scalar(select(t.c.household_id).where(t.c.id == row_id))
+            if hid:
+                self.result.touched_households.add(hid)
+
+    # --- the merge ----------------------------------------------------------------------------
+
+    def apply(self, change: dict[str, Any]) -> None:
+        """One change (log entry or venue snapshot entry)."""
+        entity, row_id, op = change["entity"], uuid.UUID(change["row"]), change["op"]
+        if entity not in SYNCED:
+            return
+        lamport, origin = int(change.get("lamport", 0)), str(change.get("origin", ""))
+        data: dict[str, Any] = change.get("data") or {}
+        incoming = stamps_of(op, lamport, origin, data, change.get("stamps") or {})
+        bases = {k: (int(v[0]), str(v[1])) for k, v in (change.get("bases") or {}).items()}
+        exists = row_id in self.exists.get(entity, set())
+        local = self.stamps.setdefault((entity, row_id), {})
+        changed = False
+        if op == "delete":
+            if exists:
+                self._update(entity, row_id, {"deleted_at": encode(self.now)})
+                changed = True
+        elif not exists:
+            if op in ("insert", "state"):
+                changed = self._insert(entity, row_id, data)
+                if changed:
+                    local.update(incoming)
+        else:
+            take: dict[str, Any] = {}
+            current: dict[str, Any] | None = None
+            for name, value in data.items():
+                stamp, mine = incoming[name], local.get(name)
+                if mine == stamp:
+                    continue
+                if name == "created_at" and mine is not None:
+                    # The same record made on two laptops (the default event): the earlier wins.
+                    if current is None:
+                        current = self._local(entity, row_id)
+                    if value and current.get(name) and value < current[name]:
+                        take[name] = value
+                    continue
+                base = bases.get(name)
+                clean = mine is None or (
+                    op == "update" and base is not None and (mine == base or mine < base)
+                )
+                if op == "state":
+                    clean = True  # the office's snapshot: the larger stamp simply wins
+                if clean:
+                    if mine is None or stamp > mine:
+                        take[name] = value
+                        local[name] = stamp
+                    continue
+                if current is None:
+                    current = self._local(entity, row_id)
+                assert mine is not None
+                if current.get(name) == value:
+                    local[name] = max(stamp, mine)
+                    continue
+                if stamp > mine:
+                    self._conflict(entity, row_id, name, current.get(name), value, "theirs")
+                    take[name] = value
+                    local[name] = stamp
+                else:
+                    self._conflict(entity, row_id, name, current.get(name), value, "mine")
+            if take:
+                self._update(entity, row_id, take)
+                changed = True
+        for key in change.get("resolves") or []:
+            self._settle(key)
+        if changed:
+            self.result.applied += 1
+        if op != "state" or changed:
+            self.log.append(
+                {
+                    "id": uuid.UUID(change["id"]),
+                    "origin": uuid.UUID(origin) if origin else self.me.site_id,
+                    "lamport": lamport,
+                    "entity": entity,
+                    "row_id": row_id,
+                    "op": op,
+                    "data": data,
+                    "bases": change.get("bases") or {},
+                    "stamps": change.get("stamps") or {},
+                    "resolves": change.get("resolves") or [],
+                    "at": self.now,
+                }
+            )
+        self.step()
+
+    def _settle(self, key: str) -> None:
+        entity, row, name = key.split(":", 2)
+        self.conn.execute(
+            update(CONFLICTS)
+            .where(
+                CONFLICTS.c.entity == entity,
+                CONFLICTS.c.row_id == uuid.UUID(row),
+                CONFLICTS.c.field == name,
+                CONFLICTS.c.status == "open",
+            )
+            .values(
+                status="resolved", resolution="elsewhere", resolved_by=self.by, resolved_at=self.now
+            )
+        )
+
+    def run(self, changes: list[dict[str, Any]]) -> MergeResult:
+        self.result.received = len(changes)
+        fresh = [c for c in self.unseen(changes) if c.get("origin") != str(self.me.site_id)]
+        self.result.already_had = len(changes) - len(fresh)
+        highest = max((int(c.get("lamport", 0)) for c in fresh), default=0)
+        for c in fresh:
+            for stamp in (c.get("stamps") or {}).values():
+                highest = max(highest, int(stamp[0]))
+        site.observe(self.conn, highest)
+        self._preload(fresh)
+        for change in fresh:
+            self.apply(change)
+        self._flush_inserts()
+        if self.log:
+            for start in range(0, len(self.log), 1000):
+                self.conn.execute(insert(CHANGES), self.log[start : start + 1000])
+        self._settle_case_numbers()
+        return self.result

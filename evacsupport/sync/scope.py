@@ -1,0 +1,148 @@
+"""What a venue laptop receives: only what its counter and roster need, nothing more.
+
+A venue-scoped package is a snapshot of the venue, its active assignments, those households'
+case numbers and their members' names, birth dates (child or adult at the counter), allergens and
+dietary needs, plus the venue's meals of the last two weeks (so a second serving on the same day
+is noticed). Never visits, check-ins, consent, addresses, phones or notes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from evacsupport.db.models import Assignment, Household, MealLog, Member
+from evacsupport.sync.capture import current_stamps
+from evacsupport.sync.codec import encode, synced_columns, table
+
+RECENT_MEAL_DAYS = 14
+
+FIELDS: dict[str, tuple[str, ...] | None] = {
+    "disaster_event": None,  # None: every synced column (nothing personal in these)
+    "venue": None,
+    "household": ("event_id", "case_number", "status", "closed_on", "created_at", "deleted_at"),
+    "member": (
+        "household_id",
+        "position",
+        "family_name",
+        "given_name",
+        "family_kana",
+        "given_kana",
+        "birth_date",
+        "relation",
+        "allergens",
+        "dietary_needs",
+        "created_at",
+        "deleted_at",
+    ),
+    "assignment": (
+        "household_id",
+        "venue_id",
+        "start_on",
+        "end_on",
+        "status",
+        "created_at",
+        "deleted_at",
+    ),
+    "meal_log": (
+        "venue_id",
+        "household_id",
+        "served_on",
+        "served_at",
+        "meal_type",
+        "adults",
+        "children",
+        "guests",
+        "member_ids",
+        "staff",
+        "dedup_key",
+        "created_at",
+        "deleted_at",
+    ),
+}
+"""Entities a venue laptop holds, and their columns; anything else never leaves the office."""
+
+
+def fields(entity: str) -> list[str]:
+    chosen = FIELDS[entity]
+    names = [c.name for c in synced_columns(entity)]
+    return names if chosen is None else [n for n in names if n in chosen]
+
+
+def _rows(conn: Connection, entity: str, ids: list[uuid.UUID]) -> list[dict[str, Any]]:
+    t = table(entity)
+    names = fields(entity)
+    found: list[dict[str, Any]] = []
+    for start in range(0, len(ids), 500):
+        query = select(t.c.id, *(t.c[n] for n in names)).where(t.c.id.in_(ids[start : start + 500]))
+        found += [dict(row._mapping) for row in conn.execute(query)]
+    return found
+
+
+def snapshot(
+    conn: Connection, venue_id: uuid.UUID, today: date
+) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+    """State entries (values with per-field stamps) for the venue, and the ids in scope."""
+    assignments = list(
+        conn.scalars(
+            select(Assignment.id).where(
+                Assignment.venue_id == venue_id,
+                Assignment.status == "active",
+                Assignment.deleted_at.is_(None),
+            )
+        )
+    )
+    households = (
+        list(
+            conn.scalars(
+                select(Assignment.household_id).where(Assignment.id.in_(assignments)).distinct()
+            )
+        )
+        if assignments
+        else []
+    )
+    members = list(conn.scalars(select(Member.id).where(Member.household_id.in_(households))))
+    events = list(
+        conn.scalars(select(Household.event_id).where(Household.id.in_(households)).distinct())
+    )
+    meals = list(
+        conn.scalars(
+            select(MealLog.id).where(
+                MealLog.venue_id == venue_id,
+                MealLog.served_on >= today - timedelta(days=RECENT_MEAL_DAYS),
+            )
+        )
+    )
+    plan: list[tuple[str, list[uuid.UUID]]] = [
+        ("disaster_event", events),
+        ("venue", [venue_id]),
+        ("household", households),
+        ("member", members),
+        ("assignment", assignments),
+        ("meal_log", meals),
+    ]
+    entries: list[dict[str, Any]] = []
+    for entity, ids in plan:
+        stamps = current_stamps(conn, entity, ids)
+        for row in _rows(conn, entity, ids):
+            row_id = row.pop("id")
+            known = stamps.get(row_id, {})
+            entries.append(
+                {
+                    "id": str(uuid.uuid4()),
+                    "entity": entity,
+                    "row": str(row_id),
+                    "op": "state",
+                    "data": {k: encode(v) for k, v in row.items()},
+                    "stamps": {k: list(known.get(k, (0, ""))) for k in row},
+                }
+            )
+    in_scope = {
+        "household": [str(i) for i in households],
+        "member": [str(i) for i in members],
+        "assignment": [str(i) for i in assignments],
+    }
+    return entries, in_scope

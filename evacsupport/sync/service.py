@@ -1,0 +1,509 @@
+"""Sync for the UI and the CLI: export a package for a peer, import one, list peers and conflicts.
+
+Each call is one transaction. An import is all or nothing: a wrong passphrase, a damaged file,
+a package for another laptop or a cancel leaves the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import Connection, Table, func, select, update
+from sqlalchemy.orm import Session
+
+from evacsupport import __version__
+from evacsupport.db.base import utcnow
+from evacsupport.db.engine import Database
+from evacsupport.db.models import (
+    Household,
+    Member,
+    SyncChange,
+    SyncConflict,
+    SyncPeer,
+    Venue,
+)
+from evacsupport.domain.normalize import clean_text
+from evacsupport.errors import EvacError, NotFound
+from evacsupport.importers._common import Ticker
+from evacsupport.sync import capture, crypto, scope, site
+from evacsupport.sync.codec import SYNCED, decode, encode, table
+from evacsupport.sync.merge import Merger, MergeResult
+
+FORMAT = 1
+CHANGES = cast(Table, SyncChange.__table__)
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    peer: str
+    changes: int
+    scope_venue: str
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    peer: str
+    received: int
+    applied: int
+    already_had: int
+    conflicts: int
+    duplicates: int
+    renumbered: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class PeerInfo:
+    id: uuid.UUID
+    name: str
+    scope_venue: str
+    last_export_at: datetime | None
+    last_import_at: datetime | None
+    waiting: int
+
+
+@dataclass(frozen=True)
+class ConflictInfo:
+    id: uuid.UUID
+    entity: str
+    row_id: uuid.UUID
+    field: str
+    record: str
+    mine: Any
+    theirs: Any
+    kept: str
+    peer: str
+    detected_at: datetime
+    status: str
+    resolution: str
+
+
+def _peer_name(name: str) -> str:
+    name = clean_text(name)
+    if not name:
+        raise EvacError("sync.peer_required")
+    return name[:100]
+
+
+def _write_atomically(path: Path, blob: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".evsync-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(blob)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise EvacError("sync.cannot_write", path=str(path), detail=exc.strerror or "") from exc
+
+
+class SyncService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # --- identity and peers ---------------------------------------------------------------
+
+    def this_site(self) -> site.Site:
+        with self.db.session() as session:
+            return site.current(session.connection())
+
+    def rename_site(self, name: str) -> None:
+        """What this laptop is called in packages it sends (the name peers see)."""
+        name = _peer_name(name)
+        with self.db.session() as session:
+            site.set_name(session.connection(), name)
+
+    def peers(self) -> list[PeerInfo]:
+        with self.db.read() as session:
+            conn = session.connection()
+            venues = {vid: name for vid, name in session.execute(select(Venue.id, Venue.name))}
+            found = []
+            for peer in session.scalars(select(SyncPeer).order_by(SyncPeer.name)):
+                waiting = (
+                    conn.scalar(
+                        select(func.count())
+                        .select_from(CHANGES)
+                        .where(
+                            CHANGES.c.seq > peer.acked_seq,
+                            CHANGES.c.op != "state",
+                            *([CHANGES.c.origin != peer.site_id] if peer.site_id else []),
+                        )
+                    )
+                    or 0
+                )
+                found.append(
+                    PeerInfo(
+                        peer.id,
+                        peer.name,
+                        venues.get(peer.scope_venue_id, "") if peer.scope_venue_id else "",
+                        peer.last_export_at,
+                        peer.last_import_at,
+                        int(waiting),
+                    )
+                )
+            return found
+
+    # --- export ---------------------------------------------------------------------------
+
+    def export(
+        self,
+        to: str,
+        out: Path,
+        passphrase: str,
+        *,
+        scope_venue: str = "",
+        today: date | None = None,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> ExportResult:
+        """Write a sealed package of everything ``to`` has not acknowledged."""
+        name = _peer_name(to)
+        passphrase = crypto.check_passphrase(passphrase)
+        with self.db.session() as session:
+            conn = session.connection()
+            me = site.current(conn)
+            peer = session.scalar(select(SyncPeer).where(SyncPeer.name == name))
+            if peer is None:
+                peer = SyncPeer(name=name, acked_seq=0, received_seq=0)
+                session.add(peer)
+                session.flush()
+            venue = self._scope_venue(session, peer, scope_venue)
+            if venue is not None and me.scope_venue_id is not None:
+                raise EvacError("sync.venue_cannot_scope")
+            upto = site.max_seq(conn)
+            payload: dict[str, Any] = {
+                "format": FORMAT,
+                "app_version": __version__,
+                "package_id": str(uuid.uuid4()),
+                "created_at": utcnow().isoformat(),
+                "from_site": str(me.site_id),
+                "from_name": me.name,
+                "to_name": peer.name,
+                "to_site": str(peer.site_id) if peer.site_id else None,
+                "ack": peer.received_seq,
+                "upto": upto,
+                "scope": None,
+                "changes": [],
+            }
+            if venue is not None:
+                entries, in_scope = scope.snapshot(conn, venue.id, today or date.today())
+                payload["scope"] = {
+                    "venue_id": str(venue.id),
+                    "venue_name": venue.name,
+                    "rows": in_scope,
+                }
+                payload["changes"] = entries
+            else:
+                payload["changes"] = self._log_for(conn, me, peer, upto, progress, cancelled)
+            peer.last_export_at = utcnow()
+            count = len(payload["changes"])
+        _write_atomically(Path(out), crypto.seal(payload, passphrase))
+        return ExportResult(Path(out), name, count, venue.name if venue else "")
+
+    def _scope_venue(self, session: Session, peer: SyncPeer, wanted: str) -> Venue | None:
+        wanted = clean_text(wanted)
+        if wanted.lower().startswith("venue:"):
+            wanted = wanted[len("venue:") :].strip()
+        if not wanted:
+            return session.get(Venue, peer.scope_venue_id) if peer.scope_venue_id else None
+        venue = session.scalar(
+            select(Venue).where(Venue.name == wanted, Venue.deleted_at.is_(None))
+        )
+        if venue is None:
+            raise NotFound("venue.not_found", value=wanted)
+        if peer.scope_venue_id not in (None, venue.id):
+            raise EvacError("sync.peer_other_venue", peer=peer.name)
+        if peer.scope_venue_id is None and peer.last_import_at is not None:
+            raise EvacError("sync.peer_not_venue", peer=peer.name)
+        peer.scope_venue_id = venue.id
+        return venue
+
+    def _log_for(
+        self,
+        conn: Connection,
+        me: site.Site,
+        peer: SyncPeer,
+        upto: int,
+        progress: Progress | None,
+        cancelled: Cancelled | None,
+    ) -> list[dict[str, Any]]:
+        query = select(CHANGES).where(
+            CHANGES.c.seq > peer.acked_seq, CHANGES.c.seq <= upto, CHANGES.c.op != "state"
+        )
+        if me.scope_venue_id is not None:  # a venue laptop passes on only its own entries
+            query = query.where(CHANGES.c.origin == me.site_id)
+        elif peer.site_id is not None:
+            query = query.where(CHANGES.c.origin != peer.site_id)
+        total = conn.scalar(select(func.count()).select_from(query.subquery())) or 0
+        ticker = Ticker(total, progress, cancelled)
+        entries = []
+        for row in conn.execute(query.order_by(CHANGES.c.seq)).yield_per(2000):
+            entry = {
+                "id": str(row.id),
+                "origin": str(row.origin),
+                "lamport": row.lamport,
+                "entity": row.entity,
+                "row": str(row.row_id),
+                "op": row.op,
+                "data": row.data,
+            }
+            if row.bases:
+                entry["bases"] = row.bases
+            if row.resolves:
+                entry["resolves"] = row.resolves
+            entries.append(entry)
+            ticker.step()
+        return entries
+
+    # --- import ---------------------------------------------------------------------------
+
+    def import_(
+        self,
+        path: Path,
+        passphrase: str,
+        *,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> ImportResult:
+        try:
+            blob = Path(path).read_bytes()
+        except OSError as exc:
+            raise EvacError("sync.cannot_read", path=str(path), detail=exc.strerror or "") from exc
+        payload = crypto.open_sealed(blob, passphrase)
+        if payload.get("format") != FORMAT or not isinstance(payload.get("changes"), list):
+            raise EvacError("sync.unknown_format")
+        changes: list[dict[str, Any]] = payload["changes"]
+        ticker = Ticker(len(changes), progress, cancelled)
+        with self.db.session() as session:
+            session.info[capture.APPLYING] = True
+            conn = session.connection()
+            me = site.current(conn)
+            self._check_recipient(session, me, payload)
+            peer = self._sender(session, payload)
+            merger = Merger(conn, peer.name, ticker.step)
+            result = merger.run(changes)
+            if payload.get("scope"):
+                self._forget_out_of_scope(conn, payload["scope"])
+            self._rebuild_search(session, result)
+            peer.received_seq = max(peer.received_seq, int(payload.get("upto") or 0))
+            peer.acked_seq = max(peer.acked_seq, int(payload.get("ack") or 0))
+            peer.last_import_at = utcnow()
+        return ImportResult(
+            peer.name,
+            result.received,
+            result.applied,
+            result.already_had,
+            result.conflicts,
+            result.duplicates,
+            tuple(result.renumbered),
+        )
+
+    def _check_recipient(self, session: Session, me: site.Site, payload: dict[str, Any]) -> None:
+        if payload.get("from_site") == str(me.site_id):
+            raise EvacError("sync.own_package")
+        to_site = payload.get("to_site")
+        if to_site and to_site != str(me.site_id):
+            raise EvacError("sync.wrong_recipient", name=str(payload.get("to_name", "")))
+        conn = session.connection()
+        scoped = payload.get("scope")
+        if scoped:
+            venue_id = uuid.UUID(scoped["venue_id"])
+            if me.scope_venue_id is None:
+                if session.scalar(select(func.count()).select_from(Household)):
+                    raise EvacError("sync.venue_needs_empty")
+                site.set_scope(conn, venue_id)
+            elif me.scope_venue_id != venue_id:
+                raise EvacError("sync.wrong_recipient", name=str(payload.get("to_name", "")))
+        elif me.scope_venue_id is not None:
+            raise EvacError("sync.venue_full_package")
+        first_contact = not session.scalar(select(func.count()).select_from(SyncPeer))
+        if first_contact and payload.get("to_name"):
+            # A new laptop takes the name the sender gave it, so replies are recognised.
+            site.set_name(conn, str(payload["to_name"]))
+
+    def _sender(self, session: Session, payload: dict[str, Any]) -> SyncPeer:
+        from_site = uuid.UUID(str(payload["from_site"]))
+        from_name = clean_text(str(payload.get("from_name") or "")) or str(from_site)[:8]
+        peer = session.scalar(select(SyncPeer).where(SyncPeer.site_id == from_site))
+        if peer is None:
+            peer = session.scalar(
+                select(SyncPeer).where(SyncPeer.name == from_name, SyncPeer.site_id.is_(None))
+            )
+            if peer is None:
+                name = from_name
+                while session.scalar(select(SyncPeer.id).where(SyncPeer.name == name)):
+                    name = f"{from_name} ({str(from_site)[:4]})"[:100]
+                peer = SyncPeer(name=name, acked_seq=0, received_seq=0)
+                session.add(peer)
+            peer.site_id = from_site
+            session.flush()
+        return peer
+
+    def _forget_out_of_scope(self, conn: Connection, scoped: dict[str, Any]) -> None:
+        """A venue laptop drops what left its scope: ended assignments, people moved away."""
+        rows = scoped.get("rows") or {}
+        now = utcnow()
+        venue_id = uuid.UUID(scoped["venue_id"])
+        assignments = table("assignment")
+        keep = [uuid.UUID(i) for i in rows.get("assignment", [])]
+        conn.execute(
+            update(assignments)
+            .where(
+                assignments.c.venue_id == venue_id,
+                assignments.c.id.not_in(keep),
+                assignments.c.status == "active",
+            )
+            .values(status="ended", end_on=now.date())
+        )
+        households = [uuid.UUID(i) for i in rows.get("household", [])]
+        gone = list(conn.scalars(select(Household.id).where(Household.id.not_in(households))))
+        if not gone:
+            return
+        members = table("member")
+        conn.execute(
+            update(members)
+            .where(members.c.household_id.in_(gone))
+            .values(
+                family_name="",
+                given_name="",
+                family_kana="",
+                given_kana="",
+                allergens=[],
+                dietary_needs="",
+                birth_date=None,
+                deleted_at=now,
+            )
+        )
+        member_ids = list(
+            conn.scalars(select(members.c.id).where(members.c.household_id.in_(gone)))
+        )
+        # Forget their snapshot stamps too, so they come back whole if they return.
+        for entity, ids in (("household", gone), ("member", member_ids)):
+            for start in range(0, len(ids), 500):
+                conn.execute(
+                    CHANGES.delete().where(
+                        CHANGES.c.op == "state",
+                        CHANGES.c.entity == entity,
+                        CHANGES.c.row_id.in_(ids[start : start + 500]),
+                    )
+                )
+
+    def _rebuild_search(self, session: Session, result: MergeResult) -> None:
+        from evacsupport.services.households import build_search_text, load_household
+
+        for household_id in result.touched_households:
+            household = load_household(session, household_id)
+            text = build_search_text(household)
+            if household.search_text != text:
+                session.execute(
+                    update(Household)
+                    .where(Household.id == household_id)
+                    .values(search_text=text)
+                    .execution_options(synchronize_session=False)
+                )
+
+    # --- conflicts ------------------------------------------------------------------------
+
+    def conflicts(self, *, include_resolved: bool = False) -> list[ConflictInfo]:
+        with self.db.read() as session:
+            query = select(SyncConflict).order_by(SyncConflict.detected_at.desc())
+            if not include_resolved:
+                query = query.where(SyncConflict.status == "open")
+            rows = list(session.scalars(query))
+            return [
+                ConflictInfo(
+                    c.id,
+                    c.entity,
+                    c.row_id,
+                    c.field,
+                    self._record_label(session, c),
+                    c.mine,
+                    c.theirs,
+                    c.kept,
+                    c.peer_name,
+                    c.detected_at,
+                    c.status,
+                    c.resolution,
+                )
+                for c in rows
+            ]
+
+    @staticmethod
+    def _record_label(session: Session, c: SyncConflict) -> str:
+        if c.entity == "household":
+            return (
+                session.scalar(select(Household.case_number).where(Household.id == c.row_id)) or ""
+            )
+        if c.entity == "member":
+            row = session.execute(
+                select(Household.case_number, Member.family_name, Member.given_name)
+                .join(Member, Member.household_id == Household.id)
+                .where(Member.id == c.row_id)
+            ).first()
+            return f"{row[0]} {row[1]} {row[2]}".strip() if row else ""
+        if c.entity == "venue":
+            return session.scalar(select(Venue.name).where(Venue.id == c.row_id)) or ""
+        return c.entity
+
+    def resolve(self, conflict_id: uuid.UUID, choice: str, value: str | None = None) -> None:
+        """Settle a conflict on every laptop: the chosen value is saved as a new edit here."""
+        with self.db.session() as session:
+            conflict = session.get(SyncConflict, conflict_id)
+            if conflict is None or conflict.status != "open":
+                raise NotFound("sync.conflict_not_found")
+            column = table(conflict.entity).c[conflict.field]
+            if choice == "mine":
+                chosen = conflict.mine
+            elif choice == "theirs":
+                chosen = conflict.theirs
+            elif choice == "edit":
+                if column.type.python_type is not str:
+                    raise EvacError("sync.edit_text_only")
+                chosen = clean_text(value)
+                if column.type.length and len(chosen) > column.type.length:  # type: ignore[attr-defined]
+                    raise EvacError("value.too_long", max=column.type.length)  # type: ignore[attr-defined]
+            else:
+                raise ValueError(choice)
+            record = session.get(SYNCED[conflict.entity], conflict.row_id)
+            if record is None:
+                raise NotFound("sync.conflict_not_found")
+            session.info[capture.APPLYING] = True  # logged below, with what it settles
+            setattr(record, conflict.field, decode(column, chosen))
+            session.flush()
+            conn = session.connection()
+            capture.write(
+                conn,
+                site.tick(conn),
+                [
+                    (
+                        "update",
+                        conflict.entity,
+                        conflict.row_id,
+                        {conflict.field: encode(decode(column, chosen))},
+                    )
+                ],
+                [f"{conflict.entity}:{conflict.row_id}:{conflict.field}"],
+            )
+            conflict.status = "resolved"
+            conflict.resolution = choice
+            conflict.resolved_by = self.db.actor
+            conflict.resolved_at = utcnow()
+            household_id = getattr(record, "household_id", None) or (
+                conflict.row_id if conflict.entity == "household" else None
+            )
+            if household_id is not None:
+                from evacsupport.services.households import build_search_text, load_household
+
+                household = load_household(session, household_id)
+                household.search_text = build_search_text(household)

@@ -1,0 +1,73 @@
+"""This database's sync identity and logical clock (one row in ``sync_state``)."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from dataclasses import dataclass
+from typing import cast
+
+from sqlalchemy import Connection, Table, func, insert, select, update
+
+from evacsupport.db.models import SyncState
+
+STATE = cast(Table, SyncState.__table__)
+
+Stamp = tuple[int, str]
+"""(lamport, origin site id): orders edits of one field the same way on every laptop."""
+
+
+@dataclass(frozen=True)
+class Site:
+    site_id: uuid.UUID
+    name: str
+    lamport: int
+    scope_venue_id: uuid.UUID | None
+
+
+def _read(conn: Connection) -> Site | None:
+    row = conn.execute(
+        select(STATE.c.site_id, STATE.c.name, STATE.c.lamport, STATE.c.scope_venue_id)
+    ).first()
+    return Site(*row) if row else None
+
+
+def current(conn: Connection) -> Site:
+    """The identity, made on first use: a database copied before any sync gets its own."""
+    site = _read(conn)
+    if site is None:
+        name = socket.gethostname()[:100]  # until someone names this laptop
+        conn.execute(insert(STATE).values(key=1, site_id=uuid.uuid4(), name=name, lamport=0))
+        site = _read(conn)
+        assert site is not None
+    return site
+
+
+def tick(conn: Connection) -> Stamp:
+    """The stamp for the changes of one flush; also locks the row until commit on PostgreSQL,
+    so changes are numbered (``seq``) in the order their transactions commit."""
+    site = current(conn)
+    conn.execute(update(STATE).values(lamport=STATE.c.lamport + 1))
+    return site.lamport + 1, str(site.site_id)
+
+
+def observe(conn: Connection, lamport: int) -> None:
+    """Move the clock past a stamp seen in an imported package."""
+    current(conn)
+    conn.execute(update(STATE).where(STATE.c.lamport < lamport).values(lamport=lamport))
+
+
+def set_name(conn: Connection, name: str) -> None:
+    current(conn)
+    conn.execute(update(STATE).values(name=name))
+
+
+def set_scope(conn: Connection, venue_id: uuid.UUID | None) -> None:
+    current(conn)
+    conn.execute(update(STATE).values(scope_venue_id=venue_id))
+
+
+def max_seq(conn: Connection) -> int:
+    from evacsupport.db.models import SyncChange
+
+    return int(conn.scalar(select(func.coalesce(func.max(SyncChange.seq), 0))) or 0)

@@ -1,0 +1,98 @@
+"""``evacsupport sync``: a venue laptop started from a package, meals back to the office."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from evacsupport.cli import main
+from evacsupport.config import sqlite_url
+from evacsupport.db import Database
+from evacsupport.db.models import Assignment, Household, MealLog, Venue
+
+
+def _busiest_venue(path: Path) -> tuple[str, int]:
+    db = Database(sqlite_url(path))
+    try:
+        with db.read() as s:
+            name, households = s.execute(
+                select(Venue.name, func.count(Assignment.id))
+                .join(Assignment, Assignment.venue_id == Venue.id)
+                .where(Assignment.status == "active")
+                .group_by(Venue.name)
+                .order_by(func.count(Assignment.id).desc())
+            ).first()  # type: ignore[misc]
+            return name, households
+    finally:
+        db.close()
+
+
+def _count(path: Path, model: type) -> int:
+    db = Database(sqlite_url(path))
+    try:
+        with db.read() as s:
+            return s.scalar(select(func.count()).select_from(model)) or 0
+    finally:
+        db.close()
+
+
+def test_a_venue_laptop_round_trip(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    office, venue = tmp_path / "office.sqlite3", tmp_path / "venue.sqlite3"
+    assert main(["--db", str(office), "demo", "--households", "40", "--seed", "5"]) == 0
+    name, assigned = _busiest_venue(office)
+    monkeypatch.setenv("EVACSUPPORT_PASSPHRASE", "noto-team-2024")
+    package = tmp_path / "to-venue.evsync"
+    assert main(["--db", str(office), "sync", "name", "事務所"]) == 0
+    capsys.readouterr()
+    code = main(["--db", str(office), "sync", "export", "--to", "会場PC",
+                 "--scope", f"venue:{name}", "--out", str(package)])  # fmt: skip
+    assert code == 0
+    assert f"会場：{name}" in capsys.readouterr().out
+    assert main(["--db", str(venue), "sync", "import", str(package)]) == 0
+    assert "事務所 から" in capsys.readouterr().out
+    assert _count(venue, Household) == assigned
+    before = _count(office, MealLog)
+
+    # A meal at the counter on the venue laptop, then back to the office.
+    db = Database(sqlite_url(venue))
+    try:
+        from evacsupport.services.meals import MealEntry, MealService
+
+        with db.read() as s:
+            venue_id = s.scalar(select(Venue.id))
+            case = s.scalar(select(Household.case_number).order_by(Household.case_number))
+        MealService(db).log(MealEntry(venue_id=venue_id, code=case), confirm_duplicate=True)
+    finally:
+        db.close()
+    back = tmp_path / "to-office.evsync"
+    assert main(["--db", str(venue), "sync", "export", "--to", "事務所", "--out", str(back)]) == 0
+    assert main(["--db", str(office), "sync", "import", str(back)]) == 0
+    assert _count(office, MealLog) == before + 1
+    assert main(["--db", str(office), "sync", "import", str(back)]) == 0  # again: nothing new
+    assert _count(office, MealLog) == before + 1
+    capsys.readouterr()
+    assert main(["--db", str(office), "sync", "peers"]) == 0
+    out = capsys.readouterr().out
+    assert "この端末：事務所" in out and "会場PC" in out and name in out
+
+
+def test_a_wrong_passphrase_is_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    office = tmp_path / "office.sqlite3"
+    package = tmp_path / "p.evsync"
+    monkeypatch.setenv("EVACSUPPORT_PASSPHRASE", "noto-team-2024")
+    assert main(["--db", str(office), "sync", "export", "--to", "b", "--out", str(package)]) == 0
+    monkeypatch.setenv("EVACSUPPORT_PASSPHRASE", "something-else")
+    capsys.readouterr()
+    code = main(["--db", str(tmp_path / "b.sqlite3"), "sync", "import", str(package)])
+    assert code != 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "合言葉が違います" in err[0]
+    monkeypatch.delenv("EVACSUPPORT_PASSPHRASE")
+    code = main(["--db", str(tmp_path / "b.sqlite3"), "sync", "import", str(package)])
+    assert code != 0 and "EVACSUPPORT_PASSPHRASE" in capsys.readouterr().err

@@ -1,0 +1,40 @@
+"""Several laptops' databases in one test, and helpers to pass packages between them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from evacsupport.db import Database
+from evacsupport.sync.service import ImportResult, SyncService
+
+PASSPHRASE = "noto-team-2024"
+
+
+class Laptop:
+    """One laptop: its database and the sync service on it."""
+
+    def __init__(self, name: str, db: Database, folder: Path) -> None:
+        self.name, self.db, self.sync, self.folder = name, db, SyncService(db), folder
+        db.actor = name
+        self.sync.rename_site(name)
+        self._sent = 0
+
+    def send(self, to: Laptop, *, scope: str = "") -> Path:
+        self._sent += 1
+        out = self.folder / f"{self.name}-to-{to.name}-{self._sent}.evsync"
+        self.sync.export(to.name, out, PASSPHRASE, scope_venue=scope)
+        return out
+
+    def receive(self, package: Path) -> ImportResult:
+        return self.sync.import_(package, PASSPHRASE)
+
+
+@pytest.fixture
+def laptop(make_db: Callable[[str], Database], tmp_path: Path) -> Callable[[str], Laptop]:
+    def make(name: str) -> Laptop:
+        return Laptop(name, make_db(name), tmp_path)
+
+    return make
