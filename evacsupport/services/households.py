@@ -166,8 +166,14 @@ def _validate_member(errors: FieldErrors, index: int, m: MemberInput) -> dict[st
     birth = errors.check(path("birth_date"), parse_date, m.birth_date, allow_empty=True)
     if birth is not None:
         errors.check(path("birth_date"), check_birth_date, birth)
-    for name, value in (("family_name", family), ("given_name", given)):
-        errors.check(path(name), limit_length, value, NAME_MAX)
+    for name, value in (
+        ("family_name", family),
+        ("given_name", given),
+        ("family_kana", family_kana),
+        ("given_kana", given_kana),
+    ):
+        if value:
+            errors.check(path(name), limit_length, value, NAME_MAX)
     return {
         "family_name": family,
         "given_name": given,

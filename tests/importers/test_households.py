@@ -252,11 +252,6 @@ def test_case_number_and_file_name_longer_than_their_columns(db: Database, tmp_p
         assert s.scalars(select(Household.source)).one() == "名" * 70 + "x" * 30
 
 
-@pytest.mark.xfail(
-    reason="services/households.py limits names but not furigana to the 100 characters of "
-    "Member.family_kana; PostgreSQL refuses the insert (found by tests/property)",
-    strict=True,
-)
 def test_furigana_longer_than_its_column_is_refused(db: Database, tmp_path: Path) -> None:
     result = import_households(
         db, write_csv(tmp_path / "list.csv", [person("1", フリガナ="ア" * 101)])
