@@ -47,6 +47,7 @@ from evacsupport.ui.views.sections.activity import (
 )
 from evacsupport.ui.views.sections.overview import DashboardPage
 from evacsupport.ui.views.sections.reports import ReportsPage
+from evacsupport.ui.views.sync.page import SyncPage
 from evacsupport.ui.views.venues.list_view import VenueListView
 
 
@@ -54,7 +55,16 @@ class MainWindow(QMainWindow):
     """Attributes: ``ctx`` (the open database's context), ``sections`` (name → page),
     ``household_list``, ``venue_list``, ``editors`` (open household editors by id)."""
 
-    SECTIONS = ("dashboard", "households", "venues", "meals", "visits", "followups", "reports")
+    SECTIONS = (
+        "dashboard",
+        "households",
+        "venues",
+        "meals",
+        "visits",
+        "followups",
+        "reports",
+        "sync",
+    )
 
     def __init__(
         self,
@@ -160,6 +170,7 @@ class MainWindow(QMainWindow):
         self.followup_queue = FollowUpQueueView(ctx, self)
         self.followup_queue.household_activated.connect(self.open_household)
         followups = self.followup_queue
+        self.sync_page = SyncPage(ctx, self)
         self.sections: dict[str, QWidget] = {
             "dashboard": self.dashboard,
             "households": self.household_list,
@@ -168,6 +179,7 @@ class MainWindow(QMainWindow):
             "visits": visits,
             "followups": followups,
             "reports": ReportsPage(ctx, self),
+            "sync": self.sync_page,
         }
         for name in self.SECTIONS:
             self.stack.addWidget(self.sections[name])
@@ -313,6 +325,7 @@ class MainWindow(QMainWindow):
             "visits": self.tr("訪問・チェックイン"),
             "followups": self.tr("フォローアップ"),
             "reports": self.tr("集計・報告"),
+            "sync": self.tr("同期"),
         }[name]
 
     def open_import(self) -> ImportDialog:

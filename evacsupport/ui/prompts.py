@@ -10,7 +10,7 @@ from enum import Enum
 from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
 
 class Discard(Enum):
@@ -27,6 +27,12 @@ class Prompter(Protocol):
     def error(self, parent: QWidget | None, text: str) -> None: ...
 
     def info(self, parent: QWidget | None, title: str, text: str) -> None: ...
+
+    def ask_text(
+        self, parent: QWidget | None, title: str, label: str, text: str = ""
+    ) -> str | None: ...
+
+    def ask_password(self, parent: QWidget | None, title: str, label: str) -> str | None: ...
 
 
 class QtPrompter:
@@ -70,3 +76,15 @@ class QtPrompter:
 
     def info(self, parent: QWidget | None, title: str, text: str) -> None:
         QMessageBox.information(parent, title, text)
+
+    def ask_text(
+        self, parent: QWidget | None, title: str, label: str, text: str = ""
+    ) -> str | None:
+        """One line of text, prefilled with ``text``; None when the user cancels."""
+        value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, text)
+        return value if ok else None
+
+    def ask_password(self, parent: QWidget | None, title: str, label: str) -> str | None:
+        """A secret typed without echo (a passphrase); None when the user cancels."""
+        value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Password)
+        return value if ok else None

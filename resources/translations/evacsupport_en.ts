@@ -319,6 +319,45 @@
     </message>
 </context>
 <context>
+    <name>ConflictPanel</name>
+    <message>
+        <source>解決済みも表示</source>
+        <translation>Show settled</translation>
+    </message>
+    <message>
+        <source>こちらを残す</source>
+        <translation>Keep mine</translation>
+    </message>
+    <message>
+        <source>相手を採用</source>
+        <translation>Take theirs</translation>
+    </message>
+    <message>
+        <source>編集…</source>
+        <translation>Edit…</translation>
+    </message>
+    <message>
+        <source>同期の前に両方の端末で編集された項目です。どちらの値も消えていません。正しい方を選ぶと、次の同期で他の端末にも伝わります。</source>
+        <translation>These fields were edited on both laptops before they synced. Neither value is lost. Choose the right one and the other laptops learn it at the next sync.</translation>
+    </message>
+    <message>
+        <source>未解決の食い違い：%1 件</source>
+        <translation>Open conflicts: %1</translation>
+    </message>
+    <message>
+        <source>一覧で食い違いを選んでください</source>
+        <translation>Choose a conflict in the list</translation>
+    </message>
+    <message>
+        <source>%1（%2）の正しい値</source>
+        <translation>The right value of %1 (%2)</translation>
+    </message>
+    <message>
+        <source>値を編集</source>
+        <translation>Edit the value</translation>
+    </message>
+</context>
+<context>
     <name>ConsentPanel</name>
     <message>
         <source>同意日</source>
@@ -567,6 +606,109 @@
     <message>
         <source>終了の理由</source>
         <translation>Reason for ending</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <source>同期ファイルを作る</source>
+        <translation>Make a sync file</translation>
+    </message>
+    <message>
+        <source>例：輪島会場ノート</source>
+        <translation>e.g. Wajima venue laptop</translation>
+    </message>
+    <message>
+        <source>全件</source>
+        <translation>Everything</translation>
+    </message>
+    <message>
+        <source>参照(&amp;B)…</source>
+        <translation>&amp;Browse…</translation>
+    </message>
+    <message>
+        <source>%1文字以上</source>
+        <translation>at least %1 characters</translation>
+    </message>
+    <message>
+        <source>作成(&amp;G)</source>
+        <translation>&amp;Make</translation>
+    </message>
+    <message>
+        <source>中止</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>閉じる</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>会場用の端末には、その会場に必要な最小限（利用者の氏名・アレルゲン・食事の記録など）だけを渡します。</source>
+        <translation>A venue laptop gets only the minimum that venue needs (names, allergens, meal records and the like).</translation>
+    </message>
+    <message>
+        <source>合言葉はチームで決めたものを使い、ファイルとは別の方法（口頭・電話など）で伝えてください。</source>
+        <translation>Use the team's passphrase and pass it on separately from the file (in person or by phone).</translation>
+    </message>
+    <message>
+        <source>相手の端末名(&amp;N)</source>
+        <translation>Other &amp;laptop</translation>
+    </message>
+    <message>
+        <source>範囲(&amp;S)</source>
+        <translation>&amp;Scope</translation>
+    </message>
+    <message>
+        <source>保存先(&amp;F)</source>
+        <translation>Save &amp;to</translation>
+    </message>
+    <message>
+        <source>合言葉(&amp;P)</source>
+        <translation>&amp;Passphrase</translation>
+    </message>
+    <message>
+        <source>合言葉（確認）(&amp;C)</source>
+        <translation>&amp;Confirm passphrase</translation>
+    </message>
+    <message>
+        <source>同期ファイルの保存先</source>
+        <translation>Where to save the sync file</translation>
+    </message>
+    <message>
+        <source>同期ファイル (*.evsync)</source>
+        <translation>Sync files (*.evsync)</translation>
+    </message>
+    <message>
+        <source>保存先のファイルを指定してください</source>
+        <translation>Choose the file to save to</translation>
+    </message>
+    <message>
+        <source>確認のために入力した合言葉が一致しません</source>
+        <translation>The two passphrases do not match</translation>
+    </message>
+    <message>
+        <source>%1 はすでにあります。上書きしますか？</source>
+        <translation>%1 already exists. Replace it?</translation>
+    </message>
+    <message>
+        <source>作成しています…</source>
+        <translation>Making the file…</translation>
+    </message>
+    <message>
+        <source>%1 宛ての変更 %2 件を書き出しました：%3</source>
+        <translation>Wrote %2 changes for %1 to %3</translation>
+    </message>
+    <message>
+        <source>（会場：%1）</source>
+        <translation> (venue: %1)</translation>
+    </message>
+    <message>
+        <source>このファイルをUSBメモリやメールで相手に渡し、相手の端末で読み込んでください。</source>
+        <translation>Hand this file over by USB stick or email and read it on the other laptop.</translation>
+    </message>
+    <message>
+        <source>中止しました。同期ファイルは作っていません</source>
+        <translation>Cancelled; no sync file was made</translation>
     </message>
 </context>
 <context>
@@ -1092,6 +1234,10 @@ Save anyway?</translation>
     <message>
         <source>集計・報告</source>
         <translation>Summary &amp; reports</translation>
+    </message>
+    <message>
+        <source>同期</source>
+        <translation>Sync</translation>
     </message>
     <message>
         <source>表示言語</source>
@@ -1679,6 +1825,236 @@ Data folder: %3</translation>
     <message>
         <source>避難元別・避難形態別の支援中世帯数</source>
         <translation>Active households by origin and evacuation status</translation>
+    </message>
+</context>
+<context>
+    <name>SyncModels</name>
+    <message>
+        <source>姓</source>
+        <translation>Family name</translation>
+    </message>
+    <message>
+        <source>名</source>
+        <translation>Given name</translation>
+    </message>
+    <message>
+        <source>姓（ふりがな）</source>
+        <translation>Family name (kana)</translation>
+    </message>
+    <message>
+        <source>名（ふりがな）</source>
+        <translation>Given name (kana)</translation>
+    </message>
+    <message>
+        <source>電話番号</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>メモ</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>アレルゲン</source>
+        <translation>Allergens</translation>
+    </message>
+    <message>
+        <source>定員</source>
+        <translation>Capacity</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>世帯番号</source>
+        <translation>Case number</translation>
+    </message>
+    <message>
+        <source>現住所</source>
+        <translation>Current address</translation>
+    </message>
+    <message>
+        <source>避難形態</source>
+        <translation>Evacuation status</translation>
+    </message>
+    <message>
+        <source>状態</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>（空欄）</source>
+        <translation>(empty)</translation>
+    </message>
+    <message>
+        <source>はい</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <source>いいえ</source>
+        <translation>No</translation>
+    </message>
+    <message>
+        <source>こちら</source>
+        <translation>mine</translation>
+    </message>
+    <message>
+        <source>相手</source>
+        <translation>theirs</translation>
+    </message>
+    <message>
+        <source>%1（%2）</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>未解決</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>こちらを残した</source>
+        <translation>Kept mine</translation>
+    </message>
+    <message>
+        <source>相手を採用した</source>
+        <translation>Took theirs</translation>
+    </message>
+    <message>
+        <source>編集した値にした</source>
+        <translation>Set to an edited value</translation>
+    </message>
+    <message>
+        <source>他の端末で解決済み</source>
+        <translation>Settled on another laptop</translation>
+    </message>
+    <message>
+        <source>端末名</source>
+        <translation>Laptop</translation>
+    </message>
+    <message>
+        <source>範囲</source>
+        <translation>Scope</translation>
+    </message>
+    <message>
+        <source>全件</source>
+        <translation>Everything</translation>
+    </message>
+    <message>
+        <source>最終送信</source>
+        <translation>Last sent</translation>
+    </message>
+    <message>
+        <source>最終受信</source>
+        <translation>Last received</translation>
+    </message>
+    <message>
+        <source>未確認の変更</source>
+        <translation>Unacknowledged</translation>
+    </message>
+    <message>
+        <source>相手がまだ受け取ったと確認していない、この端末の変更の数</source>
+        <translation>Changes made here that the other laptop has not yet confirmed receiving</translation>
+    </message>
+    <message>
+        <source>記録</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>項目</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>こちらの値</source>
+        <translation>Mine</translation>
+    </message>
+    <message>
+        <source>相手の値</source>
+        <translation>Theirs</translation>
+    </message>
+    <message>
+        <source>現在残っている値</source>
+        <translation>Kept for now</translation>
+    </message>
+    <message>
+        <source>相手端末</source>
+        <translation>Other laptop</translation>
+    </message>
+    <message>
+        <source>検出日時</source>
+        <translation>Detected</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPage</name>
+    <message>
+        <source>名前を変更(&amp;R)</source>
+        <translation>&amp;Rename</translation>
+    </message>
+    <message>
+        <source>この端末の名前</source>
+        <translation>This laptop's name</translation>
+    </message>
+    <message>
+        <source>相手の端末には、この名前で表示されます。</source>
+        <translation>Other laptops see this laptop under this name.</translation>
+    </message>
+    <message>
+        <source>この端末</source>
+        <translation>This laptop</translation>
+    </message>
+    <message>
+        <source>同期ファイルを作る(&amp;E)…</source>
+        <translation>Make a sync fil&amp;e…</translation>
+    </message>
+    <message>
+        <source>同期ファイルを読み込む(&amp;I)…</source>
+        <translation>Read a sync f&amp;ile…</translation>
+    </message>
+    <message>
+        <source>中止</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>同期の相手</source>
+        <translation>Laptops synced with</translation>
+    </message>
+    <message>
+        <source>両方の端末で編集された項目（食い違い）</source>
+        <translation>Fields edited on both laptops (conflicts)</translation>
+    </message>
+    <message>
+        <source>同期ファイルを読み込む</source>
+        <translation>Read a sync file</translation>
+    </message>
+    <message>
+        <source>同期ファイル (*.evsync);;すべてのファイル (*)</source>
+        <translation>Sync files (*.evsync);;All files (*)</translation>
+    </message>
+    <message>
+        <source>合言葉（パスフレーズ）を入力してください</source>
+        <translation>Enter the passphrase</translation>
+    </message>
+    <message>
+        <source>読み込んでいます：%1</source>
+        <translation>Reading %1…</translation>
+    </message>
+    <message>
+        <source>%1 から %2 件（新規反映 %3 件、取り込み済み %4 件、重複 %5 件）</source>
+        <translation>from %1: %2 changes (%3 applied, %4 already here, %5 duplicates)</translation>
+    </message>
+    <message>
+        <source>世帯番号 %1 が重なったため %2 にしました</source>
+        <translation>case number %1 was taken; renumbered %2</translation>
+    </message>
+    <message>
+        <source>両方の端末で編集された項目が %1 件あります（下の一覧で確認してください）</source>
+        <translation>%1 fields were edited on both laptops (see the list below)</translation>
+    </message>
+    <message>
+        <source>読み込みました：</source>
+        <translation>Read: </translation>
+    </message>
+    <message>
+        <source>読み込みを中止しました。何も変更していません</source>
+        <translation>Reading was cancelled; nothing was changed</translation>
     </message>
 </context>
 <context>

@@ -17,6 +17,9 @@ class FakePrompter:
     errors: list[str] = field(default_factory=list)
     infos: list[str] = field(default_factory=list)
     confirms: list[str] = field(default_factory=list)
+    text_answer: str | None = None
+    password_answer: str | None = None
+    texts: list[str] = field(default_factory=list)
 
     def ask_unsaved(self, parent: QWidget | None) -> Discard:
         self.asked.append("unsaved")
@@ -31,3 +34,14 @@ class FakePrompter:
 
     def info(self, parent: QWidget | None, title: str, text: str) -> None:
         self.infos.append(f"{title}\n{text}")
+
+    def ask_text(
+        self, parent: QWidget | None, title: str, label: str, text: str = ""
+    ) -> str | None:
+        self.texts.append(text)
+        self.asked.append(f"text:{title}")
+        return self.text_answer
+
+    def ask_password(self, parent: QWidget | None, title: str, label: str) -> str | None:
+        self.asked.append(f"password:{title}")
+        return self.password_answer
