@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
         ("bench_counter.py", ["| one meal logged at the counter", "200 households"]),
         ("bench_reports.py", ["| monthly municipal report PDF"]),
         ("bench_import.py", ["| first import into a fresh database"]),
+        ("bench_sync.py", ["| import (merge) of one month's package"]),
     ],
 )
 def test_benchmark_smoke_run(script: str, expected: list[str]) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from evacsupport.db.base import utcnow
-from evacsupport.db.models import DisasterEvent, Household, SyncChange, SyncConflict
+from evacsupport.db.models import DisasterEvent, Household, MealLog, SyncChange, SyncConflict
 from evacsupport.services.households import next_case_number
 from evacsupport.sync import capture, site
 from evacsupport.sync.capture import current_stamps, stamps_of
@@ -64,6 +64,9 @@ class Merger:
         self.pending: dict[str, list[dict[str, Any]]] = {}
         self.log: list[dict[str, Any]] = []
         self.wanted_numbers: dict[uuid.UUID, str] = {}
+        self._numbers: dict[str, uuid.UUID] | None = None  # case number -> household
+        self._held: dict[uuid.UUID, str] = {}
+        self._keys: set[str] | None = None
 
     # --- preparation ------------------------------------------------------------------------
 
@@ -140,12 +143,11 @@ class Merger:
         t = table(entity)
         values = {k: decode(t.c[k], v) for k, v in data.items() if k in t.c and k != "id"}
         if entity == "meal_log" and values.get("dedup_key"):
-            self._flush_inserts()
-            if self.conn.scalar(select(t.c.id).where(t.c.dedup_key == values["dedup_key"])):
+            if values["dedup_key"] in self._dedup_keys():
                 self.result.duplicates += 1
                 return False
+            self._dedup_keys().add(values["dedup_key"])
         if entity == "household" and "case_number" in values:
-            self._flush_inserts()
             values["case_number"] = self._claim_case_number(row_id, str(values["case_number"]))
         if entity == "venue" and "name" in values:
             self._flush_inserts()
@@ -168,18 +170,41 @@ class Merger:
             self.result.touched_households.add(row_id)
         return True
 
+    def _dedup_keys(self) -> set[str]:
+        """Import keys of the meals here (one query per merge, then kept up to date)."""
+        if self._keys is None:
+            self._keys = set(
+                self.conn.scalars(select(MealLog.dedup_key).where(MealLog.dedup_key.is_not(None)))
+            )
+        return self._keys
+
     def _claim_case_number(self, row_id: uuid.UUID, wanted: str) -> str:
         """The number, or a placeholder when another household holds it right now.
 
         Two laptops number households offline alike; a later change in the same package may
         free the number (the other laptop renumbered), so collisions are settled at the end.
         """
-        holder = self.conn.scalar(select(Household.id).where(Household.case_number == wanted))
+        if self._numbers is None:
+            rows = self.conn.execute(select(Household.case_number, Household.id))
+            self._numbers = {number: owner for number, owner in rows}
+            self._held = {owner: number for number, owner in self._numbers.items()}
+        holder = self._numbers.get(wanted)
+        self._release(row_id)
         if holder is None or holder == row_id:
+            number = wanted
             self.wanted_numbers.pop(row_id, None)
-            return wanted
-        self.wanted_numbers[row_id] = wanted
-        return f"~{row_id.hex[:16]}"
+        else:
+            number = f"~{row_id.hex[:16]}"
+            self.wanted_numbers[row_id] = wanted
+        self._numbers[number] = row_id
+        self._held[row_id] = number
+        return number
+
+    def _release(self, row_id: uuid.UUID) -> None:
+        """Forget the number ``row_id`` held before (it is about to change)."""
+        held = self._held.pop(row_id, None)
+        if held is not None and self._numbers is not None and self._numbers.get(held) == row_id:
+            del self._numbers[held]
 
     def _settle_case_numbers(self) -> None:
         renumbered = []
@@ -252,7 +277,7 @@ class Merger:
                 stamp, mine = incoming[name], local.get(name)
                 if mine == stamp:
                     continue
-                if name == "created_at" and mine is not None:
+                if name == "created_at" and mine is not None and op != "update":
                     # The same record made on two laptops (the default event): the earlier wins.
                     if current is None:
                         current = self._local(entity, row_id)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from evacsupport import __version__
 from evacsupport.db.base import utcnow
@@ -400,18 +400,25 @@ class SyncService:
                 )
 
     def _rebuild_search(self, session: Session, result: MergeResult) -> None:
-        from evacsupport.services.households import build_search_text, load_household
+        """Search text is derived, not synced: rebuild it for households the package touched."""
+        from evacsupport.services.households import build_search_text
 
-        for household_id in result.touched_households:
-            household = load_household(session, household_id)
-            text = build_search_text(household)
-            if household.search_text != text:
-                session.execute(
-                    update(Household)
-                    .where(Household.id == household_id)
-                    .values(search_text=text)
-                    .execution_options(synchronize_session=False)
-                )
+        ids = list(result.touched_households)
+        for start in range(0, len(ids), 500):
+            query = (
+                select(Household)
+                .options(selectinload(Household.members))
+                .where(Household.id.in_(ids[start : start + 500]))
+            )
+            for household in session.scalars(query):
+                text = build_search_text(household)
+                if household.search_text != text:
+                    session.execute(
+                        update(Household)
+                        .where(Household.id == household.id)
+                        .values(search_text=text)
+                        .execution_options(synchronize_session=False)
+                    )
 
     # --- conflicts ------------------------------------------------------------------------
 
