@@ -316,6 +316,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "import.column_ignored": ("列「{column}」は取り込みません", "Column “{column}” is ignored"),
     "import.cancelled": ("取り込みを中止しました", "Import cancelled"),
+    "auth.forbidden": (
+        "{role}の権限ではこの操作はできません。管理者に相談してください",
+        "A {role} may not do this; ask an administrator",
+    ),
     "sync.passphrase_needed": (
         "合言葉を環境変数 {var} で渡してください",
         "Give the passphrase in the environment variable {var}",

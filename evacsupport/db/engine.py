@@ -8,6 +8,7 @@ refuses a database written by a newer version of the app instead of damaging it.
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -90,6 +91,10 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.actor = ""
         """Who saves through this database (staff name or account), written to ``updated_by``."""
+        self.role: str | None = None
+        """The signed-in account's role; ``None`` while the database has no accounts."""
+        self.venue_scope: uuid.UUID | None = None
+        """Venue staff: the one venue whose counter and roster they may use."""
         capture.install()
         if not event.contains(Session, "before_flush", _mark_updated_by):
             event.listen(Session, "before_flush", _mark_updated_by)
