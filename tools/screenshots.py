@@ -17,15 +17,50 @@ sys.path.insert(0, str(ROOT))
 
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
 from evacsupport.app import install_translators  # noqa: E402
 from evacsupport.config import Settings, sqlite_url  # noqa: E402
 from evacsupport.db import Database  # noqa: E402
+from evacsupport.db.models import Household, Venue  # noqa: E402
 from evacsupport.i18n import set_language  # noqa: E402
 from evacsupport.services import demo  # noqa: E402
+from evacsupport.sync.service import SyncService  # noqa: E402
 from evacsupport.ui.main_window import MainWindow  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
+PASSPHRASE = "noto-team-2024"
+
+
+def wait_for(signal: object, timeout_ms: int = 120_000) -> None:
+    loop = QEventLoop()
+    signal.connect(loop.quit)  # type: ignore[attr-defined]
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+
+
+def sync_demo(db: Database, folder: Path) -> tuple[Database, Path]:
+    """A venue laptop that synced with the office, then both edited the same venue's capacity
+    and the same household's notes: the office has a peer, and conflicts once it reads the last
+    package (returned, for the screenshot to read through the section)."""
+    office = SyncService(db)
+    office.rename_site("事務所ノート")
+    other_db = Database(sqlite_url(folder / "venue-laptop.sqlite3"))
+    other = SyncService(other_db)
+    other.rename_site("輪島会場ノート")
+    office.export("輪島会場ノート", folder / "1.evsync", PASSPHRASE)
+    other.import_(folder / "1.evsync", PASSPHRASE)
+    other.export("事務所ノート", folder / "2.evsync", PASSPHRASE)
+    office.import_(folder / "2.evsync", PASSPHRASE)
+    with db.read() as session:
+        venue_id = session.scalars(select(Venue.id).order_by(Venue.name)).first()
+        household_id = session.scalars(select(Household.id).order_by(Household.case_number)).first()
+    for database, capacity, notes in ((db, 40, "月曜に訪問予定"), (other_db, 25, "火曜に電話済み")):
+        with database.session() as session:
+            session.get(Venue, venue_id).capacity = capacity  # type: ignore[union-attr]
+            session.get(Household, household_id).notes = notes  # type: ignore[union-attr]
+    other.export("事務所ノート", folder / "3.evsync", PASSPHRASE)
+    return other_db, folder / "3.evsync"
 
 
 def shoot(app: QApplication, widget: QWidget, name: str, suffix: str) -> None:
@@ -92,6 +127,23 @@ def main() -> int:
         shoot(app, window, "followups", suffix)
         window.show_section("reports")
         shoot(app, window, "reports", suffix)
+
+        other_db, package = sync_demo(db, Path(tmp))
+        window.show_section("sync")
+        page = window.sync_page
+        page.start_import(package, PASSPHRASE)
+        wait_for(page.imported)
+        page.conflicts.table.selectRow(0)
+        shoot(app, window, "sync", suffix)
+        export = page.open_export()
+        export.peer.setEditText("すず会場ノート")
+        export.scope.setCurrentIndex(1)
+        export.out.setText(str(Path("~") / "Documents" / "すず会場ノート-20261126-0930.evsync"))
+        export.passphrase.setText(PASSPHRASE)
+        export.confirm.setText(PASSPHRASE)
+        shoot(app, export, "sync_export", suffix)
+        export.done(0)
+        other_db.close()
 
         new = window.new_household()
         new.resize(1000, 860)
