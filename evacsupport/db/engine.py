@@ -19,7 +19,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from evacsupport.config import describe_url
-from evacsupport.db import migrate
+from evacsupport.db import audit_hook, migrate
 from evacsupport.db.base import RecordMixin
 from evacsupport.errors import StorageError
 from evacsupport.sync import capture
@@ -96,6 +96,7 @@ class Database:
         self.venue_scope: uuid.UUID | None = None
         """Venue staff: the one venue whose counter and roster they may use."""
         capture.install()
+        audit_hook.install()
         if not event.contains(Session, "before_flush", _mark_updated_by):
             event.listen(Session, "before_flush", _mark_updated_by)
 

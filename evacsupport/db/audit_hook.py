@@ -1,0 +1,132 @@
+"""Every record saved through the ORM leaves an audit entry: who, when, which record, and each
+changed field's old and new value. Captured from the flush (like the sync log in
+:mod:`evacsupport.sync.capture`), so no service has to remember to write one.
+
+Bulk Core inserts (the importers) are not seen here; they call
+:func:`evacsupport.services.audit.record` once per run. Merging a sync package is not audited
+row by row either (``capture.APPLYING``): the import writes one ``sync_import`` entry instead.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, cast
+
+from sqlalchemy import Table, event, insert, inspect
+from sqlalchemy.orm import Session, UOWTransaction
+
+from evacsupport.db.base import RecordMixin, utcnow
+from evacsupport.db.models import AuditEntry
+from evacsupport.sync.capture import APPLYING
+from evacsupport.sync.codec import encode
+
+AUDIT = cast(Table, AuditEntry.__table__)
+
+# Bookkeeping that changes on every save and says nothing about what the user changed.
+SKIPPED = frozenset({"id", "version", "created_at", "updated_at", "updated_by", "search_text"})
+MASKED = frozenset({"password_hash"})
+MASK = "***"
+
+
+def _value(field: str, value: Any) -> Any:
+    if field in MASKED and value:
+        return MASK
+    return encode(value)
+
+
+def _fields(obj: RecordMixin) -> list[tuple[str, str]]:
+    """(attribute key, column name) of the audited columns of ``obj``'s class."""
+    mapper = inspect(type(obj))
+    return [
+        (attr.key, attr.columns[0].name)
+        for attr in mapper.column_attrs
+        if attr.columns[0].name not in SKIPPED
+    ]
+
+
+def _created(obj: RecordMixin) -> dict[str, list[Any]]:
+    values = inspect(obj).dict
+    out: dict[str, list[Any]] = {}
+    for key, name in _fields(obj):
+        value = values.get(key)
+        if value is None or value == "" or value == []:
+            continue  # defaults: keep creation entries compact
+        out[name] = [None, _value(name, value)]
+    return out
+
+
+def _updated(obj: RecordMixin) -> dict[str, list[Any]]:
+    state = inspect(obj)
+    out: dict[str, list[Any]] = {}
+    for key, name in _fields(obj):
+        history = state.attrs[key].history
+        if not history.added:
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0]
+        if old == new:
+            continue
+        out[name] = [_value(name, old), _value(name, new)]
+    return out
+
+
+def _removed(obj: RecordMixin) -> dict[str, list[Any]]:
+    values = inspect(obj).dict  # only what is loaded: never a query inside the flush
+    out: dict[str, list[Any]] = {}
+    for key, name in _fields(obj):
+        value = values.get(key)
+        if value is None or value == "" or value == []:
+            continue
+        out[name] = [_value(name, value), None]
+    return out
+
+
+def entries(session: Session) -> list[dict[str, Any]]:
+    """The audit rows for what this flush wrote (create, update, delete; soft delete = delete)."""
+    now = utcnow()
+    username = str(session.info.get("actor") or "")[:64]
+    rows: list[dict[str, Any]] = []
+
+    def add(action: str, obj: RecordMixin, changes: dict[str, list[Any]]) -> None:
+        rows.append(
+            {
+                "id": uuid.uuid4(),
+                "at": now,
+                "username": username,
+                "action": action,
+                "entity": obj.__tablename__[:32],  # type: ignore[attr-defined]
+                "entity_id": obj.id,
+                "changes": changes,
+            }
+        )
+
+    for obj in session.new:
+        if isinstance(obj, RecordMixin):
+            add("create", obj, _created(obj))
+    for obj in session.dirty:
+        if not isinstance(obj, RecordMixin):
+            continue
+        changes = _updated(obj)
+        if not changes:
+            continue
+        deleted = changes.get("deleted_at")
+        soft_delete = deleted is not None and deleted[0] is None and deleted[1] is not None
+        add("delete" if soft_delete else "update", obj, changes)
+    for obj in session.deleted:
+        if isinstance(obj, RecordMixin):
+            add("delete", obj, _removed(obj))
+    return rows
+
+
+def _after_flush(session: Session, _context: UOWTransaction) -> None:
+    if session.info.get(APPLYING):
+        return
+    rows = entries(session)
+    if rows:
+        session.connection().execute(insert(AUDIT), rows)  # one executemany per flush
+
+
+def install() -> None:
+    """Listen on every session (idempotent)."""
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)
