@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from evacsupport import __version__, cli_import, cli_reports, cli_sync
+from evacsupport import __version__, cli_backup, cli_import, cli_reports, cli_sync
 from evacsupport.cli_common import open_database
 from evacsupport.config import Settings, describe_url, resolve_database_url
 from evacsupport.errors import EvacError
@@ -92,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_reports.add_parsers(commands)
     cli_import.add_parsers(commands)
     cli_sync.add_parsers(commands)
+    cli_backup.add_parsers(commands)
     return parser
 
 
@@ -269,6 +270,9 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "export": cli_reports.cmd_export,
     "import": cli_import.cmd_import,
     "sync": cli_sync.cmd_sync,
+    "backup": cli_backup.cmd_backup,
+    "backups": cli_backup.cmd_backups,
+    "restore": cli_backup.cmd_restore,
 }
 
 

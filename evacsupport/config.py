@@ -81,6 +81,12 @@ class Settings:
     venue_id: str = ""  # this laptop's venue: the meal counter opens on it
     staff_name: str = ""  # who is at this laptop, written on meals and contacts
     risk: dict[str, int] = field(default_factory=dict)  # overrides of RiskSettings thresholds
+    # automatic backups (services/backup.py reads these through policy_from_settings)
+    backup_folder: str = ""  # "" = the data folder's backups/
+    backup_second_folder: str = ""  # e.g. a USB stick; a missing one is only a warning
+    backup_keep_daily: int = 7
+    backup_keep_weekly: int = 4
+    backup_encrypt: bool = False  # seal backups with the team passphrase (asked once per run)
 
     def risk_settings(self) -> RiskSettings:
         """The risk thresholds with this user's overrides; unknown or bad entries are ignored."""

@@ -236,6 +236,71 @@ CATALOG: dict[str, tuple[str, str]] = {
         "バックアップはこのパソコン上のデータベース（SQLite）のみ作成できます",
         "Backups can only be made of a database on this computer (SQLite)",
     ),
+    "backup.server": (
+        "サーバーのデータベース（PostgreSQL）はこのアプリではバックアップしません。"
+        "サーバー側のバックアップ（pg_dump など）を使ってください",
+        "A server database (PostgreSQL) is not backed up by this app; "
+        "use the server's own backups (pg_dump)",
+    ),
+    "backup.damaged": (
+        "バックアップが壊れているか、データベースではありません：{path}",
+        "The backup is damaged or not a database: {path}",
+    ),
+    "backup.wrong_passphrase": (
+        "合言葉が違うため、バックアップを開けません",
+        "Wrong passphrase: the backup cannot be opened",
+    ),
+    "backup.passphrase_needed": (
+        "このバックアップは暗号化されています。合言葉を入力してください"
+        "（コマンドでは EVACSUPPORT_PASSPHRASE）",
+        "This backup is encrypted; give the passphrase (EVACSUPPORT_PASSPHRASE for commands)",
+    ),
+    "backup.too_new": (
+        "このバックアップは新しい版のevacsupportで作られています（版 {revision}）。"
+        "アプリを更新してください",
+        "This backup was made by a newer evacsupport (revision {revision}); update the app",
+    ),
+    "backup.not_found": ("バックアップ「{path}」がありません", "Backup “{path}” not found"),
+    "backup.none_good": (
+        "使える（壊れていない）バックアップがありません：{path}",
+        "No sound backup found in {path}",
+    ),
+    "backup.cannot_write": (
+        "バックアップを書き込めません：{path}（{detail}）",
+        "Cannot write the backup: {path} ({detail})",
+    ),
+    "backup.second_missing": (
+        "2つ目の保存先「{path}」が見つかりません（USBメモリが外れていますか）。"
+        "バックアップはこのパソコンにだけ保存しました",
+        "The second backup folder “{path}” is not there (USB stick unplugged?); "
+        "the backup was kept on this computer only",
+    ),
+    "backup.second_failed": (
+        "2つ目の保存先「{path}」にコピーできませんでした：{detail}",
+        "Could not copy the backup to the second folder “{path}”: {detail}",
+    ),
+    "cli.backup_done": ("バックアップを作成しました：{path}", "Backup made: {path}"),
+    "cli.backup_none": (
+        "バックアップはまだありません（{path}）",
+        "No backups yet ({path})",
+    ),
+    "cli.restore_confirm": (
+        "「{db}」を「{backup}」の内容に置き換えます。よろしいですか？ [y/N] ",
+        "Replace “{db}” with the contents of “{backup}”? [y/N] ",
+    ),
+    "cli.restore_cancelled": ("復元を取りやめました", "Restore cancelled"),
+    "cli.restore_needs_yes": (
+        "確認できないため復元しません。--yes を付けて実行してください",
+        "Cannot ask for confirmation here; run again with --yes",
+    ),
+    "cli.restore_done": (
+        "「{backup}」から復元しました：{db}",
+        "Restored {db} from {backup}",
+    ),
+    "cli.restore_kept": (
+        "復元前のファイルは「{path}」として残しました",
+        "The previous file was kept as {path}",
+    ),
     # CLI
     "cli.error": ("エラー：{detail}", "Error: {detail}"),
     "cli.demo_done": (

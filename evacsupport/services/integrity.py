@@ -6,9 +6,11 @@ services (a hand edit, a bug, a bad merge), which would otherwise surface as wro
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, selectinload
@@ -196,3 +198,25 @@ def run_checks(db: Database) -> CheckReport:
         for check in CHECKS:
             problems.extend(check(session, db))
     return CheckReport(len(CHECKS), problems)
+
+
+def quick_check(path: Path | str) -> bool:
+    """Is this SQLite file sound enough to open? (PRAGMA quick_check, without migrations.)
+
+    A missing file is fine (it will be created); a file that is not a database, or whose pages
+    fail the check, is not. A lock or a permission problem says nothing about damage.
+    """
+    path = Path(path)
+    if not path.exists():
+        return True
+    try:
+        conn = sqlite3.connect(path, timeout=5)
+        try:
+            result = [r[0] for r in conn.execute("PRAGMA quick_check")]
+        finally:
+            conn.close()
+    except sqlite3.OperationalError:  # locked, unreadable folder: opening says what is wrong
+        return True
+    except sqlite3.DatabaseError:  # not a database, malformed
+        return False
+    return result == ["ok"]

@@ -1,0 +1,108 @@
+"""``evacsupport backup``, ``backups`` and ``restore FILE``: the SQLite file's safety copies.
+
+Backups follow the settings (folder, second folder, how many to keep, encryption). An encrypted
+backup needs the team passphrase: ``EVACSUPPORT_PASSPHRASE`` for scripts, else a prompt.
+``restore`` never opens the database, so it also works on a damaged file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from evacsupport.cli_common import open_database, t
+from evacsupport.cli_sync import PASSPHRASE_VAR, _passphrase
+from evacsupport.config import Settings, resolve_database_url
+from evacsupport.errors import EvacError
+from evacsupport.i18n import message
+from evacsupport.services import backup
+
+
+def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    make = commands.add_parser(
+        "backup", help=t("バックアップを今すぐ作る", "make a backup of the database now")
+    )
+    make.add_argument(
+        "--to", metavar="FOLDER", help=t("保存先フォルダ（既定は設定のフォルダ）", "folder")
+    )
+    commands.add_parser("backups", help=t("バックアップの一覧", "list the backups"))
+    restore = commands.add_parser(
+        "restore", help=t("バックアップから復元する", "restore the database from a backup")
+    )
+    restore.add_argument("file", metavar="FILE")
+    restore.add_argument(
+        "--yes", action="store_true", help=t("確認せずに復元する", "do not ask for confirmation")
+    )
+
+
+def _database_path(args: argparse.Namespace) -> Path:
+    url = resolve_database_url(args.db, args.database_url)
+    if url.get_backend_name() != "sqlite":
+        raise EvacError("backup.server")
+    if not url.database or url.database == ":memory:":
+        raise EvacError("backup.sqlite_only")
+    return Path(url.database)
+
+
+def _policy(args: argparse.Namespace, path: Path) -> backup.BackupPolicy:
+    policy = backup.policy_from_settings(Settings.load(), path)
+    if getattr(args, "to", None):
+        return backup.BackupPolicy(
+            Path(args.to).expanduser(), None, policy.keep_daily, policy.keep_weekly, policy.name
+        )
+    return policy
+
+
+def _size(size: int) -> str:
+    return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{size / 1024:.0f} KB"
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    path = _database_path(args)
+    encrypt = Settings.load().backup_encrypt or bool(os.environ.get(PASSPHRASE_VAR))
+    passphrase = _passphrase() if encrypt else None
+    db = open_database(args)
+    try:
+        made = backup.backup_and_rotate(
+            db,
+            _policy(args, path),
+            passphrase,
+            on_warning=lambda text: print(text, file=sys.stderr),
+        )
+    finally:
+        db.close()
+    print(message("cli.backup_done", path=str(made)))
+    return 0
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    policy = _policy(args, _database_path(args))
+    found = backup.list_backups(policy)
+    if not found:
+        print(message("cli.backup_none", path=str(policy.folder)))
+    for info in found:
+        sealed = t("暗号化", "encrypted") if info.encrypted else ""
+        print(f"{info.made_at:%Y-%m-%d %H:%M}  {_size(info.size):>9}  {sealed:<9}  {info.path}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    path = _database_path(args)
+    source = Path(args.file).expanduser()
+    if not source.is_file():
+        raise EvacError("backup.not_found", path=str(source))
+    passphrase = _passphrase() if backup.is_sealed(source) else None
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise EvacError("cli.restore_needs_yes")
+        answer = input(message("cli.restore_confirm", db=str(path), backup=str(source)))
+        if answer.strip().lower() not in {"y", "yes", "はい"}:
+            print(message("cli.restore_cancelled"))
+            return 1
+    aside = backup.restore(path, source, passphrase)
+    print(message("cli.restore_done", db=str(path), backup=str(source)))
+    if aside is not None:
+        print(message("cli.restore_kept", path=str(aside)))
+    return 0
