@@ -15,6 +15,7 @@ thousands never sits in memory at once; the file appears under its name only whe
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -42,7 +43,8 @@ from evacsupport.domain.codes import (
 )
 from evacsupport.domain.normalize import format_phone, format_postal
 from evacsupport.errors import InvalidValue
-from evacsupport.exporters.writers import Column, Value, check_format, open_sheet
+from evacsupport.exporters.writers import Column, Sheet, Value, check_format, open_sheet
+from evacsupport.services import audit
 from evacsupport.services.consents import allows
 
 BATCH = 500  # rows fetched per round trip while streaming
@@ -91,6 +93,46 @@ MEAL_COLUMNS = (
 class ExportResult:
     rows: int  # data rows written (the header not counted)
     skipped_no_consent: int = 0  # households left out: no valid consent on the day
+
+
+class _Counted:
+    def __init__(self, sheet: Sheet) -> None:
+        self.sheet = sheet
+        self.rows = 0
+
+    def write(self, row: Sequence[Value]) -> None:
+        self.sheet.write(row)
+        self.rows += 1
+
+
+@contextlib.contextmanager
+def _audited_sheet(
+    db: Database,
+    kind: str,
+    target: Path,
+    fmt: str,
+    columns: Sequence[Column],
+    title: str,
+    **params: date | None,
+) -> Iterator[Sheet]:
+    """:func:`open_sheet`, and once the file is in place an ``export`` audit entry (kind, file,
+    format, rows and the parameters)."""
+    with open_sheet(target, fmt, columns, title) as sheet:
+        counted = _Counted(sheet)
+        yield counted
+    given = {k: v.isoformat() for k, v in params.items() if v is not None}
+    with db.session() as session:
+        audit.record(
+            session,
+            "export",
+            changes={
+                "kind": kind,
+                "file": target.name,
+                "format": fmt,
+                "rows": counted.rows,
+                **given,
+            },
+        )
 
 
 def _ja(enum: type[StrEnum], code: str) -> str:
@@ -242,7 +284,12 @@ def export_households(
     check_format(fmt)
     day = today or date.today()
     rows = skipped = 0
-    with db.read() as session, open_sheet(Path(target), fmt, HOUSEHOLD_COLUMNS, "世帯") as sheet:
+    with (
+        db.read() as session,
+        _audited_sheet(
+            db, "households", Path(target), fmt, HOUSEHOLD_COLUMNS, "世帯", today=today
+        ) as sheet,
+    ):
         names = {venue_id: name for venue_id, name in session.execute(select(Venue.id, Venue.name))}
         for batch in _batches(session):
             for household in batch.households:
@@ -271,7 +318,12 @@ def export_members(
     check_format(fmt)
     day = today or date.today()
     rows = skipped = 0
-    with db.read() as session, open_sheet(Path(target), fmt, MEMBER_COLUMNS, "世帯員") as sheet:
+    with (
+        db.read() as session,
+        _audited_sheet(
+            db, "members", Path(target), fmt, MEMBER_COLUMNS, "世帯員", today=today
+        ) as sheet,
+    ):
         for batch in _batches(session):
             for household in batch.households:
                 if not allows(batch.consents.get(household.id), day):
@@ -316,7 +368,12 @@ def export_meals(
     if end is not None:
         query = query.where(MealLog.served_on <= end)
     rows = 0
-    with db.read() as session, open_sheet(Path(target), fmt, MEAL_COLUMNS, "食事記録") as sheet:
+    with (
+        db.read() as session,
+        _audited_sheet(
+            db, "meals", Path(target), fmt, MEAL_COLUMNS, "食事記録", start=start, end=end
+        ) as sheet,
+    ):
         for served_on, venue, case_number, meal_type, adults, children in session.execute(query):
             sheet.write(
                 [served_on, venue, case_number or "", _ja(MealType, meal_type), adults, children]

@@ -38,7 +38,7 @@ from evacsupport.importers._common import (
     split_name,
     write_rejected,
 )
-from evacsupport.services import events
+from evacsupport.services import audit, events
 from evacsupport.services.consents import ConsentInput, add_consent, validate_consent
 from evacsupport.services.households import (
     CASE_NUMBER,
@@ -312,6 +312,12 @@ def import_households(
             _write(session, table, good, source, event_code, result, ticker)
             if dry_run:
                 raise Rollback
+            audit.record(
+                session,
+                "import",
+                entity="household",
+                changes={"file": path.name, "created": result.created, "updated": result.updated},
+            )
     except Rollback:
         pass
     if result.rejected and not dry_run:

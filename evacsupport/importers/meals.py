@@ -32,6 +32,7 @@ from evacsupport.importers._common import (
     read_table,
     write_rejected,
 )
+from evacsupport.services import audit
 from evacsupport.services.meals import MAX_GUESTS
 from evacsupport.sync import capture
 
@@ -180,6 +181,16 @@ def import_meals(
                 capture.log_inserts(session, "meal_log", new)  # a bulk insert skips the flush hook
             if dry_run:
                 raise Rollback
+            audit.record(
+                session,
+                "import",
+                entity="meal_log",
+                changes={
+                    "file": Path(path).name,
+                    "created": result.created,
+                    "updated": result.updated,
+                },
+            )
     except Rollback:
         pass
     if result.rejected and skip_invalid and not dry_run:

@@ -24,6 +24,7 @@ from evacsupport.importers._common import (
     split_list,
     write_rejected,
 )
+from evacsupport.services import audit
 from evacsupport.services.venues import VenueInput, validate_venue
 
 ALIASES: dict[str, Sequence[str]] = {
@@ -166,6 +167,16 @@ def import_venues(
             session.flush()
             if dry_run:
                 raise Rollback
+            audit.record(
+                session,
+                "import",
+                entity="venue",
+                changes={
+                    "file": Path(path).name,
+                    "created": result.created,
+                    "updated": result.updated,
+                },
+            )
     except Rollback:
         pass
     if result.rejected and not dry_run:

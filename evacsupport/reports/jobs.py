@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 from evacsupport.db.engine import Database
 from evacsupport.errors import EvacError
+from evacsupport.services import audit
 
 KINDS = ("monthly", "venue", "case", "cards", "roster")
 
@@ -45,7 +46,28 @@ def run_report(db: Database, request: ReportRequest, target: Path, organisation:
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
+    _audit(db, request, target)
     return target
+
+
+def _audit(db: Database, request: ReportRequest, target: Path) -> None:
+    """One ``report`` entry: which report, the file and the parameters it was made with."""
+    params: dict[str, object] = {}
+    for name, value in vars(request).items():
+        if name == "kind" or value is None:
+            continue
+        if name == "household_ids":
+            params["households"] = len(value)
+        else:
+            params[name] = value if isinstance(value, bool | str) else str(value)
+    with db.session() as session:
+        audit.record(
+            session,
+            "report",
+            entity="household" if request.household_id else "",
+            entity_id=request.household_id,
+            changes={"kind": request.kind, "file": target.name, **params},
+        )
 
 
 def _build(db: Database, request: ReportRequest, out: BinaryIO, organisation: str) -> None:

@@ -32,6 +32,7 @@ from evacsupport.db.models import (
 from evacsupport.domain.normalize import clean_text
 from evacsupport.errors import EvacError, NotFound
 from evacsupport.importers._common import Ticker
+from evacsupport.services import audit
 from evacsupport.sync import capture, crypto, scope, site
 from evacsupport.sync.codec import SYNCED, decode, encode, table
 from evacsupport.sync.merge import Merger, MergeResult
@@ -208,6 +209,11 @@ class SyncService:
                 payload["changes"] = self._log_for(conn, me, peer, upto, progress, cancelled)
             peer.last_export_at = utcnow()
             count = len(payload["changes"])
+            audit.record(
+                session,
+                "sync_export",
+                changes={"peer": name, "changes": count, "scope": venue.name if venue else ""},
+            )
         _write_atomically(Path(out), crypto.seal(payload, passphrase))
         return ExportResult(Path(out), name, count, venue.name if venue else "")
 
@@ -299,6 +305,16 @@ class SyncService:
             peer.received_seq = max(peer.received_seq, int(payload.get("upto") or 0))
             peer.acked_seq = max(peer.acked_seq, int(payload.get("ack") or 0))
             peer.last_import_at = utcnow()
+            audit.record(
+                session,
+                "sync_import",
+                changes={
+                    "peer": peer.name,
+                    "received": result.received,
+                    "applied": result.applied,
+                    "conflicts": result.conflicts,
+                },
+            )
         return ImportResult(
             peer.name,
             result.received,
