@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -162,7 +163,24 @@ def withdraw_consent(db: Database, consent_id: uuid.UUID, on: str | date) -> Con
         return withdraw_in(session, consent, on)
 
 
-def is_valid_on(consent: Consent | None, day: date) -> bool:
+class ConsentTerms(Protocol):
+    """What judging a consent needs: a :class:`Consent`, or a row of those columns only."""
+
+    @property
+    def consented_on(self) -> date: ...
+    @property
+    def expires_on(self) -> date | None: ...
+    @property
+    def withdrawn_on(self) -> date | None: ...
+    @property
+    def purposes(self) -> list[str]: ...
+    @property
+    def recipients(self) -> list[str]: ...
+    @property
+    def data_categories(self) -> list[str]: ...
+
+
+def is_valid_on(consent: ConsentTerms | None, day: date) -> bool:
     """Sharing stops when consent is missing, expired or withdrawn.
 
     Valid from ``consented_on`` through ``expires_on`` (有効期限, the last day covered), and no
@@ -176,7 +194,7 @@ def is_valid_on(consent: Consent | None, day: date) -> bool:
 
 
 def allows(
-    consent: Consent | None,
+    consent: ConsentTerms | None,
     day: date,
     *,
     purpose: str | None = None,
