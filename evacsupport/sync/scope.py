@@ -4,6 +4,11 @@ A venue-scoped package is a snapshot of the venue, its active assignments, those
 case numbers and their members' names, birth dates (child or adult at the counter), allergens and
 dietary needs, plus the venue's meals of the last two weeks (so a second serving on the same day
 is noticed). Never visits, check-ins, consent, addresses, phones or notes.
+
+A household is in the package only while its current consent covers 居場所への紹介
+(``ConsentPurpose.VENUE_CONNECTION``) with 利用する会場 (``ConsentRecipient.ASSIGNED_VENUE``) as
+recipient, the same consent assigning needs; once it is withdrawn or expires, the household, its
+assignment and its meals drop out, and the venue laptop forgets it as it forgets anyone leaving.
 """
 
 from __future__ import annotations
@@ -12,9 +17,11 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, true
 
-from evacsupport.db.models import Assignment, Household, MealLog, Member
+from evacsupport.db.models import Assignment, Consent, Household, MealLog, Member
+from evacsupport.domain.codes import ConsentPurpose, ConsentRecipient
+from evacsupport.services.consents import allows
 from evacsupport.sync.capture import current_stamps
 from evacsupport.sync.codec import encode, synced_columns, table
 
@@ -82,28 +89,54 @@ def _rows(conn: Connection, entity: str, ids: list[uuid.UUID]) -> list[dict[str,
     return found
 
 
+def _consenting(conn: Connection, households: list[uuid.UUID], today: date) -> set[uuid.UUID]:
+    """Those households whose current consent lets the assigned venue have their data today."""
+    current: dict[uuid.UUID, Any] = {}
+    for start in range(0, len(households), 500):
+        for row in conn.execute(
+            select(
+                Consent.household_id,
+                Consent.consented_on,
+                Consent.expires_on,
+                Consent.withdrawn_on,
+                Consent.purposes,
+                Consent.recipients,
+                Consent.data_categories,
+            )
+            .where(
+                Consent.household_id.in_(households[start : start + 500]),
+                Consent.deleted_at.is_(None),
+            )
+            .order_by(Consent.household_id, Consent.consented_on, Consent.created_at)
+        ):
+            current[row.household_id] = row  # the newest wins, as Household.current_consent
+    return {
+        hid
+        for hid, consent in current.items()
+        if allows(
+            consent,
+            today,
+            purpose=ConsentPurpose.VENUE_CONNECTION,
+            recipient=ConsentRecipient.ASSIGNED_VENUE,
+        )
+    }
+
+
 def snapshot(
     conn: Connection, venue_id: uuid.UUID, today: date
 ) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
     """State entries (values with per-field stamps) for the venue, and the ids in scope."""
-    assignments = list(
-        conn.scalars(
-            select(Assignment.id).where(
-                Assignment.venue_id == venue_id,
-                Assignment.status == "active",
-                Assignment.deleted_at.is_(None),
-            )
+    assigned = conn.execute(
+        select(Assignment.id, Assignment.household_id).where(
+            Assignment.venue_id == venue_id,
+            Assignment.status == "active",
+            Assignment.deleted_at.is_(None),
         )
-    )
-    households = (
-        list(
-            conn.scalars(
-                select(Assignment.household_id).where(Assignment.id.in_(assignments)).distinct()
-            )
-        )
-        if assignments
-        else []
-    )
+    ).all()
+    sharing = _consenting(conn, list({hid for _, hid in assigned}), today)
+    assignments = [aid for aid, hid in assigned if hid in sharing]
+    households = sorted(sharing)
+    left_out = {hid for _, hid in assigned} - sharing
     members = list(conn.scalars(select(Member.id).where(Member.household_id.in_(households))))
     events = list(
         conn.scalars(select(Household.event_id).where(Household.id.in_(households)).distinct())
@@ -113,6 +146,9 @@ def snapshot(
             select(MealLog.id).where(
                 MealLog.venue_id == venue_id,
                 MealLog.served_on >= today - timedelta(days=RECENT_MEAL_DAYS),
+                MealLog.household_id.is_(None) | MealLog.household_id.not_in(left_out)
+                if left_out
+                else true(),
             )
         )
     )
