@@ -16,7 +16,7 @@ from evacsupport.db import Database
 from evacsupport.db.models import Venue
 from evacsupport.domain.wareki import parse_date
 from evacsupport.errors import EvacError, NotFound
-from evacsupport.i18n import current_language
+from evacsupport.i18n import current_language, message
 
 
 def _t(ja: str, en: str) -> str:
@@ -144,4 +144,6 @@ def cmd_export(args: argparse.Namespace) -> int:
                 f"{result.skipped_no_consent} households left out for lack of consent",
             )
         )
+    if result.blanked_no_consent:
+        print(message("export.blanked_no_consent", count=result.blanked_no_consent))
     return 0

@@ -3,11 +3,16 @@
 Codes are written as their Japanese labels, phone numbers and postal codes with hyphens, so the
 file is readable as it opens in Excel.
 
-Privacy: the household and member exports hold personal data, so they include only households
-whose current consent is valid on the day of the export (missing, expired or withdrawn: left out,
-and counted in :attr:`ExportResult.skipped_no_consent`), and they never include medical notes
-(要配慮個人情報) or free-text case notes. The meal export is activity, identified by case number
-only (no names), and includes every meal, guests' too.
+Privacy: the household and member exports hold personal data for the organisation's own
+support work, so they include only households whose current consent, on the day of the export, is
+valid and covers the purpose 生活支援・見守り (``ConsentPurpose.SUPPORT``) and the data category
+基本情報 (``DataCategory.BASIC``); no recipient is needed, since the file stays within the
+organisation (:func:`export_consent_covers`). Households left out (consent missing, expired,
+withdrawn or not covering that) are counted in :attr:`ExportResult.skipped_no_consent`. The
+exports never include medical notes (要配慮個人情報) or free-text case notes. The meal export is
+activity and includes every meal, guests' too, with no names; a household whose consent does not
+cover the same use is not identified either: its meals are written with an empty case number (the
+counts stay) and counted in :attr:`ExportResult.blanked_no_consent`.
 
 Rows are streamed from the database (``yield_per``) into the file, so a caseload of tens of
 thousands never sits in memory at once; the file appears under its name only when complete.
@@ -34,6 +39,8 @@ from evacsupport.domain import municipalities
 from evacsupport.domain.codes import (
     AssignmentStatus,
     CareLevel,
+    ConsentPurpose,
+    DataCategory,
     EvacuationStatus,
     HouseholdStatus,
     MealType,
@@ -45,7 +52,7 @@ from evacsupport.domain.normalize import format_phone, format_postal
 from evacsupport.errors import InvalidValue
 from evacsupport.exporters.writers import Column, Sheet, Value, check_format, open_sheet
 from evacsupport.services import audit
-from evacsupport.services.consents import allows
+from evacsupport.services.consents import ConsentTerms, allows
 
 BATCH = 500  # rows fetched per round trip while streaming
 ALLERGEN_SEPARATOR = "、"
@@ -92,7 +99,13 @@ MEAL_COLUMNS = (
 @dataclass(frozen=True)
 class ExportResult:
     rows: int  # data rows written (the header not counted)
-    skipped_no_consent: int = 0  # households left out: no valid consent on the day
+    skipped_no_consent: int = 0  # households left out: no consent covering the export on the day
+    blanked_no_consent: int = 0  # meals written without their household's case number (no consent)
+
+
+def export_consent_covers(consent: ConsentTerms | None, day: date) -> bool:
+    """Whether a personal-data export may include the household on ``day`` (see the module)."""
+    return allows(consent, day, purpose=ConsentPurpose.SUPPORT, category=DataCategory.BASIC)
 
 
 class _Counted:
@@ -280,7 +293,8 @@ def _person_row(case_number: str, p: _Person) -> list[Value]:
 def export_households(
     db: Database, fmt: str, target: Path, *, today: date | None = None
 ) -> ExportResult:
-    """One row per household with valid consent on ``today`` (default: the real today)."""
+    """One row per household whose consent covers the export on ``today`` (default: the real
+    today)."""
     check_format(fmt)
     day = today or date.today()
     rows = skipped = 0
@@ -293,7 +307,7 @@ def export_households(
         names = {venue_id: name for venue_id, name in session.execute(select(Venue.id, Venue.name))}
         for batch in _batches(session):
             for household in batch.households:
-                if not allows(batch.consents.get(household.id), day):
+                if not export_consent_covers(batch.consents.get(household.id), day):
                     skipped += 1
                     continue
                 venue = batch.venues.get(household.id)
@@ -311,7 +325,7 @@ def export_households(
 def export_members(
     db: Database, fmt: str, target: Path, *, today: date | None = None
 ) -> ExportResult:
-    """One row per current member of each household with valid consent on ``today``.
+    """One row per current member of each household whose consent covers the export on ``today``.
 
     Never the medical notes: those are 要配慮個人情報 and are not even read here.
     """
@@ -326,7 +340,7 @@ def export_members(
     ):
         for batch in _batches(session):
             for household in batch.households:
-                if not allows(batch.consents.get(household.id), day):
+                if not export_consent_covers(batch.consents.get(household.id), day):
                     skipped += 1
                     continue
                 for person in batch.members[household.id]:
@@ -342,10 +356,13 @@ def export_meals(
     *,
     start: date | None = None,
     end: date | None = None,
+    today: date | None = None,
 ) -> ExportResult:
     """Every meal logged (undone entries excepted) from ``start`` to ``end`` inclusive (either
-    may be open), by date; guests have an empty case number."""
+    may be open), by date; guests, and households whose consent does not cover the export on
+    ``today``, have an empty case number."""
     check_format(fmt)
+    day = today or date.today()
     if start is not None and end is not None and end < start:
         raise InvalidValue("date.order")
     query = (
@@ -353,6 +370,7 @@ def export_meals(
             MealLog.served_on,
             Venue.name,
             Household.case_number,
+            MealLog.household_id,
             MealLog.meal_type,
             MealLog.adults,
             MealLog.children,
@@ -367,16 +385,52 @@ def export_meals(
         query = query.where(MealLog.served_on >= start)
     if end is not None:
         query = query.where(MealLog.served_on <= end)
-    rows = 0
+    rows = blanked = 0
     with (
         db.read() as session,
         _audited_sheet(
             db, "meals", Path(target), fmt, MEAL_COLUMNS, "食事記録", start=start, end=end
         ) as sheet,
     ):
-        for served_on, venue, case_number, meal_type, adults, children in session.execute(query):
+        covered = _covered_households(session, day)
+        for (
+            served_on,
+            venue,
+            case_number,
+            household_id,
+            meal_type,
+            adults,
+            children,
+        ) in session.execute(query):
+            if household_id is not None and household_id not in covered:
+                case_number = ""
+                blanked += 1
             sheet.write(
                 [served_on, venue, case_number or "", _ja(MealType, meal_type), adults, children]
             )
             rows += 1
-    return ExportResult(rows)
+    return ExportResult(rows, blanked_no_consent=blanked)
+
+
+def _covered_households(session: Session, day: date) -> set[uuid.UUID]:
+    """Households whose current consent covers a personal-data export on ``day``.
+
+    Consent rows are few next to meals, so they are read once (columns only) and judged here.
+    """
+    current: dict[uuid.UUID, Any] = {}
+    for row in session.execute(
+        select(
+            Consent.household_id,
+            Consent.consented_on,
+            Consent.expires_on,
+            Consent.withdrawn_on,
+            Consent.purposes,
+            Consent.recipients,
+            Consent.data_categories,
+        )
+        .where(Consent.deleted_at.is_(None))
+        .order_by(Consent.household_id, Consent.consented_on, Consent.created_at)
+        .execution_options(yield_per=BATCH * 4)
+    ):
+        current[row.household_id] = row  # the newest wins, as Household.current_consent has it
+    return {hid for hid, row in current.items() if export_consent_covers(row, day)}
