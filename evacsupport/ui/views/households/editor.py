@@ -25,8 +25,11 @@ from PySide6.QtWidgets import (
 
 from evacsupport.db.models import Household
 from evacsupport.domain.codes import EvacuationStatus, Relation
+from evacsupport.domain.roles import Permission
 from evacsupport.errors import EvacError, FieldError, ValidationError
+from evacsupport.services.authz import can
 from evacsupport.services.casefile import CaseChanges, save_case, validate_case
+from evacsupport.services.erasure import erase_household
 from evacsupport.services.households import HouseholdInput, MemberInput
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.prompts import Discard
@@ -119,6 +122,13 @@ class HouseholdEditor(QDialog):
         buttons = QHBoxLayout()
         buttons.addWidget(self.general_message)
         buttons.addStretch(1)
+        # Administrators only: erasure on request (services.erasure refuses anyone else too).
+        self.erase_button: QPushButton | None = None
+        if self.household is not None and can(ctx.db, Permission.ERASE):
+            self.erase_button = QPushButton(self.tr("この世帯の個人情報を消去…"), self)
+            self.erase_button.setAutoDefault(False)
+            self.erase_button.clicked.connect(self.erase)
+            buttons.addWidget(self.erase_button)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
@@ -317,6 +327,39 @@ class HouseholdEditor(QDialog):
         self.ctx.bus.changed.emit("household")
         self._closing = True
         self.accept()
+        return True
+
+    def erase(self) -> bool:
+        """Erase this household's personal data once the case number is typed back."""
+        if self.household is None:
+            return False
+        number = self.household.case_number
+        typed = self.ctx.prompter.ask_text(
+            self,
+            self.tr("個人情報の消去"),
+            self.tr(
+                "氏名・連絡先・記録の本文などを消去します（件数は残ります）。元に戻せません。\n"
+                "確認のため世帯番号 %1 を入力してください："
+            ).replace("%1", number),
+        )
+        if typed is None or typed.strip().upper() != number:
+            if typed is not None:
+                self.ctx.prompter.error(self, self.tr("世帯番号が一致しません"))
+            return False
+        try:
+            erase_household(self.ctx.db, self.household.id, "request")
+        except EvacError as exc:
+            self.ctx.prompter.error(self, exc.message())
+            return False
+        self.ctx.bus.changed.emit("household")
+        self.household = self.ctx.households.get(self.household.id)
+        self._load()
+        self._pristine = self._snapshot()
+        self.ctx.prompter.info(
+            self,
+            self.tr("個人情報の消去"),
+            self.tr("%1 の個人情報を消去しました").replace("%1", number),
+        )
         return True
 
     def _focus_first_error(self) -> None:
