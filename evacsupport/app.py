@@ -9,7 +9,6 @@ from sqlalchemy import URL
 
 from evacsupport import __version__
 from evacsupport.config import Settings
-from evacsupport.errors import StorageError
 from evacsupport.resources import resource_path
 
 
@@ -33,9 +32,8 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
 
 
 def run_gui(url: URL, settings: Settings | None = None) -> int:
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
-    from evacsupport.db.engine import Database
     from evacsupport.ui.main_window import MainWindow
 
     settings = settings or Settings.load()
@@ -43,11 +41,21 @@ def run_gui(url: URL, settings: Settings | None = None) -> int:
     app.setApplicationName("evacsupport")
     app.setApplicationVersion(__version__)
     install_translators(app, settings.language)
-    try:
-        db = Database(url)
-    except StorageError as exc:
-        QMessageBox.critical(None, "evacsupport", exc.message())
+    from evacsupport.services.backup import policy_from_settings
+    from evacsupport.ui.views.backup.recovery import backup_passphrase, open_at_start
+
+    # A damaged or too-new file opens into the recovery dialog (restore a backup), not a crash.
+    opened = open_at_start(
+        url, lambda path: policy_from_settings(settings, path), passphrase=backup_passphrase
+    )
+    if opened is None:
         return 1
+    db = opened
+    from evacsupport.ui.views.signin import sign_in
+
+    if not sign_in(db):  # the first administrator, or who is at the keyboard
+        db.close()
+        return 0
     window = MainWindow(db, settings=settings)
     window.show()
     try:

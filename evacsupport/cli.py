@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from evacsupport import __version__, cli_backup, cli_import, cli_reports, cli_sync
+from evacsupport import (
+    __version__,
+    cli_accounts,
+    cli_backup,
+    cli_import,
+    cli_privacy,
+    cli_reports,
+    cli_sync,
+)
 from evacsupport.cli_common import open_database
 from evacsupport.config import Settings, describe_url, resolve_database_url
 from evacsupport.errors import EvacError
@@ -92,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     cli_reports.add_parsers(commands)
     cli_import.add_parsers(commands)
     cli_sync.add_parsers(commands)
+    cli_privacy.add_parsers(commands)
+    cli_accounts.add_parsers(commands)
     cli_backup.add_parsers(commands)
     return parser
 
@@ -110,6 +120,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             print(message("cli.demo_skipped", count=existing, url=describe_url(db.url)))
             return EXIT_OK
         summary = demo.generate(db, households=args.households, seed=args.seed)
+        accounts = demo.add_accounts(db)
     finally:
         db.close()
     print(
@@ -124,6 +135,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
             url=describe_url(db.url),
         )
     )
+    if accounts:
+        print(message("cli.demo_accounts", accounts="、".join(accounts), password=demo.PASSWORD))
     return EXIT_OK
 
 
@@ -270,6 +283,10 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "export": cli_reports.cmd_export,
     "import": cli_import.cmd_import,
     "sync": cli_sync.cmd_sync,
+    "erase": cli_privacy.cmd_erase,
+    "purge": cli_privacy.cmd_purge,
+    "init": cli_accounts.cmd_init,
+    "users": cli_accounts.cmd_users,
     "backup": cli_backup.cmd_backup,
     "backups": cli_backup.cmd_backups,
     "restore": cli_backup.cmd_restore,

@@ -80,6 +80,8 @@ class Settings:
     organisation: str = ""
     venue_id: str = ""  # this laptop's venue: the meal counter opens on it
     staff_name: str = ""  # who is at this laptop, written on meals and contacts
+    retention_months: int = 0  # erase households closed longer than this (0 = off)
+    idle_lock_minutes: int = 10  # the window locks after this long untouched; 0 = never
     risk: dict[str, int] = field(default_factory=dict)  # overrides of RiskSettings thresholds
     # automatic backups (services/backup.py reads these through policy_from_settings)
     backup_folder: str = ""  # "" = the data folder's backups/
@@ -87,6 +89,13 @@ class Settings:
     backup_keep_daily: int = 7
     backup_keep_weekly: int = 4
     backup_encrypt: bool = False  # seal backups with the team passphrase (asked once per run)
+
+    def idle_lock_ms(self) -> int:
+        """Milliseconds before the idle lock (0 = off); junk in the file means the default."""
+        value = self.idle_lock_minutes
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 24 * 60:
+            value = 10
+        return value * 60_000
 
     def risk_settings(self) -> RiskSettings:
         """The risk thresholds with this user's overrides; unknown or bad entries are ignored."""

@@ -381,6 +381,61 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "import.column_ignored": ("列「{column}」は取り込みません", "Column “{column}” is ignored"),
     "import.cancelled": ("取り込みを中止しました", "Import cancelled"),
+    "auth.password_short": (
+        "パスワードは{min}文字以上にしてください",
+        "The password must be at least {min} characters",
+    ),
+    "auth.password_mismatch": (
+        "確認のパスワードが一致しません",
+        "The two passwords differ",
+    ),
+    "auth.username_format": (
+        "利用者名は64文字以内の英数字（. _ - も可）にしてください",
+        "Use up to 64 letters, digits, dots, hyphens or underscores",
+    ),
+    "auth.username_taken": ("利用者名「{value}」はすでにあります", "“{value}” is taken"),
+    "auth.first_must_be_admin": (
+        "最初の利用者は管理者にしてください",
+        "The first account must be an administrator",
+    ),
+    "auth.venue_required": (
+        "会場スタッフには担当会場を選んでください",
+        "Choose the venue for venue staff",
+    ),
+    "auth.failed": (
+        "利用者名かパスワードが違います",
+        "Wrong user name or password",
+    ),
+    "auth.failed_left": (
+        "利用者名かパスワードが違います（あと{left}回間違えると15分間ロックされます）",
+        "Wrong user name or password ({left} more tries before a 15-minute lock)",
+    ),
+    "auth.locked": (
+        "続けて間違えたためロックされています。{until}以降にもう一度試すか、管理者に解除を頼んでください",
+        "Locked after repeated failures; try again after {until} or ask an administrator",
+    ),
+    "auth.cannot_disable_self": (
+        "自分のアカウントは無効にできません",
+        "You cannot disable your own account",
+    ),
+    "auth.no_such_user": ("利用者「{value}」はいません", "No account “{value}”"),
+    "auth.credentials_needed": (
+        "このデータベースにはログインが必要です。環境変数 EVACSUPPORT_USER と "
+        "EVACSUPPORT_PASSWORD を設定してください",
+        "This database needs a sign-in; set EVACSUPPORT_USER and EVACSUPPORT_PASSWORD",
+    ),
+    "auth.already_initialised": (
+        "このデータベースにはすでに利用者がいます",
+        "This database already has accounts",
+    ),
+    "auth.other_venue": (
+        "担当の会場以外の受付・名簿は使えません",
+        "You can use only your own venue's counter and roster",
+    ),
+    "cli.demo_accounts": (
+        "ログイン用のアカウント：{accounts}（パスワードはどれも「{password}」）",
+        "Accounts to sign in with: {accounts} (password “{password}” for each)",
+    ),
     "auth.forbidden": (
         "{role}の権限ではこの操作はできません。管理者に相談してください",
         "A {role} may not do this; ask an administrator",
@@ -502,6 +557,37 @@ CATALOG: dict[str, tuple[str, str]] = {
     "import.venue_unknown": ("会場「{value}」が見つかりません", "Venue “{value}” not found"),
     "import.no_people": ("人数を入力してください", "Enter the number of people"),
     "import.meal_note": ("{file} から取り込み", "Imported from {file}"),
+    "erase.reason": (
+        "消去の理由「{value}」は選べません（{choices}のいずれか）",
+        "“{value}” is not an erasure reason (one of {choices})",
+    ),
+    "erase.months": (
+        "保存期間は1か月以上で指定してください（{value}）",
+        "The retention period must be at least one month ({value})",
+    ),
+    "erase.done": (
+        "{case_number} の個人情報を消去しました（世帯員{members}人、記録{records}件、"
+        "監査記録{audit}件を処理）",
+        "Erased the personal data of {case_number} ({members} members, {records} records, "
+        "{audit} audit entries scrubbed)",
+    ),
+    "erase.confirm_needed": (
+        "確認のため --yes を付けて実行してください",
+        "Run again with --yes to confirm",
+    ),
+    "erase.purge_none": (
+        "{months}か月より前に支援終了した未消去の世帯はありません",
+        "No household closed more than {months} months ago is left to erase",
+    ),
+    "erase.purge_would": (
+        "次の{count}世帯が消去の対象です：",
+        "These {count} households would be erased:",
+    ),
+    "erase.purge_done": ("{count}世帯の個人情報を消去しました", "Erased {count} households"),
+    "export.blanked_no_consent": (
+        "同意がない世帯の食事{count}件は世帯番号を空欄にしました",
+        "{count} meals of households without consent have no case number",
+    ),
 }
 
 

@@ -21,6 +21,11 @@ for _var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HO
     os.environ[_var] = str(_sandbox / _var.lower())
 os.environ.pop("EVACSUPPORT_DATABASE_URL", None)
 os.environ.pop("EVACSUPPORT_LANG", None)
+# Demo databases hold accounts (admin/coordinator/venue/viewer, password "demo"): commands run
+# in tests sign in as the administrator unless a test says otherwise.
+os.environ["EVACSUPPORT_USER"] = "admin"
+os.environ["EVACSUPPORT_PASSWORD"] = "demo"
+os.environ.pop("EVACSUPPORT_PASSPHRASE", None)
 
 
 import pytest  # noqa: E402

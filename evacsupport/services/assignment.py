@@ -32,9 +32,11 @@ from evacsupport.domain.codes import (
 from evacsupport.domain.geo import EARTH_RADIUS_KM, haversine_km
 from evacsupport.domain.limits import limit_length
 from evacsupport.domain.normalize import clean_text
+from evacsupport.domain.roles import Permission
 from evacsupport.domain.wareki import parse_date
 from evacsupport.errors import EvacError, FieldErrors, NotFound
 from evacsupport.i18n import current_language
+from evacsupport.services.authz import requires
 from evacsupport.services.consents import allows
 from evacsupport.services.households import load_household
 
@@ -856,12 +858,14 @@ class AssignmentService:
         with self.db.read() as session:
             return venue_facts(session)
 
+    @requires(Permission.ASSIGN)
     def suggest(self, household_id: uuid.UUID, today: date | None = None) -> SuggestionResult:
         today = today or date.today()
         with self.db.read() as session:
             household = load_household(session, household_id)
             return suggestions_for(_needs(household, today), venue_facts(session), today)
 
+    @requires(Permission.ASSIGN)
     def plan(self, today: date | None = None, *, time_limit: float = TIME_LIMIT) -> AllocationPlan:
         """A dry run: who would go where and why; nothing is written."""
         today = today or date.today()
@@ -870,6 +874,7 @@ class AssignmentService:
             venues = venue_facts(session)
         return solve_allocation(needs, venues, today, time_limit=time_limit)
 
+    @requires(Permission.ASSIGN)
     def apply(self, plan: AllocationPlan, today: date | None = None, reason: str = "") -> int:
         """Write a confirmed plan in one transaction; refused whole if anything changed since
         (a household assigned, closed, deleted or changed, consent withdrawn, a venue filled,
@@ -920,6 +925,7 @@ class AssignmentService:
                 )
         return len(plan.placements)
 
+    @requires(Permission.ASSIGN)
     def assign(
         self,
         household_id: uuid.UUID,
@@ -972,6 +978,7 @@ class AssignmentService:
             session.flush()
             return assignment
 
+    @requires(Permission.ASSIGN)
     def end(
         self, household_id: uuid.UUID, *, end_on: date | str | None = None, reason: str = ""
     ) -> Assignment:

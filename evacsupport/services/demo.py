@@ -36,6 +36,7 @@ from evacsupport.domain.codes import (
     EvacuationStatus,
     MealType,
     Relation,
+    Role,
     Sex,
     VisitKind,
 )
@@ -449,3 +450,39 @@ def generate(
         meals, visits, checkins = _activity(session, gen, created, venues, registered)
         member_count = sum(len(h.current_members) for h in created)
     return DemoSummary(len(created), member_count, len(venues), meals, visits, checkins)
+
+
+PASSWORD = "demo"
+DEMO_ACCOUNTS = (
+    ("admin", Role.ADMIN, "管理者（デモ）"),
+    ("coordinator", Role.COORDINATOR, "コーディネーター（デモ）"),
+    ("venue", Role.VENUE_STAFF, "会場スタッフ（デモ）"),
+    ("viewer", Role.VIEWER, "閲覧者（デモ）"),
+)
+
+
+def add_accounts(db: Database) -> list[str]:
+    """One account per role, each with the password "demo" (the README names them); none are
+    added to a database that already has accounts. The venue account works at the venue with
+    the most households assigned."""
+    from evacsupport.services.accounts import AccountService
+
+    service = AccountService(db)
+    if service.has_accounts():
+        return []
+    with db.read() as session:
+        venue = session.scalar(
+            select(Venue.name)
+            .join(Assignment, Assignment.venue_id == Venue.id)
+            .where(Assignment.status == "active")
+            .group_by(Venue.name)
+            .order_by(func.count(Assignment.id).desc(), Venue.name)
+        ) or session.scalar(select(Venue.name).order_by(Venue.name))
+    made = []
+    for username, role, name in DEMO_ACCOUNTS:
+        if role == Role.VENUE_STAFF and venue is None:
+            continue
+        service.create(username, PASSWORD, role, display_name=name, venue=venue or "",
+                       enforce_policy=False)  # fmt: skip
+        made.append(username)
+    return made

@@ -38,6 +38,7 @@ from evacsupport.domain.normalize import (
     search_key,
     to_katakana,
 )
+from evacsupport.domain.roles import Permission
 from evacsupport.domain.wareki import check_birth_date, parse_date
 from evacsupport.errors import (
     EvacError,
@@ -49,6 +50,7 @@ from evacsupport.errors import (
 )
 from evacsupport.i18n import current_language
 from evacsupport.services import events
+from evacsupport.services.authz import requires
 
 CASE_NUMBER = re.compile(r"^[A-Z][A-Z0-9]{0,6}-\d{6}$")
 NAME_MAX = 100
@@ -393,11 +395,13 @@ class HouseholdService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    @requires(Permission.CASEWORK)
     def create(self, data: HouseholdInput) -> Household:
         with self.db.session() as session:
             household = create_in(session, data)
         return self.get(household.id)
 
+    @requires(Permission.CASEWORK)
     def update(
         self, household_id: uuid.UUID, data: HouseholdInput, *, expected_version: int | None = None
     ) -> Household:
@@ -410,10 +414,12 @@ class HouseholdService:
             raise EvacError("household.changed_meanwhile") from exc
         return self.get(household_id)
 
+    @requires(Permission.CASEWORK)
     def get(self, household_id: uuid.UUID) -> Household:
         with self.db.read() as session:
             return load_household(session, household_id)
 
+    @requires(Permission.CASEWORK)
     def get_by_case_number(self, case_number: str) -> Household:
         key = clean_text(case_number).upper().replace(" ", "")
         with self.db.read() as session:
@@ -426,11 +432,13 @@ class HouseholdService:
                 raise NotFound("household.not_found", value=key)
             return load_household(session, household_id)
 
+    @requires(Permission.CASEWORK)
     def soft_delete(self, household_id: uuid.UUID) -> None:
         with self.db.session() as session:
             household = load_household(session, household_id)
             household.deleted_at = utcnow()
 
+    @requires(Permission.CASEWORK)
     def close(self, household_id: uuid.UUID, on: date | str) -> None:
         closed_on = parse_date(on)
         with self.db.session() as session:
@@ -444,6 +452,7 @@ class HouseholdService:
                 active.end_on = max(closed_on, active.start_on)
                 active.end_reason = "支援終了" if current_language() == "ja" else "Case closed"
 
+    @requires(Permission.CASEWORK)
     def count(self) -> int:
         with self.db.read() as session:
             return (
@@ -455,6 +464,7 @@ class HouseholdService:
                 or 0
             )
 
+    @requires(Permission.CASEWORK)
     def find_duplicates(
         self, data: HouseholdInput, *, exclude_household: uuid.UUID | None = None
     ) -> list[DuplicateMatch]:
@@ -471,6 +481,7 @@ class HouseholdService:
                 wanted.append((i, family, given, birth))
         return find_duplicates_in(self.db, wanted, exclude_household)
 
+    @requires(Permission.CASEWORK)
     def search(
         self,
         text: str = "",

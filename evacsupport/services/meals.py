@@ -21,9 +21,11 @@ from evacsupport.db.engine import Database
 from evacsupport.db.models import Assignment, Household, MealLog, Venue
 from evacsupport.domain.codes import MealType, label, parse_choice
 from evacsupport.domain.normalize import clean_text, parse_int
+from evacsupport.domain.roles import Permission
 from evacsupport.domain.wareki import check_not_future, parse_date
 from evacsupport.errors import EvacError, FieldErrors, NotFound
 from evacsupport.i18n import current_language
+from evacsupport.services.authz import require_venue, requires
 
 CHILD_AGE = 18
 MAX_PER_HOUSEHOLD = 30
@@ -219,6 +221,7 @@ class MealService:
         self.db = db
 
     # --- lookups ---------------------------------------------------------------------------
+    @requires(Permission.COUNTER)
     def lookup(self, code: str, today: date | None = None) -> HouseholdCard:
         """The household for a typed or scanned case number (any width, any case)."""
         key = clean_text(code).upper().replace(" ", "")
@@ -232,15 +235,19 @@ class MealService:
                 raise NotFound("meal.unknown_case", value=key or code)
             return card_of(household, today or date.today())
 
+    @requires(Permission.COUNTER)
     def rules(self, venue_id: uuid.UUID) -> MealRules:
+        require_venue(self.db, venue_id)
         with self.db.read() as session:
             venue = session.get(Venue, venue_id)
             if venue is None:
                 raise NotFound("venue.not_found", value=str(venue_id))
             return MealRules.from_json(venue.meal_rules)
 
+    @requires(Permission.COUNTER)
     def set_rules(self, venue_id: uuid.UUID, rules: MealRules) -> None:
         """Validate and store; types given as labels are stored as codes, limits as ints."""
+        require_venue(self.db, venue_id)
         errors = FieldErrors()
         max_per_day: dict[str, int] = {}
         for meal_type, limit in rules.max_per_day.items():
@@ -275,6 +282,7 @@ class MealService:
             errors.check("served_on", check_not_future, served_on, today)
         return served_on or today
 
+    @requires(Permission.COUNTER)
     def log(
         self,
         entry: MealEntry,
@@ -284,6 +292,7 @@ class MealService:
         now: datetime | None = None,
     ) -> LoggedMeal:
         """Log one meal; raises MealWarning (already served today) or MealRefused (a rule)."""
+        require_venue(self.db, entry.venue_id)
         now = now or datetime.now(UTC)
         today = now.astimezone().date()
         errors = FieldErrors()
@@ -352,6 +361,7 @@ class MealService:
                 meal.override_note,
             )
 
+    @requires(Permission.COUNTER)
     def log_guests(
         self,
         venue_id: uuid.UUID,
@@ -364,6 +374,7 @@ class MealService:
         now: datetime | None = None,
     ) -> LoggedMeal:
         """People who are not registered (neighbours, walk-ins) as anonymous counts."""
+        require_venue(self.db, venue_id)
         now = now or datetime.now(UTC)
         today = now.astimezone().date()
         errors = FieldErrors()
@@ -393,6 +404,7 @@ class MealService:
                 meal.id, None, day, meal.served_at, meal.meal_type, meal.adults, meal.children
             )
 
+    @requires(Permission.COUNTER)
     def set_members(self, meal_id: uuid.UUID, member_ids: Sequence[uuid.UUID]) -> LoggedMeal:
         """Staff unticked someone who did not come: the entry now counts only who ate."""
         with self.db.session() as session:
@@ -423,6 +435,7 @@ class MealService:
                 meal.override_note,
             )
 
+    @requires(Permission.COUNTER)
     def undo(self, meal_id: uuid.UUID) -> None:
         """Take back an entry made by mistake; it stays stored, marked deleted."""
         with self.db.session() as session:
@@ -432,8 +445,10 @@ class MealService:
             meal.deleted_at = utcnow()
 
     # --- the session's view ------------------------------------------------------------------
+    @requires(Permission.COUNTER)
     def session_log(self, venue_id: uuid.UUID, served_on: date) -> list[LoggedMeal]:
         """Everything logged at this venue on this day, newest first."""
+        require_venue(self.db, venue_id)
         with self.db.read() as session:
             meals = session.scalars(
                 select(MealLog)
@@ -473,8 +488,10 @@ class MealService:
                 for m in meals
             ]
 
+    @requires(Permission.ROSTER)
     def roster(self, venue_id: uuid.UUID, served_on: date) -> list[tuple[HouseholdCard, bool]]:
         """Households assigned to the venue on that day, and whether each has been served."""
+        require_venue(self.db, venue_id)
         with self.db.read() as session:
             households = (
                 session.scalars(

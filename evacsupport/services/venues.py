@@ -25,8 +25,10 @@ from evacsupport.domain.normalize import (
     normalize_postal,
     parse_int,
 )
+from evacsupport.domain.roles import Permission
 from evacsupport.domain.schedule import Slot, parse_schedule
 from evacsupport.errors import EvacError, FieldErrors, NotFound
+from evacsupport.services.authz import requires
 
 CAPACITY_MAX = 500
 # Lengths of the venue table's text columns: a longer value is a message, not a database error.
@@ -155,10 +157,12 @@ class VenueService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    @requires(Permission.VENUES)
     def create(self, data: VenueInput) -> Venue:
         with self.db.session() as session:
             return create_venue_in(session, data)
 
+    @requires(Permission.VENUES)
     def update(
         self, venue_id: uuid.UUID, data: VenueInput, *, expected_version: int | None = None
     ) -> Venue:
@@ -189,6 +193,7 @@ class VenueService:
         with self.db.read() as session:
             return list(session.scalars(query))
 
+    @requires(Permission.VENUES)
     def soft_delete(self, venue_id: uuid.UUID) -> None:
         with self.db.session() as session:
             self._load(session, venue_id).deleted_at = utcnow()

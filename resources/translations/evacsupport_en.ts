@@ -239,6 +239,155 @@
     </message>
 </context>
 <context>
+    <name>AuditPage</name>
+    <message>
+        <source>すべての操作</source>
+        <translation>All actions</translation>
+    </message>
+    <message>
+        <source>すべての対象</source>
+        <translation>All record types</translation>
+    </message>
+    <message>
+        <source>期間(&amp;D)</source>
+        <translation>&amp;Dates</translation>
+    </message>
+    <message>
+        <source>世帯番号・氏名・変更内容など</source>
+        <translation>Case number, name, changed values…</translation>
+    </message>
+    <message>
+        <source>CSVに書き出す…</source>
+        <translation>Export to CSV…</translation>
+    </message>
+    <message>
+        <source>利用者(&amp;U)</source>
+        <translation>&amp;User</translation>
+    </message>
+    <message>
+        <source>絞り込む(&amp;R)</source>
+        <translation>Filte&amp;r</translation>
+    </message>
+    <message>
+        <source>操作(&amp;O)</source>
+        <translation>Acti&amp;on</translation>
+    </message>
+    <message>
+        <source>対象(&amp;T)</source>
+        <translation>Record &amp;type</translation>
+    </message>
+    <message>
+        <source>検索(&amp;S)</source>
+        <translation>&amp;Search</translation>
+    </message>
+    <message>
+        <source>項目</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>変更前</source>
+        <translation>Before</translation>
+    </message>
+    <message>
+        <source>変更後</source>
+        <translation>After</translation>
+    </message>
+    <message>
+        <source>監査ログ</source>
+        <translation>Audit trail</translation>
+    </message>
+    <message>
+        <source>記録の作成・更新・削除、出力、帳票、取込、同期、ログインの履歴です。</source>
+        <translation>Every record created, changed or deleted, and every export, report, import, sync and sign-in.</translation>
+    </message>
+    <message>
+        <source>すべての利用者</source>
+        <translation>All users</translation>
+    </message>
+    <message>
+        <source>%1件以上</source>
+        <translation>%1 or more</translation>
+    </message>
+    <message>
+        <source>%1件</source>
+        <translation>%1</translation>
+    </message>
+    <message>
+        <source>変更内容（項目ごとの変更前 → 変更後）</source>
+        <translation>Changes (each field before → after)</translation>
+    </message>
+    <message>
+        <source>%1　%2　%3 %4</source>
+        <translation>%1  %2  %3 %4</translation>
+    </message>
+    <message>
+        <source>監査ログをCSVに書き出す</source>
+        <translation>Export the audit trail to CSV</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>%1件を書き出しました：%2</source>
+        <translation>Wrote %1 entries: %2</translation>
+    </message>
+</context>
+<context>
+    <name>AutoBackup</name>
+    <message>
+        <source>バックアップの暗号化</source>
+        <translation>Backup encryption</translation>
+    </message>
+    <message>
+        <source>バックアップを暗号化する合言葉（パスフレーズ）：</source>
+        <translation>Passphrase to encrypt the backups:</translation>
+    </message>
+    <message>
+        <source>自動バックアップに失敗しました：%1</source>
+        <translation>Automatic backup failed: %1</translation>
+    </message>
+    <message>
+        <source>自動バックアップを保存しました：%1</source>
+        <translation>Automatic backup saved: %1</translation>
+    </message>
+    <message>
+        <source>（元のファイル：%1）</source>
+        <translation> (previous file: %1)</translation>
+    </message>
+    <message>
+        <source>バックアップから復元しました：%1</source>
+        <translation>Restored from the backup %1</translation>
+    </message>
+</context>
+<context>
+    <name>BackupModel</name>
+    <message>
+        <source>作成日時</source>
+        <translation>Made at</translation>
+    </message>
+    <message>
+        <source>大きさ</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <source>暗号化</source>
+        <translation>Encrypted</translation>
+    </message>
+    <message>
+        <source>場所</source>
+        <translation>Folder</translation>
+    </message>
+    <message>
+        <source>あり</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <source>なし</source>
+        <translation>no</translation>
+    </message>
+</context>
+<context>
     <name>CardPanel</name>
     <message>
         <source>さんの世帯</source>
@@ -712,6 +861,33 @@
     </message>
 </context>
 <context>
+    <name>FirstAdminDialog</name>
+    <message>
+        <source>最初の管理者の登録</source>
+        <translation>Create the first administrator</translation>
+    </message>
+    <message>
+        <source>このデータベースにはまだ利用者がいません。管理者のアカウントを作ってください。管理者はほかの利用者（コーディネーター・会場スタッフ・閲覧者）を追加できます。</source>
+        <translation>This database has no accounts yet. Create the administrator's account; the administrator can then add coordinators, venue staff and viewers.</translation>
+    </message>
+    <message>
+        <source>利用者名（英数字）</source>
+        <translation>User name (letters and digits)</translation>
+    </message>
+    <message>
+        <source>表示名</source>
+        <translation>Display name</translation>
+    </message>
+    <message>
+        <source>パスワード（8文字以上）</source>
+        <translation>Password (8 characters or more)</translation>
+    </message>
+    <message>
+        <source>パスワード（確認）</source>
+        <translation>Password (again)</translation>
+    </message>
+</context>
+<context>
     <name>FollowUpQueueView</name>
     <message>
         <source>期限</source>
@@ -801,6 +977,10 @@
         <translation>Cancel</translation>
     </message>
     <message>
+        <source>この世帯の個人情報を消去…</source>
+        <translation>Erase this household's personal data…</translation>
+    </message>
+    <message>
         <source>世帯の登録</source>
         <translation>Register a household</translation>
     </message>
@@ -836,6 +1016,24 @@
 %1
 
 Save anyway?</translation>
+    </message>
+    <message>
+        <source>個人情報の消去</source>
+        <translation>Erase personal data</translation>
+    </message>
+    <message>
+        <source>氏名・連絡先・記録の本文などを消去します（件数は残ります）。元に戻せません。
+確認のため世帯番号 %1 を入力してください：</source>
+        <translation>Names, contact details and the text of records will be erased (counts are kept). This cannot be undone.
+Type the case number %1 to confirm:</translation>
+    </message>
+    <message>
+        <source>世帯番号が一致しません</source>
+        <translation>The case number does not match</translation>
+    </message>
+    <message>
+        <source>%1 の個人情報を消去しました</source>
+        <translation>Erased the personal data of %1</translation>
     </message>
 </context>
 <context>
@@ -1110,6 +1308,48 @@ Save anyway?</translation>
     </message>
 </context>
 <context>
+    <name>LockDialog</name>
+    <message>
+        <source>画面をロックしました</source>
+        <translation>Window locked</translation>
+    </message>
+    <message>
+        <source>しばらく操作がなかったため、画面をロックしました。%1 さんのパスワードを入力してください。</source>
+        <translation>The window was locked after a while without use. Enter the password of %1.</translation>
+    </message>
+    <message>
+        <source>パスワード</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>終了</source>
+        <translation>Quit</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>ログイン</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <source>利用者名とパスワードを入力してください。</source>
+        <translation>Enter your user name and password.</translation>
+    </message>
+    <message>
+        <source>利用者名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <source>パスワード</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>データベース：%1</source>
+        <translation>Database: %1</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>evacsupport 避難者支援ケース管理</source>
@@ -1166,6 +1406,10 @@ Save anyway?</translation>
     <message>
         <source>バックアップを保存(&amp;B)…</source>
         <translation>Save &amp;backup…</translation>
+    </message>
+    <message>
+        <source>バックアップから復元(&amp;E)…</source>
+        <translation>R&amp;estore from a backup…</translation>
     </message>
     <message>
         <source>終了(&amp;Q)</source>
@@ -1238,6 +1482,10 @@ Save anyway?</translation>
     <message>
         <source>同期</source>
         <translation>Sync</translation>
+    </message>
+    <message>
+        <source>監査ログ</source>
+        <translation>Audit trail</translation>
     </message>
     <message>
         <source>表示言語</source>
@@ -1594,6 +1842,37 @@ Data folder: %3</translation>
     </message>
 </context>
 <context>
+    <name>RecoveryDialog</name>
+    <message>
+        <source>データベースを開けません</source>
+        <translation>Cannot open the database</translation>
+    </message>
+    <message>
+        <source>（暗号化）</source>
+        <translation> (encrypted)</translation>
+    </message>
+    <message>
+        <source>バックアップから復元すると、そのバックアップ以降の変更は失われます。壊れたファイルは消さずに別名で残します。新しい順のバックアップ：</source>
+        <translation>Restoring a backup loses the changes made after it. The damaged file is kept under another name. Backups, newest first:</translation>
+    </message>
+    <message>
+        <source>バックアップが見つかりません。</source>
+        <translation>No backup was found.</translation>
+    </message>
+    <message>
+        <source>最新の正常なバックアップから復元</source>
+        <translation>Restore the latest sound backup</translation>
+    </message>
+    <message>
+        <source>別のデータベースを開く</source>
+        <translation>Open another database</translation>
+    </message>
+    <message>
+        <source>終了</source>
+        <translation>Quit</translation>
+    </message>
+</context>
+<context>
     <name>ReportForm</name>
     <message>
         <source>月次報告書（市町向け・集計のみ）</source>
@@ -1764,6 +2043,37 @@ Data folder: %3</translation>
     <message>
         <source>新しい避難形態</source>
         <translation>New status</translation>
+    </message>
+</context>
+<context>
+    <name>RestoreDialog</name>
+    <message>
+        <source>バックアップから復元</source>
+        <translation>Restore from a backup</translation>
+    </message>
+    <message>
+        <source>復元(&amp;R)…</source>
+        <translation>&amp;Restore…</translation>
+    </message>
+    <message>
+        <source>閉じる</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>選んだバックアップの内容でデータベースを置き換えます。今のファイルは消さずに別名で残します。</source>
+        <translation>The database is replaced with the chosen backup. The current file is kept under another name.</translation>
+    </message>
+    <message>
+        <source>バックアップはまだありません：%1</source>
+        <translation>No backups yet: %1</translation>
+    </message>
+    <message>
+        <source>%1 のバックアップでデータベースを置き換えます。それ以降の変更は失われます（今のファイルは別名で残します）。よろしいですか？</source>
+        <translation>Replace the database with the backup of %1? Changes made after it are lost (the current file is kept under another name).</translation>
+    </message>
+    <message>
+        <source>合言葉（パスフレーズ）：</source>
+        <translation>Passphrase:</translation>
     </message>
 </context>
 <context>

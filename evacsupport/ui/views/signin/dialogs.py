@@ -1,0 +1,171 @@
+"""The dialogs between the user and the data: who is this, and is it still them.
+
+Every refusal (wrong password, lock-out, a weak new password) is shown inside the dialog in the
+service's words, so the person at the keyboard knows what to do next.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from evacsupport.db.engine import Database
+from evacsupport.errors import EvacError, ValidationError
+from evacsupport.services.accounts import AccountService, Principal
+from evacsupport.services.accounts import sign_in as sign_in_as
+
+
+class _Form(QDialog):
+    """A form with an error line above OK/Cancel."""
+
+    def __init__(self, title: str, intro: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setModal(True)
+        layout = QVBoxLayout(self)
+        self.intro = QLabel(intro, self)
+        self.intro.setWordWrap(True)
+        layout.addWidget(self.intro)
+        self.form = QFormLayout()
+        layout.addLayout(self.form)
+        self.message = QLabel(self)
+        self.message.setObjectName("signin_message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020;")
+        self.message.hide()
+        layout.addWidget(self.message)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(420)
+
+    def field(self, label: str, *, secret: bool = False, name: str = "") -> QLineEdit:
+        edit = QLineEdit(self)
+        edit.setObjectName(name)
+        if secret:
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        edit.textEdited.connect(lambda _text: self.message.hide())
+        self.form.addRow(label, edit)
+        return edit
+
+    def show_error(self, exc: EvacError) -> None:
+        if isinstance(exc, ValidationError):
+            text = "\n".join(e.message() for e in exc.errors)
+        else:
+            text = exc.message()
+        self.message.setText(text)
+        self.message.show()
+
+    def submit(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class LoginDialog(_Form):
+    """Who is at the keyboard; accepted only with a right password."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(
+            self.tr("ログイン"),
+            self.tr("利用者名とパスワードを入力してください。"),
+            parent,
+        )
+        self.db = db
+        self.principal: Principal | None = None
+        self.username = self.field(self.tr("利用者名"), name="username")
+        self.password = self.field(self.tr("パスワード"), secret=True, name="password")
+        self.form.addRow("", QLabel(self.tr("データベース：%1").replace("%1", db.description)))
+
+    def submit(self) -> None:
+        try:
+            self.principal = AccountService(self.db).authenticate(
+                self.username.text(), self.password.text()
+            )
+        except EvacError as exc:
+            self.password.clear()
+            self.password.setFocus()
+            self.show_error(exc)
+            return
+        self.accept()
+
+
+class FirstAdminDialog(_Form):
+    """The first start: whoever installs the app becomes its administrator."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(
+            self.tr("最初の管理者の登録"),
+            self.tr(
+                "このデータベースにはまだ利用者がいません。管理者のアカウントを作ってください。"
+                "管理者はほかの利用者（コーディネーター・会場スタッフ・閲覧者）を追加できます。"
+            ),
+            parent,
+        )
+        self.db = db
+        self.principal: Principal | None = None
+        self.username = self.field(self.tr("利用者名（英数字）"), name="username")
+        self.display_name = self.field(self.tr("表示名"), name="display_name")
+        self.password = self.field(self.tr("パスワード（8文字以上）"), secret=True, name="password")
+        self.confirm = self.field(self.tr("パスワード（確認）"), secret=True, name="confirm")
+
+    def submit(self) -> None:
+        service = AccountService(self.db)
+        try:
+            service.create(
+                self.username.text(), self.password.text(), "admin",
+                display_name=self.display_name.text(), confirm=self.confirm.text(),
+            )  # fmt: skip
+            self.principal = service.authenticate(self.username.text(), self.password.text())
+        except EvacError as exc:
+            self.show_error(exc)
+            return
+        self.accept()
+
+
+class LockDialog(_Form):
+    """The window was left alone: the same person's password opens it again."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(
+            self.tr("画面をロックしました"),
+            self.tr(
+                "しばらく操作がなかったため、画面をロックしました。%1 さんのパスワードを"
+                "入力してください。"
+            ).replace("%1", db.actor),
+            parent,
+        )
+        self.db = db
+        self.password = self.field(self.tr("パスワード"), secret=True, name="password")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("終了"))
+        self.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
+
+    def submit(self) -> None:
+        try:
+            AccountService(self.db).authenticate(self.db.actor, self.password.text())
+        except EvacError as exc:
+            self.password.clear()
+            self.show_error(exc)
+            return
+        self.accept()
+
+
+def sign_in(db: Database, parent: QWidget | None = None) -> bool:
+    """Ask who is there (or make the first administrator); False if they gave up."""
+    service = AccountService(db)
+    dialog: LoginDialog | FirstAdminDialog = (
+        LoginDialog(db, parent) if service.has_accounts() else FirstAdminDialog(db, parent)
+    )
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.principal is None:
+        return False
+    sign_in_as(db, dialog.principal)
+    return True

@@ -1,0 +1,128 @@
+"""Signing in as a user would: the first administrator, the login dialog, roles, the idle lock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from evacsupport.config import Settings
+from evacsupport.db import Database
+from evacsupport.services.accounts import AccountService, sign_in
+from evacsupport.services.venues import VenueInput, VenueService
+from evacsupport.ui.main_window import MainWindow
+from evacsupport.ui.views.signin import FirstAdminDialog, LockDialog, LoginDialog
+from tests.ui.fakes import FakePrompter
+
+
+def _ok(dialog: FirstAdminDialog | LoginDialog | LockDialog) -> None:
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+
+def _message(dialog: FirstAdminDialog | LoginDialog | LockDialog) -> str:
+    label = dialog.findChild(QLabel, "signin_message")
+    assert label is not None
+    return label.text() if label.isVisible() else ""
+
+
+def test_the_first_start_creates_the_administrator(qtbot: QtBot, db: Database) -> None:
+    dialog = FirstAdminDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.username, "tanaka")
+    qtbot.keyClicks(dialog.password, "noto-2024!")
+    qtbot.keyClicks(dialog.confirm, "noto-2024?")
+    _ok(dialog)
+    assert "確認のパスワードが一致しません" in _message(dialog)
+    assert not AccountService(db).has_accounts()
+    dialog.confirm.clear()
+    qtbot.keyClicks(dialog.confirm, "noto-2024!")
+    assert _message(dialog) == ""  # typing clears the old message
+    _ok(dialog)
+    assert dialog.result() == FirstAdminDialog.DialogCode.Accepted
+    assert dialog.principal is not None and dialog.principal.role == "admin"
+
+
+def test_a_wrong_password_is_explained_then_the_right_one_signs_in(
+    qtbot: QtBot, db: Database
+) -> None:
+    AccountService(db).create("tanaka", "noto-2024!", "admin")
+    dialog = LoginDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.username, "tanaka")
+    qtbot.keyClicks(dialog.password, "guess")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert "あと4回" in _message(dialog)
+    assert dialog.password.text() == ""
+    qtbot.keyClicks(dialog.password, "noto-2024!")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.result() == LoginDialog.DialogCode.Accepted
+    assert dialog.principal is not None and dialog.principal.username == "tanaka"
+
+
+@pytest.fixture
+def staffed(db: Database) -> Iterator[Database]:
+    accounts = AccountService(db)
+    accounts.create("admin", "noto-2024!", "admin")
+    venue = VenueService(db).create(VenueInput(name="こども食堂わじま", capacity=30))
+    accounts.create("staff", "noto-2024!", "venue_staff", venue=venue.name)
+    accounts.create("mayor", "noto-2024!", "viewer")
+    yield db
+
+
+@pytest.mark.parametrize(
+    ("user", "sections", "first"),
+    [
+        ("admin", None, "households"),
+        ("staff", ["meals", "reports", "sync"], "meals"),
+        ("mayor", ["reports"], "reports"),
+    ],
+)
+def test_each_role_sees_only_its_sections(
+    qtbot: QtBot, staffed: Database, user: str, sections: list[str] | None, first: str
+) -> None:
+    sign_in(staffed, AccountService(staffed).authenticate(user, "noto-2024!"))
+    window = MainWindow(staffed, prompter=FakePrompter(), settings=Settings())
+    qtbot.addWidget(window)
+    shown = [
+        name for row, name in enumerate(window.SECTIONS) if not window.nav.item(row).isHidden()
+    ]
+    assert shown == (sections or list(window.SECTIONS))
+    assert window.SECTIONS[window.nav.currentRow()] == first
+    assert user in window.user_label.text()
+
+
+def test_the_window_locks_when_left_alone(qtbot: QtBot, staffed: Database) -> None:
+    sign_in(staffed, AccountService(staffed).authenticate("admin", "noto-2024!"))
+    window = MainWindow(staffed, prompter=FakePrompter(), settings=Settings())
+    qtbot.addWidget(window)
+    window.show()
+    seen: list[str] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, LockDialog):
+            QTimer.singleShot(20, answer)
+            return
+        field = dialog.findChild(QLineEdit, "password")
+        assert field is not None
+        if not seen:
+            field.setText("wrong")
+            _ok(dialog)
+            seen.append(_message(dialog))
+            QTimer.singleShot(20, answer)
+            return
+        field.setText("noto-2024!")
+        _ok(dialog)
+        seen.append("unlocked")
+
+    QTimer.singleShot(20, answer)
+    window.idle_lock.set_timeout(100)
+    qtbot.waitUntil(lambda: "unlocked" in seen, timeout=5000)
+    assert "パスワードが違います" in seen[0]
+    assert window.isVisible()
+    window.idle_lock.set_timeout(0)
