@@ -34,6 +34,8 @@ from evacsupport.services.backup import backup_to
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.prompts import Prompter, QtPrompter
 from evacsupport.ui.views.assignment.allocate_dialog import AllocateDialog
+from evacsupport.ui.views.backup.auto import AutoBackup
+from evacsupport.ui.views.backup.restore_dialog import RestoreDialog
 from evacsupport.ui.views.contacts.followup_queue import FollowUpQueueView
 from evacsupport.ui.views.counter.session_view import CounterView
 from evacsupport.ui.views.households.editor import HouseholdEditor
@@ -96,6 +98,9 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._show_section)
         self._build_menus()
         self._open_context(db)
+        self.auto_backup = AutoBackup(  # once a day while open, and on exit
+            self, self.statusBar(), self._prompter, self._settings, lambda: self.ctx.db
+        )
         self.resize(1200, 760)
 
     # --- database ------------------------------------------------------------------------------
@@ -272,6 +277,7 @@ class MainWindow(QMainWindow):
         )
         file_menu.addAction(self._action(self.tr("新しいデータベース(&W)…"), self._ask_new))
         file_menu.addAction(self._action(self.tr("バックアップを保存(&B)…"), self._ask_backup))
+        file_menu.addAction(self._action(self.tr("バックアップから復元(&E)…"), self.open_restore))
         file_menu.addSeparator()
         file_menu.addAction(
             self._action(self.tr("終了(&Q)"), self.close, QKeySequence.StandardKey.Quit)
@@ -414,8 +420,30 @@ class MainWindow(QMainWindow):
             .replace("%3", str(data_dir())),
         )
 
+    # --- restore from a backup (evacsupport/ui/views/backup) -------------------------------------
+    def open_restore(self) -> RestoreDialog | None:
+        policy = self.auto_backup.policy()
+        if policy is None:
+            self._prompter.error(self, EvacError("backup.server").message())
+            return None
+        dialog = RestoreDialog(
+            policy, self._prompter, lambda info, pw: self.auto_backup.restore(self, info, pw), self
+        )
+        dialog.show()
+        return dialog
+
+    def current_database(self) -> Database:
+        return self.ctx.db
+
+    def close_editors(self) -> bool:
+        return self._close_editors()
+
+    def reopen(self, db: Database) -> None:
+        self._open_context(db)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._close_editors():
             event.ignore()
             return
+        self.auto_backup.on_exit()
         super().closeEvent(event)

@@ -1,0 +1,1 @@
+"""Backups in the window: automatic ones, the restore dialog, and start-up recovery."""

@@ -1,0 +1,174 @@
+"""Automatic backups while the window is open: once a day (checked hourly, in the background)
+and on exit; restoring from the File menu. Failures go to the status bar, never a crash."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtCore import QObject, QThreadPool, QTimer
+from PySide6.QtWidgets import QStatusBar, QWidget
+
+from evacsupport.config import Settings
+from evacsupport.db.engine import Database
+from evacsupport.errors import EvacError
+from evacsupport.services import backup
+from evacsupport.services.backup import BackupInfo, BackupPolicy
+from evacsupport.ui.prompts import Prompter
+from evacsupport.ui.tasks import Task, run_in_background
+
+log = logging.getLogger(__name__)
+CHECK_MS = 60 * 60 * 1000
+
+
+class Window(Protocol):
+    """What the restore needs from the main window."""
+
+    def current_database(self) -> Database: ...
+
+    def close_editors(self) -> bool: ...
+
+    def reopen(self, db: Database) -> None: ...
+
+
+class AutoBackup(QObject):
+    """Attributes for tests: ``timer``, ``task`` (the running daily backup), ``last_made``."""
+
+    def __init__(
+        self,
+        window: QWidget,
+        status: QStatusBar,
+        prompter: Prompter,
+        settings: Settings,
+        database: Callable[[], Database],
+    ) -> None:
+        super().__init__(window)
+        self._window, self._status, self._prompter = window, status, prompter
+        self._settings, self._database = settings, database
+        self._passphrase: str | None = None
+        self._declined = False
+        self._last_failure = ""
+        self.task: Task | None = None
+        self.last_made: Path | None = None
+        self.timer = QTimer(self)
+        self.timer.setInterval(CHECK_MS)
+        self.timer.timeout.connect(self.check_due)
+        self.timer.start()
+
+    # --- policy and passphrase -------------------------------------------------------------------
+    def policy(self) -> BackupPolicy | None:
+        """None for a database that is not a file here (PostgreSQL: the server's backups)."""
+        db = self._database()
+        try:
+            return backup.policy_from_settings(self._settings, backup.sqlite_path(db))
+        except EvacError:
+            return None
+
+    def _secret(self) -> str | bool | None:
+        """The passphrase (asked once per run) when encrypting is on; False when declined."""
+        if not self._settings.backup_encrypt:
+            return None
+        if self._passphrase is None and not self._declined:
+            answer = self._prompter.ask_password(
+                self._window,
+                self.tr("バックアップの暗号化"),
+                self.tr("バックアップを暗号化する合言葉（パスフレーズ）："),
+            )
+            if answer:
+                self._passphrase = answer
+            else:
+                self._declined = True
+        return False if self._declined else self._passphrase
+
+    # --- making ----------------------------------------------------------------------------------
+    def _fail(self, text: str) -> None:
+        log.warning("automatic backup: %s", text)
+        if text != self._last_failure:  # shown once, not every hour
+            self._last_failure = text
+            failed = self.tr("自動バックアップに失敗しました：%1")
+            self._status.showMessage(failed.replace("%1", text))
+
+    def check_due(self, now: datetime | None = None) -> Task | None:
+        """Start today's backup in the background unless one exists or is running."""
+        policy = self.policy()
+        if policy is None or self.task is not None or not backup.due(policy, now):
+            return None
+        secret = self._secret()
+        if secret is False or secret is True:
+            return None
+        db = self._database()
+        warnings: list[str] = []
+
+        def make() -> Path:
+            return backup.backup_and_rotate(db, policy, secret, now, on_warning=warnings.append)
+
+        def done(path: Path) -> None:
+            self.task, self.last_made = None, path
+            note = "\n".join(warnings)
+            text = self.tr("自動バックアップを保存しました：%1").replace("%1", str(path))
+            self._status.showMessage(f"{text}  {note}".strip(), 15000)
+
+        def failed(exc: Exception) -> None:
+            self.task = None
+            self._fail(exc.message() if isinstance(exc, EvacError) else str(exc))
+
+        self.task = run_in_background(make, done, failed)
+        return self.task
+
+    def on_exit(self) -> Path | None:
+        """The backup on closing the window: in the foreground, and never stopping the close."""
+        self.timer.stop()
+        if self.task is not None:
+            QThreadPool.globalInstance().waitForDone(30_000)
+            self.task = None
+        policy = self.policy()
+        if policy is None:
+            return None
+        secret = self._secret()
+        if secret is False or secret is True:
+            return None
+        try:
+            self.last_made = backup.backup_and_rotate(self._database(), policy, secret)
+        except (EvacError, OSError) as exc:
+            self._fail(str(exc))
+            return None
+        return self.last_made
+
+    # --- restoring -------------------------------------------------------------------------------
+    def restore(self, window: Window, info: BackupInfo, passphrase: str | None) -> bool:
+        """Close the database, put the backup in its place, open it again."""
+        db = window.current_database()
+        try:
+            path = backup.sqlite_path(db)
+        except EvacError as exc:
+            self._prompter.error(self._window, exc.message())
+            return False
+        if not window.close_editors():
+            return False
+        who = (db.actor, db.role, db.venue_scope)  # the same person stays signed in
+        db.close()
+        try:
+            aside = backup.restore(path, info.path, passphrase)
+        except EvacError as exc:
+            self._prompter.error(self._window, exc.message())
+            aside = None
+            restored = False
+        else:
+            restored = True
+        try:
+            reopened = Database(db.url)
+        except EvacError as exc:
+            self._prompter.error(self._window, exc.message())
+            return False
+        reopened.actor, reopened.role, reopened.venue_scope = who
+        window.reopen(reopened)
+        if restored:
+            kept = self.tr("（元のファイル：%1）").replace("%1", str(aside)) if aside else ""
+            self._status.showMessage(
+                self.tr("バックアップから復元しました：%1").replace("%1", info.path.name) + kept,
+                15000,
+            )
+        return restored

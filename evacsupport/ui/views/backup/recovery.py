@@ -1,0 +1,192 @@
+"""Start-up recovery: a damaged or too-new database file opens into choices, not a traceback.
+
+:func:`open_at_start` checks the file (PRAGMA quick_check) before opening it; a damaged file can
+be replaced by the newest backup that passes its checks (the damaged file is kept aside), or
+another database opened, or the app closed. A database made by a newer version is refused with
+its message and the same choices except restoring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import URL
+
+from evacsupport.config import data_dir, sqlite_url
+from evacsupport.db.engine import Database
+from evacsupport.errors import EvacError, StorageError
+from evacsupport.services import backup
+from evacsupport.services.backup import BackupInfo, BackupPolicy
+from evacsupport.services.integrity import quick_check
+
+
+class Choice(Enum):
+    RESTORE = "restore"
+    OPEN_OTHER = "open_other"
+    QUIT = "quit"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Recovery", text)
+
+
+def describe_size(size: int) -> str:
+    return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{max(size, 1) / 1024:.0f} KB"
+
+
+class RecoveryDialog(QDialog):
+    """Attributes for tests: ``restore_button``, ``open_button``, ``quit_button``, ``backups``,
+    ``choice`` (set when a button is clicked)."""
+
+    def __init__(
+        self,
+        problem: str,
+        backups: list[BackupInfo],
+        *,
+        can_restore: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.choice = Choice.QUIT
+        self.setWindowTitle(self.tr("データベースを開けません"))
+        layout = QVBoxLayout(self)
+        text = QLabel(problem, self)
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        self.backups = QListWidget(self)
+        for info in backups:
+            sealed = self.tr("（暗号化）") if info.encrypted else ""
+            self.backups.addItem(
+                f"{info.made_at:%Y-%m-%d %H:%M}  {describe_size(info.size)}{sealed}  {info.path}"
+            )
+        if can_restore:
+            explain = QLabel(
+                self.tr(
+                    "バックアップから復元すると、そのバックアップ以降の変更は失われます。"
+                    "壊れたファイルは消さずに別名で残します。新しい順のバックアップ："
+                )
+                if backups
+                else self.tr("バックアップが見つかりません。"),
+                self,
+            )
+            explain.setWordWrap(True)
+            layout.addWidget(explain)
+            layout.addWidget(self.backups)
+        else:
+            self.backups.hide()
+        self.restore_button = QPushButton(self.tr("最新の正常なバックアップから復元"), self)
+        self.restore_button.setVisible(can_restore)
+        self.restore_button.setEnabled(can_restore and bool(backups))
+        self.open_button = QPushButton(self.tr("別のデータベースを開く"), self)
+        self.quit_button = QPushButton(self.tr("終了"), self)
+        for button, choice in (
+            (self.restore_button, Choice.RESTORE),
+            (self.open_button, Choice.OPEN_OTHER),
+            (self.quit_button, Choice.QUIT),
+        ):
+            button.clicked.connect(lambda _c=False, ch=choice: self._choose(ch))
+            layout.addWidget(button)
+        self.resize(640, 360)
+
+    def _choose(self, choice: Choice) -> None:
+        self.choice = choice
+        self.accept()
+
+
+def _damaged_text(path: Path) -> str:
+    return _tr(
+        "データベースファイルが壊れています：%1\n"
+        "ディスクの故障や、書き込み中の電源断・USBメモリの取り外しで起こることがあります。"
+    ).replace("%1", str(path))
+
+
+def open_at_start(
+    url: URL,
+    policy: BackupPolicy | Callable[[Path], BackupPolicy],
+    *,
+    choose: Callable[[str, bool], Choice] | None = None,
+    passphrase: Callable[[], str | None] | None = None,
+    open_other: Callable[[], str | None] | None = None,
+    parent: QWidget | None = None,
+) -> Database | None:
+    """The database to start with, after any recovery; None when the user chooses to quit.
+
+    ``choose(problem, can_restore)`` asks what to do (the dialog by default); ``passphrase``
+    is asked only when backups are encrypted; ``open_other`` picks another file.
+    """
+
+    def policy_for(path: Path) -> BackupPolicy:
+        return policy(path) if callable(policy) else policy
+
+    def ask(problem: str, can_restore: bool, path: Path | None) -> Choice:
+        if choose is not None:
+            return choose(problem, can_restore)
+        found = backup.list_backups(policy_for(path)) if path is not None and can_restore else []
+        dialog = RecoveryDialog(problem, found, can_restore=can_restore, parent=parent)
+        dialog.exec()
+        return dialog.choice
+
+    failure = ""
+    while True:
+        path = Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
+        if path is not None and str(path) == ":memory:":
+            path = None
+        can_restore = False
+        if path is not None and not quick_check(path):
+            problem, can_restore = _damaged_text(path), True
+        else:
+            try:
+                return Database(url)
+            except StorageError as exc:
+                can_restore = exc.code == "db.damaged" and path is not None
+                problem = _damaged_text(path) if can_restore and path else exc.message()
+        if failure:
+            problem = f"{problem}\n\n{failure}"
+        choice = ask(problem, can_restore, path)
+        if choice is Choice.RESTORE and can_restore and path is not None:
+            rules = policy_for(path)
+            try:
+                secret = None
+                if passphrase is not None and any(b.encrypted for b in backup.list_backups(rules)):
+                    secret = passphrase()
+                backup.restore_latest_good(path, rules, secret)
+                failure = ""
+            except EvacError as exc:
+                failure = exc.message()
+        elif choice is Choice.OPEN_OTHER:
+            chosen = open_other() if open_other is not None else _pick_file(parent)
+            if chosen:
+                url, failure = sqlite_url(chosen), ""
+        else:
+            return None
+
+
+def _pick_file(parent: QWidget | None) -> str | None:
+    path, _ = QFileDialog.getOpenFileName(
+        parent,
+        _tr("データベースを開く"),
+        str(data_dir()),
+        _tr("データベース (*.sqlite3 *.sqlite *.db);;すべてのファイル (*)"),
+    )
+    return path or None
+
+
+def backup_passphrase(parent: QWidget | None = None) -> str | None:
+    """The team passphrase for encrypted backups, asked at start-up recovery."""
+    from evacsupport.ui.prompts import QtPrompter
+
+    return QtPrompter().ask_password(
+        parent, _tr("バックアップから復元"), _tr("バックアップの合言葉（パスフレーズ）：")
+    )
