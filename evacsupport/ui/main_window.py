@@ -29,11 +29,14 @@ from PySide6.QtWidgets import (
 from evacsupport import __version__
 from evacsupport.config import Settings, data_dir, sqlite_url
 from evacsupport.db.engine import Database
+from evacsupport.domain.roles import Permission
 from evacsupport.errors import EvacError
+from evacsupport.services.authz import can
 from evacsupport.services.backup import backup_to
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.prompts import Prompter, QtPrompter
 from evacsupport.ui.views.assignment.allocate_dialog import AllocateDialog
+from evacsupport.ui.views.audit.page import AuditPage
 from evacsupport.ui.views.backup.auto import AutoBackup
 from evacsupport.ui.views.backup.restore_dialog import RestoreDialog
 from evacsupport.ui.views.contacts.followup_queue import FollowUpQueueView
@@ -66,6 +69,7 @@ class MainWindow(QMainWindow):
         "followups",
         "reports",
         "sync",
+        "audit",
     )
 
     def __init__(
@@ -185,10 +189,13 @@ class MainWindow(QMainWindow):
             "followups": followups,
             "reports": ReportsPage(ctx, self),
             "sync": self.sync_page,
+            "audit": AuditPage(ctx, self),
         }
         for name in self.SECTIONS:
             self.stack.addWidget(self.sections[name])
             self.nav.addItem(self._section_title(name))
+        audit_row = self.nav.item(self.SECTIONS.index("audit"))
+        audit_row.setHidden(not can(ctx.db, Permission.AUDIT))  # administrators only
         self.nav.blockSignals(False)
 
     def show_section(self, name: str) -> None:
@@ -332,6 +339,7 @@ class MainWindow(QMainWindow):
             "followups": self.tr("フォローアップ"),
             "reports": self.tr("集計・報告"),
             "sync": self.tr("同期"),
+            "audit": self.tr("監査ログ"),
         }[name]
 
     def open_import(self) -> ImportDialog:

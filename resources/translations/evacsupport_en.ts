@@ -239,6 +239,137 @@
     </message>
 </context>
 <context>
+    <name>AuditModel</name>
+    <message>
+        <source>作成</source>
+        <translation>Created</translation>
+    </message>
+    <message>
+        <source>更新</source>
+        <translation>Updated</translation>
+    </message>
+    <message>
+        <source>削除</source>
+        <translation>Deleted</translation>
+    </message>
+    <message>
+        <source>ログイン</source>
+        <translation>Signed in</translation>
+    </message>
+    <message>
+        <source>ログイン失敗</source>
+        <translation>Sign-in failed</translation>
+    </message>
+    <message>
+        <source>出力</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <source>帳票</source>
+        <translation>Report</translation>
+    </message>
+    <message>
+        <source>取込</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>同期取込</source>
+        <translation>Sync read</translation>
+    </message>
+    <message>
+        <source>同期出力</source>
+        <translation>Sync file made</translation>
+    </message>
+    <message>
+        <source>消去</source>
+        <translation>Erased</translation>
+    </message>
+    <message>
+        <source>復元</source>
+        <translation>Restored</translation>
+    </message>
+    <message>
+        <source>バックアップ</source>
+        <translation>Backup</translation>
+    </message>
+    <message>
+        <source>世帯</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <source>世帯員</source>
+        <translation>Member</translation>
+    </message>
+    <message>
+        <source>同意</source>
+        <translation>Consent</translation>
+    </message>
+    <message>
+        <source>居所</source>
+        <translation>Residence</translation>
+    </message>
+    <message>
+        <source>会場の割り当て</source>
+        <translation>Venue assignment</translation>
+    </message>
+    <message>
+        <source>訪問・電話</source>
+        <translation>Visit or call</translation>
+    </message>
+    <message>
+        <source>チェックイン</source>
+        <translation>Check-in</translation>
+    </message>
+    <message>
+        <source>フォローアップ</source>
+        <translation>Follow-up</translation>
+    </message>
+    <message>
+        <source>食事の記録</source>
+        <translation>Meal</translation>
+    </message>
+    <message>
+        <source>会場</source>
+        <translation>Venue</translation>
+    </message>
+    <message>
+        <source>災害</source>
+        <translation>Disaster event</translation>
+    </message>
+    <message>
+        <source>利用者アカウント</source>
+        <translation>Account</translation>
+    </message>
+    <message>
+        <source>監査ログ</source>
+        <translation>Audit trail</translation>
+    </message>
+    <message>
+        <source>日時</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>利用者</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>対象</source>
+        <translation>Record type</translation>
+    </message>
+    <message>
+        <source>記録</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>変更内容</source>
+        <translation>Changes</translation>
+    </message>
+</context>
+<context>
     <name>AuditPage</name>
     <message>
         <source>すべての操作</source>

@@ -1,0 +1,1 @@
+"""The audit trail section (administrators only)."""
