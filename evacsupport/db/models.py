@@ -329,6 +329,8 @@ class SyncState(Base):
     name: Mapped[str] = mapped_column(String(100), default="")
     lamport: Mapped[int] = mapped_column(Integer, default=0)
     scope_venue_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    # Identities this database had before a restore from backup: peers still know it by them.
+    former_site_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class SyncChange(Base):

@@ -125,6 +125,11 @@ class SyncService:
         with self.db.session() as session:
             site.set_name(session.connection(), name)
 
+    def after_restore(self) -> None:
+        """Call once on a database just restored from a backup (see site.start_new_identity)."""
+        with self.db.session() as session:
+            site.start_new_identity(session.connection())
+
     def peers(self) -> list[PeerInfo]:
         with self.db.read() as session:
             conn = session.connection()
@@ -190,6 +195,7 @@ class SyncService:
                 "created_at": utcnow().isoformat(),
                 "from_site": str(me.site_id),
                 "from_name": me.name,
+                "former_sites": site.former_ids(conn),
                 "to_name": peer.name,
                 "to_site": str(peer.site_id) if peer.site_id else None,
                 "ack": peer.received_seq,
@@ -352,6 +358,15 @@ class SyncService:
         from_site = uuid.UUID(str(payload["from_site"]))
         from_name = clean_text(str(payload.get("from_name") or "")) or str(from_site)[:8]
         peer = session.scalar(select(SyncPeer).where(SyncPeer.site_id == from_site))
+        former = [uuid.UUID(str(i)) for i in payload.get("former_sites") or []]
+        if peer is None and former:
+            # The sender was restored from a backup: same laptop, new identity. Start over
+            # with it, so it gets back everything it lost and we hear its new numbering.
+            peer = session.scalar(select(SyncPeer).where(SyncPeer.site_id.in_(former)))
+            if peer is not None:
+                peer.site_id = from_site
+                peer.acked_seq = peer.received_seq = 0
+                session.flush()
         if peer is None:
             peer = session.scalar(
                 select(SyncPeer).where(SyncPeer.name == from_name, SyncPeer.site_id.is_(None))

@@ -67,6 +67,32 @@ def set_scope(conn: Connection, venue_id: uuid.UUID | None) -> None:
     conn.execute(update(STATE).values(scope_venue_id=venue_id))
 
 
+def former_ids(conn: Connection) -> list[str]:
+    current(conn)
+    return list(conn.scalar(select(STATE.c.former_site_ids)) or [])
+
+
+def start_new_identity(conn: Connection) -> uuid.UUID:
+    """After a restore from backup: this database forked from what its peers last saw.
+
+    Changes made after the backup are gone from here but not from the peers, and its change
+    numbers would repeat ones they already acknowledged. So it goes on under a new identity
+    (peers recognise it by the former one it sends along) and every peer starts over with it:
+    each side sends everything again, which merging makes harmless, and the lost changes come
+    back from the peers that have them.
+    """
+    from evacsupport.db.models import SyncPeer
+
+    site = current(conn)
+    fresh = uuid.uuid4()
+    conn.execute(
+        update(STATE).values(site_id=fresh, former_site_ids=[*former_ids(conn), str(site.site_id)])
+    )
+    peers = cast(Table, SyncPeer.__table__)
+    conn.execute(update(peers).values(acked_seq=0, received_seq=0))
+    return fresh
+
+
 def max_seq(conn: Connection) -> int:
     from evacsupport.db.models import SyncChange
 

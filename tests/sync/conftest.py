@@ -22,6 +22,13 @@ class Laptop:
         self.sync.rename_site(name)
         self._sent = 0
 
+    def reopen(self) -> None:
+        """Open the laptop's database afresh (after its file was replaced)."""
+        self.db.close()
+        self.db = Database(self.db.url)
+        self.db.actor = self.name
+        self.sync = SyncService(self.db)
+
     def send(self, to: Laptop, *, scope: str = "") -> Path:
         self._sent += 1
         out = self.folder / f"{self.name}-to-{to.name}-{self._sent}.evsync"
