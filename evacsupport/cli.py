@@ -22,7 +22,7 @@ from evacsupport import (
     cli_reports,
     cli_sync,
 )
-from evacsupport.cli_common import open_database
+from evacsupport.cli_common import credentials, open_database
 from evacsupport.config import Settings, describe_url, resolve_database_url
 from evacsupport.errors import EvacError
 from evacsupport.i18n import current_language, message, set_language
@@ -107,18 +107,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+
+    from evacsupport.db.models import Household
     from evacsupport.services import demo
+    from evacsupport.services.accounts import AccountService, sign_in
 
     if not 1 <= args.households <= 100_000:
         raise EvacError("value.range", min=1, max=100_000)
-    from evacsupport.services.households import HouseholdService
-
-    db = open_database(args)
+    # Counting needs no sign-in, so the README's start command works again and again; adding
+    # demo data to a database that has accounts does.
+    db = open_database(args, sign_in=False)
     try:
-        existing = HouseholdService(db).count()
+        with db.read() as session:
+            existing = session.scalar(select(func.count()).select_from(Household)) or 0
         if existing and args.if_empty:
             print(message("cli.demo_skipped", count=existing, url=describe_url(db.url)))
             return EXIT_OK
+        if AccountService(db).has_accounts():
+            sign_in(db, AccountService(db).authenticate(*credentials()))
         summary = demo.generate(db, households=args.households, seed=args.seed)
         accounts = demo.add_accounts(db)
     finally:
