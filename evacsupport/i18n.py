@@ -451,6 +451,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "audit.action.import": ("取込", "Import"),
     "audit.action.sync_import": ("同期取込", "Sync read"),
     "audit.action.sync_export": ("同期出力", "Sync file made"),
+    "audit.action.sync_resolve": ("食い違いの解決", "Conflict settled"),
     "audit.action.erase": ("消去", "Erased"),
     "audit.action.restore": ("復元", "Restored"),
     "audit.action.backup": ("バックアップ", "Backup"),

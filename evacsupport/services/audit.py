@@ -39,6 +39,7 @@ ACTIONS = (
     "import",
     "sync_import",
     "sync_export",
+    "sync_resolve",
     "erase",
     "restore",
     "backup",

@@ -533,6 +533,12 @@ class SyncService:
                 ],
                 [f"{conflict.entity}:{conflict.row_id}:{conflict.field}"],
             )
+            # The save itself is logged for sync by hand (above), not by the flush hooks, so the
+            # audit entry is written here: which field, and the choice (values stay in the record).
+            audit.record(
+                session, "sync_resolve", entity=conflict.entity, entity_id=conflict.row_id,
+                changes={"field": conflict.field, "choice": choice, "peer": conflict.peer_name},
+            )  # fmt: skip
             conflict.status = "resolved"
             conflict.resolution = choice
             conflict.resolved_by = self.db.actor

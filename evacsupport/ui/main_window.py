@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import ClassVar
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
@@ -31,6 +32,7 @@ from evacsupport.config import Settings, data_dir, sqlite_url
 from evacsupport.db.engine import Database
 from evacsupport.domain.roles import Permission
 from evacsupport.errors import EvacError
+from evacsupport.services.accounts import AccountService
 from evacsupport.services.authz import can
 from evacsupport.services.backup import backup_to
 from evacsupport.ui.context import AppContext
@@ -52,6 +54,7 @@ from evacsupport.ui.views.sections.activity import (
 )
 from evacsupport.ui.views.sections.overview import DashboardPage
 from evacsupport.ui.views.sections.reports import ReportsPage
+from evacsupport.ui.views.signin import IdleLock, LockDialog, sign_in
 from evacsupport.ui.views.sync.page import SyncPage
 from evacsupport.ui.views.venues.list_view import VenueListView
 
@@ -100,6 +103,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.db_label)
         self.nav.currentRowChanged.connect(self._show_section)
+        self.idle_lock = IdleLock(0, self.lock_now, self)
         self._build_menus()
         self._open_context(db)
         self.auto_backup = AutoBackup(  # once a day while open, and on exit
@@ -109,20 +113,33 @@ class MainWindow(QMainWindow):
 
     # --- database ------------------------------------------------------------------------------
     def _open_context(self, db: Database) -> None:
+        signed_in = db.role is not None  # a database with accounts: someone signed in
         self.ctx = AppContext(
-            db, prompter=self._prompter, settings=self._settings, user=getpass.getuser()
+            db,
+            prompter=self._prompter,
+            settings=self._settings,
+            user=db.actor if signed_in else getpass.getuser(),
         )
         self._build_sections()
+        self._show_allowed_sections()
+        self.idle_lock.set_timeout(self._settings.idle_lock_ms() if signed_in else 0)
         self.db_label.setText(self.tr("データベース：%1").replace("%1", db.description))
         self.user_label.setText(self.tr("利用者：%1").replace("%1", self.ctx.user))
-        self.household_list.reload_now()
-        self.show_section("households")
+        allowed = [name for name in self.SECTIONS if self.section_allowed(name)]
+        first = "households" if "households" in allowed else allowed[0]
+        if first in ("dashboard", "households"):
+            self.household_list.reload_now()
+        self.show_section(first)
 
     def switch_database(self, path: str) -> None:
         try:
             db = Database(sqlite_url(path))
         except EvacError as exc:
             self._prompter.error(self, exc.message())
+            return
+        needs_sign_in = self.ctx.db.role is not None or AccountService(db).has_accounts()
+        if needs_sign_in and not sign_in(db, self):
+            db.close()
             return
         if not self._close_editors():
             db.close()
@@ -194,11 +211,39 @@ class MainWindow(QMainWindow):
         for name in self.SECTIONS:
             self.stack.addWidget(self.sections[name])
             self.nav.addItem(self._section_title(name))
-        audit_row = self.nav.item(self.SECTIONS.index("audit"))
-        audit_row.setHidden(not can(ctx.db, Permission.AUDIT))  # administrators only
         self.nav.blockSignals(False)
 
+    SECTION_PERMISSIONS: ClassVar[dict[str, tuple[Permission, ...]]] = {
+        "dashboard": (Permission.CASEWORK,),
+        "households": (Permission.CASEWORK,),
+        "venues": (Permission.VENUES,),
+        "meals": (Permission.COUNTER,),
+        "visits": (Permission.CASEWORK,),
+        "followups": (Permission.CASEWORK,),
+        "reports": (Permission.AGGREGATE_REPORTS, Permission.ROSTER),
+        "sync": (Permission.SYNC,),
+        "audit": (Permission.AUDIT,),
+    }
+
+    def section_allowed(self, name: str) -> bool:
+        """Sections the signed-in role may use; the services refuse the rest anyway."""
+        needs = self.SECTION_PERMISSIONS.get(name, ())
+        return not needs or any(can(self.ctx.db, p) for p in needs)
+
+    def _show_allowed_sections(self) -> None:
+        for row, name in enumerate(self.SECTIONS):
+            item = self.nav.item(row)
+            if item is not None:
+                item.setHidden(not self.section_allowed(name))
+
+    def lock_now(self) -> None:
+        """The idle lock: the same person's password, or the app closes."""
+        if LockDialog(self.ctx.db, self).exec() != LockDialog.DialogCode.Accepted:
+            self.close()
+
     def show_section(self, name: str) -> None:
+        if not self.section_allowed(name):
+            return
         row = self.SECTIONS.index(name)
         if self.nav.currentRow() == row:
             self._show_section(row)  # same row: no signal, but the caller wants it fresh
@@ -453,5 +498,6 @@ class MainWindow(QMainWindow):
         if not self._close_editors():
             event.ignore()
             return
+        self.idle_lock.stop()
         self.auto_backup.on_exit()
         super().closeEvent(event)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from sqlalchemy import select
 
+from evacsupport.db.models import AuditEntry
 from evacsupport.errors import EvacError
 from evacsupport.i18n import set_language
 from evacsupport.services.households import HouseholdService
@@ -175,6 +177,11 @@ def test_concurrent_edits_become_a_conflict_that_a_coordinator_settles(
     assert info.value.code == "sync.edit_text_only"
     one.sync.resolve(mine.id, "mine")
     assert one.sync.conflicts() == []
+    with one.db.read() as session:
+        [entry] = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "sync_resolve")
+        ).all()
+    assert entry.entity_id == venue.id and entry.changes["choice"] == "mine"
     two.receive(one.send(two))
     assert two.sync.conflicts() == []  # settled everywhere by the resolution itself
     assert VenueService(two.db).get(venue.id).capacity == 40
