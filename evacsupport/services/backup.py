@@ -449,7 +449,21 @@ def restore(
         ) from exc
     finally:
         temp.unlink(missing_ok=True)
+    _fork_sync_identity(db_path)
     return aside
+
+
+def _fork_sync_identity(db_path: Path) -> None:
+    """The restored file lacks what was saved after the backup, though peers may have it: it
+    goes on syncing under a new identity, so they resend it (see sync.site.start_new_identity)."""
+    from evacsupport.config import sqlite_url
+    from evacsupport.sync.service import SyncService
+
+    restored = Database(sqlite_url(db_path))
+    try:
+        SyncService(restored).after_restore()
+    finally:
+        restored.close()
 
 
 def restore_latest_good(

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from evacsupport import __version__
 from evacsupport.config import Settings, data_dir, sqlite_url
 from evacsupport.db.engine import Database
+from evacsupport.domain.codes import Role, label
 from evacsupport.domain.roles import Permission
 from evacsupport.errors import EvacError
 from evacsupport.services.accounts import AccountService
@@ -235,6 +236,10 @@ class MainWindow(QMainWindow):
             item = self.nav.item(row)
             if item is not None:
                 item.setHidden(not self.section_allowed(name))
+
+    def _role_label(self) -> str:
+        role = self.ctx.db.role
+        return label(Role(role)) if role in set(Role) else ""
 
     def lock_now(self) -> None:
         """The idle lock: the same person's password, or the app closes."""
@@ -475,6 +480,11 @@ class MainWindow(QMainWindow):
 
     # --- restore from a backup (evacsupport/ui/views/backup) -------------------------------------
     def open_restore(self) -> RestoreDialog | None:
+        if not can(self.ctx.db, Permission.RESTORE):
+            self._prompter.error(
+                self, EvacError("auth.forbidden", role=self._role_label()).message()
+            )
+            return None
         policy = self.auto_backup.policy()
         if policy is None:
             self._prompter.error(self, EvacError("backup.server").message())

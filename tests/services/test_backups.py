@@ -237,3 +237,19 @@ def test_postgresql_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     assert info.value.code == "backup.server"
     assert "pg_dump" in info.value.message()
     assert not (tmp_path / "backups").exists()
+
+
+def test_a_restored_database_syncs_under_a_new_identity(tmp_path: Path) -> None:
+    from evacsupport.sync.service import SyncService
+
+    path = tmp_path / "laptop.sqlite3"
+    db = Database(sqlite_url(path))
+    before = SyncService(db).this_site().site_id
+    copy = backup.backup_to(db, tmp_path / "copy.sqlite3")
+    db.close()
+    backup.restore(path, copy)
+    db = Database(sqlite_url(path))
+    try:
+        assert SyncService(db).this_site().site_id != before
+    finally:
+        db.close()

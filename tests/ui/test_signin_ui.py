@@ -126,3 +126,12 @@ def test_the_window_locks_when_left_alone(qtbot: QtBot, staffed: Database) -> No
     assert "パスワードが違います" in seen[0]
     assert window.isVisible()
     window.idle_lock.set_timeout(0)
+
+
+def test_only_an_administrator_may_restore_a_backup(qtbot: QtBot, staffed: Database) -> None:
+    sign_in(staffed, AccountService(staffed).authenticate("staff", "noto-2024!"))
+    prompter = FakePrompter()
+    window = MainWindow(staffed, prompter=prompter, settings=Settings())
+    qtbot.addWidget(window)
+    assert window.open_restore() is None
+    assert prompter.errors and "会場スタッフの権限ではこの操作はできません" in prompter.errors[-1]
