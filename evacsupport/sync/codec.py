@@ -20,6 +20,7 @@ from evacsupport.db.models import (
     MealLog,
     Member,
     Residence,
+    User,
     Venue,
     Visit,
 )
@@ -28,6 +29,7 @@ from evacsupport.db.models import (
 SYNCED: dict[str, type[Base]] = {
     "disaster_event": DisasterEvent,
     "venue": Venue,
+    "app_user": User,
     "household": Household,
     "member": Member,
     "consent": Consent,
@@ -42,7 +44,10 @@ ENTITY_OF: dict[type[Base], str] = {cls: name for name, cls in SYNCED.items()}
 
 # Local bookkeeping (lock version, last-saved time and person) and derived values do not travel:
 # syncing them would turn every save into a conflict. ``search_text`` is rebuilt after a merge.
-LOCAL_ONLY = frozenset({"id", "version", "updated_at", "updated_by", "search_text"})
+# Failed sign-ins and lock-outs belong to the laptop where they happened.
+LOCAL_ONLY = frozenset(
+    {"id", "version", "updated_at", "updated_by", "search_text", "failed_logins", "locked_until"}
+)
 
 
 def table(entity: str) -> Table:

@@ -149,6 +149,11 @@ class Merger:
             self._dedup_keys().add(values["dedup_key"])
         if entity == "household" and "case_number" in values:
             values["case_number"] = self._claim_case_number(row_id, str(values["case_number"]))
+        if entity == "app_user" and "username" in values:
+            # Two laptops each made their own "admin": the newcomer's name gets a suffix.
+            self._flush_inserts()
+            while self.conn.scalar(select(t.c.id).where(t.c.username == values["username"])):
+                values["username"] = f"{values['username']}-{row_id.hex[:4]}"[:64]
         if entity == "venue" and "name" in values:
             self._flush_inserts()
             while self.conn.scalar(select(t.c.id).where(t.c.name == values["name"])):

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select, true
 
-from evacsupport.db.models import Assignment, Consent, Household, MealLog, Member
+from evacsupport.db.models import Assignment, Consent, Household, MealLog, Member, User
 from evacsupport.domain.codes import ConsentPurpose, ConsentRecipient
 from evacsupport.services.consents import allows
 from evacsupport.sync.capture import current_stamps
@@ -30,6 +30,18 @@ RECENT_MEAL_DAYS = 14
 FIELDS: dict[str, tuple[str, ...] | None] = {
     "disaster_event": None,  # None: every synced column (nothing personal in these)
     "venue": None,
+    # The venue's own staff accounts (scrypt hashes, inside the sealed package), so the venue
+    # laptop asks them to sign in; switching an account off at the office reaches it too.
+    "app_user": (
+        "username",
+        "display_name",
+        "role",
+        "password_hash",
+        "venue_id",
+        "active",
+        "created_at",
+        "deleted_at",
+    ),
     "household": ("event_id", "case_number", "status", "closed_on", "created_at", "deleted_at"),
     "member": (
         "household_id",
@@ -152,9 +164,11 @@ def snapshot(
             )
         )
     )
+    staff = list(conn.scalars(select(User.id).where(User.venue_id == venue_id)))
     plan: list[tuple[str, list[uuid.UUID]]] = [
         ("disaster_event", events),
         ("venue", [venue_id]),
+        ("app_user", staff),
         ("household", households),
         ("member", members),
         ("assignment", assignments),

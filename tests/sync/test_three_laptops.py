@@ -71,9 +71,20 @@ def test_three_laptops_agree_after_rounds_of_offline_work(laptop: Callable[[str]
                 phone=f"090-0000-000{round_no}",
             ),
         )
+        if round_no == 1:
+            # The same field edited on both sides before either saw the other's edit: venue A's
+            # staff lower their capacity while the office raises it.
+            VenueService(venue_a.db).update(a.id, VenueInput(name=a.name, capacity=25,
+                                                             coordinates=HERE))  # fmt: skip
+            venues.update(a.id, VenueInput(name=a.name, capacity=40, coordinates=HERE))
         # Venues send first, then the office answers each venue.
         office.receive(venue_a.send(office))
         office.receive(venue_b.send(office))
+        if round_no == 1:
+            [conflict] = office.sync.conflicts()
+            assert (conflict.record, conflict.field) == (a.name, "capacity")
+            assert {conflict.mine, conflict.theirs} == {25, 40}
+            office.sync.resolve(conflict.id, "mine")
         venue_a.receive(office.send(venue_a))
         venue_b.receive(office.send(venue_b))
 
@@ -86,6 +97,8 @@ def test_three_laptops_agree_after_rounds_of_offline_work(laptop: Callable[[str]
         held = dump(venue_laptop.db, ("household", "member", "assignment", "venue", "meal_log"))
         ids = {entity: set(rows) for entity, rows in held.items()}
         assert projected(office.db, ids) == projected(venue_laptop.db, ids)
+    assert office.sync.conflicts() == []
+    assert VenueService(venue_a.db).get(a.id).capacity == 40  # the office's decision reached A
     names = {m.given_name for m in HouseholdService(venue_a.db).get(homes[0].id).current_members}
     assert names == {"花子2"}
     # What a venue never gets: the phone number, or anyone it does not serve.
