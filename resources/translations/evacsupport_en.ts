@@ -1002,6 +1002,14 @@
         <translation>This database has no accounts yet. Create the administrator's account; the administrator can then add coordinators, venue staff and viewers.</translation>
     </message>
     <message>
+        <source>会場用の同期ファイルから始める…</source>
+        <translation>Start from a venue sync file…</translation>
+    </message>
+    <message>
+        <source>会場のノートPCは、事務所で作った会場用の同期ファイルを読み込んで始めます。</source>
+        <translation>A venue laptop starts by reading the venue sync file made at the office.</translation>
+    </message>
+    <message>
         <source>利用者名（英数字）</source>
         <translation>User name (letters and digits)</translation>
     </message>
@@ -1016,6 +1024,22 @@
     <message>
         <source>パスワード（確認）</source>
         <translation>Password (again)</translation>
+    </message>
+    <message>
+        <source>会場用の同期ファイルを選ぶ</source>
+        <translation>Choose the venue sync file</translation>
+    </message>
+    <message>
+        <source>同期ファイル (*.evsync)</source>
+        <translation>Sync files (*.evsync)</translation>
+    </message>
+    <message>
+        <source>合言葉</source>
+        <translation>Passphrase</translation>
+    </message>
+    <message>
+        <source>チームの合言葉（パスフレーズ）：</source>
+        <translation>The team's passphrase:</translation>
     </message>
 </context>
 <context>

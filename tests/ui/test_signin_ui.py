@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QLineEdit
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+)
 from pytestqt.qtbot import QtBot
 
 from evacsupport.config import Settings
 from evacsupport.db import Database
 from evacsupport.services.accounts import AccountService, sign_in
 from evacsupport.services.venues import VenueInput, VenueService
+from evacsupport.sync.service import SyncService
 from evacsupport.ui.main_window import MainWindow
 from evacsupport.ui.views.signin import FirstAdminDialog, LockDialog, LoginDialog
 from tests.ui.fakes import FakePrompter
@@ -135,3 +144,29 @@ def test_only_an_administrator_may_restore_a_backup(qtbot: QtBot, staffed: Datab
     qtbot.addWidget(window)
     assert window.open_restore() is None
     assert prompter.errors and "会場スタッフの権限ではこの操作はできません" in prompter.errors[-1]
+
+
+def test_a_new_venue_laptop_starts_from_its_package(
+    qtbot: QtBot, make_db: Callable[[str], Database], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    office = make_db("office")
+    accounts = AccountService(office)
+    accounts.create("admin", "noto-2024!", "admin")
+    venue = VenueService(office).create(VenueInput(name="こども食堂わじま", capacity=30))
+    accounts.create("kato", "kato-pass-1", "venue_staff", venue=venue.name)
+    package = tmp_path / "venue.evsync"
+    SyncService(office).export("会場PC", package, "team-passphrase", scope_venue=venue.name)
+
+    laptop = make_db("laptop")
+    dialog = FirstAdminDialog(laptop)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(package), ""))
+    answers = iter([("wrong passphrase", True), ("team-passphrase", True)])
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: next(answers))
+    qtbot.mouseClick(dialog.from_package, Qt.MouseButton.LeftButton)
+    assert "合言葉が違います" in _message(dialog)
+    qtbot.mouseClick(dialog.from_package, Qt.MouseButton.LeftButton)
+    assert dialog.result() == FirstAdminDialog.FROM_PACKAGE
+    assert AccountService(laptop).authenticate("kato", "kato-pass-1").venue_id == venue.id

@@ -6,13 +6,19 @@ service's words, so the person at the keyboard knows what to do next.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -21,6 +27,7 @@ from evacsupport.db.engine import Database
 from evacsupport.errors import EvacError, ValidationError
 from evacsupport.services.accounts import AccountService, Principal
 from evacsupport.services.accounts import sign_in as sign_in_as
+from evacsupport.sync.service import SyncService
 
 
 class _Form(QDialog):
@@ -113,6 +120,12 @@ class FirstAdminDialog(_Form):
         )
         self.db = db
         self.principal: Principal | None = None
+        self.from_package = QPushButton(self.tr("会場用の同期ファイルから始める…"), self)
+        self.from_package.setToolTip(
+            self.tr("会場のノートPCは、事務所で作った会場用の同期ファイルを読み込んで始めます。")
+        )
+        self.buttons.addButton(self.from_package, QDialogButtonBox.ButtonRole.ActionRole)
+        self.from_package.clicked.connect(self.start_from_package)
         self.username = self.field(self.tr("利用者名（英数字）"), name="username")
         self.display_name = self.field(self.tr("表示名"), name="display_name")
         self.password = self.field(self.tr("パスワード（8文字以上）"), secret=True, name="password")
@@ -130,6 +143,32 @@ class FirstAdminDialog(_Form):
             self.show_error(exc)
             return
         self.accept()
+
+    FROM_PACKAGE = 2  # exec() result: the laptop was started from a venue package
+
+    def start_from_package(self) -> None:
+        """A new venue laptop: read the office's venue package instead of making an admin."""
+        path, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("会場用の同期ファイルを選ぶ"), str(Path.home()),
+            self.tr("同期ファイル (*.evsync)"),
+        )  # fmt: skip
+        if not path:
+            return
+        passphrase, ok = QInputDialog.getText(
+            self, self.tr("合言葉"), self.tr("チームの合言葉（パスフレーズ）："),
+            QLineEdit.EchoMode.Password,
+        )  # fmt: skip
+        if not ok:
+            return
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            SyncService(self.db).import_(Path(path), passphrase)
+        except EvacError as exc:
+            self.show_error(exc)
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.done(self.FROM_PACKAGE)
 
 
 class LockDialog(_Form):
@@ -162,10 +201,14 @@ class LockDialog(_Form):
 def sign_in(db: Database, parent: QWidget | None = None) -> bool:
     """Ask who is there (or make the first administrator); False if they gave up."""
     service = AccountService(db)
-    dialog: LoginDialog | FirstAdminDialog = (
-        LoginDialog(db, parent) if service.has_accounts() else FirstAdminDialog(db, parent)
-    )
-    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.principal is None:
-        return False
-    sign_in_as(db, dialog.principal)
-    return True
+    while True:
+        dialog: LoginDialog | FirstAdminDialog = (
+            LoginDialog(db, parent) if service.has_accounts() else FirstAdminDialog(db, parent)
+        )
+        result = dialog.exec()
+        if result == FirstAdminDialog.FROM_PACKAGE:
+            continue  # the package brought the venue's staff accounts: now they sign in
+        if result != QDialog.DialogCode.Accepted or dialog.principal is None:
+            return False
+        sign_in_as(db, dialog.principal)
+        return True
