@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QIcon
 from sqlalchemy import URL
 
 from evacsupport import __version__
@@ -31,6 +32,20 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
     return translators
 
 
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
+
+
+def app_icon() -> QIcon:
+    """The window and taskbar icon: PNG sizes rendered from resources/icons/evacsupport.svg by
+    tools/make_icons.py (a bitmap per size, so no SVG plugin is needed at run time)."""
+    icon = QIcon()
+    for size in ICON_SIZES:
+        path = resource_path("icons", f"evacsupport-{size}.png")
+        if path.is_file():
+            icon.addFile(str(path))
+    return icon
+
+
 def run_gui(url: URL, settings: Settings | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
@@ -40,6 +55,7 @@ def run_gui(url: URL, settings: Settings | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("evacsupport")
     app.setApplicationVersion(__version__)
+    app.setWindowIcon(app_icon())
     install_translators(app, settings.language)
     from evacsupport.services.backup import policy_from_settings
     from evacsupport.ui.views.backup.recovery import backup_passphrase, open_at_start
