@@ -55,7 +55,7 @@ def run_gui(url: URL, settings: Settings | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("evacsupport")
     app.setApplicationVersion(__version__)
-    app.setWindowIcon(app_icon())
+    QApplication.setWindowIcon(app_icon())
     install_translators(app, settings.language)
     from evacsupport.services.backup import policy_from_settings
     from evacsupport.ui.views.backup.recovery import backup_passphrase, open_at_start

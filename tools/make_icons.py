@@ -9,12 +9,11 @@ Qt renders the SVG at each size (so small sizes are drawn, not shrunk from a big
 
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 
 from PIL import Image
-from PySide6.QtCore import QBuffer, QIODevice, QRectF, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
@@ -36,13 +35,6 @@ def render(renderer: QSvgRenderer, size: int) -> QImage:
     return image
 
 
-def to_pillow(image: QImage) -> Image.Image:
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
-    return Image.open(io.BytesIO(bytes(buffer.data().data()))).convert("RGBA")
-
-
 def main() -> int:
     _app = QGuiApplication.instance() or QGuiApplication(sys.argv)
     renderer = QSvgRenderer(str(SVG))
@@ -53,8 +45,9 @@ def main() -> int:
     for size in SIZES:
         image = render(renderer, size)
         path = ICONS / f"evacsupport-{size}.png"
-        image.save(str(path), "PNG")
-        images[size] = to_pillow(image)
+        image.save(str(path))  # PNG, from the name
+        with Image.open(path) as png:
+            images[size] = png.convert("RGBA")
         print(path.relative_to(ROOT))
     largest = images[max(SIZES)]
     largest.save(
