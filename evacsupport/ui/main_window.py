@@ -14,20 +14,27 @@ from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtCore import QByteArray, QPoint, QSettings, QUrl
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDesktopServices,
+    QGuiApplication,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QMainWindow,
+    QSplitter,
     QStackedWidget,
     QTabWidget,
     QWidget,
 )
 
-from evacsupport import __version__
 from evacsupport.config import Settings, data_dir, sqlite_url
 from evacsupport.db.engine import Database
 from evacsupport.domain.codes import Role, label
@@ -38,6 +45,7 @@ from evacsupport.services.authz import can
 from evacsupport.services.backup import backup_to
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.prompts import Prompter, QtPrompter
+from evacsupport.ui.views.about import AboutDialog
 from evacsupport.ui.views.assignment.allocate_dialog import AllocateDialog
 from evacsupport.ui.views.audit.page import AuditPage
 from evacsupport.ui.views.backup.auto import AutoBackup
@@ -55,9 +63,16 @@ from evacsupport.ui.views.sections.activity import (
 )
 from evacsupport.ui.views.sections.overview import DashboardPage
 from evacsupport.ui.views.sections.reports import ReportsPage
+from evacsupport.ui.views.settings_dialog import SettingsDialog
 from evacsupport.ui.views.signin import IdleLock, LockDialog, sign_in
 from evacsupport.ui.views.sync.page import SyncPage
 from evacsupport.ui.views.venues.list_view import VenueListView
+
+
+def default_window_state() -> QSettings:
+    """Window size, place and splitters: an INI file in the user's config folder (not settings.json,
+    which holds preferences)."""
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "evacsupport", "window")
 
 
 class MainWindow(QMainWindow):
@@ -83,15 +98,16 @@ class MainWindow(QMainWindow):
         *,
         prompter: Prompter | None = None,
         settings: Settings | None = None,
+        window_state: QSettings | None = None,
     ) -> None:
         super().__init__(parent)
         self._prompter = prompter or QtPrompter()
         self._settings = settings or Settings.load()
+        self._window_state = window_state or default_window_state()
         self.editors: dict[uuid.UUID, HouseholdEditor] = {}
         self.setWindowTitle(self.tr("evacsupport 避難者支援ケース管理"))
         self.nav = QListWidget(self)
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(190)
         self.nav.setStyleSheet("QListWidget::item { padding: 8px 6px; }")
         self.stack = QStackedWidget(self)
         body = QWidget(self)
@@ -111,10 +127,13 @@ class MainWindow(QMainWindow):
             self, self.statusBar(), self._prompter, self._settings, lambda: self.ctx.db
         )
         self.resize(1200, 760)
+        self.restore_window_state()
 
     # --- database ------------------------------------------------------------------------------
     def _open_context(self, db: Database) -> None:
         signed_in = db.role is not None  # a database with accounts: someone signed in
+        if hasattr(self, "sections"):  # another database: the old sections' splitters first
+            self._save_splitters()
         self.ctx = AppContext(
             db,
             prompter=self._prompter,
@@ -122,6 +141,7 @@ class MainWindow(QMainWindow):
             user=db.actor if signed_in else getpass.getuser(),
         )
         self._build_sections()
+        self._restore_splitters()
         self._show_allowed_sections()
         self.idle_lock.set_timeout(self._settings.idle_lock_ms() if signed_in else 0)
         self.db_label.setText(self.tr("データベース：%1").replace("%1", db.description))
@@ -213,6 +233,61 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(self.sections[name])
             self.nav.addItem(self._section_title(name))
         self.nav.blockSignals(False)
+        self._fit_navigation()
+
+    def _fit_navigation(self) -> None:
+        """As wide as the longest section name in the current font (and scale), never narrower
+        than the usual 190 pixels, so a larger font or English never clips a name."""
+        metrics = self.nav.fontMetrics()
+        texts = [self.nav.item(row).text() for row in range(self.nav.count())]
+        widest = max((metrics.horizontalAdvance(text) for text in texts), default=0)
+        padding = 12 + 2 * self.nav.frameWidth() + metrics.horizontalAdvance("あ") * 2
+        self.nav.setFixedWidth(max(190, widest + padding))
+
+    # --- window geometry (window state, not preferences: QSettings, not settings.json) --------
+    def _splitters(self) -> list[tuple[str, QSplitter]]:
+        found = []
+        for name, page in self.sections.items():
+            for number, splitter in enumerate(page.findChildren(QSplitter)):
+                found.append((f"splitters/{name}/{number}", splitter))
+        return found
+
+    def _save_splitters(self) -> None:
+        for key, splitter in self._splitters():
+            self._window_state.setValue(key, splitter.saveState())
+
+    def _restore_splitters(self) -> None:
+        for key, splitter in self._splitters():
+            state = self._window_state.value(key)
+            if isinstance(state, QByteArray) and not state.isEmpty():
+                splitter.restoreState(state)
+
+    def save_window_state(self) -> None:
+        self._window_state.setValue("main/geometry", self.saveGeometry())
+        self._save_splitters()
+        self._window_state.sync()
+
+    def restore_window_state(self) -> None:
+        """The last size, place and splitters; kept on a screen that may now be smaller."""
+        geometry = self._window_state.value("main/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+            self.keep_on_screen()
+        self._restore_splitters()
+
+    def keep_on_screen(self) -> None:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if self.isMaximized() or self.isFullScreen():
+            return
+        available = screen.availableGeometry()
+        size = self.size().boundedTo(available.size())
+        if size != self.size():
+            self.resize(size)
+        frame = self.frameGeometry()
+        if not available.contains(frame.topLeft()) or not available.intersects(frame):
+            x = available.x() + max(0, (available.width() - frame.width()) // 2)
+            y = available.y() + max(0, (available.height() - frame.height()) // 2)
+            self.move(QPoint(x, y))
 
     SECTION_PERMISSIONS: ClassVar[dict[str, tuple[Permission, ...]]] = {
         "dashboard": (Permission.CASEWORK,),
@@ -337,6 +412,12 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action(self.tr("バックアップから復元(&E)…"), self.open_restore))
         file_menu.addSeparator()
         file_menu.addAction(
+            self._action(
+                self.tr("設定(&T)…"), self.open_settings, QKeySequence.StandardKey.Preferences
+            )
+        )
+        file_menu.addSeparator()
+        file_menu.addAction(
             self._action(self.tr("終了(&Q)"), self.close, QKeySequence.StandardKey.Quit)
         )
 
@@ -363,8 +444,10 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         language = view_menu.addMenu(self.tr("表示言語(&L)"))
         group = QActionGroup(self)
+        self._language_actions: dict[str, QAction] = {}
         for code, text in (("ja", "日本語"), ("en", "English")):
             action = QAction(text, self, checkable=True)
+            self._language_actions[code] = action
             action.setChecked(self._settings.language == code)
             action.triggered.connect(lambda _checked, c=code: self.set_language(c))
             group.addAction(action)
@@ -464,19 +547,29 @@ class MainWindow(QMainWindow):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
         self.statusBar().showMessage(str(folder), 10000)
 
-    def show_about(self) -> None:
-        self._prompter.info(
-            self,
-            self.tr("evacsupport について"),
-            self.tr(
-                "evacsupport %1\n"
-                "避難者を地域の居場所（こども食堂など）につなぎ、見守るためのケース管理アプリ。\n"
-                "データベース：%2\nデータフォルダ：%3"
-            )
-            .replace("%1", __version__)
-            .replace("%2", self.ctx.db.description)
-            .replace("%3", str(data_dir())),
+    def show_about(self) -> AboutDialog:
+        dialog = AboutDialog(self.ctx.db.description, self)
+        dialog.show()
+        return dialog
+
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.ctx, self)
+        dialog.saved.connect(
+            lambda _settings, old=self._settings.language: self._apply_settings(old)
         )
+        dialog.show()
+        return dialog
+
+    def _apply_settings(self, old_language: str) -> None:
+        """What applies at once after 設定 is saved; the rest reads the shared settings."""
+        signed_in = self.ctx.db.role is not None
+        self.idle_lock.set_timeout(self._settings.idle_lock_ms() if signed_in else 0)
+        self.statusBar().showMessage(self.tr("設定を保存しました。"), 10000)
+        language = self._settings.language
+        if language != old_language:
+            if language in self._language_actions:
+                self._language_actions[language].setChecked(True)
+            self.set_language(language)  # as View → 表示言語: applies on the next start
 
     # --- restore from a backup (evacsupport/ui/views/backup) -------------------------------------
     def open_restore(self) -> RestoreDialog | None:
@@ -509,5 +602,6 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.idle_lock.stop()
+        self.save_window_state()
         self.auto_backup.on_exit()
         super().closeEvent(event)

@@ -1,6 +1,65 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <source>evacsupport について</source>
+        <translation>About evacsupport</translation>
+    </message>
+    <message>
+        <source>バージョン %1</source>
+        <translation>Version %1</translation>
+    </message>
+    <message>
+        <source>避難者を地域の居場所（こども食堂など）につなぎ、見守るためのケース管理アプリ。</source>
+        <translation>Case management for connecting evacuees to community places (such as kodomo shokudo) and keeping an eye on their wellbeing.</translation>
+    </message>
+    <message>
+        <source>データフォルダ：</source>
+        <translation>Data folder:</translation>
+    </message>
+    <message>
+        <source>使用中のデータベース：</source>
+        <translation>Database in use:</translation>
+    </message>
+    <message>
+        <source>構成要素</source>
+        <translation>Component</translation>
+    </message>
+    <message>
+        <source>バージョン</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>ライセンス</source>
+        <translation>Licence</translation>
+    </message>
+    <message>
+        <source>用途</source>
+        <translation>Used for</translation>
+    </message>
+    <message>
+        <source>このアプリは Qt（PySide6）を LGPLv3 のもとで利用しています。Qt のライブラリは動的にリンクしているため、利用者が差し替えることができます。&lt;a href="%1"&gt;LGPL の義務について&lt;/a&gt;</source>
+        <translation>This app uses Qt (PySide6) under the LGPLv3. Qt's libraries are linked dynamically, so users can replace them. &lt;a href="%1"&gt;About the LGPL obligations&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <source>行をダブルクリックすると、その構成要素のサイトを開きます。</source>
+        <translation>Double-click a row to open the component's website.</translation>
+    </message>
+    <message>
+        <source>IPAフォントのライセンス全文(&amp;F)…</source>
+        <translation>Full IPA &amp;Font licence…</translation>
+    </message>
+    <message>
+        <source>同梱している構成要素とライセンス</source>
+        <translation>Bundled components and their licences</translation>
+    </message>
+    <message>
+        <source>IPAフォントライセンス v1.0</source>
+        <translation>IPA Font License Agreement v1.0</translation>
+    </message>
+</context>
+<context>
     <name>ActivityTabs</name>
     <message>
         <source>食事</source>
@@ -1567,6 +1626,10 @@ Type the case number %1 to confirm:</translation>
         <translation>R&amp;estore from a backup…</translation>
     </message>
     <message>
+        <source>設定(&amp;T)…</source>
+        <translation>Se&amp;ttings…</translation>
+    </message>
+    <message>
         <source>終了(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
@@ -1681,18 +1744,8 @@ The language will change the next time the app starts.</translation>
         <translation>Backup saved: %1</translation>
     </message>
     <message>
-        <source>evacsupport について</source>
-        <translation>About evacsupport</translation>
-    </message>
-    <message>
-        <source>evacsupport %1
-避難者を地域の居場所（こども食堂など）につなぎ、見守るためのケース管理アプリ。
-データベース：%2
-データフォルダ：%3</source>
-        <translation>evacsupport %1
-Case management for connecting evacuees to community places (such as kodomo shokudo) and following up.
-Database: %2
-Data folder: %3</translation>
+        <source>設定を保存しました。</source>
+        <translation>Settings saved.</translation>
     </message>
 </context>
 <context>
@@ -2252,6 +2305,205 @@ Data folder: %3</translation>
     <message>
         <source>アレルギー</source>
         <translation>Allergies</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>設定</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>全般</source>
+        <translation>General</translation>
+    </message>
+    <message>
+        <source>見守りの基準</source>
+        <translation>Risk thresholds</translation>
+    </message>
+    <message>
+        <source>バックアップと保存期間</source>
+        <translation>Backups and retention</translation>
+    </message>
+    <message>
+        <source>保存(&amp;S)</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <source>キャンセル</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>閉じる</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>設定を変更できるのは管理者とコーディネーターです（表示のみ）。</source>
+        <translation>Only administrators and coordinators can change the settings (shown read-only).</translation>
+    </message>
+    <message>
+        <source>団体名（帳票に印刷）(&amp;O)：</source>
+        <translation>&amp;Organisation (printed on reports):</translation>
+    </message>
+    <message>
+        <source>担当者名(&amp;N)：</source>
+        <translation>Staff &amp;name:</translation>
+    </message>
+    <message>
+        <source>（指定しない）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <source>（削除された会場）</source>
+        <translation>(deleted venue)</translation>
+    </message>
+    <message>
+        <source>このパソコンの会場(&amp;V)：</source>
+        <translation>This laptop's &amp;venue:</translation>
+    </message>
+    <message>
+        <source>表示言語(&amp;L)：</source>
+        <translation>&amp;Language:</translation>
+    </message>
+    <message>
+        <source>表示言語は次回の起動から反映されます（表示 → 表示言語 と同じ）。</source>
+        <translation>The language changes the next time the app starts (as View → Language).</translation>
+    </message>
+    <message>
+        <source>自動ロックまでの時間（分）(&amp;I)：</source>
+        <translation>&amp;Idle lock after (minutes):</translation>
+    </message>
+    <message>
+        <source>0 でロックしない</source>
+        <translation>0 = never lock</translation>
+    </message>
+    <message>
+        <source>K6：重い心理的苦痛とみなす点数</source>
+        <translation>K6: score for serious distress</translation>
+    </message>
+    <message>
+        <source>K6：注意が必要とみなす点数</source>
+        <translation>K6: score that needs attention</translation>
+    </message>
+    <message>
+        <source>孤独感（直接質問）：注意とみなす回答</source>
+        <translation>Loneliness (direct question): answer that needs attention</translation>
+    </message>
+    <message>
+        <source>孤独感尺度（UCLA 3項目）：注意とみなす点数</source>
+        <translation>UCLA-3 loneliness scale: score that needs attention</translation>
+    </message>
+    <message>
+        <source>高齢者とみなす年齢</source>
+        <translation>Age counted as older</translation>
+    </message>
+    <message>
+        <source>一人暮らしの高齢者：接触のない日数</source>
+        <translation>Older person living alone: days without contact</translation>
+    </message>
+    <message>
+        <source>来なくなった：食事のない日数</source>
+        <translation>Stopped coming: days without a meal</translation>
+    </message>
+    <message>
+        <source>常連とみなす食事の回数</source>
+        <translation>Meals that make a regular</translation>
+    </message>
+    <message>
+        <source>常連を判断する期間（週）</source>
+        <translation>Weeks looked at for regulars</translation>
+    </message>
+    <message>
+        <source>K6：悪化とみなす増加</source>
+        <translation>K6: rise counted as worse</translation>
+    </message>
+    <message>
+        <source>孤独感尺度：悪化とみなす増加</source>
+        <translation>UCLA-3: rise counted as worse</translation>
+    </message>
+    <message>
+        <source>孤独感（直接質問）：悪化とみなす増加</source>
+        <translation>Loneliness (direct question): rise counted as worse</translation>
+    </message>
+    <message>
+        <source>ダッシュボードの「見守りが必要な世帯」を選ぶ基準です。チームで決めた値に変更できます。</source>
+        <translation>The thresholds that pick the households at risk on the dashboard. Change them to the values your team agreed on.</translation>
+    </message>
+    <message>
+        <source>：</source>
+        <translation>:</translation>
+    </message>
+    <message>
+        <source>既定 %1</source>
+        <translation>default %1</translation>
+    </message>
+    <message>
+        <source>参照…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <source>バックアップの保存先(&amp;B)：</source>
+        <translation>&amp;Backup folder:</translation>
+    </message>
+    <message>
+        <source>空欄：データフォルダの backups</source>
+        <translation>Empty: backups in the data folder</translation>
+    </message>
+    <message>
+        <source>2つ目の保存先（USBメモリなど）(&amp;U)：</source>
+        <translation>Second folder (e.g. &amp;USB stick):</translation>
+    </message>
+    <message>
+        <source>空欄：使わない</source>
+        <translation>Empty: none</translation>
+    </message>
+    <message>
+        <source>日ごとに残す数：</source>
+        <translation>Daily backups kept:</translation>
+    </message>
+    <message>
+        <source>週ごとに残す数：</source>
+        <translation>Weekly backups kept:</translation>
+    </message>
+    <message>
+        <source>バックアップをチームのパスフレーズで暗号化する(&amp;E)</source>
+        <translation>&amp;Encrypt backups with the team passphrase</translation>
+    </message>
+    <message>
+        <source>支援終了後の保存期間（か月）：</source>
+        <translation>Keep closed households for (months):</translation>
+    </message>
+    <message>
+        <source>0 で期限なし</source>
+        <translation>0 = no limit</translation>
+    </message>
+    <message>
+        <source>フォルダを選択</source>
+        <translation>Choose a folder</translation>
+    </message>
+    <message>
+        <source>0以上の整数で入力してください。</source>
+        <translation>Enter a whole number, 0 or more.</translation>
+    </message>
+    <message>
+        <source>%1〜%2 の範囲で入力してください。</source>
+        <translation>Enter a number from %1 to %2.</translation>
+    </message>
+    <message>
+        <source>フォルダの場所を完全な形で指定してください（参照…で選べます）。</source>
+        <translation>Give the folder's full path (or choose it with Browse…).</translation>
+    </message>
+    <message>
+        <source>フォルダではなくファイルです。</source>
+        <translation>This is a file, not a folder.</translation>
+    </message>
+    <message>
+        <source>赤字の項目を直してください。保存していません。</source>
+        <translation>Correct the fields in red. Nothing was saved.</translation>
+    </message>
+    <message>
+        <source>設定を保存できませんでした：%1</source>
+        <translation>The settings could not be saved: %1</translation>
     </message>
 </context>
 <context>

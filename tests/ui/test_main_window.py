@@ -123,9 +123,8 @@ def test_open_another_database_switches_everything(
 
 def test_about_names_the_version_and_database(window: MainWindow) -> None:
     from evacsupport import __version__
-    from tests.ui.fakes import FakePrompter
 
-    prompter = FakePrompter()
-    window._prompter = prompter
-    window.show_about()
-    assert __version__ in prompter.infos[0] and window.ctx.db.description in prompter.infos[0]
+    dialog = window.show_about()  # the dialog itself: tests/ui/test_about.py
+    assert __version__ in dialog.version_label.text()
+    assert dialog.database.text() == window.ctx.db.description
+    dialog.close()
