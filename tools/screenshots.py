@@ -9,13 +9,13 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
@@ -24,9 +24,11 @@ from evacsupport.config import Settings, sqlite_url  # noqa: E402
 from evacsupport.db import Database  # noqa: E402
 from evacsupport.db.models import Household, Venue  # noqa: E402
 from evacsupport.i18n import set_language  # noqa: E402
-from evacsupport.services import demo  # noqa: E402
+from evacsupport.services import backup, demo  # noqa: E402
+from evacsupport.services.accounts import AccountService, sign_in  # noqa: E402
 from evacsupport.sync.service import SyncService  # noqa: E402
 from evacsupport.ui.main_window import MainWindow  # noqa: E402
+from evacsupport.ui.views.signin import LoginDialog  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 PASSPHRASE = "noto-team-2024"
@@ -82,7 +84,25 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db = Database(sqlite_url(Path(tmp) / "demo.sqlite3"))
         demo.generate(db, households=300, seed=1, today=date(2026, 11, 26))
-        window = MainWindow(db, settings=Settings(language=args.lang))
+        demo.add_accounts(db)  # admin, coordinator, venue, viewer; password "demo"
+        login = LoginDialog(db)
+        login.username.setText("coordinator")
+        login.password.setText("demo")
+        login.show()
+        shoot(app, login, "login_dialog", suffix)
+        login.done(0)
+        sign_in(db, AccountService(db).authenticate("admin", "demo"))
+        settings = Settings(
+            language=args.lang,
+            idle_lock_minutes=0,
+            backup_folder=str(Path(tmp) / "backups"),  # never the user's own backups folder
+        )
+        window = MainWindow(
+            db,
+            settings=settings,
+            # a fresh window state, not the size and splitters this computer remembers
+            window_state=QSettings(str(Path(tmp) / "window.ini"), QSettings.Format.IniFormat),
+        )
         window.resize(1280, 760)
         window.show()
         shoot(app, window, "main_window", suffix)
@@ -173,6 +193,36 @@ def main() -> int:
             allocate.show_on_map(allocate.plan.placements[0].household.id)
             shoot(app, allocate, "allocate_dialog_map", suffix)
         allocate.done(0)
+
+        dialog = window.open_settings()
+        dialog.organisation.setText("NPO法人 能登こども食堂ネットワーク")
+        dialog.staff_name.setText("山田 花子")
+        dialog.venue.setCurrentIndex(1)
+        dialog.numbers["idle_lock_minutes"].setText("10")  # the default (off for this script)
+        dialog.resize(760, 470)
+        shoot(app, dialog, "settings_dialog", suffix)
+        dialog.tabs.setCurrentIndex(1)
+        shoot(app, dialog, "settings_dialog_risk", suffix)
+        dialog.done(0)
+
+        about = window.show_about()
+        # how the folders look on a coordinator's Linux laptop, not this machine's temporary ones
+        about.data_folder.setText("~/.local/share/evacsupport")
+        about.database.setText("~/.local/share/evacsupport/evacsupport.sqlite3")
+        shoot(app, about, "about_dialog", suffix)
+        about.done(0)
+
+        policy = window.auto_backup.policy()
+        if policy is not None:
+            for day, hour in ((24, 18), (25, 18), (26, 9), (26, 17)):
+                backup.make_backup(db, policy, now=datetime(2026, 11, day, hour, 5))
+            restore = window.open_restore()
+            if restore is not None:
+                shoot(app, restore, "restore_dialog", suffix)
+                restore.done(0)
+
+        window.show_section("audit")
+        shoot(app, window, "audit", suffix)
         window.close()
         db.close()
     return 0

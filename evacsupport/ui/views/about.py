@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import json
+import platform
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, QUrl
@@ -47,7 +48,11 @@ class Component:
     text: str  # a licence text file under resources/, or ""
 
 
-def _installed_version(package: str) -> str:
+def _installed_version(name: str, package: str) -> str:
+    if name == "evacsupport":
+        return __version__
+    if name == "Python":
+        return platform.python_version()
     if not package:
         return ""
     try:
@@ -73,7 +78,7 @@ def components(language: str | None = None) -> list[Component]:
         found.append(
             Component(
                 name=name,
-                version=__version__ if name == "evacsupport" else _installed_version(package),
+                version=_installed_version(name, package),
                 license=str(raw["license"]),
                 use=str(use.get(lang) or use.get("ja", "")) if isinstance(use, dict) else "",
                 url=str(raw.get("url", "")),
@@ -158,8 +163,7 @@ class AboutDialog(QDialog):
         for row, part in enumerate(self._components):
             for column, value in enumerate((part.name, part.version, part.license, part.use)):
                 item = QTableWidgetItem(value)
-                if part.url:
-                    item.setToolTip(part.url)
+                item.setToolTip("\n".join(t for t in (value, part.url) if t))
                 self.table.setItem(row, column, item)
         header = self.table.horizontalHeader()
         for column in range(self.COLUMNS - 1):
@@ -196,7 +200,7 @@ class AboutDialog(QDialog):
         layout.addWidget(hint)
         layout.addWidget(buttons)
         metrics = self.fontMetrics()
-        self.resize(metrics.horizontalAdvance("あ") * 56, metrics.height() * 34)
+        self.resize(metrics.horizontalAdvance("あ") * 76, metrics.height() * 40)
 
     def _selectable(self, text: str) -> QLabel:
         label = QLabel(text, self)
