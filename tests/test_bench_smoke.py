@@ -41,6 +41,36 @@ def test_benchmark_smoke_run(script: str, expected: list[str]) -> None:
     assert after == before  # a smoke run never touches docs/PERFORMANCE.md
 
 
+def test_suite_smoke_run_on_the_small_data_set() -> None:
+    """bench/run_all.py end to end on the small generated set (no timing asserted)."""
+    doc = ROOT / "docs" / "PERFORMANCE.md"
+    before = doc.read_text(encoding="utf-8") if doc.exists() else ""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run_all.py"), "--smoke", "--write"],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    for text in (
+        "### small",
+        "| GUI cold start to the first painted household list",
+        "| search-as-you-type, p95 per keystroke",
+        "| opening a household with a year of history",
+        "| one meal logged at the counter",
+        "| ranked venue suggestions",
+        "| bulk allocation",
+        "| monthly municipal report PDF",
+        "| importing a 300-row CSV",
+        "| sync: import (merge)",
+        "| peak RSS",
+    ):
+        assert text in result.stdout
+    after = doc.read_text(encoding="utf-8") if doc.exists() else ""
+    assert after == before  # --smoke never writes, even with --write
+
+
 def test_each_benchmark_rewrites_only_its_own_section(tmp_path: Path) -> None:
     from bench.perfdoc import write_section
 
