@@ -212,7 +212,19 @@ class MealLog(RecordMixin, Base):
     __tablename__ = "meal_log"
     __table_args__ = (
         Index("ix_meal_log_venue_date_type", "venue_id", "served_on", "meal_type"),
-        Index("ix_meal_log_household_date", "household_id", "served_on"),
+        # covering: a household's meal history and last meal without reading the table
+        Index("ix_meal_log_household_date_live", "household_id", "served_on", "deleted_at"),
+        # covering: the monthly figures (one month's meals by venue and type, people summed)
+        Index(
+            "ix_meal_log_month_cover",
+            "served_on",
+            "venue_id",
+            "meal_type",
+            "household_id",
+            "adults",
+            "children",
+            "deleted_at",
+        ),
     )
 
     venue_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("venue.id"))
