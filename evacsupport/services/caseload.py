@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, true, union_all
+from sqlalchemy import case, func, select, true, union_all
+from sqlalchemy.orm import Session
 
 from evacsupport.db.engine import Database
 from evacsupport.db.models import (
@@ -111,13 +112,107 @@ def _checkin_facts(
     return {h: (v[0], v[1], v[2]) for h, v in latest.items()}, worsened
 
 
+@dataclass
+class _Facts:
+    last_contact: dict[uuid.UUID, date]
+    last_meal: dict[uuid.UUID, date]
+    meals_before: dict[uuid.UUID, int]
+    latest: dict[uuid.UUID, tuple[Any, Any, Any]]
+    worsened: dict[uuid.UUID, list[str]]
+    overdue: dict[uuid.UUID, int]
+
+
+NO_FACTS = _Facts({}, {}, {}, {}, {}, {})
+
+
+def _activity_facts(session: Session, today: date, settings: RiskSettings) -> _Facts:
+    """What the risk and "last contact" columns need, for every household, in a few passes."""
+    # One index-only pass over the meals (ix_meal_log_household_date_live) gives both the
+    # last meal and the count in the regular-attendance window; visits and check-ins are
+    # small tables, merged into the last contact here.
+    window_end = today - timedelta(days=settings.stopped_days)
+    window_start = window_end - timedelta(weeks=settings.regular_weeks)
+    last_meal: dict[uuid.UUID, date] = {}
+    meals_before: dict[uuid.UUID, int] = {}
+    for hid, last, regular in session.execute(
+        select(
+            MealLog.household_id,
+            func.max(MealLog.served_on),
+            func.sum(case((MealLog.served_on.between(window_start, window_end), 1), else_=0)),
+        )
+        .where(
+            MealLog.household_id.is_not(None),
+            MealLog.deleted_at.is_(None),
+            MealLog.served_on <= today,
+        )
+        .group_by(MealLog.household_id)
+    ):
+        last_meal[hid] = last
+        if regular:
+            meals_before[hid] = regular
+    last_contact: dict[uuid.UUID, date] = dict(last_meal)
+    for hid, day in session.execute(
+        union_all(
+            select(Visit.household_id, func.max(Visit.visited_on))
+            .where(Visit.deleted_at.is_(None), Visit.visited_on <= today)
+            .group_by(Visit.household_id),
+            select(CheckIn.household_id, func.max(CheckIn.checked_on))
+            .where(CheckIn.deleted_at.is_(None), CheckIn.checked_on <= today)
+            .group_by(CheckIn.household_id),
+        )
+    ):
+        if day is not None and (hid not in last_contact or day > last_contact[hid]):
+            last_contact[hid] = day
+    ranked = (
+        select(
+            CheckIn.household_id,
+            CheckIn.member_id,
+            Member.family_name,
+            Member.given_name,
+            CheckIn.checked_on,
+            CheckIn.created_at,
+            CheckIn.k6_score,
+            CheckIn.loneliness,
+            CheckIn.ucla3_score,
+            func.row_number()
+            .over(
+                partition_by=CheckIn.member_id,
+                order_by=(CheckIn.checked_on.desc(), CheckIn.created_at.desc()),
+            )
+            .label("rank"),
+        )
+        .join(Member, Member.id == CheckIn.member_id)
+        .where(CheckIn.deleted_at.is_(None), CheckIn.checked_on <= today)
+        .subquery()
+    )
+    recent = session.execute(select(ranked).where(ranked.c.rank <= 2)).all()
+    latest, worsened = _checkin_facts(recent, settings)
+    overdue = dict(
+        session.execute(
+            select(FollowUp.household_id, func.count())
+            .where(
+                # open on that day: still open, or done only later (for past-date views)
+                (FollowUp.status == "open") | (FollowUp.done_on > today),
+                FollowUp.due_on < today,
+                FollowUp.deleted_at.is_(None),
+            )
+            .group_by(FollowUp.household_id)
+        ).all()
+    )
+    return _Facts(last_contact, last_meal, meals_before, latest, worsened, overdue)
+
+
 def load_caseload(
     db: Database,
     *,
     today: date | None = None,
     settings: RiskSettings | None = None,
     registered_by_then: bool = False,
+    with_facts: bool = True,
 ) -> list[CaseRow]:
+    """Every household as a list row. ``with_facts=False`` leaves out what is read from the
+    activity tables (last contact, risk), so a very large caseload can be shown at once and
+    completed in the background."""
     today = today or date.today()
     settings = settings or RiskSettings()
     older_born_before = _years_before(today, settings.older_age)
@@ -168,87 +263,7 @@ def load_caseload(
             ).all()
         )
         venue_names = dict(session.execute(select(Venue.id, Venue.name)).all())
-        contacts = union_all(
-            select(MealLog.household_id.label("hid"), func.max(MealLog.served_on).label("d"))
-            .where(
-                MealLog.household_id.is_not(None),
-                MealLog.deleted_at.is_(None),
-                MealLog.served_on <= today,
-            )
-            .group_by(MealLog.household_id),
-            select(Visit.household_id, func.max(Visit.visited_on))
-            .where(Visit.deleted_at.is_(None), Visit.visited_on <= today)
-            .group_by(Visit.household_id),
-            select(CheckIn.household_id, func.max(CheckIn.checked_on))
-            .where(CheckIn.deleted_at.is_(None), CheckIn.checked_on <= today)
-            .group_by(CheckIn.household_id),
-        ).subquery()
-        last_contact = dict(
-            session.execute(
-                select(contacts.c.hid, func.max(contacts.c.d)).group_by(contacts.c.hid)
-            ).all()
-        )
-        ranked = (
-            select(
-                CheckIn.household_id,
-                CheckIn.member_id,
-                Member.family_name,
-                Member.given_name,
-                CheckIn.checked_on,
-                CheckIn.created_at,
-                CheckIn.k6_score,
-                CheckIn.loneliness,
-                CheckIn.ucla3_score,
-                func.row_number()
-                .over(
-                    partition_by=CheckIn.member_id,
-                    order_by=(CheckIn.checked_on.desc(), CheckIn.created_at.desc()),
-                )
-                .label("rank"),
-            )
-            .join(Member, Member.id == CheckIn.member_id)
-            .where(CheckIn.deleted_at.is_(None), CheckIn.checked_on <= today)
-            .subquery()
-        )
-        recent = session.execute(select(ranked).where(ranked.c.rank <= 2)).all()
-        latest, worsened = _checkin_facts(recent, settings)
-        window_end = today - timedelta(days=settings.stopped_days)
-        window_start = window_end - timedelta(weeks=settings.regular_weeks)
-        meals_before = dict(
-            session.execute(
-                select(MealLog.household_id, func.count())
-                .where(
-                    MealLog.household_id.is_not(None),
-                    MealLog.deleted_at.is_(None),
-                    MealLog.served_on >= window_start,
-                    MealLog.served_on <= window_end,
-                )
-                .group_by(MealLog.household_id)
-            ).all()
-        )
-        last_meal = dict(
-            session.execute(
-                select(MealLog.household_id, func.max(MealLog.served_on))
-                .where(
-                    MealLog.household_id.is_not(None),
-                    MealLog.deleted_at.is_(None),
-                    MealLog.served_on <= today,
-                )
-                .group_by(MealLog.household_id)
-            ).all()
-        )
-        overdue = dict(
-            session.execute(
-                select(FollowUp.household_id, func.count())
-                .where(
-                    # open on that day: still open, or done only later (for past-date views)
-                    (FollowUp.status == "open") | (FollowUp.done_on > today),
-                    FollowUp.due_on < today,
-                    FollowUp.deleted_at.is_(None),
-                )
-                .group_by(FollowUp.household_id)
-            ).all()
-        )
+        facts = _activity_facts(session, today, settings) if with_facts else NO_FACTS
     rows = []
     for (
         hid,
@@ -265,18 +280,18 @@ def load_caseload(
         phone,
         search_text,
     ) in households:
-        k6, lonely, ucla = latest.get(hid, (None, None, None))
-        facts = RiskFacts(
+        k6, lonely, ucla = facts.latest.get(hid, (None, None, None))
+        risk_facts = RiskFacts(
             today=today,
-            last_contact=last_contact.get(hid),
+            last_contact=facts.last_contact.get(hid),
             latest_k6=k6,
             latest_loneliness=lonely,
             latest_ucla3=ucla,
-            overdue_followups=overdue.get(hid, 0),
+            overdue_followups=facts.overdue.get(hid, 0),
             older_living_alone=n == 1 and youngest is not None and youngest <= older_born_before,
-            last_meal=last_meal.get(hid),
-            regular_meals_before=meals_before.get(hid, 0),
-            worsened=tuple(worsened.get(hid, ())),
+            last_meal=facts.last_meal.get(hid),
+            regular_meals_before=facts.meals_before.get(hid, 0),
+            worsened=tuple(facts.worsened.get(hid, ())),
         )
         venue_id = venues.get(hid)
         rows.append(
@@ -292,14 +307,24 @@ def load_caseload(
                 phone=phone,
                 venue_id=venue_id,
                 venue_name=venue_names.get(venue_id, "") if venue_id else "",
-                last_contact=last_contact.get(hid),
-                risk=assess(facts, settings)
-                if status == "active"
+                last_contact=facts.last_contact.get(hid),
+                risk=assess(risk_facts, settings)
+                if status == "active" and with_facts
                 else RiskAssessment(RiskLevel.NONE),
                 search_text=search_text,
             )
         )
     return rows
+
+
+def household_count(db: Database) -> int:
+    with db.read() as session:
+        return (
+            session.scalar(
+                select(func.count()).select_from(Household).where(Household.deleted_at.is_(None))
+            )
+            or 0
+        )
 
 
 def filter_rows(
@@ -313,16 +338,22 @@ def filter_rows(
     not_seen_days: int | None = None,
     today: date | None = None,
 ) -> list[CaseRow]:
-    """The rows matching the search box and the filters (all in memory: no database round trip)."""
+    """The rows matching the search box and the filters (all in memory: no database round trip).
+
+    Only the filters in use are tested, so a search over tens of thousands of rows stays a few
+    milliseconds; the rows keep their order.
+    """
     key = search_key(text)
     cutoff = (today or date.today()) - timedelta(days=not_seen_days) if not_seen_days else None
-    return [
-        r
-        for r in rows
-        if r.matches(key)
-        and (not status or r.evacuation_status == status)
-        and (not origin or r.origin_municipality_code == origin)
-        and (venue_id is None or r.venue_id == venue_id)
-        and (not at_risk or r.risk.level > RiskLevel.NONE)
-        and (cutoff is None or r.last_contact is None or r.last_contact <= cutoff)
-    ]
+    out = [r for r in rows if key in r.search_text] if key else list(rows)
+    if status:
+        out = [r for r in out if r.evacuation_status == status]
+    if origin:
+        out = [r for r in out if r.origin_municipality_code == origin]
+    if venue_id is not None:
+        out = [r for r in out if r.venue_id == venue_id]
+    if at_risk:
+        out = [r for r in out if r.risk.level > RiskLevel.NONE]
+    if cutoff is not None:
+        out = [r for r in out if r.last_contact is None or r.last_contact <= cutoff]
+    return out

@@ -1,7 +1,8 @@
 """Table model for the household list.
 
 It holds the whole caseload as plain rows and filters and sorts them in memory, so typing in the
-search box never waits for the database (see :mod:`evacsupport.services.caseload`).
+search box never waits for the database (see :mod:`evacsupport.services.caseload`). The rows are
+kept sorted, so a keystroke only filters; typing on filters just the rows already on show.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QBrush, QColor
 
 from evacsupport.domain.codes import EvacuationStatus, label
+from evacsupport.domain.normalize import search_key
 from evacsupport.services.caseload import CaseRow, filter_rows
 from evacsupport.services.risk import RiskLevel
 
@@ -61,19 +63,29 @@ class HouseholdTableModel(QAbstractTableModel):
 
     # --- data in -------------------------------------------------------------------------------
     def set_rows(self, rows: list[CaseRow]) -> None:
-        self._all = rows
+        self._all = list(rows)
+        if self._sort is not None:  # kept in the shown order, so filtering never sorts
+            self._sort_list(self._all, *self._sort)
         self._apply()
 
     def set_filter(self, **criteria: Any) -> None:
         """Criteria as :func:`filter_rows` takes them (text, status, origin, venue_id, at_risk)."""
+        previous = self._filter
         self._filter = criteria
-        self._apply()
+        # Typing on narrows the rows on show: only they need testing again.
+        narrowing = (
+            previous
+            and {k: v for k, v in previous.items() if k != "text"}
+            == {k: v for k, v in criteria.items() if k != "text"}
+            and search_key(criteria.get("text", "")).startswith(
+                search_key(previous.get("text", ""))
+            )
+        )
+        self._apply(self._rows if narrowing else None)
 
-    def _apply(self) -> None:
+    def _apply(self, within: list[CaseRow] | None = None) -> None:
         self.beginResetModel()
-        self._rows = filter_rows(self._all, **self._filter)
-        if self._sort is not None:
-            self._sort_rows(*self._sort)
+        self._rows = filter_rows(self._all if within is None else within, **self._filter)
         self.endResetModel()
 
     def total(self) -> int:
@@ -120,10 +132,11 @@ class HouseholdTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.layoutAboutToBeChanged.emit()
         self._sort = (column, order)
-        self._sort_rows(column, order)
+        self._sort_list(self._all, column, order)
+        self._sort_list(self._rows, column, order)
         self.layoutChanged.emit()
 
-    def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
+    def _sort_list(self, rows: list[CaseRow], column: int, order: Qt.SortOrder) -> None:
         getter = self._columns[column][1]
         if column == len(self._columns) - 1:
             getter = lambda r: r.risk.level  # noqa: E731 - risk sorts by level, not by its text
@@ -132,4 +145,4 @@ class HouseholdTableModel(QAbstractTableModel):
             value = getter(row)
             return (value is None or value == "", value if value is not None else "")
 
-        self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)

@@ -22,13 +22,15 @@ from PySide6.QtWidgets import (
 
 from evacsupport.domain import municipalities
 from evacsupport.domain.codes import EvacuationStatus
-from evacsupport.services.caseload import CaseRow, load_caseload
+from evacsupport.services.caseload import CaseRow, household_count, load_caseload
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.models.households import HouseholdTableModel
 from evacsupport.ui.tasks import Task, run_in_background
 from evacsupport.ui.widgets.fields import ChoiceCombo
 
 NOT_SEEN_DAYS = 14  # "not seen for two weeks": the usual point at which a link worker calls
+# From this many households the list is painted before its activity columns are loaded.
+SHOW_FIRST_FROM = 2_000
 
 
 class HouseholdListView(QWidget):
@@ -131,8 +133,14 @@ class HouseholdListView(QWidget):
         )
 
     def reload_now(self) -> None:
-        """Load on the calling thread (start-up of small databases, tests)."""
-        self._on_loaded((load_caseload(self.ctx.db), self.ctx.venues.list()))
+        """Load on the calling thread (start-up, tests). A large caseload is shown at once
+        without what comes from the activity tables (last contact, risk): a background load
+        fills that in a moment later, so the window never waits for a year of meals."""
+        if household_count(self.ctx.db) < SHOW_FIRST_FROM:
+            self._on_loaded((load_caseload(self.ctx.db), self.ctx.venues.list()))
+            return
+        self._on_loaded((load_caseload(self.ctx.db, with_facts=False), self.ctx.venues.list()))
+        self.reload()
 
     def _on_loaded(self, result: tuple[list[CaseRow], list]) -> None:  # type: ignore[type-arg]
         rows, venues = result
