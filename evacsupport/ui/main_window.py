@@ -55,6 +55,7 @@ from evacsupport.ui.views.counter.session_view import CounterView
 from evacsupport.ui.views.households.editor import HouseholdEditor
 from evacsupport.ui.views.households.list_view import HouseholdListView
 from evacsupport.ui.views.imports.import_dialog import ImportDialog
+from evacsupport.ui.views.retention import run_retention_purge
 from evacsupport.ui.views.sections.activity import (
     RecordsPage,
     checkin_columns,
@@ -312,9 +313,10 @@ class MainWindow(QMainWindow):
             if item is not None:
                 item.setHidden(not self.section_allowed(name))
 
-    def _role_label(self) -> str:
+    def _forbidden(self) -> None:
         role = self.ctx.db.role
-        return label(Role(role)) if role in set(Role) else ""
+        name = label(Role(role)) if role in set(Role) else ""
+        self._prompter.error(self, EvacError("auth.forbidden", role=name).message())
 
     def lock_now(self) -> None:
         """The idle lock: the same person's password, or the app closes."""
@@ -410,6 +412,10 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action(self.tr("新しいデータベース(&W)…"), self._ask_new))
         file_menu.addAction(self._action(self.tr("バックアップを保存(&B)…"), self._ask_backup))
         file_menu.addAction(self._action(self.tr("バックアップから復元(&E)…"), self.open_restore))
+        self.purge_action = self._action(
+            self.tr("保存期間を過ぎた世帯の消去(&P)…"), self.purge_expired
+        )
+        file_menu.addAction(self.purge_action)
         file_menu.addSeparator()
         file_menu.addAction(
             self._action(
@@ -552,6 +558,13 @@ class MainWindow(QMainWindow):
         dialog.show()
         return dialog
 
+    def purge_expired(self) -> list[str] | None:
+        """Administrators: erase households closed longer than the retention period."""
+        if not can(self.ctx.db, Permission.ERASE):
+            self._forbidden()
+            return None
+        return run_retention_purge(self.ctx, self)
+
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.ctx, self)
         dialog.saved.connect(
@@ -574,9 +587,7 @@ class MainWindow(QMainWindow):
     # --- restore from a backup (evacsupport/ui/views/backup) -------------------------------------
     def open_restore(self) -> RestoreDialog | None:
         if not can(self.ctx.db, Permission.RESTORE):
-            self._prompter.error(
-                self, EvacError("auth.forbidden", role=self._role_label()).message()
-            )
+            self._forbidden()
             return None
         policy = self.auto_backup.policy()
         if policy is None:

@@ -1626,6 +1626,10 @@ Type the case number %1 to confirm:</translation>
         <translation>R&amp;estore from a backup…</translation>
     </message>
     <message>
+        <source>保存期間を過ぎた世帯の消去(&amp;P)…</source>
+        <translation>Erase households past &amp;retention…</translation>
+    </message>
+    <message>
         <source>設定(&amp;T)…</source>
         <translation>Se&amp;ttings…</translation>
     </message>
@@ -2282,6 +2286,45 @@ The language will change the next time the app starts.</translation>
     <message>
         <source>合言葉（パスフレーズ）：</source>
         <translation>Passphrase:</translation>
+    </message>
+</context>
+<context>
+    <name>Retention</name>
+    <message>
+        <source>保存期間</source>
+        <translation>Retention</translation>
+    </message>
+    <message>
+        <source>終了から何か月を過ぎた世帯を消去しますか（月数）：</source>
+        <translation>Erase households closed more than how many months ago (months):</translation>
+    </message>
+    <message>
+        <source>月数は1〜240で入力してください</source>
+        <translation>Enter 1 to 240 months</translation>
+    </message>
+    <message>
+        <source>終了から%1か月を過ぎた世帯はありません。</source>
+        <translation>No household was closed more than %1 months ago.</translation>
+    </message>
+    <message>
+        <source> ほか%1件</source>
+        <translation> and %1 more</translation>
+    </message>
+    <message>
+        <source>終了から%1か月を過ぎた%2世帯の個人情報を消去します（件数と集計は残ります）。元に戻せません。よろしいですか？
+
+%3</source>
+        <translation>The personal data of %2 households closed more than %1 months ago will be erased (counts and figures stay). This cannot be undone. Continue?
+
+%3</translation>
+    </message>
+    <message>
+        <source>保存期間を過ぎた世帯の消去</source>
+        <translation>Erase households past retention</translation>
+    </message>
+    <message>
+        <source>%1世帯の個人情報を消去しました。</source>
+        <translation>Erased the personal data of %1 households.</translation>
     </message>
 </context>
 <context>

@@ -94,14 +94,14 @@ class AuditPage(QWidget):
             filters.addWidget(widget)
         filters.addStretch(1)
         second = QHBoxLayout()
-        for widget in (
+        for item in (
             self.use_dates,
             self.date_from,
             QLabel("〜", self),
             self.date_to,
             text_label,
         ):
-            second.addWidget(widget)
+            second.addWidget(item)
         second.addWidget(self.text_filter, 1)
         second.addWidget(self.search_button)
 
