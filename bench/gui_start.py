@@ -34,7 +34,7 @@ def main(argv: list[str]) -> int:
     from evacsupport.config import Settings, sqlite_url
     from evacsupport.services.backup import policy_from_settings
     from evacsupport.ui.main_window import MainWindow
-    from evacsupport.ui.views.backup.recovery import open_at_start
+    from evacsupport.ui.views.backup.recovery import close_at_exit, open_at_start
 
     path = argv[0]
     typed = argv[argv.index("--type") + 1] if "--type" in argv else ""
@@ -75,7 +75,7 @@ def main(argv: list[str]) -> int:
     window.show()
     QTimer.singleShot(120_000, app.quit)  # never hang a benchmark run
     code = app.exec()
-    db.close()
+    close_at_exit(db)
     return code if watcher.done else 2
 
 

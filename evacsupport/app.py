@@ -58,7 +58,11 @@ def run_gui(url: URL, settings: Settings | None = None) -> int:
     QApplication.setWindowIcon(app_icon())
     install_translators(app, settings.language)
     from evacsupport.services.backup import policy_from_settings
-    from evacsupport.ui.views.backup.recovery import backup_passphrase, open_at_start
+    from evacsupport.ui.views.backup.recovery import (
+        backup_passphrase,
+        close_at_exit,
+        open_at_start,
+    )
 
     # A damaged or too-new file opens into the recovery dialog (restore a backup), not a crash.
     opened = open_at_start(
@@ -70,11 +74,13 @@ def run_gui(url: URL, settings: Settings | None = None) -> int:
     from evacsupport.ui.views.signin import sign_in
 
     if not sign_in(db):  # the first administrator, or who is at the keyboard
-        db.close()
+        close_at_exit(db)
         return 0
     window = MainWindow(db, settings=settings)
     window.show()
     try:
         return app.exec()
     finally:
-        db.close()
+        close_at_exit(window.ctx.db)
+        if window.ctx.db is not db:  # File → open switched databases: the first one too
+            close_at_exit(db)

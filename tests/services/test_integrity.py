@@ -306,3 +306,25 @@ def test_problems_follow_the_language(filled: Database) -> None:
     found = problems(filled)
     assert "[household] N24-000001: 2 heads" in found
     assert "[meal] 1 meal logs with negative counts" in found
+
+
+@sqlite_only("checks this computer's SQLite file")
+def test_start_check_reads_every_page_of_a_large_file_only_after_an_unclean_exit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from evacsupport.services import integrity
+
+    path = tmp_path / "big.sqlite3"
+    db = Database(sqlite_url(path))
+    HouseholdService(db).create(household())
+    db.close()
+    calls: list[Path] = []
+    monkeypatch.setattr(integrity, "quick_check", lambda p: calls.append(Path(p)) or True)
+    monkeypatch.setattr(integrity, "FULL_CHECK_BYTES", 0)  # every file counts as large
+    assert integrity.start_check(path) and calls == []  # clean: the header and schema only
+    integrity.mark_open(path)
+    assert integrity.start_check(path) and calls == [path]  # the marker: every page
+    integrity.mark_closed(path)
+    assert not integrity.in_use_marker(path).exists()
+    path.write_bytes(b"not a database at all, just text" * 10)
+    assert not integrity.start_check(path)

@@ -1,7 +1,7 @@
 """Start-up recovery: a damaged or too-new database file opens into choices, not a traceback.
 
-:func:`open_at_start` checks the file (PRAGMA quick_check) before opening it; a damaged file can
-be replaced by the newest backup that passes its checks (the damaged file is kept aside), or
+:func:`open_at_start` checks the file before opening it (every page after an unclean exit, see
+``services.integrity.start_check``); a damaged file can be replaced by the newest backup that passes its checks (the damaged file is kept aside), or
 another database opened, or the app closed. A database made by a newer version is refused with
 its message and the same choices except restoring.
 """
@@ -29,7 +29,7 @@ from evacsupport.db.engine import Database
 from evacsupport.errors import EvacError, StorageError
 from evacsupport.services import backup
 from evacsupport.services.backup import BackupInfo, BackupPolicy
-from evacsupport.services.integrity import quick_check
+from evacsupport.services.integrity import mark_closed, mark_open, start_check
 
 
 class Choice(Enum):
@@ -144,11 +144,14 @@ def open_at_start(
         if path is not None and str(path) == ":memory:":
             path = None
         can_restore = False
-        if path is not None and not quick_check(path):
+        if path is not None and not start_check(path):
             problem, can_restore = _damaged_text(path), True
         else:
             try:
-                return Database(url)
+                opened = Database(url)
+                if path is not None:
+                    mark_open(path)  # removed by close_at_exit; found at start = unclean exit
+                return opened
             except StorageError as exc:
                 can_restore = exc.code == "db.damaged" and path is not None
                 problem = _damaged_text(path) if can_restore and path else exc.message()
@@ -171,6 +174,13 @@ def open_at_start(
                 url, failure = sqlite_url(chosen), ""
         else:
             return None
+
+
+def close_at_exit(db: Database) -> None:
+    """Close the database and note the clean exit (the next start skips the full check)."""
+    db.close()
+    if db.is_sqlite and db.url.database and db.url.database != ":memory:":
+        mark_closed(db.url.database)
 
 
 def _pick_file(parent: QWidget | None) -> str | None:
