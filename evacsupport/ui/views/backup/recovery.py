@@ -1,9 +1,10 @@
 """Start-up recovery: a damaged or too-new database file opens into choices, not a traceback.
 
 :func:`open_at_start` checks the file before opening it (every page after an unclean exit, see
-``services.integrity.start_check``); a damaged file can be replaced by the newest backup that passes its checks (the damaged file is kept aside), or
-another database opened, or the app closed. A database made by a newer version is refused with
-its message and the same choices except restoring.
+``services.integrity.start_check``); a damaged file can be replaced by the newest backup that
+passes its checks (the damaged file is kept aside), or another database opened, or the app
+closed. A database made by a newer version is refused with its message and the same choices
+except restoring.
 """
 
 from __future__ import annotations
