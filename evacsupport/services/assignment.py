@@ -10,6 +10,7 @@ be able to explain a referral to the family and to the venue.
 
 from __future__ import annotations
 
+import math
 import time
 import uuid
 from collections.abc import Iterable, Sequence
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from evacsupport.db.engine import Database
@@ -67,6 +68,12 @@ IMPROVE_SECONDS = 1.5
 IMPROVE_UNTIL = 0.7
 # Solver time for the bulk allocation, kept under the 10 s target for the whole plan.
 TIME_LIMIT = 8.0
+# One household's suggestions: its SUGGESTIONS best suitable venues (with the unsuitable ones
+# nearer than those); venues are read outwards from the household, first within FIRST_RADIUS_KM.
+SUGGESTIONS = 30
+FIRST_RADIUS_KM = 2.0
+# Ids per IN (...) list: under SQLite's and PostgreSQL's parameter limits.
+IN_CHUNK = 500
 
 
 def _t(ja: str, en: str) -> str:
@@ -165,29 +172,46 @@ class AllocationPlan:
 
 
 # --- reading the facts --------------------------------------------------------------------------
-def venue_facts(session: Session) -> list[VenueFacts]:
-    """Every venue not deleted (paused ones too, so they can be shown as excluded), by name."""
-    loads: dict[uuid.UUID, tuple[int, int]] = {
-        venue_id: (int(people or 0), int(households or 0))
-        for venue_id, people, households in session.execute(
-            select(
-                Assignment.venue_id,
-                func.count(Member.id),
-                func.count(func.distinct(Assignment.household_id)),
-            )
-            .join(Household, Household.id == Assignment.household_id)
-            .outerjoin(
-                Member,
-                (Member.household_id == Assignment.household_id) & Member.deleted_at.is_(None),
-            )
-            .where(
-                Assignment.status == AssignmentStatus.ACTIVE,
-                Assignment.deleted_at.is_(None),
-                Household.deleted_at.is_(None),
-            )
-            .group_by(Assignment.venue_id)
+def _loads(
+    session: Session, venue_ids: Sequence[uuid.UUID] | None = None
+) -> dict[uuid.UUID, tuple[int, int]]:
+    """People and households in active assignments, by venue (only ``venue_ids`` when given:
+    that reads those venues' assignments through the venue index, not every assignment)."""
+    query = (
+        select(
+            Assignment.venue_id,
+            func.count(Member.id),
+            func.count(func.distinct(Assignment.household_id)),
         )
+        .join(Household, Household.id == Assignment.household_id)
+        .outerjoin(
+            Member,
+            (Member.household_id == Assignment.household_id) & Member.deleted_at.is_(None),
+        )
+        .where(
+            Assignment.status == AssignmentStatus.ACTIVE,
+            Assignment.deleted_at.is_(None),
+            Household.deleted_at.is_(None),
+        )
+        .group_by(Assignment.venue_id)
+    )
+    if venue_ids is None:
+        chunks = [query]
+    else:
+        ids = list(venue_ids)
+        chunks = [
+            query.where(Assignment.venue_id.in_(ids[start : start + IN_CHUNK]))
+            for start in range(0, len(ids), IN_CHUNK)
+        ]
+    return {
+        venue_id: (int(people or 0), int(households or 0))
+        for chunk in chunks
+        for venue_id, people, households in session.execute(chunk)
     }
+
+
+def _venue_rows(session: Session, *where: Any) -> list[VenueFacts]:
+    """Venues not deleted matching ``where``, by name, without their loads (nobody assigned)."""
     rows = session.execute(
         select(
             Venue.id,
@@ -201,7 +225,7 @@ def venue_facts(session: Session) -> list[VenueFacts]:
             Venue.wheelchair_access,
             Venue.active,
         )
-        .where(Venue.deleted_at.is_(None))
+        .where(Venue.deleted_at.is_(None), *where)
         .order_by(Venue.name)
     )
     return [
@@ -212,8 +236,8 @@ def venue_facts(session: Session) -> list[VenueFacts]:
             latitude=r.latitude,
             longitude=r.longitude,
             capacity=r.capacity,
-            assigned_people=loads.get(r.id, (0, 0))[0],
-            assigned_households=loads.get(r.id, (0, 0))[1],
+            assigned_people=0,
+            assigned_households=0,
             weekdays=frozenset(int(s["weekday"]) for s in r.schedule or ()),
             allergens=frozenset(r.allergens_handled or ()),
             wheelchair=bool(r.wheelchair_access),
@@ -221,6 +245,160 @@ def venue_facts(session: Session) -> list[VenueFacts]:
         )
         for r in rows
     ]
+
+
+def _loaded(
+    session: Session, venues: Sequence[VenueFacts], *, every: bool = False
+) -> list[VenueFacts]:
+    """The venues with the people and households now assigned to them (``every``: they are
+    all the venues, so every assignment is counted in one pass)."""
+    loads = _loads(session, None if every else [v.id for v in venues])
+    return [
+        replace(v, assigned_people=loads[v.id][0], assigned_households=loads[v.id][1])
+        if v.id in loads
+        else v
+        for v in venues
+    ]
+
+
+def venue_facts(
+    session: Session, *, venue_ids: Sequence[uuid.UUID] | None = None
+) -> list[VenueFacts]:
+    """Every venue not deleted (paused ones too, so they can be shown as excluded), by name;
+    only those in ``venue_ids`` when given."""
+    if venue_ids is None:
+        return _loaded(session, _venue_rows(session), every=True)
+    ids = list(venue_ids)
+    rows = [
+        v
+        for start in range(0, len(ids), IN_CHUNK)
+        for v in _venue_rows(session, Venue.id.in_(ids[start : start + IN_CHUNK]))
+    ]
+    rows.sort(key=lambda v: v.name)
+    return _loaded(session, rows)
+
+
+def _box(latitude: float, longitude: float, radius_km: float) -> list[Any] | None:
+    """Conditions on :class:`Venue` keeping every venue within ``radius_km`` of the point (and
+    some in the corners); None when that is the whole earth."""
+    angle = radius_km / EARTH_RADIUS_KM
+    if angle >= math.pi / 2:
+        return None
+    dlat = math.degrees(angle)
+    where: list[Any] = [
+        Venue.latitude.is_not(None),
+        Venue.longitude.is_not(None),
+        Venue.latitude.between(latitude - dlat, latitude + dlat),
+    ]
+    if abs(latitude) + dlat < 90:
+        # the widest longitude difference of a spherical cap of that radius
+        ratio = math.sin(angle) / math.cos(math.radians(latitude))
+        if ratio < 1:
+            dlon = math.degrees(math.asin(ratio))
+            if longitude - dlon >= -180 and longitude + dlon <= 180:
+                where.append(Venue.longitude.between(longitude - dlon, longitude + dlon))
+    return where
+
+
+def nearest_suggestions(
+    session: Session, household: HouseholdNeeds, today: date, limit: int = SUGGESTIONS
+) -> SuggestionResult:
+    """What :func:`suggestions_for` says over every venue, cut short when there are more than
+    ``limit`` venues: the ``limit`` best suitable venues, the unsuitable ones among the
+    ``limit`` nearest (so that a coordinator can say why not the one next door), and the
+    current venue. Those it returns are ranked, ordered and explained exactly as over every
+    venue.
+
+    Venues are read outwards from the household in growing boxes, first without their loads
+    (one row each); a venue's score is at least its distance plus the penalties its row
+    already shows, so only the venues that may rank, or are among the nearest, have the people
+    assigned to them counted. Once ``limit`` suitable venues score no more than any venue not
+    yet counted could, and than the radius read, no venue farther out can rank before them.
+    """
+    if household.latitude is None or household.longitude is None:
+        return suggestions_for(household, [], today)
+    located_venue = Venue.latitude.is_not(None) & Venue.longitude.is_not(None)
+    total, located = session.execute(
+        select(func.count(), func.count(case((located_venue, 1)))).where(Venue.deleted_at.is_(None))
+    ).one()
+    if total <= limit:
+        return suggestions_for(household, venue_facts(session), today)
+    lat, lon = household.latitude, household.longitude
+    # Read so far: each venue without its load, its distance and the least score it can have
+    # (None: excluded whatever its load); and the venues counted, as ranked.
+    shells: dict[uuid.UUID, tuple[VenueFacts, float, float | None]] = {}
+    counted: dict[uuid.UUID, Suggestion] = {}
+
+    def count(venues: Iterable[VenueFacts]) -> None:
+        todo = [v for v in venues if v.id not in counted]
+        for venue in _loaded(session, todo) if todo else ():
+            counted[venue.id] = rank(household, venue, today)
+
+    radius = FIRST_RADIUS_KM
+    read: list[Any] | None = None  # the box read so far
+    while True:
+        box = _box(lat, lon, radius * (1 + 1e-6) + 1e-6)  # a margin for rounding
+        ring = [*(box or [located_venue])] + ([] if read is None else [~and_(*read)])
+        for venue in _venue_rows(session, *ring):
+            distance = haversine_km(lat, lon, venue.latitude, venue.longitude)  # type: ignore[arg-type]
+            shells[venue.id] = (venue, distance, _least_score(household, venue, distance, today))
+        read = box
+        complete = box is None or len(shells) >= located
+        reach = math.inf if complete else radius
+        nearest = sorted(shells.values(), key=lambda s: (s[1], s[0].name, s[0].id.hex))[:limit]
+        if not complete and (len(nearest) < limit or nearest[-1][1] > reach):
+            radius *= 2
+            continue
+        count(s[0] for s in nearest)
+        # Suitable candidates, by the least score they can have; count them in batches.
+        candidates = sorted(
+            (s for s in shells.values() if s[2] is not None), key=lambda s: (s[2], s[0].name)
+        )
+        done = 0
+        while True:
+            best = sorted((s for s in counted.values() if not s.excluded), key=_order)[:limit]
+            if done >= len(candidates):
+                break
+            # strictly below: a venue not counted may score as much and come first by distance
+            if len(best) == limit and best[-1].score < candidates[done][2]:  # type: ignore[operator]
+                break
+            batch = candidates[done : done + limit]
+            done += len(batch)
+            count(s[0] for s in batch)
+        if complete or (len(best) == limit and best[-1].score <= reach):
+            break
+        # far enough to hold the best found so far, else twice as far
+        radius = best[-1].score if len(best) == limit else radius * 2
+    chosen = {s.venue.id for s in best}
+    chosen.update(s[0].id for s in nearest if counted[s[0].id].excluded)
+    current = household.current_venue_id
+    if current is not None and current not in chosen:
+        if current not in counted:
+            count(_venue_rows(session, Venue.id == current))
+        if current in counted:
+            chosen.add(current)
+    problem = "" if household.consent_ok else no_consent_problem(household)
+    return SuggestionResult(household, sorted((counted[i] for i in chosen), key=_order), problem)
+
+
+def _least_score(
+    household: HouseholdNeeds, venue: VenueFacts, distance: float, today: date
+) -> float | None:
+    """The lowest score :func:`rank` can give the venue whatever the people assigned to it
+    (they only add reasons and fullness); None when its row alone excludes it."""
+    if (
+        not venue.active
+        or (household.current_venue_id != venue.id and venue.capacity < household.size)
+        or not household.allergens <= venue.allergens
+        or (household.wheelchair and not venue.wheelchair)
+    ):
+        return None
+    score = distance  # the terms in rank's order, so that rounding cannot make it larger
+    if not sessions_in_week(venue, today):
+        score += NO_SESSION_PENALTY_KM
+    if household.children and venue.kind != VenueKind.KODOMO_SHOKUDO:
+        score += KIND_PENALTY_KM
+    return score
 
 
 def adult_cutoff(today: date) -> date:
@@ -394,18 +572,13 @@ def suggestions_for(
             "enter its coordinates",
         )
         return SuggestionResult(household, [], problem)
-    ranked = sorted(
-        (rank(household, v, today) for v in venues),
-        key=lambda s: (
-            s.excluded,
-            s.score,
-            s.distance_km is None,
-            s.distance_km or 0.0,
-            s.venue.name,
-        ),
-    )
+    ranked = sorted((rank(household, v, today) for v in venues), key=_order)
     problem = "" if household.consent_ok else no_consent_problem(household)
     return SuggestionResult(household, ranked, problem)
+
+
+def _order(s: Suggestion) -> tuple[bool, float, bool, float, str]:
+    return (s.excluded, s.score, s.distance_km is None, s.distance_km or 0.0, s.venue.name)
 
 
 def _why_none(options: Sequence[Suggestion]) -> str:
@@ -862,8 +1035,14 @@ class AssignmentService:
     def suggest(self, household_id: uuid.UUID, today: date | None = None) -> SuggestionResult:
         today = today or date.today()
         with self.db.read() as session:
-            household = load_household(session, household_id)
-            return suggestions_for(_needs(household, today), venue_facts(session), today)
+            household = session.scalar(
+                _household_query().where(
+                    Household.id == household_id, Household.deleted_at.is_(None)
+                )
+            )
+            if household is None:
+                raise NotFound("household.not_found", value=str(household_id))
+            return nearest_suggestions(session, _needs(household, today), today)
 
     @requires(Permission.ASSIGN)
     def plan(self, today: date | None = None, *, time_limit: float = TIME_LIMIT) -> AllocationPlan:
@@ -950,7 +1129,7 @@ class AssignmentService:
             needs = _needs(household, today)
             if not needs.consent_ok:
                 raise EvacError("assignment.no_consent")
-            venue = next((v for v in venue_facts(session) if v.id == venue_id), None)
+            venue = next(iter(venue_facts(session, venue_ids=[venue_id])), None)
             if venue is None:
                 raise NotFound("venue.not_found", value=str(venue_id))
             current = household.active_assignment
