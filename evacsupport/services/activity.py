@@ -96,8 +96,17 @@ class ActivityService:
         self.db = db
 
     def meals(self, household_id: uuid.UUID | None = None, limit: int = 500) -> list[MealEntry]:
+        # the columns shown, not whole rows: a year of a busy household's meals is hundreds
         query = (
-            select(MealLog, Venue.name, Household.case_number)
+            select(
+                MealLog.served_on,
+                Venue.name,
+                Household.case_number,
+                MealLog.meal_type,
+                MealLog.adults,
+                MealLog.children,
+                MealLog.staff,
+            )
             .join(Venue, Venue.id == MealLog.venue_id)
             .outerjoin(Household, Household.id == MealLog.household_id)
             .where(MealLog.deleted_at.is_(None))
@@ -108,10 +117,10 @@ class ActivityService:
             query = query.where(MealLog.household_id == household_id)
         with self.db.read() as session:
             return [
-                MealEntry(
-                    m.served_on, venue, case or "", m.meal_type, m.adults, m.children, m.staff
+                MealEntry(served_on, venue, case or "", meal_type, adults, children, staff)
+                for served_on, venue, case, meal_type, adults, children, staff in session.execute(
+                    query
                 )
-                for m, venue, case in session.execute(query)
             ]
 
     def visits(self, household_id: uuid.UUID | None = None, limit: int = 500) -> list[VisitEntry]:
