@@ -29,8 +29,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import create_engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
@@ -166,6 +164,8 @@ def is_sealed(path: Path) -> bool:
 
 def seal_file(source: Path, target: Path, passphrase: str) -> None:
     """Write ``source`` compressed and encrypted to ``target`` (header authenticated too)."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     passphrase = crypto.check_passphrase(passphrase)
     salt, nonce = os.urandom(16), os.urandom(12)
     key, check = crypto._keys(passphrase, salt, crypto.KDF)
@@ -190,6 +190,9 @@ def seal_file(source: Path, target: Path, passphrase: str) -> None:
 
 def open_sealed_file(source: Path, target: Path, passphrase: str) -> None:
     """Decrypt a sealed backup to ``target``; refuses a wrong passphrase or any changed byte."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     with source.open("rb") as f:
         if f.read(len(BACKUP_MAGIC)) != BACKUP_MAGIC:
             raise EvacError("backup.damaged", path=str(source))

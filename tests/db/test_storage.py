@@ -131,3 +131,22 @@ def test_upgrading_a_first_version_database_keeps_its_data(tmp_path: Path) -> No
     saved = HouseholdService(database).create(household())
     assert saved.case_number == "N24-000001"
     database.close()
+
+
+def test_the_scripts_head_is_read_without_alembic_and_agrees_with_it() -> None:
+    assert migrate.scripted_head() == migrate.head_revision()
+
+
+def test_opening_an_up_to_date_database_does_not_load_alembic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    url = sqlite_url(tmp_path / "x.sqlite3")
+    Database(url).close()
+    probe = (
+        "import sys; from evacsupport.db import Database; "
+        f"Database({str(url)!r}).close(); print('alembic' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"

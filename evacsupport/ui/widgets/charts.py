@@ -7,8 +7,9 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
-import pyqtgraph as pg
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 PALETTE = (
@@ -34,27 +35,43 @@ class LineChart(QWidget):
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot = pg.PlotWidget(background="w")
-        self.plot.setTitle(title, color="#222", size="11pt")
-        self.plot.showGrid(x=False, y=True, alpha=0.3)
-        self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.setMenuEnabled(False)
-        self.plot.hideButtons()
-        for axis in ("left", "bottom"):
-            self.plot.getAxis(axis).setTextPen("#333")
-            self.plot.getAxis(axis).setPen("#999")
+        self._title = title
+        self._plot: Any = None
         self.legend = QWidget(self)
         self.legend.setStyleSheet("background: white;")
         self._legend_grid = QGridLayout(self.legend)
         self._legend_grid.setContentsMargins(6, 2, 6, 2)
         self._legend_grid.setHorizontalSpacing(14)
         self._legend_grid.setVerticalSpacing(0)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.plot, 1)
-        layout.addWidget(self.legend)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(0)
+        self._layout.addWidget(self.legend)
         self.series: dict[str, list[float]] = {}
+
+    @property
+    def plot(self) -> Any:
+        """The pyqtgraph PlotWidget, made on first use: importing pyqtgraph costs half a second,
+        which the window should not pay at start for charts on sections not yet shown."""
+        if self._plot is None:
+            import pyqtgraph as pg
+
+            plot = pg.PlotWidget(background="w")
+            plot.setTitle(self._title, color="#222", size="11pt")
+            plot.showGrid(x=False, y=True, alpha=0.3)
+            plot.setMouseEnabled(x=False, y=False)
+            plot.setMenuEnabled(False)
+            plot.hideButtons()
+            for axis in ("left", "bottom"):
+                plot.getAxis(axis).setTextPen("#333")
+                plot.getAxis(axis).setPen("#999")
+            self._layout.insertWidget(0, plot, 1)
+            self._plot = plot
+        return self._plot
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.plot  # noqa: B018 - an empty chart still shows its title and axes
+        super().showEvent(event)
 
     def set_data(
         self,
@@ -79,7 +96,7 @@ class LineChart(QWidget):
             self.plot.plot(
                 xs,
                 list(values),
-                pen=pg.mkPen(colour, width=2),
+                pen=_pen(colour),
                 connect="finite",
                 symbol="o",
                 symbolSize=5,
@@ -96,3 +113,9 @@ class LineChart(QWidget):
         finite = [x for v in self.series.values() for x in v if x == x]  # NaN != NaN
         top = max(finite, default=1.0) or 1.0
         self.plot.setYRange(0, top * 1.1, padding=0)
+
+
+def _pen(colour: str) -> object:
+    import pyqtgraph as pg
+
+    return pg.mkPen(colour, width=2)
