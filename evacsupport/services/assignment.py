@@ -362,7 +362,7 @@ def nearest_suggestions(
             # strictly below: a venue not counted may score as much and come first by distance
             if len(best) == limit and best[-1].score < candidates[done][2]:  # type: ignore[operator]
                 break
-            batch = candidates[done : done + limit]
+            batch = candidates[done : done + max(10, limit - len(best))]
             done += len(batch)
             count(s[0] for s in batch)
         if complete or (len(best) == limit and best[-1].score <= reach):
