@@ -89,7 +89,12 @@ class Household(RecordMixin, Base):
 
 class Member(RecordMixin, Base):
     __tablename__ = "member"
-    __table_args__ = (Index("ix_member_kana_birth", "family_kana", "given_kana", "birth_date"),)
+    __table_args__ = (
+        Index("ix_member_kana_birth", "family_kana", "given_kana", "birth_date"),
+        # covering: members counted per household with the youngest's birth date (household
+        # list, older people living alone in the monthly report) without reading the table
+        Index("ix_member_household_live_birth", "household_id", "deleted_at", "birth_date"),
+    )
 
     household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("household.id"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)

@@ -14,12 +14,13 @@ from __future__ import annotations
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, distinct, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, distinct, func, or_, select, union_all
+from sqlalchemy.orm import Session
 
 from evacsupport.db.engine import Database
 from evacsupport.db.models import CheckIn, FollowUp, Household, MealLog, Member, Venue, Visit
@@ -29,8 +30,8 @@ from evacsupport.domain.normalize import HYPHENS, nfkc
 from evacsupport.domain.wareki import parse_date
 from evacsupport.errors import InvalidValue
 from evacsupport.i18n import current_language
-from evacsupport.services.caseload import load_caseload
-from evacsupport.services.risk import RiskLevel, RiskSettings
+from evacsupport.services.caseload import _checkin_facts, _years_before
+from evacsupport.services.risk import RiskFacts, RiskLevel, RiskSettings, assess
 
 GROUPINGS = ("origin", "host")
 MEAL_TYPES: tuple[str, ...] = tuple(m.value for m in MealType)
@@ -339,62 +340,85 @@ def monthly_figures(
                 g.active_households, g.active_people = act_h, act_p
                 g.closed_households, g.closed_people = clo_h, clo_p
 
-        live_meal = and_(MealLog.deleted_at.is_(None), Venue.deleted_at.is_(None), in_month["meal"])
-        meal_base = (
-            select()
-            .select_from(MealLog)
-            .join(Venue, Venue.id == MealLog.venue_id)
-            .join(Household, Household.id == MealLog.household_id)
-            .where(live_meal, live_household)
+        # Meals of live venues only; a venue is rarely deleted, so "not one of the deleted ones"
+        # leaves the planner the covering month index (ix_meal_log_month_cover).
+        live_meal = and_(
+            MealLog.deleted_at.is_(None),
+            in_month["meal"],
+            MealLog.venue_id.not_in(select(Venue.id).where(Venue.deleted_at.is_not(None))),
         )
-        for code, meal_type, logs, adults, children, households in session.execute(
-            meal_base.add_columns(
-                group_col,
-                MealLog.meal_type,
-                func.count(),
-                func.coalesce(func.sum(MealLog.adults), 0),
-                func.coalesce(func.sum(MealLog.children), 0),
-                func.count(distinct(MealLog.household_id)),
-            ).group_by(group_col, MealLog.meal_type)
-        ):
-            counts = group(code).meals.setdefault(meal_type, MealCounts())
-            counts.add(MealCounts(logs, adults, children, households))
-        for code, households in session.execute(
-            meal_base.add_columns(group_col, func.count(distinct(MealLog.household_id))).group_by(
-                group_col
+        # One pass over the month's meals, grouped by household and type (guests are the NULL
+        # household), then folded by municipality: the join to the household is per household,
+        # not per meal. ``nth == 1`` marks one row a household, for the distinct households
+        # served any meal.
+        per_household = (
+            select(
+                MealLog.household_id.label("household_id"),
+                MealLog.meal_type.label("meal_type"),
+                func.count().label("logs"),
+                func.coalesce(func.sum(MealLog.adults), 0).label("adults"),
+                func.coalesce(func.sum(MealLog.children), 0).label("children"),
+                func.row_number()
+                .over(partition_by=MealLog.household_id, order_by=MealLog.meal_type)
+                .label("nth"),
             )
-        ):
-            group(code).meal_households = households
-
+            .where(live_meal)
+            .group_by(MealLog.household_id, MealLog.meal_type)
+            .subquery()
+        )
+        is_guest = case((per_household.c.household_id.is_(None), 1), else_=0)
         guests = _meal_table()
-        for meal_type, logs, adults, children in session.execute(
+        for guest, code, meal_type, logs, adults, children, households, firsts in session.execute(
             select(
-                MealLog.meal_type,
+                is_guest,
+                group_col,
+                per_household.c.meal_type,
+                func.sum(per_household.c.logs),
+                func.sum(per_household.c.adults),
+                func.sum(per_household.c.children),
                 func.count(),
-                func.coalesce(func.sum(MealLog.adults), 0),
-                func.coalesce(func.sum(MealLog.children), 0),
+                _count_if(per_household.c.nth == 1),
             )
-            .join(Venue, Venue.id == MealLog.venue_id)
-            .where(live_meal, MealLog.household_id.is_(None))
-            .group_by(MealLog.meal_type)
+            .select_from(per_household)
+            .outerjoin(Household, Household.id == per_household.c.household_id)
+            .where(live_household)  # no household: its deleted_at is NULL too
+            .group_by(is_guest, group_col, per_household.c.meal_type)
         ):
-            guests.setdefault(meal_type, MealCounts()).add(MealCounts(logs, adults, children, 0))
+            if guest:
+                counts = MealCounts(int(logs), int(adults), int(children), 0)
+                guests.setdefault(meal_type, MealCounts()).add(counts)
+                continue
+            g = group(code)
+            counts = MealCounts(int(logs), int(adults), int(children), int(households))
+            g.meals.setdefault(meal_type, MealCounts()).add(counts)
+            g.meal_households += int(firsts)
 
-        # Per venue and day (at most 31 rows a venue), folded into weeks below; guests included.
-        venue_days = session.execute(
+        # Per day and venue (at most 31 rows a venue, in the month index's order), folded into
+        # weeks below; guests included, meals of deleted households not.
+        deleted_households = select(Household.id).where(Household.deleted_at.is_not(None))
+        day_rows = session.execute(
             select(
-                Venue.id,
-                Venue.name,
                 MealLog.served_on,
+                MealLog.venue_id,
                 func.count(),
                 func.coalesce(func.sum(MealLog.adults + MealLog.children), 0),
             )
-            .select_from(MealLog)
-            .join(Venue, Venue.id == MealLog.venue_id)
-            .outerjoin(Household, Household.id == MealLog.household_id)
-            .where(live_meal, live_household)  # no household: its deleted_at is NULL too
-            .group_by(Venue.id, Venue.name, MealLog.served_on)
+            .where(
+                live_meal,
+                or_(
+                    MealLog.household_id.is_(None),
+                    MealLog.household_id.not_in(deleted_households),
+                ),
+            )
+            .group_by(MealLog.served_on, MealLog.venue_id)
         ).all()
+        venue_names = dict(
+            session.execute(select(Venue.id, Venue.name).where(Venue.deleted_at.is_(None))).all()
+        )
+        venue_days = [
+            (venue_id, venue_names[venue_id], served_on, count, persons)
+            for served_on, venue_id, count, persons in day_rows
+        ]
 
         for code, kind, count in session.execute(
             select(group_col, Visit.kind, func.count())
@@ -425,25 +449,7 @@ def monthly_figures(
             g = group(code)
             g.followups_opened, g.followups_closed = n_opened, n_closed
 
-        active_groups: dict[uuid.UUID, str] = {
-            hid: code or ""
-            for hid, code in session.execute(
-                select(Household.id, group_col).where(live_household, active_at_end)
-            )
-        }
-
-    if active_groups:
-        for row in load_caseload(db, today=as_of, settings=settings, registered_by_then=True):
-            code = active_groups.get(row.id)
-            if code is None:
-                continue
-            g = group(code)
-            if row.risk.level == RiskLevel.HIGH:
-                g.risk_high += 1
-            elif row.risk.level == RiskLevel.WATCH:
-                g.risk_watch += 1
-            else:
-                g.risk_none += 1
+        _count_risk(session, group, group_col, live_household, active_at_end, as_of, settings)
 
     weeks = month_weeks(month)
     venues = _venue_weeks(venue_days, weeks)
@@ -468,3 +474,180 @@ def _venue_weeks(rows: Iterable[Any], weeks: list[tuple[date, date]]) -> list[Ve
         people[venue_id][i] += persons
     result = [VenueWeeks(names[v], meals[v], people[v]) for v in names]
     return sorted(result, key=lambda v: v.name)
+
+
+def _count_risk(
+    session: Session,
+    group: Callable[[str | None], GroupFigures],
+    group_col: Any,
+    live_household: ColumnElement[bool],
+    active_at_end: ColumnElement[bool],
+    today: date,
+    settings: RiskSettings | None,
+) -> None:
+    """Risk levels of the households active at month end, as the household list would show them
+    on ``today`` (:func:`load_caseload` with ``registered_by_then``), by the same rules
+    (:func:`assess`).
+
+    Only the level is counted, so each fact is read only where it can change a level: the meals
+    of the regular-attendance window (and after it) for households regular enough to have
+    stopped coming, and the last contact within ``alone_no_contact_days`` for older people
+    living alone. A household with no fact at all gets the level of an empty record, assessed
+    once.
+    """
+    settings = settings or RiskSettings()
+    older_born_before = _years_before(today, settings.older_age)
+    living_alone_older = (
+        select(Member.household_id)
+        .where(Member.deleted_at.is_(None))
+        .group_by(Member.household_id)
+        .having(func.count() == 1, func.max(Member.birth_date) <= older_born_before)
+    )
+    active = session.execute(
+        select(
+            Household.id,
+            group_col,
+            Household.status,
+            case((Household.id.in_(living_alone_older), 1), else_=0),
+        ).where(live_household, active_at_end)
+    ).all()
+    if not active:
+        return
+
+    # Stopped coming: at least regular_min_meals in the window and none after it (the last
+    # meal on or before today - stopped_days). Only the households that have not eaten since
+    # the window are read, each from its own stretch of the household-and-date index; for them
+    # the last meal in the window is the last meal. (A minimum of 0 would make every household
+    # a candidate: then all meals up to today are read, as the household list does.)
+    window_end = today - timedelta(days=settings.stopped_days)
+    window_start = window_end - timedelta(weeks=settings.regular_weeks)
+    in_window = MealLog.served_on.between(window_start, window_end)
+    if settings.regular_min_meals > 0:
+        ate_since = select(MealLog.household_id).where(
+            MealLog.household_id.is_not(None),
+            MealLog.deleted_at.is_(None),
+            MealLog.served_on > window_end,
+            MealLog.served_on <= today,
+        )
+        not_since = select(Household.id).where(
+            live_household,
+            active_at_end,
+            Household.status == HouseholdStatus.ACTIVE,
+            Household.id.not_in(ate_since),
+        )
+        regular = (
+            select(MealLog.household_id, func.max(MealLog.served_on), func.count())
+            .where(MealLog.deleted_at.is_(None), in_window, MealLog.household_id.in_(not_since))
+            .group_by(MealLog.household_id)
+            .having(func.count() >= settings.regular_min_meals)
+        )
+    else:
+        regular = (
+            select(MealLog.household_id, func.max(MealLog.served_on), _count_if(in_window))
+            .where(
+                MealLog.household_id.is_not(None),
+                MealLog.deleted_at.is_(None),
+                MealLog.served_on <= today,
+            )
+            .group_by(MealLog.household_id)
+        )
+    meals: dict[uuid.UUID | None, tuple[date, int]] = {
+        hid: (last, n) for hid, last, n in session.execute(regular)
+    }
+
+    # Older people living alone: only whether someone was in contact in the last
+    # alone_no_contact_days matters, so only that stretch of meals, visits and check-ins is read.
+    contact_from = today - timedelta(days=max(settings.alone_no_contact_days, 0))
+    last_contact: dict[uuid.UUID | None, date] = {}
+    for hid, day in session.execute(
+        union_all(
+            *(
+                select(household_col, func.max(day_col))
+                .where(
+                    deleted_col.is_(None),
+                    day_col.between(contact_from, today),
+                    household_col.in_(living_alone_older),
+                )
+                .group_by(household_col)
+                for household_col, day_col, deleted_col in (
+                    (MealLog.household_id, MealLog.served_on, MealLog.deleted_at),
+                    (Visit.household_id, Visit.visited_on, Visit.deleted_at),
+                    (CheckIn.household_id, CheckIn.checked_on, CheckIn.deleted_at),
+                )
+            )
+        )
+    ):
+        if day is not None and (hid not in last_contact or day > last_contact[hid]):
+            last_contact[hid] = day
+
+    latest, worsened = _checkin_facts(session.execute(_recent_checkins(today)).all(), settings)
+    overdue = dict(
+        session.execute(
+            select(FollowUp.household_id, func.count())
+            .where(
+                (FollowUp.status == FollowUpStatus.OPEN) | (FollowUp.done_on > today),
+                FollowUp.due_on < today,
+                FollowUp.deleted_at.is_(None),
+            )
+            .group_by(FollowUp.household_id)
+        ).all()
+    )
+
+    no_facts = assess(RiskFacts(today=today), settings).level
+    for hid, code, status, older_alone in active:
+        if status != HouseholdStatus.ACTIVE:
+            level = RiskLevel.NONE  # closed after month end: not assessed, as in the list
+        elif older_alone or hid in meals or hid in latest or hid in worsened or hid in overdue:
+            last_meal, regular_meals = meals.get(hid, (None, 0))
+            k6, lonely, ucla = latest.get(hid, (None, None, None))
+            level = assess(
+                RiskFacts(
+                    today=today,
+                    last_contact=last_contact.get(hid),
+                    latest_k6=k6,
+                    latest_loneliness=lonely,
+                    latest_ucla3=ucla,
+                    overdue_followups=overdue.get(hid, 0),
+                    older_living_alone=bool(older_alone),
+                    last_meal=last_meal,
+                    regular_meals_before=regular_meals,
+                    worsened=tuple(worsened.get(hid, ())),
+                ),
+                settings,
+            ).level
+        else:
+            level = no_facts
+        g = group(code)
+        if level == RiskLevel.HIGH:
+            g.risk_high += 1
+        elif level == RiskLevel.WATCH:
+            g.risk_watch += 1
+        else:
+            g.risk_none += 1
+
+
+def _recent_checkins(today: date) -> Any:
+    """Each member's last two check-ins up to ``today``, as :func:`_checkin_facts` reads them."""
+    ranked = (
+        select(
+            CheckIn.household_id,
+            CheckIn.member_id,
+            Member.family_name,
+            Member.given_name,
+            CheckIn.checked_on,
+            CheckIn.created_at,
+            CheckIn.k6_score,
+            CheckIn.loneliness,
+            CheckIn.ucla3_score,
+            func.row_number()
+            .over(
+                partition_by=CheckIn.member_id,
+                order_by=(CheckIn.checked_on.desc(), CheckIn.created_at.desc()),
+            )
+            .label("rank"),
+        )
+        .join(Member, Member.id == CheckIn.member_id)
+        .where(CheckIn.deleted_at.is_(None), CheckIn.checked_on <= today)
+        .subquery()
+    )
+    return select(ranked).where(ranked.c.rank <= 2)
