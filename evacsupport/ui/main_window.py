@@ -186,7 +186,7 @@ class MainWindow(QMainWindow):
         self.household_list = HouseholdListView(ctx, self)
         self.household_list.household_activated.connect(self.open_household)
         self.household_list.new_requested.connect(self.new_household)
-        self.venue_list = VenueListView(ctx, self)
+        self.venue_list = VenueListView(ctx, self, load=False)
         self.counter = CounterView(ctx, self)
         meals = QTabWidget(self)
         meals.addTab(self.counter, self.tr("受付（食事の記録）"))

@@ -44,7 +44,11 @@ class VenueListView(QWidget):
         allocate_button: opens the bulk allocation dialog (allocate_dialog: the last one).
     """
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, load: bool = True
+    ) -> None:
+        """``load=False``: filled when first shown (the main window refreshes a section when it
+        is opened), so starting on a prefecture's 1,500 venues costs nothing until then."""
         super().__init__(parent)
         self._ctx = ctx
         self.editor: VenueEditor | None = None
@@ -110,7 +114,8 @@ class VenueListView(QWidget):
         self.filter_box.textChanged.connect(self._apply_filter)
         self.filter_box.returnPressed.connect(self._focus_first_row)
         ctx.bus.changed.connect(self._on_changed)
-        self.refresh()
+        if load:
+            self.refresh()
 
     def refresh(self) -> None:
         """Reload every venue (inactive ones too: they are greyed, not hidden) and their load.
