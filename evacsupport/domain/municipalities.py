@@ -56,8 +56,13 @@ def get(code: str | None) -> Municipality | None:
     """The municipality with this six-digit code, or None."""
     if not code:
         return None
-    code = clean_text(code)
-    return next((m for m in _load() if m.code == code), None)
+    found = _by_code().get(code)  # the list's paint asks this for every visible row
+    return found if found is not None else _by_code().get(clean_text(code))
+
+
+@functools.cache
+def _by_code() -> dict[str, Municipality]:
+    return {m.code: m for m in _load()}
 
 
 def validate_code(value: str | None) -> str:

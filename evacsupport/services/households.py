@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Subquery, func, select
+from sqlalchemy import ColumnElement, Subquery, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -374,8 +374,9 @@ def update_in(
     return household
 
 
-def head_subquery() -> Subquery:
-    """Each household's head (name and furigana), for list queries that join it."""
+def head_subquery(members: ColumnElement[bool] | None = None) -> Subquery:
+    """Each household's head (name and furigana), for list queries that join it; ``members``
+    narrows the members read (by default, every live one)."""
     return (
         select(
             Member.household_id,
@@ -384,7 +385,10 @@ def head_subquery() -> Subquery:
             Member.family_kana,
             Member.given_kana,
         )
-        .where(Member.relation == Relation.HEAD, Member.deleted_at.is_(None))
+        .where(
+            Member.relation == Relation.HEAD,
+            Member.deleted_at.is_(None) if members is None else members,
+        )
         .subquery()
     )
 

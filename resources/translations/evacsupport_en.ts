@@ -1344,8 +1344,16 @@ Type the case number %1 to confirm:</translation>
         <translation>&amp;Find</translation>
     </message>
     <message>
+        <source>全件を読み込み中…</source>
+        <translation>loading every household…</translation>
+    </message>
+    <message>
         <source>読み込み中…</source>
         <translation>Loading…</translation>
+    </message>
+    <message>
+        <source>要注意・最終接触を読み込み中…</source>
+        <translation>loading risk and last contact…</translation>
     </message>
     <message>
         <source>会場：すべて</source>

@@ -21,7 +21,15 @@ from evacsupport.services.risk import RiskLevel
 
 Index = QModelIndex | QPersistentModelIndex
 
+DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 RISK_COLOURS = {RiskLevel.HIGH: QColor("#f8d0d0"), RiskLevel.WATCH: QColor("#fdf0c4")}
+
+
+_ROLES = frozenset((DISPLAY, TOOLTIP, BACKGROUND, ALIGNMENT, int(Qt.ItemDataRole.UserRole) + 1))
 
 
 def _status_label(code: str) -> str:
@@ -34,7 +42,7 @@ def _status_label(code: str) -> str:
 class HouseholdTableModel(QAbstractTableModel):
     """All case rows, the filtered subset on show; ``ROW_ROLE`` gives the :class:`CaseRow`."""
 
-    ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+    ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -111,22 +119,27 @@ class HouseholdTableModel(QAbstractTableModel):
             return self._columns[section][0]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        # Called for every role of every visible cell on each repaint (about 1,400 calls per
+        # keystroke): the roles the list never sets leave at once.
+        if role not in _ROLES:
             return None
-        row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        i = index.row()
+        if not 0 <= i < len(self._rows) or not index.isValid():
+            return None
+        row = self._rows[i]
+        if role == DISPLAY:
             value = self._columns[index.column()][1](row)
             return value.isoformat() if isinstance(value, date) else value
         if role == self.ROW_ROLE:
             return row
-        if role == Qt.ItemDataRole.ToolTipRole and row.risk.reasons:
-            return "\n".join(row.risk.reasons)
-        if role == Qt.ItemDataRole.BackgroundRole and index.column() == len(self._columns) - 1:
+        if role == TOOLTIP:
+            return "\n".join(row.risk.reasons) if row.risk.reasons else None
+        if role == BACKGROUND:
             colour = RISK_COLOURS.get(row.risk.level)
-            return QBrush(colour) if colour else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return QBrush(colour) if colour and index.column() == len(self._columns) - 1 else None
+        if index.column() == 3:  # alignment
+            return RIGHT
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
