@@ -39,6 +39,7 @@ class ActivityTabs(QWidget):
         self.visit_model = RecordTableModel(visit_columns(with_case=False), self)
         self.checkin_model = RecordTableModel(checkin_columns(with_case=False), self)
         self.followup_model = RecordTableModel(followup_columns(with_case=False), self)
+        self._loaded = False
         self._pages: list[tuple[QWidget, str]] = [
             (make_table(self.meal_model, self), self.tr("食事"))
         ]
@@ -75,9 +76,18 @@ class ActivityTabs(QWidget):
     def pages(self) -> list[tuple[QWidget, str]]:
         return list(self._pages)
 
+    def owns(self, page: QWidget | None) -> bool:
+        return any(page is mine for mine, _ in self._pages)
+
+    def ensure_loaded(self) -> None:
+        """Load on first view: a year of meals and the chart are not what opening waits for."""
+        if not self._loaded:
+            self.load()
+
     def load(self) -> None:
         if self.household is None:
             return
+        self._loaded = True
         activity = ActivityService(self.ctx.db)
         self.meal_model.set_rows(activity.meals(self.household.id))
         self.visit_model.set_rows(activity.visits(self.household.id))

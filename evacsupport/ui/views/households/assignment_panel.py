@@ -119,7 +119,7 @@ class AssignmentPanel(QWidget):
         self.history_table.setTabKeyNavigation(False)
         self._lay_out()
         self.ctx.bus.changed.connect(self._on_changed)
-        self.refresh()
+        self._stale = True  # ranked when first shown: opening a household never waits for it
 
     def _lay_out(self) -> None:
         layout = QVBoxLayout(self)
