@@ -206,6 +206,11 @@ class Assignment(RecordMixin, Base):
     household: Mapped[Household] = relationship(back_populates="assignments")
     venue: Mapped[Venue] = relationship()
 
+    __table_args__ = (
+        # a venue's load (people and households assigned) without reading assignment rows
+        Index("ix_assignment_venue_live", "venue_id", "status", "deleted_at", "household_id"),
+    )
+
 
 class MealLog(RecordMixin, Base):
     """One serving event: a household (with counts) or anonymous guests; its UUID is the event id.

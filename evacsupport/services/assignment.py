@@ -180,7 +180,8 @@ def _loads(
     query = (
         select(
             Assignment.venue_id,
-            func.count(Member.id),
+            # the household column, not the id: the count then reads only the member index
+            func.count(Member.household_id),
             func.count(func.distinct(Assignment.household_id)),
         )
         .join(Household, Household.id == Assignment.household_id)
