@@ -115,6 +115,11 @@ class Database:
             session.info["actor"] = self.actor
             yield session
 
+    @property
+    def in_memory(self) -> bool:
+        """An SQLite database in memory: each connection would see its own, empty one."""
+        return self.is_sqlite and (self.url.database or ":memory:") == ":memory:"
+
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A unit of work that never commits; objects stay readable (detached) after it ends."""

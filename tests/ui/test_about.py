@@ -43,6 +43,7 @@ def test_every_bundled_part_is_listed_with_its_licence(about: AboutDialog) -> No
         ("SQLAlchemy", "MIT"),
         ("Alembic", "MIT"),
         ("ReportLab", "BSD-3-Clause"),
+        ("rl_accel", "BSD-3-Clause"),
         ("SciPy", "BSD-3-Clause"),
         ("HiGHS", "MIT"),
         ("pyqtgraph", "MIT"),
