@@ -139,7 +139,8 @@ class HouseholdListView(QWidget):
             self._on_loaded((load_caseload(db), self.ctx.venues.list()))
             return
         first = load_caseload(db, with_facts=False, first=FIRST_PAGE)
-        self._on_loaded((first, self.ctx.venues.list()), pending=self.tr("全件を読み込み中…"))
+        # the venue filter's choices (1,500 venues at prefecture scale) come with the rest
+        self._on_loaded((first, []), pending=self.tr("全件を読み込み中…"))
         self._load_in_background([False, True])
 
     def _load_in_background(self, stages: list[bool]) -> None:
