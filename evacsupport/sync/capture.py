@@ -73,13 +73,14 @@ def write(
         for row_id, fields in current_stamps(conn, entity, ids).items():
             bases[(entity, row_id)] = fields
     now = utcnow()
+    origin = uuid.UUID(stamp[1])
     rows = []
     for op, entity, row_id, data in changes:
         known = bases.get((entity, row_id), {})
         rows.append(
             {
                 "id": uuid.uuid4(),
-                "origin": uuid.UUID(stamp[1]),
+                "origin": origin,
                 "lamport": stamp[0],
                 "entity": entity,
                 "row_id": row_id,
