@@ -9,7 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import false, insert, or_, select
+from sqlalchemy import false, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from evacsupport.db.engine import Database
@@ -439,9 +439,7 @@ class _Batch:
             (Residence, self.residences),
             (Consent, self.consents),
         ):
-            for start in range(0, len(rows), 2000):
-                session.execute(insert(model), rows[start : start + 2000])
-            capture.log_inserts(session, ENTITY_OF[model], rows)  # bulk inserts skip the hook
+            capture.insert_logged(session, ENTITY_OF[model], rows)
 
 
 def _update(

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from evacsupport.db.engine import Database
 from evacsupport.db.models import Household, MealLog, Venue
@@ -177,8 +177,7 @@ def import_meals(
             result.created = len(new)
             result.unchanged = len(rows) - len(new)
             if new:
-                session.execute(insert(MealLog), new)
-                capture.log_inserts(session, "meal_log", new)  # a bulk insert skips the flush hook
+                capture.insert_logged(session, "meal_log", new)
             if dry_run:
                 raise Rollback
             audit.record(

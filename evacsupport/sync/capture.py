@@ -1,13 +1,13 @@
 """Every save becomes a row in ``sync_change``: captured from the ORM flush, so no service has to
-remember to record what it changed (and bulk writes call :func:`log_inserts`)."""
+remember to record what it changed (and bulk writes go through :func:`insert_logged`)."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, event, insert, inspect, select
+from sqlalchemy import Column, ColumnDefault, Connection, Table, event, insert, inspect, select
 from sqlalchemy.orm import Session, UOWTransaction
 
 from evacsupport.db.base import utcnow
@@ -95,25 +95,52 @@ def write(
     conn.execute(insert(CHANGES), rows)
 
 
-def log_inserts(session: Session, entity: str, rows: Sequence[dict[str, Any]]) -> None:
-    """Record rows written with a bulk Core insert (which the flush hook does not see).
+def insert_logged(
+    session: Session, entity: str, rows: Sequence[dict[str, Any]], chunk: int = 2000
+) -> None:
+    """Bulk-insert ``rows`` with a Core insert (which the flush hook does not see) and log them.
 
-    The rows are read back, so column defaults filled in by the insert are logged as stored."""
+    Each row first gets every column default it lacks, computed here as the insert would, so the
+    rows are logged as stored without reading them back (that read-back was a fifth of a
+    10,000-row import). The dicts are completed in place.
+    """
+    target = table(entity)
+    defaults = [(c.name, _python_default(c)) for c in target.columns if c.default is not None]
+    given = set().union(*rows) if rows else set()
+    # one statement for every row: a column some rows leave out is NULL in them, as it would be
+    nulls = [c.name for c in target.columns if c.default is None and c.name in given]
+    for row in rows:
+        for name, default in defaults:
+            if name not in row:
+                row[name] = default()
+        for name in nulls:
+            row.setdefault(name, None)
+    for start in range(0, len(rows), chunk):
+        # the table, not the mapped class: the rows are complete, so the ORM's bulk path
+        # (defaults, version counter) has nothing to add but its per-row cost
+        session.execute(insert(target), rows[start : start + chunk])
     if not rows or session.info.get(APPLYING):
         return
     columns = synced_columns(entity)
-    t = table(entity)
+    changes = [
+        ("insert", entity, row["id"], {c.name: encode(row.get(c.name)) for c in columns})
+        for row in rows
+    ]
     conn = session.connection()
-    ids = [row["id"] for row in rows]
-    changes = []
-    for start in range(0, len(ids), 500):
-        query = select(t.c.id, *(t.c[c.name] for c in columns)).where(
-            t.c.id.in_(ids[start : start + 500])
-        )
-        for found in conn.execute(query):
-            data = {c.name: encode(v) for c, v in zip(columns, found[1:], strict=True)}
-            changes.append(("insert", entity, found[0], data))
     write(conn, site.tick(conn), changes)
+
+
+def _python_default(column: Column[Any]) -> Callable[[], Any]:
+    """The column's default as a function; only Python-side ones (a scalar or a function) can
+    be computed before the insert, and every synced table has only those."""
+    default = column.default
+    if isinstance(default, ColumnDefault) and default.is_callable:
+        make = default.arg
+        return lambda: make(None)
+    if isinstance(default, ColumnDefault) and default.is_scalar:
+        value = default.arg
+        return lambda: value
+    raise TypeError(f"{column}: a SQL-side default cannot be logged before the insert")
 
 
 def _changes(session: Session) -> list[tuple[str, str, uuid.UUID, dict[str, Any]]]:
