@@ -143,30 +143,47 @@ class HouseholdListView(QWidget):
         self._on_loaded((first, []), pending=self.tr("全件を読み込み中…"))
         self._load_in_background([False, True])
 
-    def _load_in_background(self, stages: list[bool]) -> None:
+    def _load_in_background(self, stages: list[bool], with_venues: bool = True) -> None:
         """One background load per stage, in turn; a ``False`` stage leaves out the activity
-        columns."""
+        columns. The venue filter's choices are read with the first stage only."""
         if self._task is not None:
             self._task.cancel()
         db, with_facts, rest = self.ctx.db, stages[0], stages[1:]
+        venues = self.ctx.venues
         if not self._pending:  # a staged load already says what it is bringing
             self.count_label.setText(self.tr("読み込み中…"))
         self._task = run_in_background(
-            lambda: (load_caseload(db, with_facts=with_facts), self.ctx.venues.list()),
+            lambda: (
+                load_caseload(db, with_facts=with_facts),
+                venues.list() if with_venues else None,
+            ),
             lambda result: self._on_stage_loaded(result, rest),
             self._on_failed,
         )
 
-    def _on_stage_loaded(self, result: tuple[list[CaseRow], list], rest: list[bool]) -> None:  # type: ignore[type-arg]
+    def _on_stage_loaded(self, result: tuple[list[CaseRow], list | None], rest: list[bool]) -> None:  # type: ignore[type-arg]
         self._on_loaded(result, pending=self.tr("要注意・最終接触を読み込み中…") if rest else "")
         if rest:
-            self._load_in_background(rest)
+            self._load_in_background(rest, with_venues=False)
 
-    def _on_loaded(self, result: tuple[list[CaseRow], list], pending: str = "") -> None:  # type: ignore[type-arg]
-        """Show the rows; ``pending`` says what is still being loaded (shown beside the count)."""
+    def _on_loaded(self, result: tuple[list[CaseRow], list | None], pending: str = "") -> None:  # type: ignore[type-arg]
+        """Show the rows; ``pending`` says what is still being loaded (shown beside the count);
+        venues None keeps the venue filter's choices."""
         rows, venues = result
         self._task = None
         self._pending = pending
+        self.model.set_rows(rows)
+        # Tens of thousands of rows stay alive for the session: moved out of the collector's
+        # generations, a full collection no longer walks them (pauses of 200–500 ms while
+        # typing at 50,000 households). Reference counting still frees them when replaced.
+        gc.freeze()
+        if venues is not None:
+            self._set_venue_choices(venues)
+        self._apply_filter()
+        if not pending:
+            self.loaded.emit()
+
+    def _set_venue_choices(self, venues: list) -> None:  # type: ignore[type-arg]
         current = self.venue_filter.currentData()
         self.venue_filter.blockSignals(True)
         self.venue_filter.clear()
@@ -175,14 +192,6 @@ class HouseholdListView(QWidget):
             self.venue_filter.addItem(venue.name, venue.id)
         self.venue_filter.setCurrentIndex(max(self.venue_filter.findData(current), 0))
         self.venue_filter.blockSignals(False)
-        self.model.set_rows(rows)
-        # Tens of thousands of rows stay alive for the session: moved out of the collector's
-        # generations, a full collection no longer walks them (pauses of 200–500 ms while
-        # typing at 50,000 households). Reference counting still frees them when replaced.
-        gc.freeze()
-        self._apply_filter()
-        if not pending:
-            self.loaded.emit()
 
     def _on_failed(self, exc: Exception) -> None:
         self._task = None
