@@ -107,9 +107,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from sqlalchemy import func, select
-
-    from evacsupport.db.models import Household
     from evacsupport.services import demo
     from evacsupport.services.accounts import AccountService, sign_in
 
@@ -119,15 +116,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     # demo data to a database that has accounts does.
     db = open_database(args, sign_in=False)
     try:
-        with db.read() as session:
-            existing = session.scalar(select(func.count()).select_from(Household)) or 0
+        existing = demo.existing_households(db)
         if existing and args.if_empty:
             print(message("cli.demo_skipped", count=existing, url=describe_url(db.url)))
             return EXIT_OK
         if AccountService(db).has_accounts():
             sign_in(db, AccountService(db).authenticate(*credentials()))
-        summary = demo.generate(db, households=args.households, seed=args.seed)
-        accounts = demo.add_accounts(db)
+        summary = demo.generate(db, households=args.households, seed=args.seed, accounts=True)
+        accounts = summary.accounts
     finally:
         db.close()
     print(

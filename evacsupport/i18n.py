@@ -436,6 +436,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "ログイン用のアカウント：{accounts}（パスワードはどれも「{password}」）",
         "Accounts to sign in with: {accounts} (password “{password}” for each)",
     ),
+    "auth.sign_in_needed": (
+        "サインインしてから操作してください",
+        "Sign in first",
+    ),
     "auth.forbidden": (
         "{role}の権限ではこの操作はできません。管理者に相談してください",
         "A {role} may not do this; ask an administrator",

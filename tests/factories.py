@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from evacsupport.db import Database
 from evacsupport.services.consents import ConsentInput
 from evacsupport.services.households import HouseholdInput, MemberInput
 
@@ -44,3 +45,11 @@ def consent(**overrides: object) -> ConsentInput:
     }
     values.update(overrides)
     return ConsentInput(**values)  # type: ignore[arg-type]
+
+
+def signed_in(db: Database, username: str, password: str) -> Database:
+    """Sign ``db`` in as this account (as the window and the CLI do after the password)."""
+    from evacsupport.services.accounts import AccountService, sign_in
+
+    sign_in(db, AccountService(db).authenticate(username, password))
+    return db

@@ -83,8 +83,8 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         db = Database(sqlite_url(Path(tmp) / "demo.sqlite3"))
-        demo.generate(db, households=300, seed=1, today=date(2026, 11, 26))
-        demo.add_accounts(db)  # admin, coordinator, venue, viewer; password "demo"
+        # with admin, coordinator, venue, viewer; password "demo"
+        demo.generate(db, households=300, seed=1, today=date(2026, 11, 26), accounts=True)
         login = LoginDialog(db)
         login.username.setText("coordinator")
         login.password.setText("demo")

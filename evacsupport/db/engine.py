@@ -95,6 +95,9 @@ class Database:
         """The signed-in account's role; ``None`` while the database has no accounts."""
         self.venue_scope: uuid.UUID | None = None
         """Venue staff: the one venue whose counter and roster they may use."""
+        self.accounts_exist = False
+        """Set once an account is seen (``services.authz.has_accounts``): from then on a call
+        without a sign-in is refused."""
         capture.install()
         audit_hook.install()
         if not event.contains(Session, "before_flush", _mark_updated_by):

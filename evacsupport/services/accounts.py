@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from evacsupport.db.base import utcnow
 from evacsupport.db.engine import Database
@@ -26,7 +27,7 @@ from evacsupport.domain.normalize import clean_text
 from evacsupport.domain.roles import Permission
 from evacsupport.errors import EvacError, FieldErrors
 from evacsupport.services import audit
-from evacsupport.services.authz import require
+from evacsupport.services.authz import gate, ungated
 
 MIN_PASSWORD = 8
 MAX_FAILURES = 5
@@ -78,6 +79,7 @@ class AccountInfo:
     locked_until: datetime | None
 
 
+@ungated("records who authenticate() let in; a Principal comes only from authenticate()")
 def sign_in(db: Database, who: Principal) -> None:
     """From now on this database saves as ``who`` and refuses what the role may not do."""
     db.actor = who.username
@@ -92,14 +94,65 @@ def check_new_password(errors: FieldErrors, password: str, confirm: str | None =
         errors.add("confirm", "auth.password_mismatch")
 
 
+def add_account(
+    session: Session,
+    username: str,
+    password: str,
+    role: str,
+    *,
+    display_name: str = "",
+    venue: str = "",
+    confirm: str | None = None,
+    enforce_policy: bool = True,
+) -> AccountInfo:
+    """Validate and add an account inside the caller's transaction (the demo writes its
+    accounts with its data, so a demo cut short leaves neither)."""
+    errors = FieldErrors()
+    name = clean_text(username).lower()
+    if not name:
+        errors.add("username", "value.required")
+    elif len(name) > 64 or not all(c.isalnum() or c in "._-" for c in name):
+        errors.add("username", "auth.username_format")
+    chosen = errors.check("role", parse_choice, Role, role)
+    if enforce_policy:
+        check_new_password(errors, password, confirm)
+    errors.raise_if_any()
+    first = not session.scalar(select(func.count()).select_from(User))
+    if first and chosen != Role.ADMIN:
+        raise EvacError("auth.first_must_be_admin")
+    if session.scalar(select(User.id).where(User.username == name)):
+        errors.add("username", "auth.username_taken", value=name)
+        errors.raise_if_any()
+    venue_id = None
+    if chosen == Role.VENUE_STAFF:
+        venue_id = session.scalar(select(Venue.id).where(Venue.name == clean_text(venue)))
+        if venue_id is None:
+            errors.add("venue", "auth.venue_required")
+            errors.raise_if_any()
+    user = User(
+        username=name,
+        display_name=clean_text(display_name) or name,
+        role=str(chosen),
+        password_hash=hash_password(password),
+        venue_id=venue_id,
+        active=True,
+        failed_logins=0,
+    )
+    session.add(user)
+    session.flush()
+    return AccountService._info(user, clean_text(venue) if venue_id else "")
+
+
 class AccountService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    @ungated("asked before anyone can sign in: whether there is anyone to sign in as")
     def has_accounts(self) -> bool:
         with self.db.read() as session:
             return bool(session.scalar(select(func.count()).select_from(User)))
 
+    @gate(Permission.ACCOUNTS)
     def create(
         self,
         username: str,
@@ -111,48 +164,18 @@ class AccountService:
         confirm: str | None = None,
         enforce_policy: bool = True,
     ) -> AccountInfo:
-        """A new account; the first one must be an administrator, later ones need one signed in.
+        """A new account; the first one must be an administrator, later ones need one signed in
+        (the gate lets a database without accounts make its first).
 
         ``enforce_policy=False`` only for the demo accounts, whose password is the word "demo".
         """
-        errors = FieldErrors()
-        name = clean_text(username).lower()
-        if not name:
-            errors.add("username", "value.required")
-        elif len(name) > 64 or not all(c.isalnum() or c in "._-" for c in name):
-            errors.add("username", "auth.username_format")
-        chosen = errors.check("role", parse_choice, Role, role)
-        if enforce_policy:
-            check_new_password(errors, password, confirm)
-        errors.raise_if_any()
         with self.db.session() as session:
-            first = not session.scalar(select(func.count()).select_from(User))
-            if first and chosen != Role.ADMIN:
-                raise EvacError("auth.first_must_be_admin")
-            if not first:
-                require(self.db, Permission.ACCOUNTS)
-            if session.scalar(select(User.id).where(User.username == name)):
-                errors.add("username", "auth.username_taken", value=name)
-                errors.raise_if_any()
-            venue_id = None
-            if chosen == Role.VENUE_STAFF:
-                venue_id = session.scalar(select(Venue.id).where(Venue.name == clean_text(venue)))
-                if venue_id is None:
-                    errors.add("venue", "auth.venue_required")
-                    errors.raise_if_any()
-            user = User(
-                username=name,
-                display_name=clean_text(display_name) or name,
-                role=str(chosen),
-                password_hash=hash_password(password),
-                venue_id=venue_id,
-                active=True,
-                failed_logins=0,
-            )
-            session.add(user)
-            session.flush()
-            return self._info(user, clean_text(venue) if venue_id else "")
+            return add_account(
+                session, username, password, role, display_name=display_name, venue=venue,
+                confirm=confirm, enforce_policy=enforce_policy,
+            )  # fmt: skip
 
+    @ungated("signing in itself")
     def authenticate(self, username: str, password: str, now: datetime | None = None) -> Principal:
         """The account, if the password is right; counts failures and locks after five."""
         now = now or utcnow()
@@ -191,8 +214,8 @@ class AccountService:
                 return Principal(user.username, user.display_name, Role(user.role), user.venue_id)
         raise failure
 
+    @gate(Permission.ACCOUNTS)
     def accounts(self) -> list[AccountInfo]:
-        require(self.db, Permission.ACCOUNTS)
         with self.db.read() as session:
             venues = {v: n for v, n in session.execute(select(Venue.id, Venue.name))}
             return [
@@ -200,9 +223,9 @@ class AccountService:
                 for u in session.scalars(select(User).order_by(User.username))
             ]
 
+    @gate(Permission.ACCOUNTS)
     def set_password(self, username: str, password: str, confirm: str | None = None) -> None:
         """An administrator resets anyone's password (and lifts a lock)."""
-        require(self.db, Permission.ACCOUNTS)
         errors = FieldErrors()
         check_new_password(errors, password, confirm)
         errors.raise_if_any()
@@ -211,8 +234,8 @@ class AccountService:
             user.password_hash = hash_password(password)
             user.failed_logins, user.locked_until = 0, None
 
+    @gate(Permission.ACCOUNTS)
     def set_active(self, username: str, active: bool) -> None:
-        require(self.db, Permission.ACCOUNTS)
         with self.db.session() as session:
             user = self._get(session, username)
             if not active and user.username == self.db.actor:

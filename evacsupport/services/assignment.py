@@ -37,7 +37,7 @@ from evacsupport.domain.roles import Permission
 from evacsupport.domain.wareki import parse_date
 from evacsupport.errors import EvacError, FieldErrors, NotFound
 from evacsupport.i18n import current_language
-from evacsupport.services.authz import requires
+from evacsupport.services.authz import gate
 from evacsupport.services.consents import allows
 from evacsupport.services.households import load_household
 
@@ -1032,7 +1032,7 @@ class AssignmentService:
         with self.db.read() as session:
             return venue_facts(session)
 
-    @requires(Permission.ASSIGN)
+    @gate(Permission.ASSIGN)
     def suggest(self, household_id: uuid.UUID, today: date | None = None) -> SuggestionResult:
         today = today or date.today()
         with self.db.read() as session:
@@ -1045,7 +1045,7 @@ class AssignmentService:
                 raise NotFound("household.not_found", value=str(household_id))
             return nearest_suggestions(session, _needs(household, today), today)
 
-    @requires(Permission.ASSIGN)
+    @gate(Permission.ASSIGN)
     def plan(self, today: date | None = None, *, time_limit: float = TIME_LIMIT) -> AllocationPlan:
         """A dry run: who would go where and why; nothing is written."""
         today = today or date.today()
@@ -1054,7 +1054,7 @@ class AssignmentService:
             venues = venue_facts(session)
         return solve_allocation(needs, venues, today, time_limit=time_limit)
 
-    @requires(Permission.ASSIGN)
+    @gate(Permission.ASSIGN)
     def apply(self, plan: AllocationPlan, today: date | None = None, reason: str = "") -> int:
         """Write a confirmed plan in one transaction; refused whole if anything changed since
         (a household assigned, closed, deleted or changed, consent withdrawn, a venue filled,
@@ -1105,7 +1105,7 @@ class AssignmentService:
                 )
         return len(plan.placements)
 
-    @requires(Permission.ASSIGN)
+    @gate(Permission.ASSIGN)
     def assign(
         self,
         household_id: uuid.UUID,
@@ -1158,7 +1158,7 @@ class AssignmentService:
             session.flush()
             return assignment
 
-    @requires(Permission.ASSIGN)
+    @gate(Permission.ASSIGN)
     def end(
         self, household_id: uuid.UUID, *, end_on: date | str | None = None, reason: str = ""
     ) -> Assignment:

@@ -1,27 +1,92 @@
-"""Refusing what the signed-in role may not do, in the services (so the CLI and GUI agree)."""
+"""The gate every entry point passes: the signed-in role against ``domain.roles.GRANTS``.
+
+One style everywhere: a public function or service method that reads personal data or writes
+anything is decorated with :func:`gate` (the permission it needs), or with :func:`ungated` and
+the reason it may stay open (signing in, say). The decorator checks before the body runs, so a
+refused call has read and written nothing, and it records the permission on the function, so
+``tests/services/test_role_matrix.py`` can find every entry point and try it with every role: a
+new entry point without a gate fails the suite.
+
+``db.role is None`` means nobody signed in. That is allowed only while the database has no
+accounts at all (the first start of an empty database, and most tests); once an account exists,
+an unsigned call is refused like a forbidden one.
+"""
 
 from __future__ import annotations
 
 import functools
+import inspect
 import uuid
 from collections.abc import Callable
-from typing import Concatenate, ParamSpec, Protocol, TypeVar
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select
 
 from evacsupport.db.engine import Database
 from evacsupport.domain.codes import Role, label
 from evacsupport.domain.roles import Permission, allowed
 from evacsupport.errors import EvacError
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+GATE_ATTRIBUTE = "__evacsupport_gate__"
+"""Set on every gated or deliberately ungated entry point: its :class:`Gate`."""
+
+
+class Gate:
+    """What an entry point needs: one permission, or (``permission is None``) nothing, because
+    ``reason``. ``venue_scoped`` says that venue staff pass only for their own venue, which the
+    body checks with :func:`require_venue` once it knows the venue."""
+
+    __slots__ = ("permission", "reason", "venue_scoped")
+
+    def __init__(
+        self,
+        permission: Permission | Callable[..., Permission] | None,
+        *,
+        reason: str = "",
+        venue_scoped: bool = False,
+    ) -> None:
+        self.permission = permission
+        self.reason = reason
+        self.venue_scoped = venue_scoped
+
+    def __repr__(self) -> str:
+        return f"Gate({self.permission or 'open: ' + self.reason})"
+
+
+def has_accounts(db: Database) -> bool:
+    """Whether any account exists; remembered once true (accounts are never all removed)."""
+    if db.accounts_exist:
+        return True
+    from evacsupport.db.models import User
+
+    with db.read() as session:
+        db.accounts_exist = bool(session.scalar(select(func.count()).select_from(User)))
+    return db.accounts_exist
+
+
+def role_name(role: str | None) -> str:
+    return label(Role(role)) if role in set(Role) else str(role or "")
+
 
 def can(db: Database, permission: Permission) -> bool:
+    if db.role is None:
+        return not has_accounts(db)
     return allowed(db.role, permission)
 
 
 def require(db: Database, permission: Permission) -> None:
-    """Raise ``auth.forbidden`` naming the role when the signed-in user may not do this."""
+    """Raise ``auth.forbidden`` naming the role (or ``auth.sign_in_needed``) unless allowed.
+
+    For checks that depend on the call's arguments (``--no-suppress``, a report's kind); the
+    entry point itself carries a :func:`gate`."""
+    if db.role is None:
+        if has_accounts(db):
+            raise EvacError("auth.sign_in_needed")
+        return
     if not allowed(db.role, permission):
-        role = label(Role(db.role)) if db.role in set(Role) else str(db.role)
-        raise EvacError("auth.forbidden", role=role)
+        raise EvacError("auth.forbidden", role=role_name(db.role))
 
 
 def require_venue(db: Database, venue_id: uuid.UUID | None) -> None:
@@ -30,26 +95,52 @@ def require_venue(db: Database, venue_id: uuid.UUID | None) -> None:
         raise EvacError("auth.other_venue")
 
 
-class _HasDb(Protocol):
-    db: Database
+def _database_of(target: object) -> Database:
+    if isinstance(target, Database):
+        return target
+    db = getattr(target, "db", None)
+    if isinstance(db, Database):
+        return db
+    raise TypeError(f"a gated entry point needs a Database or an object with .db, not {target!r}")
 
 
-P = ParamSpec("P")
-R = TypeVar("R")
-S = TypeVar("S", bound=_HasDb)
+Needs = Permission | Callable[..., Permission]
 
 
-def requires(
-    permission: Permission,
-) -> Callable[[Callable[Concatenate[S, P], R]], Callable[Concatenate[S, P], R]]:
-    """Method decorator for service classes holding ``self.db``."""
+def gate(permission: Needs, *, venue_scoped: bool = False) -> Callable[[F], F]:
+    """Decorate an entry point whose first argument is the ``Database`` (or a service holding it
+    as ``self.db``): the role is checked before the body runs.
 
-    def wrap(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
-        @functools.wraps(method)
-        def checked(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
-            require(self.db, permission)
-            return method(self, *args, **kwargs)
+    ``permission`` may be a function of the call's arguments (the same ones the entry point
+    gets) when what is needed depends on them: a report's kind, say."""
 
-        return checked
+    def wrap(function: F) -> F:
+        @functools.wraps(function)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            needed = (
+                permission if isinstance(permission, Permission) else permission(*args, **kwargs)
+            )
+            require(_database_of(args[0]), needed)
+            return function(*args, **kwargs)
+
+        if inspect.isgeneratorfunction(function):  # pragma: no cover - none today
+            raise TypeError("gate a function that returns, not a generator")
+        setattr(checked, GATE_ATTRIBUTE, Gate(permission, venue_scoped=venue_scoped))
+        return checked  # type: ignore[return-value]
 
     return wrap
+
+
+def ungated(reason: str) -> Callable[[F], F]:
+    """Mark an entry point that is open on purpose (signing in, the laptop's own name), with
+    the reason, so the role matrix knows it was considered rather than forgotten."""
+
+    def wrap(function: F) -> F:
+        setattr(function, GATE_ATTRIBUTE, Gate(None, reason=reason))
+        return function
+
+    return wrap
+
+
+def gate_of(function: object) -> Gate | None:
+    return getattr(function, GATE_ATTRIBUTE, None)

@@ -23,7 +23,7 @@ from evacsupport.domain.roles import Permission
 from evacsupport.domain.wareki import check_not_future, parse_date
 from evacsupport.errors import FieldErrors, NotFound
 from evacsupport.i18n import current_language
-from evacsupport.services.authz import requires
+from evacsupport.services.authz import gate
 from evacsupport.services.households import load_household
 from evacsupport.services.risk import RiskSettings
 
@@ -103,7 +103,7 @@ class ContactService:
         self.db = db
         self.risk = risk or RiskSettings()
 
-    @requires(Permission.CASEWORK)
+    @gate(Permission.CASEWORK)
     def record_visit(
         self, household_id: uuid.UUID, data: VisitInput, today: date | None = None
     ) -> Visit:
@@ -162,7 +162,7 @@ class ContactService:
                 )
             return visit
 
-    @requires(Permission.CASEWORK)
+    @gate(Permission.CASEWORK)
     def record_checkin(
         self, household_id: uuid.UUID, data: CheckInInput, today: date | None = None
     ) -> CheckInResult:
@@ -259,7 +259,7 @@ class ContactService:
             follow_up_id,
         )
 
-    @requires(Permission.CASEWORK)
+    @gate(Permission.CASEWORK)
     def member_checkins(self, member_id: uuid.UUID) -> list[CheckIn]:
         """One person's check-ins, oldest first: the score trend."""
         with self.db.read() as session:

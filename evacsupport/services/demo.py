@@ -26,6 +26,7 @@ from evacsupport.db.models import (
     FollowUp,
     Household,
     MealLog,
+    User,
     Venue,
     Visit,
 )
@@ -41,10 +42,12 @@ from evacsupport.domain.codes import (
     VisitKind,
 )
 from evacsupport.domain.geo import haversine_km
+from evacsupport.domain.roles import Permission
 from evacsupport.domain.schedule import Slot
 from evacsupport.errors import EvacError
 from evacsupport.resources import load_json
 from evacsupport.services import events
+from evacsupport.services.authz import gate, ungated
 from evacsupport.services.consents import ConsentInput, add_consent, allows
 from evacsupport.services.households import HouseholdInput, MemberInput, create_in
 from evacsupport.services.venues import VenueInput, create_venue_in
@@ -91,6 +94,7 @@ class DemoSummary:
     meals: int
     visits: int
     checkins: int
+    accounts: tuple[str, ...] = ()
 
 
 def _pick(rng: random.Random, weights: dict[Any, int]) -> Any:
@@ -404,10 +408,27 @@ def _activity(
     return meals, visits, checkins
 
 
+@ungated("a count without personal data, so `demo --if-empty` can succeed unsigned")
+def existing_households(db: Database) -> int:
+    with db.read() as session:
+        return session.scalar(select(func.count()).select_from(Household)) or 0
+
+
+@gate(Permission.ACCOUNTS)
 def generate(
-    db: Database, households: int = 200, seed: int = 1, today: date | None = None
+    db: Database,
+    households: int = 200,
+    seed: int = 1,
+    today: date | None = None,
+    *,
+    accounts: bool = False,
 ) -> DemoSummary:
-    """Fill an empty database; refuses a database that already holds households."""
+    """Fill an empty database; refuses a database that already holds households.
+
+    With ``accounts`` the demo's accounts (:data:`DEMO_ACCOUNTS`) are written in the same
+    transaction as the data, so a demo cut short never leaves personal data without accounts.
+    A database that has accounts already keeps them and gets none of the demo's.
+    """
     gen = _Generator(seed, today or date.today())
     with db.session() as session:
         existing = session.scalar(select(func.count()).select_from(Household)) or 0
@@ -449,7 +470,12 @@ def generate(
         session.flush()
         meals, visits, checkins = _activity(session, gen, created, venues, registered)
         member_count = sum(len(h.current_members) for h in created)
-    return DemoSummary(len(created), member_count, len(venues), meals, visits, checkins)
+        made = _add_accounts(session) if accounts else []
+        if made:
+            db.accounts_exist = True
+    return DemoSummary(
+        len(created), member_count, len(venues), meals, visits, checkins, tuple(made)
+    )
 
 
 PASSWORD = "demo"
@@ -461,28 +487,27 @@ DEMO_ACCOUNTS = (
 )
 
 
-def add_accounts(db: Database) -> list[str]:
+def _add_accounts(session: Session) -> list[str]:
     """One account per role, each with the password "demo" (the README names them); none are
     added to a database that already has accounts. The venue account works at the venue with
     the most households assigned."""
-    from evacsupport.services.accounts import AccountService
+    from evacsupport.services.accounts import add_account
 
-    service = AccountService(db)
-    if service.has_accounts():
+    if session.scalar(select(func.count()).select_from(User)):
         return []
-    with db.read() as session:
-        venue = session.scalar(
-            select(Venue.name)
-            .join(Assignment, Assignment.venue_id == Venue.id)
-            .where(Assignment.status == "active")
-            .group_by(Venue.name)
-            .order_by(func.count(Assignment.id).desc(), Venue.name)
-        ) or session.scalar(select(Venue.name).order_by(Venue.name))
+    session.flush()
+    venue = session.scalar(
+        select(Venue.name)
+        .join(Assignment, Assignment.venue_id == Venue.id)
+        .where(Assignment.status == "active")
+        .group_by(Venue.name)
+        .order_by(func.count(Assignment.id).desc(), Venue.name)
+    ) or session.scalar(select(Venue.name).order_by(Venue.name))
     made = []
     for username, role, name in DEMO_ACCOUNTS:
         if role == Role.VENUE_STAFF and venue is None:
             continue
-        service.create(username, PASSWORD, role, display_name=name, venue=venue or "",
-                       enforce_policy=False)  # fmt: skip
+        add_account(session, username, PASSWORD, role, display_name=name, venue=venue or "",
+                    enforce_policy=False)  # fmt: skip
         made.append(username)
     return made

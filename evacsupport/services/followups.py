@@ -26,7 +26,7 @@ from evacsupport.domain.normalize import clean_text
 from evacsupport.domain.roles import Permission
 from evacsupport.domain.wareki import check_not_future, parse_date
 from evacsupport.errors import EvacError, FieldErrors, NotFound
-from evacsupport.services.authz import requires
+from evacsupport.services.authz import gate
 from evacsupport.services.caseload import load_caseload
 from evacsupport.services.households import load_household
 from evacsupport.services.risk import RiskLevel, RiskSettings
@@ -55,7 +55,7 @@ class FollowUpService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    @requires(Permission.CASEWORK)
+    @gate(Permission.CASEWORK)
     def queue(self, today: date | None = None, *, owner: str = "") -> list[QueueItem]:
         """Open tasks, most overdue first, then by due date."""
         today = today or date.today()
@@ -94,7 +94,7 @@ class FollowUpService:
                 for f, case, fam, giv in session.execute(query)
             ]
 
-    @requires(Permission.CASEWORK)
+    @gate(Permission.CASEWORK)
     def add(
         self,
         household_id: uuid.UUID,
@@ -129,7 +129,7 @@ class FollowUpService:
             session.flush()
             return task
 
-    @requires(Permission.CASEWORK)
+    @gate(Permission.CASEWORK)
     def complete(
         self, followup_id: uuid.UUID, outcome: str, done_on: date | str | None = None
     ) -> FollowUp:
@@ -154,7 +154,7 @@ class FollowUpService:
             task.outcome = outcome
             return task
 
-    @requires(Permission.CASEWORK)
+    @gate(Permission.CASEWORK)
     def queue_from_risk(
         self, today: date | None = None, settings: RiskSettings | None = None
     ) -> int:

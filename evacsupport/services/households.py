@@ -50,7 +50,7 @@ from evacsupport.errors import (
 )
 from evacsupport.i18n import current_language
 from evacsupport.services import events
-from evacsupport.services.authz import requires
+from evacsupport.services.authz import gate
 
 CASE_NUMBER = re.compile(r"^[A-Z][A-Z0-9]{0,6}-\d{6}$")
 NAME_MAX = 100
@@ -399,13 +399,13 @@ class HouseholdService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    @requires(Permission.CASEWORK)
+    @gate(Permission.CASEWORK)
     def create(self, data: HouseholdInput) -> Household:
         with self.db.session() as session:
             household = create_in(session, data)
         return self.get(household.id)
 
-    @requires(Permission.CASEWORK)
+    @gate(Permission.CASEWORK)
     def update(
         self, household_id: uuid.UUID, data: HouseholdInput, *, expected_version: int | None = None
     ) -> Household:
@@ -418,12 +418,12 @@ class HouseholdService:
             raise EvacError("household.changed_meanwhile") from exc
         return self.get(household_id)
 
-    @requires(Permission.CASEWORK)
+    @gate(Permission.CASEWORK)
     def get(self, household_id: uuid.UUID) -> Household:
         with self.db.read() as session:
             return load_household(session, household_id)
 
-    @requires(Permission.CASEWORK)
+    @gate(Permission.CASEWORK)
     def get_by_case_number(self, case_number: str) -> Household:
         key = clean_text(case_number).upper().replace(" ", "")
         with self.db.read() as session:
@@ -436,13 +436,13 @@ class HouseholdService:
                 raise NotFound("household.not_found", value=key)
             return load_household(session, household_id)
 
-    @requires(Permission.CASEWORK)
+    @gate(Permission.CASEWORK)
     def soft_delete(self, household_id: uuid.UUID) -> None:
         with self.db.session() as session:
             household = load_household(session, household_id)
             household.deleted_at = utcnow()
 
-    @requires(Permission.CASEWORK)
+    @gate(Permission.CASEWORK)
     def close(self, household_id: uuid.UUID, on: date | str) -> None:
         closed_on = parse_date(on)
         with self.db.session() as session:
@@ -456,7 +456,7 @@ class HouseholdService:
                 active.end_on = max(closed_on, active.start_on)
                 active.end_reason = "支援終了" if current_language() == "ja" else "Case closed"
 
-    @requires(Permission.CASEWORK)
+    @gate(Permission.CASEWORK)
     def count(self) -> int:
         with self.db.read() as session:
             return (
@@ -468,7 +468,7 @@ class HouseholdService:
                 or 0
             )
 
-    @requires(Permission.CASEWORK)
+    @gate(Permission.CASEWORK)
     def find_duplicates(
         self, data: HouseholdInput, *, exclude_household: uuid.UUID | None = None
     ) -> list[DuplicateMatch]:
@@ -485,7 +485,7 @@ class HouseholdService:
                 wanted.append((i, family, given, birth))
         return find_duplicates_in(self.db, wanted, exclude_household)
 
-    @requires(Permission.CASEWORK)
+    @gate(Permission.CASEWORK)
     def search(
         self,
         text: str = "",

@@ -25,7 +25,7 @@ from evacsupport.domain.roles import Permission
 from evacsupport.domain.wareki import check_not_future, parse_date
 from evacsupport.errors import EvacError, FieldErrors, NotFound
 from evacsupport.i18n import current_language
-from evacsupport.services.authz import require_venue, requires
+from evacsupport.services.authz import gate, require_venue
 
 CHILD_AGE = 18
 MAX_PER_HOUSEHOLD = 30
@@ -221,7 +221,7 @@ class MealService:
         self.db = db
 
     # --- lookups ---------------------------------------------------------------------------
-    @requires(Permission.COUNTER)
+    @gate(Permission.COUNTER)
     def lookup(self, code: str, today: date | None = None) -> HouseholdCard:
         """The household for a typed or scanned case number (any width, any case)."""
         key = clean_text(code).upper().replace(" ", "")
@@ -235,7 +235,7 @@ class MealService:
                 raise NotFound("meal.unknown_case", value=key or code)
             return card_of(household, today or date.today())
 
-    @requires(Permission.COUNTER)
+    @gate(Permission.COUNTER)
     def rules(self, venue_id: uuid.UUID) -> MealRules:
         require_venue(self.db, venue_id)
         with self.db.read() as session:
@@ -244,7 +244,7 @@ class MealService:
                 raise NotFound("venue.not_found", value=str(venue_id))
             return MealRules.from_json(venue.meal_rules)
 
-    @requires(Permission.COUNTER)
+    @gate(Permission.COUNTER)
     def set_rules(self, venue_id: uuid.UUID, rules: MealRules) -> None:
         """Validate and store; types given as labels are stored as codes, limits as ints."""
         require_venue(self.db, venue_id)
@@ -282,7 +282,7 @@ class MealService:
             errors.check("served_on", check_not_future, served_on, today)
         return served_on or today
 
-    @requires(Permission.COUNTER)
+    @gate(Permission.COUNTER)
     def log(
         self,
         entry: MealEntry,
@@ -361,7 +361,7 @@ class MealService:
                 meal.override_note,
             )
 
-    @requires(Permission.COUNTER)
+    @gate(Permission.COUNTER)
     def log_guests(
         self,
         venue_id: uuid.UUID,
@@ -404,7 +404,7 @@ class MealService:
                 meal.id, None, day, meal.served_at, meal.meal_type, meal.adults, meal.children
             )
 
-    @requires(Permission.COUNTER)
+    @gate(Permission.COUNTER)
     def set_members(self, meal_id: uuid.UUID, member_ids: Sequence[uuid.UUID]) -> LoggedMeal:
         """Staff unticked someone who did not come: the entry now counts only who ate."""
         with self.db.session() as session:
@@ -435,7 +435,7 @@ class MealService:
                 meal.override_note,
             )
 
-    @requires(Permission.COUNTER)
+    @gate(Permission.COUNTER)
     def undo(self, meal_id: uuid.UUID) -> None:
         """Take back an entry made by mistake; it stays stored, marked deleted."""
         with self.db.session() as session:
@@ -445,7 +445,7 @@ class MealService:
             meal.deleted_at = utcnow()
 
     # --- the session's view ------------------------------------------------------------------
-    @requires(Permission.COUNTER)
+    @gate(Permission.COUNTER)
     def session_log(self, venue_id: uuid.UUID, served_on: date) -> list[LoggedMeal]:
         """Everything logged at this venue on this day, newest first."""
         require_venue(self.db, venue_id)
@@ -488,7 +488,7 @@ class MealService:
                 for m in meals
             ]
 
-    @requires(Permission.ROSTER)
+    @gate(Permission.ROSTER)
     def roster(self, venue_id: uuid.UUID, served_on: date) -> list[tuple[HouseholdCard, bool]]:
         """Households assigned to the venue on that day, and whether each has been served."""
         require_venue(self.db, venue_id)

@@ -28,7 +28,7 @@ from evacsupport.domain.normalize import (
 from evacsupport.domain.roles import Permission
 from evacsupport.domain.schedule import Slot, parse_schedule
 from evacsupport.errors import EvacError, FieldErrors, NotFound
-from evacsupport.services.authz import requires
+from evacsupport.services.authz import gate
 
 CAPACITY_MAX = 500
 # Lengths of the venue table's text columns: a longer value is a message, not a database error.
@@ -157,12 +157,12 @@ class VenueService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    @requires(Permission.VENUES)
+    @gate(Permission.VENUES)
     def create(self, data: VenueInput) -> Venue:
         with self.db.session() as session:
             return create_venue_in(session, data)
 
-    @requires(Permission.VENUES)
+    @gate(Permission.VENUES)
     def update(
         self, venue_id: uuid.UUID, data: VenueInput, *, expected_version: int | None = None
     ) -> Venue:
@@ -193,7 +193,7 @@ class VenueService:
         with self.db.read() as session:
             return list(session.scalars(query))
 
-    @requires(Permission.VENUES)
+    @gate(Permission.VENUES)
     def soft_delete(self, venue_id: uuid.UUID) -> None:
         with self.db.session() as session:
             self._load(session, venue_id).deleted_at = utcnow()

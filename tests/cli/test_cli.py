@@ -117,10 +117,10 @@ def test_demo_if_empty_leaves_existing_data_alone(
     capsys.readouterr()
     assert main(["--db", str(path), "demo", "--households", "9", "--if-empty"]) == 0
     assert "デモデータは追加しません" in capsys.readouterr().out
-    from evacsupport.services.households import HouseholdService
+    from evacsupport.services.demo import existing_households
 
     db = Database(sqlite_url(path))
-    assert HouseholdService(db).count() == 4
+    assert existing_households(db) == 4
     db.close()
 
 

@@ -11,6 +11,7 @@ from evacsupport.cli import main
 from evacsupport.config import sqlite_url
 from evacsupport.db import Database
 from evacsupport.db.models import Assignment, Household, MealLog, Venue
+from tests.factories import signed_in
 
 
 def _busiest_venue(path: Path) -> tuple[str, int]:
@@ -65,6 +66,7 @@ def test_a_venue_laptop_round_trip(
         with db.read() as s:
             venue_id = s.scalar(select(Venue.id))
             case = s.scalar(select(Household.case_number).order_by(Household.case_number))
+        signed_in(db, "venue", "demo")
         MealService(db).log(MealEntry(venue_id=venue_id, code=case), confirm_duplicate=True)
     finally:
         db.close()

@@ -9,6 +9,7 @@ import pytest
 from evacsupport.errors import EvacError
 from evacsupport.services.accounts import AccountService
 from evacsupport.services.venues import VenueInput, VenueService
+from tests.factories import signed_in
 from tests.sync.conftest import Laptop
 
 
@@ -16,6 +17,7 @@ def test_a_venue_laptop_asks_its_own_staff_to_sign_in(laptop: Callable[[str], La
     office, venue = laptop("office"), laptop("venue")
     accounts = AccountService(office.db)
     accounts.create("admin", "office-pass-1", "admin")
+    signed_in(office.db, "admin", "office-pass-1")
     a = VenueService(office.db).create(VenueInput(name="こども食堂わじま", capacity=30))
     b = VenueService(office.db).create(VenueInput(name="みんなの食堂", capacity=30))
     accounts.create("kato", "kato-pass-1", "venue_staff", venue=a.name)
@@ -40,8 +42,10 @@ def test_office_laptops_share_accounts_and_keep_both_admins(
 ) -> None:
     one, two = laptop("one"), laptop("two")
     AccountService(one.db).create("admin", "first-pass-1", "admin")
+    signed_in(one.db, "admin", "first-pass-1")
     AccountService(one.db).create("sato", "sato-pass-1", "coordinator")
     AccountService(two.db).create("admin", "second-pass", "admin")
+    signed_in(two.db, "admin", "second-pass")
     two.receive(one.send(two))
     names = {a.username for a in AccountService(two.db).accounts()}
     assert "sato" in names and "admin" in names and len(names) == 3  # one's admin renamed

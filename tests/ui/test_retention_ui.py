@@ -37,6 +37,7 @@ def test_an_administrator_purges_households_closed_long_ago(qtbot: QtBot, db: Da
 def test_a_coordinator_may_not_purge(qtbot: QtBot, db: Database) -> None:
     accounts = AccountService(db)
     accounts.create("admin", "noto-2024!", "admin")
+    sign_in(db, accounts.authenticate("admin", "noto-2024!"))
     accounts.create("sato", "noto-2024!", "coordinator")
     sign_in(db, accounts.authenticate("sato", "noto-2024!"))
     prompter = FakePrompter()

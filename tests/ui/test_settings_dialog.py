@@ -24,6 +24,7 @@ PASSWORD = "noto-2024!"
 def staffed(db: Database) -> Database:
     accounts = AccountService(db)
     accounts.create("admin", PASSWORD, "admin")
+    sign_in(db, accounts.authenticate("admin", PASSWORD))
     accounts.create("mayor", PASSWORD, "viewer")
     for name in ("こども食堂わじま", "みんなの食堂すず"):
         VenueService(db).create(VenueInput(name=name, capacity=30))

@@ -24,6 +24,7 @@ from evacsupport.services.venues import VenueInput, VenueService
 from evacsupport.sync.service import SyncService
 from evacsupport.ui.main_window import MainWindow
 from evacsupport.ui.views.signin import FirstAdminDialog, LockDialog, LoginDialog
+from tests.factories import signed_in
 from tests.ui.fakes import FakePrompter
 
 
@@ -77,6 +78,7 @@ def test_a_wrong_password_is_explained_then_the_right_one_signs_in(
 def staffed(db: Database) -> Iterator[Database]:
     accounts = AccountService(db)
     accounts.create("admin", "noto-2024!", "admin")
+    sign_in(db, accounts.authenticate("admin", "noto-2024!"))
     venue = VenueService(db).create(VenueInput(name="こども食堂わじま", capacity=30))
     accounts.create("staff", "noto-2024!", "venue_staff", venue=venue.name)
     accounts.create("mayor", "noto-2024!", "viewer")
@@ -153,6 +155,7 @@ def test_a_new_venue_laptop_starts_from_its_package(
     office = make_db("office")
     accounts = AccountService(office)
     accounts.create("admin", "noto-2024!", "admin")
+    signed_in(office, "admin", "noto-2024!")
     venue = VenueService(office).create(VenueInput(name="こども食堂わじま", capacity=30))
     accounts.create("kato", "kato-pass-1", "venue_staff", venue=venue.name)
     package = tmp_path / "venue.evsync"
