@@ -51,7 +51,7 @@ _WESTERN_RES = (
 )
 _WAREKI_RES = (
     re.compile(
-        rf"({_ERA_TOKEN})\s*({_N}{{1,3}}|元)\s*(?:{_SEP}|年)\s*({_N}{{1,2}})\s*(?:{_SEP}|月)"
+        rf"({_ERA_TOKEN})\s*({_N}{{1,4}}|元)\s*(?:{_SEP}|年)\s*({_N}{{1,2}})\s*(?:{_SEP}|月)"
         rf"\s*({_N}{{1,2}})\s*日?",
         re.IGNORECASE,
     ),
