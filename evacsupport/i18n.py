@@ -199,6 +199,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "世帯番号「{value}」は登録されていません。番号を確かめてください",
         "No household has case number “{value}”; check the number",
     ),
+    "meal.not_at_this_venue": (
+        "世帯番号「{value}」はこの会場に登録されていません。コーディネーターに確認してください",
+        "Case number “{value}” is not registered at this venue; ask a coordinator",
+    ),
     "meal.duplicate": (
         "{name}さんの世帯は今日すでに{at}に{type}で記録されています。もう一度記録しますか？",
         "{name}'s household was already served today at {at} ({type}); log it again?",

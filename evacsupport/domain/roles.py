@@ -43,6 +43,12 @@ GRANTS: dict[Role, frozenset[Permission]] = {
 }
 
 
+def counts_permission(suppress_small: bool) -> Permission:
+    """Counts of 1 to 4 can point at a person in a small town: printing them unsuppressed is
+    personal data, not an aggregate."""
+    return Permission.AGGREGATE_REPORTS if suppress_small else Permission.PERSONAL_REPORTS
+
+
 def allowed(role: Role | str | None, permission: Permission) -> bool:
     """``None`` is a database with no accounts yet (first start, tests): everything is open."""
     if role is None:

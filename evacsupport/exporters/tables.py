@@ -49,9 +49,11 @@ from evacsupport.domain.codes import (
     label,
 )
 from evacsupport.domain.normalize import format_phone, format_postal
+from evacsupport.domain.roles import Permission
 from evacsupport.errors import InvalidValue
 from evacsupport.exporters.writers import Column, Sheet, Value, check_format, open_sheet
 from evacsupport.services import audit
+from evacsupport.services.authz import gate
 from evacsupport.services.consents import ConsentTerms, allows
 
 BATCH = 500  # rows fetched per round trip while streaming
@@ -290,6 +292,7 @@ def _person_row(case_number: str, p: _Person) -> list[Value]:
     ]
 
 
+@gate(Permission.PERSONAL_REPORTS)
 def export_households(
     db: Database, fmt: str, target: Path, *, today: date | None = None
 ) -> ExportResult:
@@ -322,6 +325,7 @@ def export_households(
     return ExportResult(rows, skipped)
 
 
+@gate(Permission.PERSONAL_REPORTS)
 def export_members(
     db: Database, fmt: str, target: Path, *, today: date | None = None
 ) -> ExportResult:
@@ -349,6 +353,7 @@ def export_members(
     return ExportResult(rows, skipped)
 
 
+@gate(Permission.PERSONAL_REPORTS)
 def export_meals(
     db: Database,
     fmt: str,

@@ -22,6 +22,7 @@ from evacsupport.domain.codes import (
     parse_choice,
 )
 from evacsupport.domain.normalize import clean_text
+from evacsupport.domain.roles import Permission
 from evacsupport.errors import FieldError, InvalidValue, ValidationError
 from evacsupport.i18n import message
 from evacsupport.importers._common import (
@@ -39,6 +40,7 @@ from evacsupport.importers._common import (
     write_rejected,
 )
 from evacsupport.services import audit, events
+from evacsupport.services.authz import gate
 from evacsupport.services.consents import ConsentInput, add_consent, validate_consent
 from evacsupport.services.households import (
     CASE_NUMBER,
@@ -262,6 +264,7 @@ def _member_key(values: dict[str, object]) -> tuple[object, object, object]:
     return (values["family_kana"], values["given_kana"], values["birth_date"])
 
 
+@gate(Permission.IMPORT)
 def import_households(
     db: Database,
     path: str | Path,

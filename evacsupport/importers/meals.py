@@ -19,6 +19,7 @@ from evacsupport.db.engine import Database
 from evacsupport.db.models import Household, MealLog, Venue
 from evacsupport.domain.codes import MealType, parse_choice
 from evacsupport.domain.normalize import clean_text, parse_int
+from evacsupport.domain.roles import Permission
 from evacsupport.domain.wareki import check_not_future, parse_date
 from evacsupport.errors import FieldErrors
 from evacsupport.i18n import message
@@ -33,6 +34,7 @@ from evacsupport.importers._common import (
     write_rejected,
 )
 from evacsupport.services import audit
+from evacsupport.services.authz import gate
 from evacsupport.services.meals import MAX_GUESTS
 from evacsupport.sync import capture
 
@@ -72,6 +74,7 @@ def dedup_key(
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+@gate(Permission.IMPORT)
 def import_meals(
     db: Database,
     path: str | Path,

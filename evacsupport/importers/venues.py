@@ -11,6 +11,7 @@ from sqlalchemy import select
 from evacsupport.db.engine import Database
 from evacsupport.db.models import Venue
 from evacsupport.domain.normalize import clean_text
+from evacsupport.domain.roles import Permission
 from evacsupport.errors import ValidationError
 from evacsupport.i18n import message
 from evacsupport.importers._common import (
@@ -25,6 +26,7 @@ from evacsupport.importers._common import (
     write_rejected,
 )
 from evacsupport.services import audit
+from evacsupport.services.authz import gate
 from evacsupport.services.venues import VenueInput, validate_venue
 
 ALIASES: dict[str, Sequence[str]] = {
@@ -99,6 +101,7 @@ def _input(v: dict[str, str]) -> VenueInput:
     )
 
 
+@gate(Permission.IMPORT)
 def import_venues(
     db: Database,
     path: str | Path,

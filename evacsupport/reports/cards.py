@@ -32,10 +32,11 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from evacsupport.db.engine import Database
-from evacsupport.errors import NotFound
+from evacsupport.domain.roles import Permission
 from evacsupport.i18n import current_language
 from evacsupport.reports.base import FONT, PAGE, ReportMeta, paragraph, pdf_bytes, register_fonts
-from evacsupport.services.households import HouseholdRow, HouseholdService
+from evacsupport.services.authz import gate
+from evacsupport.services.households import card_rows
 
 CARD_W = 91 * mm
 CARD_H = 55 * mm
@@ -274,20 +275,7 @@ class _CardSheet(Flowable):
         draw_qr(canvas, card.case_number, qr_x, qr_y, CARD_QR)
 
 
-def _rows(db: Database, household_ids: Sequence[uuid.UUID] | None) -> list[HouseholdRow]:
-    households = HouseholdService(db)
-    if household_ids is None:
-        return households.search(include_closed=False)
-    by_id = {row.id: row for row in households.search()}
-    chosen: list[HouseholdRow] = []
-    for household_id in dict.fromkeys(household_ids):  # in the order given, each once
-        row = by_id.get(household_id)
-        if row is None:
-            raise NotFound("household.not_found", value=str(household_id))
-        chosen.append(row)
-    return chosen
-
-
+@gate(Permission.ROSTER, venue_scoped=True)
 def make_id_cards(
     db: Database,
     household_ids: Sequence[uuid.UUID] | None,
@@ -301,7 +289,7 @@ def make_id_cards(
     is written.
     """
     register_fonts()
-    rows = _rows(db, household_ids)
+    rows = card_rows(db, household_ids)
     cards = [_Card(r.case_number, r.head_name, r.head_kana) for r in rows]
     story: list[Any] = [
         _CardSheet(cards[i : i + PER_SHEET], organisation) for i in range(0, len(cards), PER_SHEET)

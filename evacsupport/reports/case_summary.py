@@ -43,6 +43,7 @@ from evacsupport.domain.codes import (
     label,
 )
 from evacsupport.domain.normalize import format_phone, format_postal
+from evacsupport.domain.roles import Permission
 from evacsupport.domain.wareki import format_wareki
 from evacsupport.i18n import current_language
 from evacsupport.reports.base import (
@@ -56,6 +57,7 @@ from evacsupport.reports.base import (
     table,
 )
 from evacsupport.reports.cards import Target, save_pdf
+from evacsupport.services.authz import gate
 from evacsupport.services.case_report import CaseReport, CheckInPoint, load_case_report
 from evacsupport.services.risk import RiskSettings
 
@@ -465,6 +467,7 @@ def _followups(report: CaseReport) -> list[Any]:
     ]
 
 
+@gate(Permission.PERSONAL_REPORTS)
 def make_case_summary(
     db: Database,
     household_id: uuid.UUID,

@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from evacsupport.db.engine import Database
+from evacsupport.domain.roles import Permission, counts_permission
 from evacsupport.errors import EvacError
 from evacsupport.services import audit
+from evacsupport.services.authz import gate
 
 KINDS = ("monthly", "venue", "case", "cards", "roster")
 
@@ -34,7 +36,21 @@ class ReportRequest:
     household_id: uuid.UUID | None = None
     household_ids: list[uuid.UUID] | None = field(default=None)
 
+    @property
+    def permission(self) -> Permission:
+        """What the signed-in role needs for this report: names need more than counts."""
+        if self.kind in ("cards", "roster"):
+            return Permission.ROSTER
+        if self.kind == "case":
+            return Permission.PERSONAL_REPORTS
+        return counts_permission(self.suppress_small)
 
+
+def _needs(_db: Database, request: ReportRequest, *_args: object, **_kwargs: object) -> Permission:
+    return request.permission
+
+
+@gate(_needs)
 def run_report(db: Database, request: ReportRequest, target: Path, organisation: str = "") -> Path:
     """Build the report into ``target`` (atomically); returns the path written."""
     target = Path(target)

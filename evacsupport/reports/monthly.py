@@ -26,6 +26,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 
 from evacsupport.db.engine import Database
 from evacsupport.domain.codes import MealType, VisitKind, label
+from evacsupport.domain.roles import counts_permission
 from evacsupport.domain.wareki import era_of
 from evacsupport.i18n import current_language
 from evacsupport.reports.base import (
@@ -40,6 +41,7 @@ from evacsupport.reports.base import (
     suppress,
     table,
 )
+from evacsupport.services.authz import gate
 from evacsupport.services.reporting import (
     MEAL_TYPES,
     VISIT_KINDS,
@@ -624,6 +626,7 @@ def monthly_story(figures: MonthlyFigures, suppress_small: bool = True) -> list[
     return story
 
 
+@gate(lambda *_a, suppress_small=True, **_k: counts_permission(suppress_small))
 def make_monthly_report(
     db: Database,
     month: date,

@@ -22,6 +22,7 @@ from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from evacsupport.db.engine import Database
 from evacsupport.domain.codes import MealType, label
+from evacsupport.domain.roles import Permission
 from evacsupport.domain.wareki import format_wareki
 from evacsupport.i18n import current_language
 from evacsupport.reports.base import (
@@ -42,6 +43,7 @@ from evacsupport.reports.cards import (
     save_pdf,
     wrap_tokens,
 )
+from evacsupport.services.authz import gate, require_venue
 from evacsupport.services.meals import HouseholdCard, MealService, MemberCard
 from evacsupport.services.venues import VenueService
 
@@ -309,6 +311,7 @@ def _guests_table(width: float) -> Table:
     return table
 
 
+@gate(Permission.ROSTER, venue_scoped=True)
 def make_roster(
     db: Database,
     venue_id: uuid.UUID,
@@ -318,6 +321,7 @@ def make_roster(
     target: Target,
 ) -> int:
     """The roster sheet of ``venue_id`` for ``served_on``; returns the number of households."""
+    require_venue(db, venue_id)
     register_fonts()
     venue = VenueService(db).get(venue_id)
     roster = MealService(db).roster(venue_id, served_on)

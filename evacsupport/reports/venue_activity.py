@@ -24,6 +24,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table, TableStyl
 
 from evacsupport.db.engine import Database
 from evacsupport.domain.codes import MealType, VenueKind, label
+from evacsupport.domain.roles import counts_permission
 from evacsupport.domain.wareki import format_wareki
 from evacsupport.i18n import current_language
 from evacsupport.reports.base import (
@@ -38,6 +39,7 @@ from evacsupport.reports.base import (
     suppress,
     table,
 )
+from evacsupport.services.authz import gate
 from evacsupport.services.venue_report import (
     REGULAR_MIN_SESSIONS,
     VenueActivity,
@@ -305,6 +307,7 @@ def venue_activity_story(activity: VenueActivity, suppress_small: bool = True) -
     return story
 
 
+@gate(lambda *_a, suppress_small=True, **_k: counts_permission(suppress_small))
 def make_venue_activity_report(
     db: Database,
     venue_id: uuid.UUID,

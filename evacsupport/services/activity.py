@@ -21,6 +21,8 @@ from evacsupport.db.models import (
     Visit,
 )
 from evacsupport.domain.codes import HouseholdStatus
+from evacsupport.domain.roles import Permission
+from evacsupport.services.authz import gate
 
 CHECKIN_INTERVAL_DAYS = 30
 
@@ -95,6 +97,7 @@ class ActivityService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    @gate(Permission.CASEWORK)
     def meals(self, household_id: uuid.UUID | None = None, limit: int = 500) -> list[MealEntry]:
         # the columns shown, not whole rows: a year of a busy household's meals is hundreds
         query = (
@@ -123,6 +126,7 @@ class ActivityService:
                 )
             ]
 
+    @gate(Permission.CASEWORK)
     def visits(self, household_id: uuid.UUID | None = None, limit: int = 500) -> list[VisitEntry]:
         query = (
             select(Visit, Household.case_number)
@@ -148,6 +152,7 @@ class ActivityService:
                 for v, case in session.execute(query)
             ]
 
+    @gate(Permission.CASEWORK)
     def checkins(
         self, household_id: uuid.UUID | None = None, limit: int = 500
     ) -> list[CheckInEntry]:
@@ -175,6 +180,7 @@ class ActivityService:
                 for c, case, fam, giv in session.execute(query)
             ]
 
+    @gate(Permission.CASEWORK)
     def followups(
         self, household_id: uuid.UUID | None = None, *, open_only: bool = False, limit: int = 1000
     ) -> list[FollowUpEntry]:
@@ -195,6 +201,7 @@ class ActivityService:
                 for f, case in session.execute(query)
             ]
 
+    @gate(Permission.CASEWORK)
     def assignments(self, household_id: uuid.UUID) -> list[AssignmentEntry]:
         query = (
             select(Assignment, Venue.name)
@@ -208,6 +215,7 @@ class ActivityService:
                 for a, venue in session.execute(query)
             ]
 
+    @gate(Permission.CASEWORK)
     def overview(self, today: date | None = None) -> Overview:
         today = today or date.today()
         week_start = today - timedelta(days=today.weekday())

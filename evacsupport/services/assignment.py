@@ -1028,6 +1028,7 @@ class AssignmentService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    @gate(Permission.VENUES)
     def venues(self) -> list[VenueFacts]:
         with self.db.read() as session:
             return venue_facts(session)

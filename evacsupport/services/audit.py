@@ -26,7 +26,7 @@ from evacsupport.db.engine import Database
 from evacsupport.db.models import AuditEntry, Household, Member, Venue
 from evacsupport.domain.roles import Permission
 from evacsupport.i18n import CATALOG, message
-from evacsupport.services.authz import require
+from evacsupport.services.authz import gate
 
 ACTIONS = (
     "create",
@@ -255,19 +255,19 @@ def _row(found: Any) -> AuditRow:
     )
 
 
+@gate(Permission.AUDIT)
 def search(
     db: Database, query: AuditQuery | None = None, limit: int = PAGE, offset: int = 0
 ) -> list[AuditRow]:
     """One page of matching entries, newest first."""
-    require(db, Permission.AUDIT)
     stmt = _select(query or AuditQuery()).limit(limit).offset(offset)
     with db.read() as session:
         return [_row(found) for found in session.execute(stmt)]
 
 
+@gate(Permission.AUDIT)
 def users(db: Database) -> list[str]:
     """Everyone who appears in the trail (for the user filter)."""
-    require(db, Permission.AUDIT)
     with db.read() as session:
         found = session.scalars(
             select(AuditEntry.username).where(AuditEntry.username != "").distinct()
@@ -284,6 +284,7 @@ def _all(session: Session, query: AuditQuery) -> Iterator[AuditRow]:
         yield _row(found)
 
 
+@gate(Permission.AUDIT)
 def export_csv(db: Database, query: AuditQuery | None, path: str | Path) -> int:
     """Write the matching entries (newest first) to a CSV for Excel; returns the rows written.
 
@@ -291,7 +292,6 @@ def export_csv(db: Database, query: AuditQuery | None, path: str | Path) -> int:
     export itself is audited."""
     from evacsupport.exporters.writers import Column, open_sheet  # exporters import services
 
-    require(db, Permission.AUDIT)
     query = query or AuditQuery()
     target = Path(path)
     columns = [Column(h, 20) for h in CSV_HEADERS]

@@ -36,9 +36,10 @@ GATE_ATTRIBUTE = "__evacsupport_gate__"
 class Gate:
     """What an entry point needs: one permission, or (``permission is None``) nothing, because
     ``reason``. ``venue_scoped`` says that venue staff pass only for their own venue, which the
-    body checks with :func:`require_venue` once it knows the venue."""
+    body checks with :func:`require_venue` once it knows the venue; ``signed_in`` that any role
+    passes but a call without a sign-in does not."""
 
-    __slots__ = ("permission", "reason", "venue_scoped")
+    __slots__ = ("permission", "reason", "signed_in", "venue_scoped")
 
     def __init__(
         self,
@@ -46,10 +47,12 @@ class Gate:
         *,
         reason: str = "",
         venue_scoped: bool = False,
+        signed_in: bool = False,
     ) -> None:
         self.permission = permission
         self.reason = reason
         self.venue_scoped = venue_scoped
+        self.signed_in = signed_in or permission is not None
 
     def __repr__(self) -> str:
         return f"Gate({self.permission or 'open: ' + self.reason})"
@@ -126,6 +129,24 @@ def gate(permission: Needs, *, venue_scoped: bool = False) -> Callable[[F], F]:
         if inspect.isgeneratorfunction(function):  # pragma: no cover - none today
             raise TypeError("gate a function that returns, not a generator")
         setattr(checked, GATE_ATTRIBUTE, Gate(permission, venue_scoped=venue_scoped))
+        return checked  # type: ignore[return-value]
+
+    return wrap
+
+
+def any_role(reason: str) -> Callable[[F], F]:
+    """An entry point every signed-in role may use (venues, say: no personal data, and venue
+    staff see only their own): it still refuses a call nobody signed in for."""
+
+    def wrap(function: F) -> F:
+        @functools.wraps(function)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            db = _database_of(args[0])
+            if db.role is None and has_accounts(db):
+                raise EvacError("auth.sign_in_needed")
+            return function(*args, **kwargs)
+
+        setattr(checked, GATE_ATTRIBUTE, Gate(None, reason=reason, signed_in=True))
         return checked  # type: ignore[return-value]
 
     return wrap

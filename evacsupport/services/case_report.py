@@ -19,6 +19,7 @@ from evacsupport.db.engine import Database
 from evacsupport.db.models import CheckIn, Household, Member
 from evacsupport.domain import municipalities
 from evacsupport.domain.codes import ConsentPurpose, DataCategory
+from evacsupport.domain.roles import Permission
 from evacsupport.errors import EvacError
 from evacsupport.services.activity import (
     ActivityService,
@@ -26,6 +27,7 @@ from evacsupport.services.activity import (
     FollowUpEntry,
     VisitEntry,
 )
+from evacsupport.services.authz import gate
 from evacsupport.services.consents import allows
 from evacsupport.services.households import load_household
 
@@ -121,6 +123,7 @@ def _municipality(code: str) -> str:
     return found.name if found else ""
 
 
+@gate(Permission.PERSONAL_REPORTS)
 def load_case_report(
     db: Database,
     household_id: uuid.UUID,

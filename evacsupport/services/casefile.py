@@ -14,7 +14,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from evacsupport.db.engine import Database
 from evacsupport.db.models import Household
+from evacsupport.domain.roles import Permission
 from evacsupport.errors import EvacError, FieldError, NotFound, ValidationError
+from evacsupport.services.authz import gate
 from evacsupport.services.consents import (
     ConsentInput,
     add_consent,
@@ -65,6 +67,7 @@ def validate_case(changes: CaseChanges) -> None:
         raise ValidationError(errors)
 
 
+@gate(Permission.CASEWORK)
 def save_case(
     db: Database,
     household_id: uuid.UUID | None,

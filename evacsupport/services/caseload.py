@@ -30,7 +30,9 @@ from evacsupport.db.models import (
 )
 from evacsupport.domain import municipalities
 from evacsupport.domain.normalize import search_key
+from evacsupport.domain.roles import Permission
 from evacsupport.i18n import current_language
+from evacsupport.services.authz import gate
 from evacsupport.services.households import head_subquery
 from evacsupport.services.risk import RiskAssessment, RiskFacts, RiskLevel, RiskSettings, assess
 
@@ -229,6 +231,7 @@ def _activity_facts(session: Session, today: date, settings: RiskSettings) -> _F
     return _Facts(last_contact, last_meal, meals_before, latest, worsened, overdue)
 
 
+@gate(Permission.CASEWORK)
 def load_caseload(
     db: Database,
     *,
@@ -358,6 +361,7 @@ def load_caseload(
     return rows
 
 
+@gate(Permission.CASEWORK)
 def household_count(db: Database) -> int:
     with db.read() as session:
         return (

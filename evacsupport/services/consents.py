@@ -31,8 +31,10 @@ from evacsupport.domain.codes import (
 )
 from evacsupport.domain.limits import limit_length
 from evacsupport.domain.normalize import clean_text
+from evacsupport.domain.roles import Permission
 from evacsupport.domain.wareki import check_not_future, parse_date
 from evacsupport.errors import EvacError, FieldError, FieldErrors, NotFound, ValidationError
+from evacsupport.services.authz import gate
 from evacsupport.services.households import load_household
 
 NAME_MAX = 100
@@ -127,6 +129,7 @@ def add_consent(session: Session, household: Household, data: ConsentInput) -> C
     return consent
 
 
+@gate(Permission.CASEWORK)
 def record_consent(db: Database, household_id: uuid.UUID, data: ConsentInput) -> Consent:
     """Record consent as given now; the previous record stays as history."""
     with db.session() as session:
@@ -154,6 +157,7 @@ def withdraw_in(session: Session, consent: Consent, on: str | date | None) -> Co
     return consent
 
 
+@gate(Permission.CASEWORK)
 def withdraw_consent(db: Database, consent_id: uuid.UUID, on: str | date) -> Consent:
     validate_withdrawal(on)
     with db.session() as session:

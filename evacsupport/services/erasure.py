@@ -62,7 +62,7 @@ from evacsupport.domain.roles import Permission
 from evacsupport.errors import EvacError, InvalidValue, NotFound
 from evacsupport.i18n import current_language
 from evacsupport.services import audit
-from evacsupport.services.authz import require
+from evacsupport.services.authz import gate
 from evacsupport.services.households import build_search_text
 
 ERASED = "（消去済み）"
@@ -293,11 +293,11 @@ def _load(session: Session, household_id: uuid.UUID) -> Household:
     return household
 
 
+@gate(Permission.ERASE)
 def erase_household(
     db: Database, household_id: uuid.UUID, reason: str, *, today: date | None = None
 ) -> ErasureResult:
     """Erase one household's personal data (see the module docstring); needs ERASE."""
-    require(db, Permission.ERASE)
     code = parse_reason(reason)
     with db.session() as session:
         return erase_in(session, _load(session, household_id), code, today or date.today())
@@ -318,9 +318,9 @@ def _cutoff(months: int, today: date) -> date:
     raise AssertionError("unreachable")
 
 
+@gate(Permission.ERASE)
 def purge_candidates(db: Database, months: int, today: date | None = None) -> list[PurgeCandidate]:
     """Households closed more than ``months`` months ago and not yet erased (a dry run)."""
-    require(db, Permission.ERASE)
     cutoff = _cutoff(months, today or date.today())
     erased_ids = select(AuditEntry.entity_id).where(
         AuditEntry.action == "erase",
@@ -344,9 +344,9 @@ def purge_candidates(db: Database, months: int, today: date | None = None) -> li
         ]
 
 
+@gate(Permission.ERASE)
 def purge_closed(db: Database, months: int, today: date | None = None) -> list[str]:
     """Erase every household closed more than ``months`` months ago; their case numbers."""
-    require(db, Permission.ERASE)
     today = today or date.today()
     done: list[str] = []
     for candidate in purge_candidates(db, months, today):

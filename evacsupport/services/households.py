@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from evacsupport.db.base import utcnow
 from evacsupport.db.engine import Database
-from evacsupport.db.models import Household, Member, Residence
+from evacsupport.db.models import Assignment, Household, Member, Residence
 from evacsupport.domain import allergens, municipalities
 from evacsupport.domain.codes import (
     CareLevel,
@@ -500,62 +500,110 @@ class HouseholdService:
         Matching is insensitive to width, hiragana/katakana, spaces and hyphens because both
         sides go through :func:`search_key`.
         """
-        key = search_key(text)
-        head = head_subquery()
-        count = (
-            select(Member.household_id, func.count().label("n"))
-            .where(Member.deleted_at.is_(None))
-            .group_by(Member.household_id)
-            .subquery()
+        return _household_rows(
+            self.db,
+            text,
+            statuses=statuses,
+            origin_codes=origin_codes,
+            include_closed=include_closed,
+            limit=limit,
         )
-        query = (
-            select(
-                Household.id,
-                Household.case_number,
-                head.c.family_name,
-                head.c.given_name,
-                head.c.family_kana,
-                head.c.given_kana,
-                count.c.n,
-                Household.origin_municipality_code,
-                Household.evacuation_status,
-                Household.status,
-                Household.phone,
-            )
-            .outerjoin(head, head.c.household_id == Household.id)
-            .outerjoin(count, count.c.household_id == Household.id)
-            .where(Household.deleted_at.is_(None))
-            .order_by(Household.case_number)
-        )
-        if key:
-            escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            query = query.where(Household.search_text.like(f"%{escaped}%", escape="\\"))
-        if statuses := list(statuses):
-            query = query.where(Household.evacuation_status.in_(statuses))
-        if origin_codes := list(origin_codes):
-            query = query.where(Household.origin_municipality_code.in_(origin_codes))
-        if not include_closed:
-            query = query.where(Household.status == HouseholdStatus.ACTIVE)
-        if limit:
-            query = query.limit(limit)
-        with self.db.read() as session:
-            rows = session.execute(query).all()
-        return [
-            HouseholdRow(
-                id=r[0],
-                case_number=r[1],
-                head_name=f"{r[2] or ''} {r[3] or ''}".strip(),
-                head_kana=f"{r[4] or ''} {r[5] or ''}".strip(),
-                member_count=r[6] or 0,
-                origin_municipality_code=r[7],
-                evacuation_status=r[8],
-                status=r[9],
-                phone=r[10],
-            )
-            for r in rows
-        ]
 
 
+@gate(Permission.ROSTER, venue_scoped=True)
+def card_rows(db: Database, household_ids: Sequence[uuid.UUID] | None) -> list[HouseholdRow]:
+    """The households to print ID cards for, in the order given, each once (None: every active
+    one). Venue staff print cards only for households assigned to their own venue: naming any
+    other is refused, as at the counter."""
+    rows = _household_rows(db, include_closed=household_ids is not None, venue_id=db.venue_scope)
+    if household_ids is None:
+        return rows
+    by_id = {row.id: row for row in rows}
+    chosen: list[HouseholdRow] = []
+    for household_id in dict.fromkeys(household_ids):
+        row = by_id.get(household_id)
+        if row is None:
+            if db.venue_scope is not None:
+                raise EvacError("auth.other_venue")
+            raise NotFound("household.not_found", value=str(household_id))
+        chosen.append(row)
+    return chosen
+
+
+def _household_rows(
+    db: Database,
+    text: str = "",
+    *,
+    statuses: Iterable[str] = (),
+    origin_codes: Iterable[str] = (),
+    include_closed: bool = True,
+    limit: int | None = None,
+    venue_id: uuid.UUID | None = None,
+) -> list[HouseholdRow]:
+    key = search_key(text)
+    head = head_subquery()
+    count = (
+        select(Member.household_id, func.count().label("n"))
+        .where(Member.deleted_at.is_(None))
+        .group_by(Member.household_id)
+        .subquery()
+    )
+    query = (
+        select(
+            Household.id,
+            Household.case_number,
+            head.c.family_name,
+            head.c.given_name,
+            head.c.family_kana,
+            head.c.given_kana,
+            count.c.n,
+            Household.origin_municipality_code,
+            Household.evacuation_status,
+            Household.status,
+            Household.phone,
+        )
+        .outerjoin(head, head.c.household_id == Household.id)
+        .outerjoin(count, count.c.household_id == Household.id)
+        .where(Household.deleted_at.is_(None))
+        .order_by(Household.case_number)
+    )
+    if key:
+        escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(Household.search_text.like(f"%{escaped}%", escape="\\"))
+    if statuses := list(statuses):
+        query = query.where(Household.evacuation_status.in_(statuses))
+    if origin_codes := list(origin_codes):
+        query = query.where(Household.origin_municipality_code.in_(origin_codes))
+    if not include_closed:
+        query = query.where(Household.status == HouseholdStatus.ACTIVE)
+    if venue_id is not None:
+        at_venue = select(Assignment.household_id).where(
+            Assignment.venue_id == venue_id,
+            Assignment.status == "active",
+            Assignment.deleted_at.is_(None),
+        )
+        query = query.where(Household.id.in_(at_venue))
+    if limit:
+        query = query.limit(limit)
+    with db.read() as session:
+        rows = session.execute(query).all()
+    return [
+        HouseholdRow(
+            id=r[0],
+            case_number=r[1],
+            head_name=f"{r[2] or ''} {r[3] or ''}".strip(),
+            head_kana=f"{r[4] or ''} {r[5] or ''}".strip(),
+            member_count=r[6] or 0,
+            origin_municipality_code=r[7],
+            evacuation_status=r[8],
+            status=r[9],
+            phone=r[10],
+        )
+        for r in rows
+    ]
+
+
+@gate(Permission.CASEWORK)
 def find_duplicates_in(
     db: Database,
     wanted: Sequence[tuple[int, str, str, date]],

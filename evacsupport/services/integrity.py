@@ -23,8 +23,10 @@ from evacsupport.db.models import Assignment, Consent, Household, MealLog, Membe
 from evacsupport.domain import municipalities
 from evacsupport.domain.codes import EvacuationStatus, Relation
 from evacsupport.domain.normalize import to_katakana
+from evacsupport.domain.roles import Permission
 from evacsupport.errors import InvalidValue
 from evacsupport.i18n import current_language
+from evacsupport.services.authz import gate
 from evacsupport.services.households import CASE_NUMBER, build_search_text
 
 
@@ -194,6 +196,7 @@ CHECKS: list[Callable[[Session, Database], Iterator[Problem]]] = [
 ]
 
 
+@gate(Permission.BACKUP)
 def run_checks(db: Database) -> CheckReport:
     problems: list[Problem] = []
     with db.read() as session:

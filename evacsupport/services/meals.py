@@ -224,16 +224,8 @@ class MealService:
     @gate(Permission.COUNTER)
     def lookup(self, code: str, today: date | None = None) -> HouseholdCard:
         """The household for a typed or scanned case number (any width, any case)."""
-        key = clean_text(code).upper().replace(" ", "")
         with self.db.read() as session:
-            household = session.scalar(
-                select(Household)
-                .where(Household.case_number == key, Household.deleted_at.is_(None))
-                .options(selectinload(Household.members), selectinload(Household.assignments))
-            )
-            if household is None:
-                raise NotFound("meal.unknown_case", value=key or code)
-            return card_of(household, today or date.today())
+            return self._card(session, code, today or date.today())
 
     @gate(Permission.COUNTER)
     def rules(self, venue_id: uuid.UUID) -> MealRules:
@@ -411,6 +403,7 @@ class MealService:
             meal = session.get(MealLog, meal_id)
             if meal is None or meal.deleted_at is not None or meal.household_id is None:
                 raise NotFound("meal.not_found")
+            require_venue(self.db, meal.venue_id)
             household = session.scalar(
                 select(Household)
                 .where(Household.id == meal.household_id)
@@ -442,6 +435,7 @@ class MealService:
             meal = session.get(MealLog, meal_id)
             if meal is None or meal.deleted_at is not None:
                 raise NotFound("meal.not_found")
+            require_venue(self.db, meal.venue_id)
             meal.deleted_at = utcnow()
 
     # --- the session's view ------------------------------------------------------------------
@@ -529,8 +523,11 @@ class MealService:
             raise NotFound("venue.not_found", value=str(venue_id))
         return venue
 
-    @staticmethod
-    def _card(session: Session, code: str, today: date) -> HouseholdCard:
+    def _card(self, session: Session, code: str, today: date) -> HouseholdCard:
+        """The card of a case number; venue staff get only households assigned to their venue.
+
+        For anyone else's household they learn that it is not theirs, never its names or
+        allergens: case numbers are sequential, so a curious person could try them all."""
         key = clean_text(code).upper().replace(" ", "")
         household = session.scalar(
             select(Household)
@@ -539,4 +536,8 @@ class MealService:
         )
         if household is None:
             raise NotFound("meal.unknown_case", value=key or code)
+        if self.db.venue_scope is not None:
+            active = household.active_assignment
+            if active is None or active.venue_id != self.db.venue_scope:
+                raise NotFound("meal.not_at_this_venue", value=key)
         return card_of(household, today)

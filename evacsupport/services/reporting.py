@@ -29,9 +29,11 @@ from evacsupport.db.models import CheckIn, FollowUp, Household, MealLog, Member,
 from evacsupport.domain import municipalities
 from evacsupport.domain.codes import FollowUpStatus, HouseholdStatus, MealType, VisitKind
 from evacsupport.domain.normalize import HYPHENS, nfkc
+from evacsupport.domain.roles import Permission
 from evacsupport.domain.wareki import parse_date
 from evacsupport.errors import InvalidValue
 from evacsupport.i18n import current_language
+from evacsupport.services.authz import gate
 from evacsupport.services.caseload import _years_before, checkin_facts, raw_id
 from evacsupport.services.risk import RiskFacts, RiskLevel, RiskSettings, assess
 
@@ -265,6 +267,7 @@ def _group_name(code: str) -> str:
     return found.name if found else code
 
 
+@gate(Permission.AGGREGATE_REPORTS)
 def monthly_figures(
     db: Database,
     month: date,

@@ -15,8 +15,10 @@ from evacsupport.domain import municipalities
 from evacsupport.domain.codes import EvacuationStatus, parse_choice
 from evacsupport.domain.limits import limit_length
 from evacsupport.domain.normalize import clean_text
+from evacsupport.domain.roles import Permission
 from evacsupport.domain.wareki import check_not_future, parse_date
 from evacsupport.errors import FieldError, FieldErrors, ValidationError
+from evacsupport.services.authz import gate
 from evacsupport.services.households import build_search_text, load_household
 
 
@@ -85,6 +87,7 @@ def add_move(session: Session, household: Household, data: MoveInput) -> Residen
     return residence
 
 
+@gate(Permission.CASEWORK)
 def record_move(db: Database, household_id: uuid.UUID, data: MoveInput) -> Residence:
     """Add a move and make it the household's current status and address."""
     validate_move(data)

@@ -13,6 +13,8 @@ from evacsupport.db.engine import Database
 from evacsupport.db.models import Household, MealLog, Member, Venue
 from evacsupport.domain import municipalities
 from evacsupport.domain.codes import HouseholdStatus
+from evacsupport.domain.roles import Permission
+from evacsupport.services.authz import gate
 from evacsupport.services.caseload import load_caseload
 from evacsupport.services.risk import RiskLevel, RiskSettings
 
@@ -26,6 +28,7 @@ class OriginSummary:
     by_status: dict[str, int] = field(default_factory=dict)
 
 
+@gate(Permission.AGGREGATE_REPORTS)
 def by_origin(db: Database) -> list[OriginSummary]:
     people = (
         select(Member.household_id, func.count().label("n"))
@@ -66,6 +69,7 @@ class WeeklyMeals:
     by_venue: dict[str, list[int]]
 
 
+@gate(Permission.AGGREGATE_REPORTS)
 def meals_per_week(db: Database, *, weeks: int = 12, today: date | None = None) -> WeeklyMeals:
     today = today or date.today()
     first = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
@@ -95,6 +99,7 @@ class RiskPoint:
     watch: int
 
 
+@gate(Permission.AGGREGATE_REPORTS)
 def risk_history(
     db: Database,
     *,

@@ -28,7 +28,9 @@ from sqlalchemy import ColumnElement, and_, case, distinct, func, select
 from evacsupport.db.engine import Database
 from evacsupport.db.models import MealLog, Venue
 from evacsupport.domain.codes import MealType
+from evacsupport.domain.roles import Permission
 from evacsupport.errors import InvalidValue, NotFound
+from evacsupport.services.authz import gate
 
 REGULAR_MIN_SESSIONS = 3
 
@@ -80,6 +82,7 @@ class VenueActivity:
         return self.people - self.guests
 
 
+@gate(Permission.AGGREGATE_REPORTS)
 def venue_activity(db: Database, venue_id: uuid.UUID, start: date, end: date) -> VenueActivity:
     """The venue's activity from ``start`` to ``end`` inclusive.
 

@@ -28,7 +28,7 @@ from evacsupport.domain.normalize import (
 from evacsupport.domain.roles import Permission
 from evacsupport.domain.schedule import Slot, parse_schedule
 from evacsupport.errors import EvacError, FieldErrors, NotFound
-from evacsupport.services.authz import gate
+from evacsupport.services.authz import any_role, gate
 
 CAPACITY_MAX = 500
 # Lengths of the venue table's text columns: a longer value is a message, not a database error.
@@ -182,14 +182,20 @@ class VenueService:
             raise EvacError("venue.changed_elsewhere") from exc
         return venue
 
+    @any_role("a venue is not personal data; the counter, reports and filters name venues")
     def get(self, venue_id: uuid.UUID) -> Venue:
         with self.db.read() as session:
             return self._load(session, venue_id)
 
+    @any_role("a venue is not personal data; venue staff are given only their own venue")
     def list(self, *, include_inactive: bool = True) -> list[Venue]:
+        """Every venue by name; venue staff see only theirs, so the counter, the roster and the
+        reports offer no other."""
         query = select(Venue).where(Venue.deleted_at.is_(None)).order_by(Venue.name)
         if not include_inactive:
             query = query.where(Venue.active.is_(True))
+        if self.db.venue_scope is not None:
+            query = query.where(Venue.id == self.db.venue_scope)
         with self.db.read() as session:
             return list(session.scalars(query))
 

@@ -13,10 +13,11 @@ from evacsupport.db.models import AuditEntry, User
 from evacsupport.errors import EvacError, ValidationError
 from evacsupport.services.accounts import MAX_FAILURES, AccountService, sign_in
 from evacsupport.services.assignment import AssignmentService
+from evacsupport.services.consents import record_consent
 from evacsupport.services.households import HouseholdService
 from evacsupport.services.meals import MealEntry, MealService
 from evacsupport.services.venues import VenueInput, VenueService
-from tests.factories import household
+from tests.factories import consent, household
 
 
 @pytest.fixture
@@ -101,6 +102,9 @@ def test_each_role_does_only_what_it_should(db: Database, accounts: AccountServi
     )
     other = VenueService(db).create(VenueInput(name="みんなの食堂", capacity=30, coordinates=here))
     home = HouseholdService(db).create(household(coordinates=here))
+    record_consent(db, home.id, consent())
+    AssignmentService(db).assign(home.id, mine.id)
+    elsewhere_home = HouseholdService(db).create(household(coordinates=here))
     accounts.create("sato", "long enough", "coordinator")
     accounts.create("staff", "long enough", "venue_staff", venue=mine.name)
     accounts.create("mayor", "long enough", "viewer")
@@ -123,7 +127,13 @@ def test_each_role_does_only_what_it_should(db: Database, accounts: AccountServi
     with pytest.raises(EvacError) as elsewhere:
         MealService(db).log(MealEntry(venue_id=other.id, code=home.case_number))
     assert elsewhere.value.code == "auth.other_venue"
-    assert MealService(db).roster(mine.id, date.today()) is not None
+    with pytest.raises(EvacError) as not_here:  # another venue's household: no name shown
+        MealService(db).lookup(elsewhere_home.case_number)
+    assert not_here.value.code == "meal.not_at_this_venue"
+    assert "山田" not in str(not_here.value)
+    assert [card.case_number for card, _ in MealService(db).roster(mine.id, date.today())] == [
+        home.case_number
+    ]
     with pytest.raises(EvacError):
         HouseholdService(db).get(home.id)
 
