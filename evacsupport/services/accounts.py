@@ -175,7 +175,7 @@ class AccountService:
                 confirm=confirm, enforce_policy=enforce_policy,
             )  # fmt: skip
 
-    @ungated("signing in itself")
+    @ungated("signing in itself: the password is the check, with lock-out and audit")
     def authenticate(self, username: str, password: str, now: datetime | None = None) -> Principal:
         """The account, if the password is right; counts failures and locks after five."""
         now = now or utcnow()

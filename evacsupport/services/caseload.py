@@ -7,7 +7,7 @@ keystroke never waits for the database; a save elsewhere triggers a reload.
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import compress, repeat
@@ -233,6 +233,40 @@ def _activity_facts(session: Session, today: date, settings: RiskSettings) -> _F
 
 @gate(Permission.CASEWORK)
 def load_caseload(
+    db: Database,
+    *,
+    today: date | None = None,
+    settings: RiskSettings | None = None,
+    registered_by_then: bool = False,
+    with_facts: bool = True,
+    first: int | None = None,
+) -> list[CaseRow]:
+    """Every household as a list row (names, phones: casework only); see :func:`_caseload`."""
+    return _caseload(
+        db,
+        today=today,
+        settings=settings,
+        registered_by_then=registered_by_then,
+        with_facts=with_facts,
+        first=first,
+    )
+
+
+@gate(Permission.AGGREGATE_REPORTS)
+def risk_level_counts(
+    db: Database,
+    *,
+    today: date | None = None,
+    settings: RiskSettings | None = None,
+    registered_by_then: bool = False,
+) -> Counter[RiskLevel]:
+    """How many households stand at each risk level: counts only, so the charts of roles that
+    see no names use the very rules the household list does."""
+    rows = _caseload(db, today=today, settings=settings, registered_by_then=registered_by_then)
+    return Counter(row.risk.level for row in rows)
+
+
+def _caseload(
     db: Database,
     *,
     today: date | None = None,

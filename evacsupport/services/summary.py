@@ -15,7 +15,7 @@ from evacsupport.domain import municipalities
 from evacsupport.domain.codes import HouseholdStatus
 from evacsupport.domain.roles import Permission
 from evacsupport.services.authz import gate
-from evacsupport.services.caseload import load_caseload
+from evacsupport.services.caseload import risk_level_counts
 from evacsupport.services.risk import RiskLevel, RiskSettings
 
 
@@ -113,8 +113,6 @@ def risk_history(
     points = []
     for i in range(weeks - 1, -1, -1):
         day = today - timedelta(weeks=i)
-        rows = load_caseload(db, today=day, settings=settings, registered_by_then=True)
-        high = sum(1 for r in rows if r.risk.level == RiskLevel.HIGH)
-        watch = sum(1 for r in rows if r.risk.level == RiskLevel.WATCH)
-        points.append(RiskPoint(day, high, watch))
+        levels = risk_level_counts(db, today=day, settings=settings, registered_by_then=True)
+        points.append(RiskPoint(day, levels[RiskLevel.HIGH], levels[RiskLevel.WATCH]))
     return points

@@ -1,8 +1,9 @@
 """Every public entry point of the layers under the window and the command line, found by
 looking, not by a list someone has to remember to extend.
 
-An entry point is a public function whose first parameter is ``db`` (the open ``Database``), or
-a public method of a public class built with a ``db``. Session-taking helpers are not entry
+An entry point is a public function whose first parameter is ``db`` (the open ``Database``) or
+``db_path`` (a database file, as restore takes), or a public method of a public class built
+with a ``db``. Session-taking helpers are not entry
 points: only code under ``services`` (and the importers, exporters, reports and sync beside
 it) can open a session to call them; ``test_layers.py`` holds the window and the CLI to that.
 """
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 PACKAGES = ("services", "importers", "exporters", "reports", "sync")
+DATABASE_PARAMETERS = ("db", "db_path")
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ def entry_points() -> list[EntryPoint]:
         for name, value in vars(module).items():
             if name.startswith("_") or getattr(value, "__module__", None) != module.__name__:
                 continue
-            if inspect.isfunction(value) and _first_parameter(value) == "db":
+            if inspect.isfunction(value) and _first_parameter(value) in DATABASE_PARAMETERS:
                 found[f"{short}.{name}"] = EntryPoint(f"{short}.{name}", value, None)
             elif inspect.isclass(value) and _takes_db(value):
                 for method_name, method in vars(value).items():
