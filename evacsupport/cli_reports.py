@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import unicodedata
 import uuid
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
-
 from evacsupport.cli_common import open_database
 from evacsupport.config import Settings
 from evacsupport.db import Database
-from evacsupport.db.models import Venue
 from evacsupport.domain.wareki import parse_date
-from evacsupport.errors import EvacError, NotFound
+from evacsupport.errors import EvacError
 from evacsupport.i18n import current_language, message
 
 
@@ -74,14 +70,9 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
 
 
 def _venue_id(db: Database, name: str) -> uuid.UUID:
-    wanted = unicodedata.normalize("NFKC", name).strip()
-    with db.read() as session:
-        for venue_id, venue_name in session.execute(
-            select(Venue.id, Venue.name).where(Venue.deleted_at.is_(None))
-        ):
-            if unicodedata.normalize("NFKC", venue_name) == wanted:
-                return venue_id
-    raise NotFound("venue.not_found", value=name)
+    from evacsupport.services.venues import VenueService
+
+    return VenueService(db).find(name).id
 
 
 def _day(value: str | None) -> date | None:
@@ -90,7 +81,7 @@ def _day(value: str | None) -> date | None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from evacsupport.reports.jobs import ReportRequest, run_report
-    from evacsupport.services.households import HouseholdService
+    from evacsupport.services.households import HouseholdService, card_ids
 
     db = open_database(args)
     try:
@@ -110,8 +101,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         elif args.report_kind == "case":
             request.household_id = HouseholdService(db).get_by_case_number(args.case_number).id
         elif args.report_kind == "cards" and args.cases:
-            households = HouseholdService(db)
-            request.household_ids = [households.get_by_case_number(c).id for c in args.cases]
+            request.household_ids = card_ids(db, args.cases)
         path = run_report(db, request, Path(args.out), Settings.load().organisation)
     finally:
         db.close()

@@ -530,6 +530,23 @@ def card_rows(db: Database, household_ids: Sequence[uuid.UUID] | None) -> list[H
     return chosen
 
 
+@gate(Permission.ROSTER, venue_scoped=True)
+def card_ids(db: Database, case_numbers: Sequence[str]) -> list[uuid.UUID]:
+    """The households of typed case numbers, for their ID cards (venue staff: only those
+    assigned to their own venue; another venue's number is refused as at the counter)."""
+    rows = _household_rows(db, venue_id=db.venue_scope)
+    by_number = {row.case_number: row.id for row in rows}
+    found = []
+    for typed in case_numbers:
+        key = clean_text(typed).upper().replace(" ", "")
+        if key not in by_number:
+            if db.venue_scope is not None:
+                raise NotFound("meal.not_at_this_venue", value=key)
+            raise NotFound("household.not_found", value=key)
+        found.append(by_number[key])
+    return found
+
+
 def _household_rows(
     db: Database,
     text: str = "",

@@ -199,6 +199,15 @@ class VenueService:
         with self.db.read() as session:
             return list(session.scalars(query))
 
+    @any_role("a venue is not personal data; venue staff find only their own venue")
+    def find(self, name: str) -> Venue:
+        """The venue a person typed the name of (any width), as the CLI takes it."""
+        wanted = clean_text(name)
+        for venue in self.list():
+            if clean_text(venue.name) == wanted:
+                return venue
+        raise NotFound("venue.not_found", value=name)
+
     @gate(Permission.VENUES)
     def soft_delete(self, venue_id: uuid.UUID) -> None:
         with self.db.session() as session:

@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
         self._build_sections()
         self._restore_splitters()
         self._show_allowed_sections()
+        self._show_allowed_actions()
         self.idle_lock.set_timeout(self._settings.idle_lock_ms() if signed_in else 0)
         self.db_label.setText(self.tr("データベース：%1").replace("%1", db.description))
         self.user_label.setText(self.tr("利用者：%1").replace("%1", self.ctx.user))
@@ -369,13 +370,18 @@ class MainWindow(QMainWindow):
 
     def new_record(self) -> None:
         """Ctrl+N: a new venue in the venue section, a new household everywhere else."""
-        if self.stack.currentWidget() is self.venue_list:
+        if self.stack.currentWidget() is self.venue_list and can(self.ctx.db, Permission.VENUES):
             self.venue_list.open_new()
-        else:
+        elif can(self.ctx.db, Permission.CASEWORK):
             self.new_household()
+        else:
+            self._forbidden()
 
-    def open_allocation(self) -> AllocateDialog:
+    def open_allocation(self) -> AllocateDialog | None:
         """The bulk allocation dialog, over the venue section whose load it changes."""
+        if not can(self.ctx.db, Permission.ASSIGN):
+            self._forbidden()
+            return None
         self.show_section("venues")
         return self.venue_list.open_allocate()
 
@@ -398,11 +404,23 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
+        # Actions a role may not use are hidden once someone signs in (_show_allowed_actions).
+        self._needs: list[tuple[QAction, tuple[Permission, ...]]] = []
         file_menu = self.menuBar().addMenu(self.tr("ファイル(&F)"))
         file_menu.addAction(
-            self._action(self.tr("新規登録(&N)"), self.new_record, QKeySequence.StandardKey.New)
+            self._gated(
+                self._action(
+                    self.tr("新規登録(&N)"), self.new_record, QKeySequence.StandardKey.New
+                ),
+                Permission.CASEWORK,
+                Permission.VENUES,
+            )
         )
-        file_menu.addAction(self._action(self.tr("名簿を取り込む(&I)…"), self.open_import))
+        file_menu.addAction(
+            self._gated(
+                self._action(self.tr("名簿を取り込む(&I)…"), self.open_import), Permission.IMPORT
+            )
+        )
         file_menu.addSeparator()
         file_menu.addAction(
             self._action(
@@ -410,10 +428,21 @@ class MainWindow(QMainWindow):
             )
         )
         file_menu.addAction(self._action(self.tr("新しいデータベース(&W)…"), self._ask_new))
-        file_menu.addAction(self._action(self.tr("バックアップを保存(&B)…"), self._ask_backup))
-        file_menu.addAction(self._action(self.tr("バックアップから復元(&E)…"), self.open_restore))
-        self.purge_action = self._action(
-            self.tr("保存期間を過ぎた世帯の消去(&P)…"), self.purge_expired
+        file_menu.addAction(
+            self._gated(
+                self._action(self.tr("バックアップを保存(&B)…"), self._ask_backup),
+                Permission.BACKUP,
+            )
+        )
+        file_menu.addAction(
+            self._gated(
+                self._action(self.tr("バックアップから復元(&E)…"), self.open_restore),
+                Permission.RESTORE,
+            )
+        )
+        self.purge_action = self._gated(
+            self._action(self.tr("保存期間を過ぎた世帯の消去(&P)…"), self.purge_expired),
+            Permission.ERASE,
         )
         file_menu.addAction(self.purge_action)
         file_menu.addSeparator()
@@ -441,10 +470,13 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         for number, name in enumerate(self.SECTIONS, start=1):
             view_menu.addAction(
-                self._action(
-                    self._section_title(name),
-                    functools.partial(self._show_named, name),
-                    f"Ctrl+{number}",
+                self._gated(
+                    self._action(
+                        self._section_title(name),
+                        functools.partial(self._show_named, name),
+                        f"Ctrl+{number}",
+                    ),
+                    *self.SECTION_PERMISSIONS.get(name, ()),
                 )
             )
         view_menu.addSeparator()
@@ -459,14 +491,30 @@ class MainWindow(QMainWindow):
             group.addAction(action)
             language.addAction(action)
 
-        venue_menu = self.menuBar().addMenu(self.tr("会場(&A)"))
-        venue_menu.addAction(self._action(self.tr("一括割り当て(&L)…"), self.open_allocation))
+        self.venue_menu = self.menuBar().addMenu(self.tr("会場(&A)"))
+        self.venue_menu.addAction(
+            self._gated(
+                self._action(self.tr("一括割り当て(&L)…"), self.open_allocation),
+                Permission.ASSIGN,
+            )
+        )
 
         help_menu = self.menuBar().addMenu(self.tr("ヘルプ(&H)"))
         help_menu.addAction(
             self._action(self.tr("データフォルダを開く(&D)"), self.open_data_folder)
         )
         help_menu.addAction(self._action(self.tr("このアプリについて(&A)"), self.show_about))
+
+    def _gated(self, action: QAction, *needs: Permission) -> QAction:
+        """Remember what ``action`` needs (any of ``needs``); shown only to roles that have it."""
+        if needs:
+            self._needs.append((action, needs))
+        return action
+
+    def _show_allowed_actions(self) -> None:
+        for action, needs in self._needs:
+            action.setVisible(any(can(self.ctx.db, p) for p in needs))
+        self.venue_menu.menuAction().setVisible(can(self.ctx.db, Permission.ASSIGN))
 
     def _section_title(self, name: str) -> str:
         return {
@@ -481,7 +529,10 @@ class MainWindow(QMainWindow):
             "audit": self.tr("監査ログ"),
         }[name]
 
-    def open_import(self) -> ImportDialog:
+    def open_import(self) -> ImportDialog | None:
+        if not can(self.ctx.db, Permission.IMPORT):
+            self._forbidden()
+            return None
         dialog = ImportDialog(self.ctx, self)
         dialog.show()
         return dialog

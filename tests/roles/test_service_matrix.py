@@ -116,7 +116,12 @@ def _cases() -> list[Case]:
     from evacsupport.services.consents import record_consent, withdraw_consent
     from evacsupport.services.contacts import CheckInInput, ContactService, VisitInput
     from evacsupport.services.followups import FollowUpService
-    from evacsupport.services.households import HouseholdService, card_rows, find_duplicates_in
+    from evacsupport.services.households import (
+        HouseholdService,
+        card_ids,
+        card_rows,
+        find_duplicates_in,
+    )
     from evacsupport.services.integrity import run_checks
     from evacsupport.services.meals import MealEntry, MealRules, MealService
     from evacsupport.services.reporting import monthly_figures
@@ -266,6 +271,8 @@ def _cases() -> list[Case]:
              lambda db, w: HouseholdService(db).update(w.household, household(phone=""))),
         Case("services.households.card_rows", P.ROSTER,
              lambda db, w: card_rows(db, [w.household])),
+        Case("services.households.card_ids", P.ROSTER,
+             lambda db, w: card_ids(db, [w.case_number])),
         Case("services.households.find_duplicates_in", P.CASEWORK,
              lambda db, w: find_duplicates_in(db, [(0, "ヤマダ", "ハナコ", date(1945, 5, 3))])),
         Case("services.integrity.run_checks", P.BACKUP, lambda db, w: run_checks(db)),
@@ -472,7 +479,7 @@ def test_venue_staff_only_at_their_own_venue(
     """The counter, the roster and the cards of another venue are refused without a name."""
     from evacsupport.reports.cards import make_id_cards
     from evacsupport.reports.roster import make_roster
-    from evacsupport.services.households import card_rows
+    from evacsupport.services.households import card_ids, card_rows
     from evacsupport.services.meals import MealEntry, MealRules, MealService
     from evacsupport.services.venues import VenueService
 
@@ -494,6 +501,7 @@ def test_venue_staff_only_at_their_own_venue(
             lambda: make_roster(db, w.other_venue, TODAY, target=io.BytesIO()),
             lambda: make_id_cards(db, [w.other_household], target=io.BytesIO()),
             lambda: card_rows(db, [w.other_household]),
+            lambda: card_ids(db, [w.other_case_number]),
         ):
             with pytest.raises(EvacError) as refused:
                 call()

@@ -27,9 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from evacsupport.config import data_dir
+from evacsupport.domain.roles import Permission, counts_permission
 from evacsupport.domain.wareki import parse_date
 from evacsupport.errors import EvacError
 from evacsupport.reports.jobs import ReportRequest, run_report
+from evacsupport.services.authz import can
+from evacsupport.services.households import card_ids
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.tasks import Task, run_in_background
 from evacsupport.ui.views.sections.overview import SummaryPage
@@ -55,17 +58,19 @@ class ReportForm(QWidget):
         self._task: Task | None = None
         self.last_path: Path | None = None
         self.kind = QComboBox(self)
-        for text, data in (
-            (self.tr("月次報告書（市町向け・集計のみ）"), "monthly"),
-            (self.tr("会場の活動報告（期間）"), "venue"),
-            (self.tr("世帯のケース概要（紹介・引き継ぎ用、同意が必要）"), "case"),
-            (self.tr("世帯カード（QRコードつき）"), "cards"),
-            (self.tr("会場の名簿（紙の予備）"), "roster"),
-            (self.tr("書き出し：世帯一覧"), "export:households"),
-            (self.tr("書き出し：世帯員一覧"), "export:members"),
-            (self.tr("書き出し：食事記録"), "export:meals"),
+        aggregate, personal = Permission.AGGREGATE_REPORTS, Permission.PERSONAL_REPORTS
+        for text, data, needs in (
+            (self.tr("月次報告書（市町向け・集計のみ）"), "monthly", aggregate),
+            (self.tr("会場の活動報告（期間）"), "venue", aggregate),
+            (self.tr("世帯のケース概要（紹介・引き継ぎ用、同意が必要）"), "case", personal),
+            (self.tr("世帯カード（QRコードつき）"), "cards", Permission.ROSTER),
+            (self.tr("会場の名簿（紙の予備）"), "roster", Permission.ROSTER),
+            (self.tr("書き出し：世帯一覧"), "export:households", personal),
+            (self.tr("書き出し：世帯員一覧"), "export:members", personal),
+            (self.tr("書き出し：食事記録"), "export:meals", personal),
         ):
-            self.kind.addItem(text, data)
+            if can(ctx.db, needs):  # the services refuse the rest; the list offers only these
+                self.kind.addItem(text, data)
         last_month = date.today().replace(day=1) - timedelta(days=1)
         self.month = QLineEdit(f"{last_month:%Y-%m}", self)
         self.by = QComboBox(self)
@@ -73,6 +78,8 @@ class ReportForm(QWidget):
         self.by.addItem(self.tr("避難先の市町別"), "host")
         self.suppress = QCheckBox(self.tr("1〜4の件数を「<5」と表示する（推奨）"), self)
         self.suppress.setChecked(True)
+        # Small counts unhidden are personal data: only roles that may see names may switch.
+        self.suppress.setEnabled(can(ctx.db, counts_permission(suppress_small=False)))
         self.venue = QComboBox(self)
         self.roster_venue = QComboBox(self)
         self.start = DateField(self)
@@ -172,6 +179,8 @@ class ReportForm(QWidget):
         return "export" if data.startswith("export:") else data
 
     def _kind_changed(self) -> None:
+        if self.kind.currentData() is None:  # nothing this role may make
+            return
         key = self._key()
         self.params.setCurrentIndex(self._pages[key])
         self.suppress.setVisible(key in ("monthly", "venue"))
@@ -221,9 +230,7 @@ class ReportForm(QWidget):
                 self.case_number.text()
             ).id
         elif data == "cards" and self.cases.text().strip():
-            request.household_ids = [
-                self.ctx.households.get_by_case_number(c).id for c in self.cases.text().split()
-            ]
+            request.household_ids = card_ids(db, self.cases.text().split())
         organisation = self.ctx.settings.organisation
         return lambda path: run_report(db, request, path, organisation)
 
@@ -287,6 +294,7 @@ class ReportsPage(QTabWidget):
         self.summary = SummaryPage(ctx, self)
         self.addTab(self.form, self.tr("報告書・書き出し"))
         self.addTab(self.summary, self.tr("集計"))
+        self.setTabVisible(1, can(ctx.db, Permission.AGGREGATE_REPORTS))
         self.currentChanged.connect(lambda _i: self.refresh())
 
     def refresh(self) -> None:
