@@ -191,14 +191,15 @@ class MainWindow(QMainWindow):
         self.counter = CounterView(ctx, self)
         meals = QTabWidget(self)
         meals.addTab(self.counter, self.tr("受付（食事の記録）"))
-        meals.addTab(
-            RecordsPage(
-                ctx,
-                [(self.tr("最近の食事提供"), meal_columns(), lambda a: a.meals())],
-                parent=meals,
-            ),
-            self.tr("最近の食事提供"),
-        )
+        if can(ctx.db, Permission.CASEWORK):  # every venue's meals, with case numbers
+            meals.addTab(
+                RecordsPage(
+                    ctx,
+                    [(self.tr("最近の食事提供"), meal_columns(), lambda a: a.meals())],
+                    parent=meals,
+                ),
+                self.tr("最近の食事提供"),
+            )
         meals.currentChanged.connect(lambda _i: self._refresh_page(meals.currentWidget()))
         visits = RecordsPage(
             ctx,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QMenu
+from PySide6.QtWidgets import QLabel, QMenu, QTabWidget
 from pytestqt.qtbot import QtBot
 
 from evacsupport.config import Settings, sqlite_url
@@ -127,6 +127,13 @@ def test_every_section_a_role_sees_opens_without_a_refusal(
             continue
         window.show_section(name)
         qtbot.wait(50)
+        for tabs in window.sections[name].findChildren(QTabWidget) + [window.sections[name]]:
+            if not isinstance(tabs, QTabWidget):
+                continue
+            for index in range(tabs.count()):
+                if tabs.isTabVisible(index):
+                    tabs.setCurrentIndex(index)  # each tab loads when it is first shown
+                    qtbot.wait(30)
     qtbot.wait(300)  # background loads report back
     shown = " ".join(label.text() for label in window.findChildren(QLabel))
     assert "権限ではこの操作はできません" not in shown and "サインインしてから" not in shown
