@@ -322,6 +322,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "No problems found ({checks} checks)",
     ),
     "cli.check_failed": ("{count}件の問題が見つかりました", "{count} problems found"),
+    "check.erased_leftover": (
+        "{case_number}：消去済みの世帯員に個人情報が残っています（{fields}）",
+        "{case_number}: an erased member still holds personal data ({fields})",
+    ),
     "cli.no_display": (
         "画面を表示できません（ディスプレイがありません）。コマンドは --help を参照してください",
         "Cannot show the window (no display); see --help for commands",
