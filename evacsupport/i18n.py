@@ -406,17 +406,13 @@ CATALOG: dict[str, tuple[str, str]] = {
         "会場スタッフには担当会場を選んでください",
         "Choose the venue for venue staff",
     ),
+    # One text for every refused sign-in (unknown name, disabled, locked, wrong password), so
+    # the answer never tells which account names exist.
     "auth.failed": (
-        "利用者名かパスワードが違います",
-        "Wrong user name or password",
-    ),
-    "auth.failed_left": (
-        "利用者名かパスワードが違います（あと{left}回間違えると15分間ロックされます）",
-        "Wrong user name or password ({left} more tries before a 15-minute lock)",
-    ),
-    "auth.locked": (
-        "続けて間違えたためロックされています。{until}以降にもう一度試すか、管理者に解除を頼んでください",
-        "Locked after repeated failures; try again after {until} or ask an administrator",
+        "利用者名かパスワードが違います。続けて{tries}回間違えたアカウントは{minutes}分間ロックされ、"
+        "その間は正しいパスワードでも入れません（急ぐときは管理者に解除を頼んでください）",
+        "Wrong user name or password. {tries} wrong tries in a row lock an account for {minutes} "
+        "minutes, when even the right password is refused (an administrator can lift the lock)",
     ),
     "auth.cannot_disable_self": (
         "自分のアカウントは無効にできません",

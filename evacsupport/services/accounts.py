@@ -31,7 +31,8 @@ from evacsupport.services.authz import gate, ungated
 
 MIN_PASSWORD = 8
 MAX_FAILURES = 5
-LOCK_FOR = timedelta(minutes=15)
+LOCK_MINUTES = 15
+LOCK_FOR = timedelta(minutes=LOCK_MINUTES)
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}  # 16 MiB, about 50 ms per try
 
 
@@ -41,6 +42,14 @@ def hash_password(password: str) -> str:
     params = f"{_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}"
     salt_text, digest_text = base64.b64encode(salt).decode(), base64.b64encode(digest).decode()
     return f"scrypt${params}${salt_text}${digest_text}"
+
+
+def _decoy_hash() -> str:
+    """A hash no password matches, at today's cost: checking a password against it takes the
+    same time as against a real account's, so the time to answer says nothing either."""
+    params = f"{_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}"
+    salt, digest = base64.b64encode(os.urandom(16)), base64.b64encode(os.urandom(32))
+    return f"scrypt${params}${salt.decode()}${digest.decode()}"
 
 
 def verify_password(password: str, stored: str) -> bool:
@@ -177,42 +186,50 @@ class AccountService:
 
     @ungated("signing in itself")
     def authenticate(self, username: str, password: str, now: datetime | None = None) -> Principal:
-        """The account, if the password is right; counts failures and locks after five."""
+        """The account, if the password is right; counts failures and locks after five.
+
+        Every refusal gives the person at the keyboard the same words, and takes the same
+        work (one scrypt), whether the name is unknown, the account disabled or locked, or the
+        password wrong: a count of tries left, or "locked", only for names that exist would
+        tell a guesser which names do. The lock itself still holds (even the right password is
+        refused while it lasts), and the audit trail keeps why each attempt failed.
+        """
         now = now or utcnow()
         name = clean_text(username).lower()
         with self.db.session() as session:
             user = session.scalar(select(User).where(User.username == name))
-            if user is None or not user.active or user.deleted_at is not None:
-                verify_password(password, hash_password("timing"))  # same work either way
-                audit.record(session, "login_failed", changes={"username": name[:64]},
-                             username=name)  # fmt: skip
-                failure = EvacError("auth.failed")
+            right = verify_password(password, user.password_hash if user else _decoy_hash())
+            if user is None:
+                audit.record(session, "login_failed", username=name,
+                             changes={"username": name[:64], "reason": "unknown_user"})  # fmt: skip
+            elif not user.active or user.deleted_at is not None:
+                self._failed(session, user, "disabled")
             elif user.locked_until is not None and user.locked_until > now:
-                audit.record(session, "login_failed", entity="app_user", entity_id=user.id,
-                             username=name)  # fmt: skip
-                failure = EvacError(
-                    "auth.locked", until=user.locked_until.astimezone().strftime("%H:%M")
-                )
-            elif not verify_password(password, user.password_hash):
+                self._failed(session, user, "locked", locked_until=user.locked_until)
+            elif not right:
                 user.failed_logins += 1
-                left = MAX_FAILURES - user.failed_logins
-                if left <= 0:
+                if user.failed_logins >= MAX_FAILURES:
                     user.locked_until = now + LOCK_FOR
                     user.failed_logins = 0
-                    failure = EvacError(
-                        "auth.locked", until=user.locked_until.astimezone().strftime("%H:%M")
-                    )
+                    self._failed(session, user, "wrong_password", locked_until=user.locked_until)
                 else:
-                    failure = EvacError("auth.failed_left", left=left)
-                audit.record(session, "login_failed", entity="app_user", entity_id=user.id,
-                             username=name)  # fmt: skip
+                    self._failed(session, user, "wrong_password", failures=user.failed_logins)
             else:
                 if user.failed_logins or user.locked_until:
                     user.failed_logins, user.locked_until = 0, None
                 audit.record(session, "login", entity="app_user", entity_id=user.id,
                              username=name)  # fmt: skip
                 return Principal(user.username, user.display_name, Role(user.role), user.venue_id)
-        raise failure
+        raise EvacError("auth.failed", tries=MAX_FAILURES, minutes=LOCK_MINUTES)
+
+    @staticmethod
+    def _failed(session: Session, user: User, reason: str, **detail: object) -> None:
+        """The audit entry of a refused sign-in: why, for the administrator's eyes only."""
+        changes: dict[str, object] = {"reason": reason}
+        for key, value in detail.items():
+            changes[key] = value.isoformat() if isinstance(value, datetime) else value
+        audit.record(session, "login_failed", entity="app_user", entity_id=user.id,
+                     username=user.username, changes=changes)  # fmt: skip
 
     @gate(Permission.ACCOUNTS)
     def accounts(self) -> list[AccountInfo]:

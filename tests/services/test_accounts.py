@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -54,30 +54,93 @@ def test_bad_account_input_is_refused_with_field_messages(accounts: AccountServi
     assert venue.value.errors[0].code == "auth.venue_required"
 
 
+def _refusal(
+    accounts: AccountService, username: str, password: str, now: datetime | None = None
+) -> EvacError:
+    with pytest.raises(EvacError) as info:
+        accounts.authenticate(username, password, now=now)
+    return info.value
+
+
 def test_sign_in_and_lock_out_after_repeated_failures(
     db: Database, accounts: AccountService
 ) -> None:
     who = accounts.authenticate("ADMIN", "correct horse")
     assert (who.username, who.role) == ("admin", "admin")
     now = utcnow()
-    for attempt in range(1, MAX_FAILURES):
-        with pytest.raises(EvacError) as info:
-            accounts.authenticate("admin", "wrong", now=now)
-        assert info.value.code == "auth.failed_left"
-        assert info.value.params["left"] == MAX_FAILURES - attempt
-    with pytest.raises(EvacError) as locked:
-        accounts.authenticate("admin", "wrong", now=now)
-    assert locked.value.code == "auth.locked"
-    with pytest.raises(EvacError) as still:
-        accounts.authenticate("admin", "correct horse", now=now + timedelta(minutes=5))
-    assert still.value.code == "auth.locked"  # even the right password, while locked
-    assert accounts.authenticate("admin", "correct horse", now=now + timedelta(minutes=16))
-    with pytest.raises(EvacError) as unknown:
-        accounts.authenticate("nobody", "whatever")
-    assert unknown.value.code == "auth.failed"  # no hint whether the name exists
+    for _attempt in range(MAX_FAILURES):
+        assert _refusal(accounts, "admin", "wrong", now=now).code == "auth.failed"
     with db.read() as s:
-        actions = [a for (a,) in s.execute(select(AuditEntry.action))]
-    assert actions.count("login") == 3 and actions.count("login_failed") == MAX_FAILURES + 2
+        user = s.scalars(select(User)).one()
+    assert user.locked_until is not None and user.locked_until > now  # the lock holds
+    locked = _refusal(accounts, "admin", "correct horse", now=now + timedelta(minutes=5))
+    assert locked.code == "auth.failed"  # even the right password, while locked
+    assert accounts.authenticate("admin", "correct horse", now=now + timedelta(minutes=16))
+    with db.read() as s:
+        entries = s.scalars(select(AuditEntry).order_by(AuditEntry.at)).all()
+    actions = [e.action for e in entries]
+    assert actions.count("login") == 3 and actions.count("login_failed") == MAX_FAILURES + 1
+    # The audit trail keeps what the person at the keyboard is not told.
+    failed = [e.changes for e in entries if e.action == "login_failed"]
+    assert [c.get("failures") for c in failed[: MAX_FAILURES - 1]] == [1, 2, 3, 4]
+    assert failed[MAX_FAILURES - 1]["reason"] == "wrong_password"
+    assert "locked_until" in failed[MAX_FAILURES - 1]
+    assert failed[MAX_FAILURES]["reason"] == "locked"
+
+
+def test_a_wrong_password_reads_the_same_whether_the_name_exists_or_not(
+    db: Database, accounts: AccountService
+) -> None:
+    """A guesser learns nothing from the words: no tries left, no "locked", for anyone."""
+    accounts.create("sato", "long enough", "coordinator")
+    accounts.set_active("sato", False)
+    now = utcnow()
+    seen: dict[str, set[str]] = {"admin": set(), "nobody": set(), "sato": set()}
+    for _attempt in range(MAX_FAILURES + 2):  # past the lock-out of the real account
+        for name in seen:
+            for lang in ("ja", "en"):
+                seen[name].add(_refusal(accounts, name, "wrong", now=now).message(lang))
+    # "admin" is locked by now; the right password gets the same words as a wrong one.
+    seen["admin"].add(_refusal(accounts, "admin", "correct horse", now=now).message("ja"))
+    assert seen["admin"] == seen["nobody"] == seen["sato"]
+    assert len(seen["admin"]) == 2  # one text per language, nothing that varies per try
+    ja = next(t for t in seen["admin"] if "利用者名かパスワードが違います" in t)
+    assert "あと" not in ja and "以降" not in ja and "5回" in ja and "15分間" in ja
+    en = next(t for t in seen["admin"] if t.startswith("Wrong user name or password"))
+    assert "more tries" not in en and "after" not in en
+    with db.read() as s:
+        reasons = {
+            (e.username, e.changes["reason"])
+            for e in s.scalars(select(AuditEntry).where(AuditEntry.action == "login_failed"))
+        }
+    assert reasons == {
+        ("admin", "wrong_password"),
+        ("admin", "locked"),
+        ("nobody", "unknown_user"),
+        ("sato", "disabled"),
+    }
+
+
+def test_every_refusal_costs_one_password_check(
+    accounts: AccountService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The time to answer must not tell either: an unknown name, a disabled or locked account
+    each check the password once, as a wrong password does."""
+    from evacsupport.services import accounts as module
+
+    accounts.create("sato", "long enough", "coordinator")
+    accounts.set_active("sato", False)
+    now = utcnow()
+    for _attempt in range(MAX_FAILURES):
+        _refusal(accounts, "admin", "wrong", now=now)  # locks admin
+    calls: list[str] = []
+    real = module.verify_password
+    monkeypatch.setattr(module, "verify_password", lambda p, h: calls.append(h) or real(p, h))
+    monkeypatch.setattr(module, "hash_password", lambda p: pytest.fail("hashed on a refusal"))
+    for name in ("nobody", "sato", "admin"):
+        calls.clear()
+        _refusal(accounts, name, "correct horse", now=now)
+        assert len(calls) == 1 and calls[0].startswith("scrypt$"), name
 
 
 def test_a_disabled_account_cannot_sign_in(db: Database, accounts: AccountService) -> None:
