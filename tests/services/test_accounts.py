@@ -194,3 +194,79 @@ def test_each_role_does_only_what_it_should(db: Database, accounts: AccountServi
     HouseholdService(db).create(household())
     with pytest.raises(EvacError):
         accounts.create("new", "long enough", "viewer")
+
+
+def _stored_hash(db: Database, username: str) -> str:
+    with db.read() as s:
+        stored = s.scalar(select(User.password_hash).where(User.username == username))
+    assert stored is not None
+    return stored
+
+
+def test_an_old_hash_signs_in_and_is_raised_to_the_recommended_cost(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one test at the real cost (the suite runs at a token one, see tests/conftest.py):
+    N=2^17, r=8, p=1 needs 128 MiB, past hashlib's default memory cap."""
+    from evacsupport.db.models import SyncChange
+    from evacsupport.services import accounts as module
+
+    assert module.ScryptCost(n=2**17, r=8, p=1) == module.RECOMMENDED
+    monkeypatch.setattr(module, "HASH_COST", module.ScryptCost(n=2**14, r=8, p=1))
+    AccountService(db).create("admin", "correct horse", "admin")  # as earlier versions stored it
+    old = _stored_hash(db, "admin")
+    assert old.startswith("scrypt$16384$8$1$") and module.needs_rehash(old) is False
+
+    with pytest.raises(EvacError):
+        AccountService(db).authenticate("admin", "wrong")  # a failure for the sign-in to clear
+
+    def hash_edits() -> tuple[int, int]:
+        """Changes of password_hash in the sync log and the audit trail."""
+        with db.read() as s:
+            logged = [c.data for c in s.scalars(select(SyncChange))]
+            audited = [e.changes for e in s.scalars(select(AuditEntry))]
+        return (
+            sum("password_hash" in (d or {}) for d in logged),
+            sum("password_hash" in (c or {}) for c in audited),
+        )
+
+    edits = hash_edits()
+    monkeypatch.setattr(module, "HASH_COST", module.RECOMMENDED)
+    assert module.needs_rehash(old)
+    assert AccountService(db).authenticate("admin", "correct horse").role == "admin"
+    new = _stored_hash(db, "admin")
+    assert new.startswith("scrypt$131072$8$1$") and not module.needs_rehash(new)
+    with db.read() as s:
+        user = s.scalars(select(User)).one()
+        login = s.scalars(select(AuditEntry).where(AuditEntry.action == "login")).one()
+    assert user.failed_logins == 0  # the sign-in's own update kept the new hash
+    assert login.changes == {"hash_cost": "16384$8$1 → 131072$8$1"}
+    # Not logged as an edit of the password: each laptop raises its own copy at its next
+    # sign-in there, so a raise can never outrun a reset of the password made elsewhere.
+    assert hash_edits() == edits
+
+    assert AccountService(db).authenticate("admin", "correct horse")  # the new hash verifies
+    assert _stored_hash(db, "admin") == new  # current now: left alone
+
+
+def test_a_hash_at_the_current_cost_is_left_alone(accounts: AccountService, db: Database) -> None:
+    before = _stored_hash(db, "admin")
+    accounts.authenticate("admin", "correct horse")
+    assert _stored_hash(db, "admin") == before
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "",
+        "pbkdf2$1$2$3$c2FsdA==$ZGlnZXN0",
+        "scrypt$16$8$1$not base64!$ZGlnZXN0",
+        "scrypt$15$8$1$c2FsdA==$ZGlnZXN0",  # n not a power of two
+        "scrypt$16$8$1$c2FsdA==$",
+        "scrypt$4194304$8$1$c2FsdA==$ZGlnZXN0",  # 4 GiB: refused before any work
+    ],
+)
+def test_a_malformed_or_excessive_hash_never_matches(stored: str) -> None:
+    from evacsupport.services.accounts import verify_password
+
+    assert verify_password("password", stored) is False
