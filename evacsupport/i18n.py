@@ -424,6 +424,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "EVACSUPPORT_PASSWORD を設定してください",
         "This database needs a sign-in; set EVACSUPPORT_USER and EVACSUPPORT_PASSWORD",
     ),
+    "auth.init_needed": (
+        "このデータベースには世帯の記録がありますが、利用者のアカウントがありません。"
+        "同じデータベースを指定して evacsupport init を実行し、最初の管理者を作ってください",
+        "This database holds households but no accounts; run evacsupport init on it to create "
+        "its first administrator",
+    ),
     "auth.already_initialised": (
         "このデータベースにはすでに利用者がいます",
         "This database already has accounts",

@@ -24,7 +24,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from evacsupport.db.base import utcnow
 from evacsupport.db.engine import Database
-from evacsupport.db.models import User, Venue
+from evacsupport.db.models import Household, Member, User, Venue
 from evacsupport.domain.codes import Role, parse_choice
 from evacsupport.domain.normalize import clean_text
 from evacsupport.domain.roles import Permission
@@ -229,6 +229,17 @@ class AccountService:
     def has_accounts(self) -> bool:
         with self.db.read() as session:
             return bool(session.scalar(select(func.count()).select_from(User)))
+
+    @ungated("asked before anyone can sign in: a yes or no, no record is read out")
+    def holds_personal_data(self) -> bool:
+        """Whether anyone's records are stored: households or members, removed ones included
+        (removal keeps the row). With no account yet, such a database must get its first
+        administrator before anything opens it; only an empty one is a first start."""
+        with self.db.read() as session:
+            return any(
+                session.scalar(select(model.id).limit(1)) is not None
+                for model in (Household, Member)
+            )
 
     @gate(Permission.ACCOUNTS)
     def create(
