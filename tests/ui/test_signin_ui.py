@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QInputDialog,
@@ -24,6 +25,7 @@ from evacsupport.services.venues import VenueInput, VenueService
 from evacsupport.sync.service import SyncService
 from evacsupport.ui.main_window import MainWindow
 from evacsupport.ui.views.signin import FirstAdminDialog, LockDialog, LoginDialog
+from evacsupport.ui.views.signin import sign_in as signin_flow
 from tests.factories import signed_in
 from tests.ui.fakes import FakePrompter
 
@@ -179,3 +181,84 @@ def test_a_new_venue_laptop_starts_from_its_package(
     qtbot.mouseClick(dialog.from_package, Qt.MouseButton.LeftButton)
     assert dialog.result() == FirstAdminDialog.FROM_PACKAGE
     assert AccountService(laptop).authenticate("kato", "kato-pass-1").venue_id == venue.id
+
+
+# --- from the start of the app: nothing opens before someone is signed in -----------------------
+
+Step = Callable[[QDialog], None]
+
+
+def answer_dialogs(*steps: Step) -> list[QDialog]:
+    """Answer the modal dialogs as they open (``exec()`` blocks the test), one step each, in
+    order; returns the dialogs seen. A step that fails closes its dialog, so the test fails
+    instead of hanging."""
+    seen: list[QDialog] = []
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        fresh = isinstance(dialog, QDialog) and (not seen or dialog is not seen[-1])
+        if fresh and dialog.isActiveWindow():  # shown and given the keyboard, as on a desktop
+            seen.append(dialog)
+            try:
+                steps[len(seen) - 1](dialog)
+            except BaseException:
+                dialog.reject()
+                raise
+        if len(seen) < len(steps):
+            QTimer.singleShot(20, poll)
+
+    QTimer.singleShot(0, poll)
+    return seen
+
+
+def keyboard(qtbot: QtBot, *keys: str | Qt.Key) -> None:
+    """Type into whatever holds the keyboard focus, as a person at the keyboard does."""
+    for key in keys:
+        focus = QApplication.focusWidget()
+        assert focus is not None, "nothing takes the keyboard"
+        if isinstance(key, str):
+            qtbot.keyClicks(focus, key)
+        else:
+            qtbot.keyClick(focus, key)
+
+
+def fill_first_admin(qtbot: QtBot, name: str = "tanaka") -> Step:
+    def step(dialog: QDialog) -> None:
+        assert isinstance(dialog, FirstAdminDialog)
+        assert QApplication.focusWidget() is dialog.username  # typing goes in at once
+        Tab = Qt.Key.Key_Tab
+        keyboard(
+            qtbot, name, Tab, "Tanaka", Tab, "noto-2024!", Tab, "noto-2024!", Qt.Key.Key_Return
+        )
+
+    return step
+
+
+def cancel(dialog: QDialog) -> None:
+    assert isinstance(dialog, FirstAdminDialog | LoginDialog)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+
+
+def intro(dialog: QDialog) -> str:
+    assert isinstance(dialog, FirstAdminDialog)
+    return dialog.intro.text()
+
+
+def test_the_first_start_takes_typing_straight_away(qtbot: QtBot, db: Database) -> None:
+    seen = answer_dialogs(fill_first_admin(qtbot))
+    assert signin_flow(db)
+    assert "まだ利用者がいません" in intro(seen[0])
+    assert (db.actor, db.role) == ("tanaka", "admin")
+    assert [a.username for a in AccountService(db).accounts()] == ["tanaka"]
+
+
+def test_the_login_dialog_takes_typing_straight_away(qtbot: QtBot, db: Database) -> None:
+    AccountService(db).create("tanaka", "noto-2024!", "admin")
+
+    def step(dialog: QDialog) -> None:
+        assert isinstance(dialog, LoginDialog)
+        assert QApplication.focusWidget() is dialog.username
+        keyboard(qtbot, "tanaka", Qt.Key.Key_Tab, "noto-2024!", Qt.Key.Key_Return)
+
+    answer_dialogs(step)
+    assert signin_flow(db) and db.actor == "tanaka"

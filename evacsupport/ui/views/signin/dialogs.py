@@ -1,11 +1,14 @@
 """The dialogs between the user and the data: who is this, and is it still them.
 
 Every refusal (wrong password, lock-out, a weak new password) is shown inside the dialog in the
-service's words, so the person at the keyboard knows what to do next.
+service's words, so the person at the keyboard knows what to do next. Each dialog opens with
+the cursor in its first field, so a person can type straight away.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -30,8 +33,19 @@ from evacsupport.services.accounts import sign_in as sign_in_as
 from evacsupport.sync.service import SyncService
 
 
+@contextmanager
+def _busy() -> Iterator[None]:
+    """The wait cursor while a password is checked (scrypt: about half a second)."""
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
+
+
 class _Form(QDialog):
-    """A form with an error line above OK/Cancel."""
+    """A form with an error line above OK/Cancel; the first field made holds the cursor when
+    the dialog opens (the buttons come first in the focus chain, and Qt would pick OK)."""
 
     def __init__(self, title: str, intro: str, parent: QWidget | None) -> None:
         super().__init__(parent)
@@ -64,6 +78,8 @@ class _Form(QDialog):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
         edit.textEdited.connect(lambda _text: self.message.hide())
         self.form.addRow(label, edit)
+        if self.form.rowCount() == 1:
+            edit.setFocus()  # taken when the dialog is first shown
         return edit
 
     def show_error(self, exc: EvacError) -> None:
@@ -73,6 +89,7 @@ class _Form(QDialog):
             text = exc.message()
         self.message.setText(text)
         self.message.show()
+        self.adjustSize()  # grow to the message's lines rather than squeeze the fields
 
     def submit(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -95,9 +112,10 @@ class LoginDialog(_Form):
 
     def submit(self) -> None:
         try:
-            self.principal = AccountService(self.db).authenticate(
-                self.username.text(), self.password.text()
-            )
+            with _busy():
+                self.principal = AccountService(self.db).authenticate(
+                    self.username.text(), self.password.text()
+                )
         except EvacError as exc:
             self.password.clear()
             self.password.setFocus()
@@ -134,11 +152,12 @@ class FirstAdminDialog(_Form):
     def submit(self) -> None:
         service = AccountService(self.db)
         try:
-            service.create(
-                self.username.text(), self.password.text(), "admin",
-                display_name=self.display_name.text(), confirm=self.confirm.text(),
-            )  # fmt: skip
-            self.principal = service.authenticate(self.username.text(), self.password.text())
+            with _busy():
+                service.create(
+                    self.username.text(), self.password.text(), "admin",
+                    display_name=self.display_name.text(), confirm=self.confirm.text(),
+                )  # fmt: skip
+                self.principal = service.authenticate(self.username.text(), self.password.text())
         except EvacError as exc:
             self.show_error(exc)
             return
@@ -190,7 +209,8 @@ class LockDialog(_Form):
 
     def submit(self) -> None:
         try:
-            AccountService(self.db).authenticate(self.db.actor, self.password.text())
+            with _busy():
+                AccountService(self.db).authenticate(self.db.actor, self.password.text())
         except EvacError as exc:
             self.password.clear()
             self.show_error(exc)
