@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -18,15 +19,19 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from evacsupport.app import open_window
 from evacsupport.config import Settings
 from evacsupport.db import Database
+from evacsupport.db.models import Assignment
 from evacsupport.services.accounts import AccountService, sign_in
+from evacsupport.services.consents import record_consent
+from evacsupport.services.households import HouseholdService
 from evacsupport.services.venues import VenueInput, VenueService
 from evacsupport.sync.service import SyncService
 from evacsupport.ui.main_window import MainWindow
 from evacsupport.ui.views.signin import FirstAdminDialog, LockDialog, LoginDialog
 from evacsupport.ui.views.signin import sign_in as signin_flow
-from tests.factories import signed_in
+from tests.factories import consent, household, signed_in
 from tests.ui.fakes import FakePrompter
 
 
@@ -244,6 +249,11 @@ def intro(dialog: QDialog) -> str:
     return dialog.intro.text()
 
 
+def _holding_records(db: Database) -> Database:
+    HouseholdService(db).create(household())  # no account yet: an earlier version's file, say
+    return db
+
+
 def test_the_first_start_takes_typing_straight_away(qtbot: QtBot, db: Database) -> None:
     seen = answer_dialogs(fill_first_admin(qtbot))
     assert signin_flow(db)
@@ -262,3 +272,86 @@ def test_the_login_dialog_takes_typing_straight_away(qtbot: QtBot, db: Database)
 
     answer_dialogs(step)
     assert signin_flow(db) and db.actor == "tanaka"
+
+
+def test_records_without_an_account_get_an_administrator_before_the_window_opens(
+    qtbot: QtBot, db: Database
+) -> None:
+    _holding_records(db)
+    seen = answer_dialogs(cancel)
+    assert open_window(db, Settings()) is None  # given up: nothing opened
+    assert "世帯の記録がありますが、利用者のアカウントがありません" in intro(seen[0])
+    assert not any(isinstance(w, MainWindow) for w in QApplication.topLevelWidgets())
+    assert not AccountService(db).has_accounts() and db.role is None
+
+    answer_dialogs(fill_first_admin(qtbot))
+    window = open_window(db, Settings())
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    assert "tanaka" in window.user_label.text()
+    assert [a.username for a in AccountService(db).accounts()] == ["tanaka"]
+
+
+def test_giving_up_at_the_first_administrator_quits_the_app(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``run_gui`` as the app starts it, on a file with records and no account: cancel quits
+    with nothing opened, and the file is left as it was, closed cleanly."""
+    from evacsupport import app as app_module
+    from evacsupport.config import sqlite_url
+    from evacsupport.services.integrity import in_use_marker
+
+    path = tmp_path / "records.sqlite3"
+    records = _holding_records(Database(sqlite_url(path)))
+    records.close()
+    monkeypatch.setattr(app_module, "install_translators", lambda app, language: [])
+    qapp = QApplication.instance()
+    assert isinstance(qapp, QApplication)
+    name, version = qapp.applicationName(), qapp.applicationVersion()
+    seen = answer_dialogs(cancel)
+    try:
+        assert app_module.run_gui(sqlite_url(path), Settings()) == 0
+    finally:
+        qapp.setApplicationName(name)
+        qapp.setApplicationVersion(version)
+    assert [type(d) for d in seen] == [FirstAdminDialog]
+    assert not any(isinstance(w, MainWindow) for w in QApplication.topLevelWidgets())
+    assert not in_use_marker(path).exists()
+    after = Database(sqlite_url(path))
+    try:
+        assert not AccountService(after).has_accounts()
+        assert AccountService(after).holds_personal_data()
+    finally:
+        after.close()
+
+
+def test_a_venue_package_without_staff_accounts_asks_for_a_local_administrator(
+    qtbot: QtBot, make_db: Callable[[str], Database], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    office = make_db("office")
+    AccountService(office).create("admin", "noto-2024!", "admin")
+    signed_in(office, "admin", "noto-2024!")
+    venue = VenueService(office).create(VenueInput(name="こども食堂わじま", capacity=30))
+    home = HouseholdService(office).create(household())
+    record_consent(office, home.id, consent())  # lets the assigned venue have the names
+    with office.session() as session:
+        session.add(Assignment(household_id=home.id, venue_id=venue.id, start_on=date(2024, 3, 1)))
+    package = tmp_path / "venue.evsync"  # no venue staff account exists, so none travels
+    SyncService(office).export("会場PC", package, "team-passphrase", scope_venue=venue.name)
+
+    laptop = make_db("laptop")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(package), ""))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("team-passphrase", True))
+
+    def from_package(dialog: QDialog) -> None:
+        assert isinstance(dialog, FirstAdminDialog)
+        qtbot.mouseClick(dialog.from_package, Qt.MouseButton.LeftButton)
+
+    seen = answer_dialogs(from_package, fill_first_admin(qtbot, "local"))
+    assert signin_flow(laptop)
+    assert [type(d) for d in seen] == [FirstAdminDialog, FirstAdminDialog]
+    assert "スタッフのアカウントは含まれていませんでした" in intro(seen[1])
+    assert (laptop.actor, laptop.role) == ("local", "admin")
+    assert AccountService(laptop).holds_personal_data()  # the venue's household arrived
+    assert [a.username for a in AccountService(laptop).accounts()] == ["local"]
