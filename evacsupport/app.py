@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QIcon
@@ -11,6 +12,10 @@ from sqlalchemy import URL
 from evacsupport import __version__
 from evacsupport.config import Settings
 from evacsupport.resources import resource_path
+
+if TYPE_CHECKING:
+    from evacsupport.db.engine import Database
+    from evacsupport.ui.main_window import MainWindow
 
 
 def install_translators(app: QCoreApplication, language: str) -> list[QTranslator]:
@@ -46,10 +51,25 @@ def app_icon() -> QIcon:
     return icon
 
 
+def open_window(db: Database, settings: Settings) -> MainWindow | None:
+    """The main window over ``db`` once someone is signed in; None when they gave up.
+
+    Nothing of the database is built before: a database without accounts gets its first
+    administrator first (an empty one as the first start, one that holds records saying so),
+    and giving up there closes the app without opening anything.
+    """
+    from evacsupport.ui.main_window import MainWindow
+    from evacsupport.ui.views.signin import sign_in
+
+    if not sign_in(db):  # the first administrator, or who is at the keyboard
+        return None
+    window = MainWindow(db, settings=settings)
+    window.show()
+    return window
+
+
 def run_gui(url: URL, settings: Settings | None = None) -> int:
     from PySide6.QtWidgets import QApplication
-
-    from evacsupport.ui.main_window import MainWindow
 
     settings = settings or Settings.load()
     app = QApplication.instance() or QApplication(sys.argv)
@@ -71,13 +91,10 @@ def run_gui(url: URL, settings: Settings | None = None) -> int:
     if opened is None:
         return 1
     db = opened
-    from evacsupport.ui.views.signin import sign_in
-
-    if not sign_in(db):  # the first administrator, or who is at the keyboard
+    window = open_window(db, settings)
+    if window is None:
         close_at_exit(db)
         return 0
-    window = MainWindow(db, settings=settings)
-    window.show()
     try:
         return app.exec()
     finally:

@@ -39,7 +39,16 @@ def credentials() -> tuple[str, str]:
 
 
 def open_database(args: argparse.Namespace, *, sign_in: bool = True) -> Database:
-    """The database of ``--db``/``--database-url``, signed in when it has accounts."""
+    """The database of ``--db``/``--database-url``, signed in when it has accounts.
+
+    Without accounts only an empty database opens (the first start: ``demo``, ``sync import``
+    on a new venue laptop, an import into a new file). One that holds households or members but
+    no account is refused until ``evacsupport init`` gives it an administrator: the role gate
+    lets everything through while there is no account, which is only harmless with nothing to
+    read. ``sign_in=False`` is for the two commands that settle this themselves: ``init``
+    (which makes that administrator) and ``demo`` (which counts, and fills only an empty
+    database, writing its accounts with its data).
+    """
     from evacsupport.db import Database
     from evacsupport.services.accounts import AccountService
     from evacsupport.services.accounts import sign_in as sign_in_as
@@ -51,6 +60,8 @@ def open_database(args: argparse.Namespace, *, sign_in: bool = True) -> Database
             accounts = AccountService(db)
             if accounts.has_accounts():
                 sign_in_as(db, accounts.authenticate(*credentials()))
+            elif accounts.holds_personal_data():
+                raise EvacError("auth.init_needed")
         except BaseException:
             db.close()
             raise

@@ -326,6 +326,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "No problems found ({checks} checks)",
     ),
     "cli.check_failed": ("{count}件の問題が見つかりました", "{count} problems found"),
+    "check.erased_leftover": (
+        "{case_number}：消去済みの世帯員に個人情報が残っています（{fields}）",
+        "{case_number}: an erased member still holds personal data ({fields})",
+    ),
     "cli.no_display": (
         "画面を表示できません（ディスプレイがありません）。コマンドは --help を参照してください",
         "Cannot show the window (no display); see --help for commands",
@@ -406,17 +410,13 @@ CATALOG: dict[str, tuple[str, str]] = {
         "会場スタッフには担当会場を選んでください",
         "Choose the venue for venue staff",
     ),
+    # One text for every refused sign-in (unknown name, disabled, locked, wrong password), so
+    # the answer never tells which account names exist.
     "auth.failed": (
-        "利用者名かパスワードが違います",
-        "Wrong user name or password",
-    ),
-    "auth.failed_left": (
-        "利用者名かパスワードが違います（あと{left}回間違えると15分間ロックされます）",
-        "Wrong user name or password ({left} more tries before a 15-minute lock)",
-    ),
-    "auth.locked": (
-        "続けて間違えたためロックされています。{until}以降にもう一度試すか、管理者に解除を頼んでください",
-        "Locked after repeated failures; try again after {until} or ask an administrator",
+        "利用者名かパスワードが違います。続けて{tries}回間違えたアカウントは{minutes}分間ロックされ、"
+        "その間は正しいパスワードでも入れません（急ぐときは管理者に解除を頼んでください）",
+        "Wrong user name or password. {tries} wrong tries in a row lock an account for {minutes} "
+        "minutes, when even the right password is refused (an administrator can lift the lock)",
     ),
     "auth.cannot_disable_self": (
         "自分のアカウントは無効にできません",
@@ -427,6 +427,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "このデータベースにはログインが必要です。環境変数 EVACSUPPORT_USER と "
         "EVACSUPPORT_PASSWORD を設定してください",
         "This database needs a sign-in; set EVACSUPPORT_USER and EVACSUPPORT_PASSWORD",
+    ),
+    "auth.init_needed": (
+        "このデータベースには世帯の記録がありますが、利用者のアカウントがありません。"
+        "同じデータベースを指定して evacsupport init を実行し、最初の管理者を作ってください",
+        "This database holds households but no accounts; run evacsupport init on it to create "
+        "its first administrator",
     ),
     "auth.already_initialised": (
         "このデータベースにはすでに利用者がいます",

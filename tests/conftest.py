@@ -33,7 +33,14 @@ import pytest  # noqa: E402
 from evacsupport.config import sqlite_url  # noqa: E402
 from evacsupport.db import Database  # noqa: E402
 from evacsupport.i18n import set_language  # noqa: E402
+from evacsupport.services import accounts  # noqa: E402
 from tests.pg import PostgresDatabases, database_url_from_env  # noqa: E402
+
+# Password hashes at a token cost for the whole run, before any account is made (the session's
+# demo database has four): at the real cost (accounts.RECOMMENDED, 128 MiB and half a second a
+# hash) the accounts and sign-ins of the suite would add minutes. The one test of the real
+# parameters puts them back (tests/services/test_accounts.py).
+accounts.HASH_COST = accounts.ScryptCost(n=2**4, r=8, p=1)
 
 
 @pytest.fixture(autouse=True)

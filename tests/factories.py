@@ -53,3 +53,14 @@ def signed_in(db: Database, username: str, password: str) -> Database:
 
     sign_in(db, AccountService(db).authenticate(username, password))
     return db
+
+
+def admin_account(db: Database) -> Database:
+    """Give a new database the administrator the test environment signs in as (``admin`` /
+    ``demo``, the EVACSUPPORT_USER and EVACSUPPORT_PASSWORD of tests/conftest.py), signed in:
+    a command refuses a database that holds households but no account (only ``init`` opens
+    it)."""
+    from evacsupport.services.accounts import AccountService
+
+    AccountService(db).create("admin", "demo", "admin", enforce_policy=False)
+    return signed_in(db, "admin", "demo")

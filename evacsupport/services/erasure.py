@@ -110,6 +110,22 @@ ERASED_VALUES: dict[str, dict[str, Any]] = {
 _ALL_PERSONAL = frozenset(name for fields in ERASED_VALUES.values() for name in fields)
 
 
+def leftovers(obj: Any, entity: str) -> list[str]:
+    """The personal fields of an erased record that no longer hold what erasure wrote.
+
+    Erasure leaves its values behind as the marker (a member's family name becomes
+    :data:`ERASED`, the rest empty), so ``evacsupport check`` can tell an erased record from a
+    broken one: empty furigana is the erasure's own doing, a furigana back in an erased record
+    (an older edit merged from another laptop, a hand edit) is personal data that should have
+    gone. ``search_text`` is derived, and checked apart.
+    """
+    return [
+        name
+        for name, value in ERASED_VALUES[entity].items()
+        if name != "search_text" and getattr(obj, name) != value
+    ]
+
+
 @dataclass(frozen=True)
 class ErasureResult:
     household_id: uuid.UUID

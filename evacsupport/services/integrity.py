@@ -2,6 +2,9 @@
 
 The storage checks catch a damaged file; the rule checks catch records that bypassed the
 services (a hand edit, a bug, a bad merge), which would otherwise surface as wrong reports.
+Records erased on request or by the retention purge (:mod:`evacsupport.services.erasure`) are
+held to what erasure leaves, not to the rules of a live record: an administrator who honours an
+erasure request must not see a "problem" from then on.
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ from evacsupport.domain.codes import EvacuationStatus, Relation
 from evacsupport.domain.normalize import to_katakana
 from evacsupport.domain.roles import Permission
 from evacsupport.errors import InvalidValue
-from evacsupport.i18n import current_language
+from evacsupport.i18n import current_language, message
 from evacsupport.services.authz import gate
+from evacsupport.services.erasure import ERASED, leftovers
 from evacsupport.services.households import CASE_NUMBER, build_search_text
 
 
@@ -119,6 +123,16 @@ def _is_stored_kana(value: str, *, required: bool) -> bool:
 
 
 def _member(case_number: str, m: Member) -> Iterator[Problem]:
+    if m.family_name == ERASED:
+        # Erased on request or by the retention purge: no furigana or birth date is the point,
+        # so only what erasure should have removed is a problem (named by field, never value).
+        left = leftovers(m, "member")
+        if left:
+            yield Problem(
+                "member",
+                message("check.erased_leftover", case_number=case_number, fields=", ".join(left)),
+            )
+        return
     if not (
         _is_stored_kana(m.family_kana, required=True)
         and _is_stored_kana(m.given_kana, required=False)

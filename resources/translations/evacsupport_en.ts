@@ -1061,6 +1061,14 @@
         <translation>This database has no accounts yet. Create the administrator's account; the administrator can then add coordinators, venue staff and viewers.</translation>
     </message>
     <message>
+        <source>会場用の同期ファイルを読み込みましたが、この会場のスタッフのアカウントは含まれていませんでした。記録を開く前に、このノートPCの管理者のアカウントを作ってください。管理者はほかの利用者（コーディネーター・会場スタッフ・閲覧者）を追加できます。</source>
+        <translation>The venue's sync file has been read, but it held none of the venue's staff accounts. Before the records open, create this laptop's administrator account; the administrator can then add coordinators, venue staff and viewers.</translation>
+    </message>
+    <message>
+        <source>このデータベースには世帯の記録がありますが、利用者のアカウントがありません。記録を開く前に、管理者のアカウントを作ってください。管理者はほかの利用者（コーディネーター・会場スタッフ・閲覧者）を追加できます。</source>
+        <translation>This database holds households but no accounts. Before the records open, create the administrator's account; the administrator can then add coordinators, venue staff and viewers.</translation>
+    </message>
+    <message>
         <source>会場用の同期ファイルから始める…</source>
         <translation>Start from a venue sync file…</translation>
     </message>

@@ -16,7 +16,7 @@ from evacsupport.db.models import Assignment, Consent, Household
 from evacsupport.services.consents import ConsentInput, record_consent
 from evacsupport.services.households import HouseholdService
 from evacsupport.services.venues import VenueInput, VenueService
-from tests.factories import household, member
+from tests.factories import admin_account, household, member
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +63,7 @@ def case_without_consent(path: str) -> str:
 def small(tmp_path: Path) -> str:
     """Two households near Kanazawa Station and three venues, made through the services."""
     path = tmp_path / "small.sqlite3"
-    db = Database(sqlite_url(path))
+    db = admin_account(Database(sqlite_url(path)))  # the commands below sign in as it
     households, venues = HouseholdService(db), VenueService(db)
     for number, (coordinates, allergens) in enumerate(
         [("36.5781, 136.6480", "卵"), ("36.5790, 136.6490", "")], 1

@@ -12,7 +12,7 @@ from evacsupport.config import sqlite_url
 from evacsupport.db import Database
 from evacsupport.db.models import Member
 from evacsupport.services.households import HouseholdService
-from tests.factories import household, member
+from tests.factories import admin_account, household, member
 
 
 def _names(path: Path) -> set[str]:
@@ -27,7 +27,7 @@ def _names(path: Path) -> set[str]:
 @pytest.fixture
 def path(tmp_path: Path) -> Path:
     path = tmp_path / "cli.sqlite3"
-    db = Database(sqlite_url(path))
+    db = admin_account(Database(sqlite_url(path)))  # the commands below sign in as it
     try:
         people = HouseholdService(db)
         for name, closed in (("古子", "2020-01-10"), ("今子", None)):

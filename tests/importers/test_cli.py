@@ -8,6 +8,7 @@ import pytest
 from evacsupport import cli_import
 from evacsupport.db import Database
 from evacsupport.i18n import set_language
+from tests.factories import admin_account
 from tests.importers.helpers import households, write_csv
 
 
@@ -41,7 +42,7 @@ def test_households_rejected_row_exit_1_then_skip(
     rows = households(40)
     rows[35]["生年月日"] = "昭和99年13月1日"
     path = write_csv(tmp_path / "list.csv", rows)
-    path_db = db_path(db)
+    path_db = db_path(admin_account(db))  # once it holds households, commands sign in
     db.close()
     args = parse("--db", path_db, "import", "households", str(path))
     assert cli_import.cmd_import(args) == 1

@@ -34,13 +34,16 @@ def _problems(path: Path) -> list[str]:
             == "db"
         ):
             found.append(f"{where} opens a session (db.{node.func.attr}())")
-        if isinstance(node, ast.ImportFrom) and node.module:
-            if node.module.startswith("sqlalchemy"):
-                names = {a.name for a in node.names}
-                if node.module not in ALLOWED_SQLALCHEMY or (
-                    node.module == "sqlalchemy" and names - {"URL"}
-                ):
-                    found.append(f"{where} imports {node.module}: {sorted(names)}")
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.module.startswith("sqlalchemy")
+        ):
+            names = {a.name for a in node.names}
+            if node.module not in ALLOWED_SQLALCHEMY or (
+                node.module == "sqlalchemy" and names - {"URL"}
+            ):
+                found.append(f"{where} imports {node.module}: {sorted(names)}")
     return found
 
 

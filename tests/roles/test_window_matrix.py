@@ -127,7 +127,7 @@ def test_every_section_a_role_sees_opens_without_a_refusal(
             continue
         window.show_section(name)
         qtbot.wait(50)
-        for tabs in window.sections[name].findChildren(QTabWidget) + [window.sections[name]]:
+        for tabs in [*window.sections[name].findChildren(QTabWidget), window.sections[name]]:
             if not isinstance(tabs, QTabWidget):
                 continue
             for index in range(tabs.count()):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -55,30 +55,93 @@ def test_bad_account_input_is_refused_with_field_messages(accounts: AccountServi
     assert venue.value.errors[0].code == "auth.venue_required"
 
 
+def _refusal(
+    accounts: AccountService, username: str, password: str, now: datetime | None = None
+) -> EvacError:
+    with pytest.raises(EvacError) as info:
+        accounts.authenticate(username, password, now=now)
+    return info.value
+
+
 def test_sign_in_and_lock_out_after_repeated_failures(
     db: Database, accounts: AccountService
 ) -> None:
     who = accounts.authenticate("ADMIN", "correct horse")
     assert (who.username, who.role) == ("admin", "admin")
     now = utcnow()
-    for attempt in range(1, MAX_FAILURES):
-        with pytest.raises(EvacError) as info:
-            accounts.authenticate("admin", "wrong", now=now)
-        assert info.value.code == "auth.failed_left"
-        assert info.value.params["left"] == MAX_FAILURES - attempt
-    with pytest.raises(EvacError) as locked:
-        accounts.authenticate("admin", "wrong", now=now)
-    assert locked.value.code == "auth.locked"
-    with pytest.raises(EvacError) as still:
-        accounts.authenticate("admin", "correct horse", now=now + timedelta(minutes=5))
-    assert still.value.code == "auth.locked"  # even the right password, while locked
-    assert accounts.authenticate("admin", "correct horse", now=now + timedelta(minutes=16))
-    with pytest.raises(EvacError) as unknown:
-        accounts.authenticate("nobody", "whatever")
-    assert unknown.value.code == "auth.failed"  # no hint whether the name exists
+    for _attempt in range(MAX_FAILURES):
+        assert _refusal(accounts, "admin", "wrong", now=now).code == "auth.failed"
     with db.read() as s:
-        actions = [a for (a,) in s.execute(select(AuditEntry.action))]
-    assert actions.count("login") == 3 and actions.count("login_failed") == MAX_FAILURES + 2
+        user = s.scalars(select(User)).one()
+    assert user.locked_until is not None and user.locked_until > now  # the lock holds
+    locked = _refusal(accounts, "admin", "correct horse", now=now + timedelta(minutes=5))
+    assert locked.code == "auth.failed"  # even the right password, while locked
+    assert accounts.authenticate("admin", "correct horse", now=now + timedelta(minutes=16))
+    with db.read() as s:
+        entries = s.scalars(select(AuditEntry).order_by(AuditEntry.at)).all()
+    actions = [e.action for e in entries]
+    assert actions.count("login") == 3 and actions.count("login_failed") == MAX_FAILURES + 1
+    # The audit trail keeps what the person at the keyboard is not told.
+    failed = [e.changes for e in entries if e.action == "login_failed"]
+    assert [c.get("failures") for c in failed[: MAX_FAILURES - 1]] == [1, 2, 3, 4]
+    assert failed[MAX_FAILURES - 1]["reason"] == "wrong_password"
+    assert "locked_until" in failed[MAX_FAILURES - 1]
+    assert failed[MAX_FAILURES]["reason"] == "locked"
+
+
+def test_a_wrong_password_reads_the_same_whether_the_name_exists_or_not(
+    db: Database, accounts: AccountService
+) -> None:
+    """A guesser learns nothing from the words: no tries left, no "locked", for anyone."""
+    accounts.create("sato", "long enough", "coordinator")
+    accounts.set_active("sato", False)
+    now = utcnow()
+    seen: dict[str, set[str]] = {"admin": set(), "nobody": set(), "sato": set()}
+    for _attempt in range(MAX_FAILURES + 2):  # past the lock-out of the real account
+        for name in seen:
+            for lang in ("ja", "en"):
+                seen[name].add(_refusal(accounts, name, "wrong", now=now).message(lang))
+    # "admin" is locked by now; the right password gets the same words as a wrong one.
+    seen["admin"].add(_refusal(accounts, "admin", "correct horse", now=now).message("ja"))
+    assert seen["admin"] == seen["nobody"] == seen["sato"]
+    assert len(seen["admin"]) == 2  # one text per language, nothing that varies per try
+    ja = next(t for t in seen["admin"] if "利用者名かパスワードが違います" in t)
+    assert "あと" not in ja and "以降" not in ja and "5回" in ja and "15分間" in ja
+    en = next(t for t in seen["admin"] if t.startswith("Wrong user name or password"))
+    assert "more tries" not in en and "after" not in en
+    with db.read() as s:
+        reasons = {
+            (e.username, e.changes["reason"])
+            for e in s.scalars(select(AuditEntry).where(AuditEntry.action == "login_failed"))
+        }
+    assert reasons == {
+        ("admin", "wrong_password"),
+        ("admin", "locked"),
+        ("nobody", "unknown_user"),
+        ("sato", "disabled"),
+    }
+
+
+def test_every_refusal_costs_one_password_check(
+    accounts: AccountService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The time to answer must not tell either: an unknown name, a disabled or locked account
+    each check the password once, as a wrong password does."""
+    from evacsupport.services import accounts as module
+
+    accounts.create("sato", "long enough", "coordinator")
+    accounts.set_active("sato", False)
+    now = utcnow()
+    for _attempt in range(MAX_FAILURES):
+        _refusal(accounts, "admin", "wrong", now=now)  # locks admin
+    calls: list[str] = []
+    real = module.verify_password
+    monkeypatch.setattr(module, "verify_password", lambda p, h: calls.append(h) or real(p, h))
+    monkeypatch.setattr(module, "hash_password", lambda p: pytest.fail("hashed on a refusal"))
+    for name in ("nobody", "sato", "admin"):
+        calls.clear()
+        _refusal(accounts, name, "correct horse", now=now)
+        assert len(calls) == 1 and calls[0].startswith("scrypt$"), name
 
 
 def test_a_disabled_account_cannot_sign_in(db: Database, accounts: AccountService) -> None:
@@ -141,3 +204,79 @@ def test_each_role_does_only_what_it_should(db: Database, accounts: AccountServi
     HouseholdService(db).create(household())
     with pytest.raises(EvacError):
         accounts.create("new", "long enough", "viewer")
+
+
+def _stored_hash(db: Database, username: str) -> str:
+    with db.read() as s:
+        stored = s.scalar(select(User.password_hash).where(User.username == username))
+    assert stored is not None
+    return stored
+
+
+def test_an_old_hash_signs_in_and_is_raised_to_the_recommended_cost(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one test at the real cost (the suite runs at a token one, see tests/conftest.py):
+    N=2^17, r=8, p=1 needs 128 MiB, past hashlib's default memory cap."""
+    from evacsupport.db.models import SyncChange
+    from evacsupport.services import accounts as module
+
+    assert module.ScryptCost(n=2**17, r=8, p=1) == module.RECOMMENDED
+    monkeypatch.setattr(module, "HASH_COST", module.ScryptCost(n=2**14, r=8, p=1))
+    AccountService(db).create("admin", "correct horse", "admin")  # as earlier versions stored it
+    old = _stored_hash(db, "admin")
+    assert old.startswith("scrypt$16384$8$1$") and module.needs_rehash(old) is False
+
+    with pytest.raises(EvacError):
+        AccountService(db).authenticate("admin", "wrong")  # a failure for the sign-in to clear
+
+    def hash_edits() -> tuple[int, int]:
+        """Changes of password_hash in the sync log and the audit trail."""
+        with db.read() as s:
+            logged = [c.data for c in s.scalars(select(SyncChange))]
+            audited = [e.changes for e in s.scalars(select(AuditEntry))]
+        return (
+            sum("password_hash" in (d or {}) for d in logged),
+            sum("password_hash" in (c or {}) for c in audited),
+        )
+
+    edits = hash_edits()
+    monkeypatch.setattr(module, "HASH_COST", module.RECOMMENDED)
+    assert module.needs_rehash(old)
+    assert AccountService(db).authenticate("admin", "correct horse").role == "admin"
+    new = _stored_hash(db, "admin")
+    assert new.startswith("scrypt$131072$8$1$") and not module.needs_rehash(new)
+    with db.read() as s:
+        user = s.scalars(select(User)).one()
+        login = s.scalars(select(AuditEntry).where(AuditEntry.action == "login")).one()
+    assert user.failed_logins == 0  # the sign-in's own update kept the new hash
+    assert login.changes == {"hash_cost": "16384$8$1 → 131072$8$1"}
+    # Not logged as an edit of the password: each laptop raises its own copy at its next
+    # sign-in there, so a raise can never outrun a reset of the password made elsewhere.
+    assert hash_edits() == edits
+
+    assert AccountService(db).authenticate("admin", "correct horse")  # the new hash verifies
+    assert _stored_hash(db, "admin") == new  # current now: left alone
+
+
+def test_a_hash_at_the_current_cost_is_left_alone(accounts: AccountService, db: Database) -> None:
+    before = _stored_hash(db, "admin")
+    accounts.authenticate("admin", "correct horse")
+    assert _stored_hash(db, "admin") == before
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "",
+        "pbkdf2$1$2$3$c2FsdA==$ZGlnZXN0",
+        "scrypt$16$8$1$not base64!$ZGlnZXN0",
+        "scrypt$15$8$1$c2FsdA==$ZGlnZXN0",  # n not a power of two
+        "scrypt$16$8$1$c2FsdA==$",
+        "scrypt$4194304$8$1$c2FsdA==$ZGlnZXN0",  # 4 GiB: refused before any work
+    ],
+)
+def test_a_malformed_or_excessive_hash_never_matches(stored: str) -> None:
+    from evacsupport.services.accounts import verify_password
+
+    assert verify_password("password", stored) is False

@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from evacsupport.config import sqlite_url
 from evacsupport.db import Database
-from evacsupport.db.models import Assignment, Consent, Household, MealLog, Venue
+from evacsupport.db.models import Assignment, Consent, Household, MealLog, Member, Venue
 from evacsupport.i18n import set_language
 from evacsupport.services.consents import ConsentInput, record_consent
+from evacsupport.services.erasure import ERASED, erase_household
 from evacsupport.services.households import HouseholdService, build_search_text
 from evacsupport.services.integrity import CHECKS, run_checks
 from evacsupport.services.residences import MoveInput, record_move
@@ -328,3 +329,52 @@ def test_start_check_reads_every_page_of_a_large_file_only_after_an_unclean_exit
     assert not integrity.in_use_marker(path).exists()
     path.write_bytes(b"not a database at all, just text" * 10)
     assert not integrity.start_check(path)
+
+
+def test_an_erased_household_passes_and_a_broken_member_still_fails(filled: Database) -> None:
+    """Erasure empties furigana and birth dates on purpose; `check` must not call that broken,
+    yet a live member with empty furigana, or personal data back in an erased one, still is."""
+    with filled.read() as session:
+        first = first_household(session)
+        first_id, other_members = first.id, len(first.members)
+    erase_household(filled, first_id, "request")
+    with filled.read() as session:
+        erased = session.scalars(select(Member).where(Member.household_id == first_id)).all()
+    assert len(erased) == other_members and all(m.family_name == ERASED for m in erased)
+    assert all(m.family_kana == "" and m.birth_date is None for m in erased)
+    assert problems(filled) == []
+
+    with filled.session() as session:
+        second = session.scalars(select(Household).where(Household.id != first_id)).one()
+        second.members[0].family_kana = ""  # a live member: broken, not erased
+    assert only(problems(filled), "member") == ["[member] N24-000002: 佐藤 花子 furigana ''"]
+
+    with filled.session() as session:
+        back = session.scalars(select(Member).where(Member.household_id == first_id)).first()
+        assert back is not None
+        back.given_kana = "ハナコ"  # an older edit merged after the erasure, say
+        back.birth_date = date(1945, 5, 3)
+    found = only(problems(filled), "member")
+    leftover = "N24-000001：消去済みの世帯員に個人情報が残っています（given_kana, birth_date）"
+    assert f"[member] {leftover}" in found
+    assert not any("ハナコ" in p or "1945" in p for p in found)  # fields named, values not shown
+    set_language("en")
+    assert (
+        "[member] N24-000001: an erased member still holds personal data (given_kana, birth_date)"
+        in only(problems(filled), "member")
+    )
+
+
+def test_check_passes_after_an_erasure_at_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What the administrator runs: erase, then `evacsupport check` exits 0."""
+    from evacsupport.cli import main
+
+    path = tmp_path / "demo.sqlite3"
+    assert main(["--db", str(path), "demo", "--households", "5", "--seed", "2"]) == 0
+    assert main(["--db", str(path), "erase", "N24-000001", "--reason", "request", "--yes"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(path), "check"]) == 0
+    out = capsys.readouterr()
+    assert "問題は見つかりませんでした" in out.out and "消去済み" not in out.out + out.err

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QInputDialog,
@@ -17,14 +19,19 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from evacsupport.app import open_window
 from evacsupport.config import Settings
 from evacsupport.db import Database
+from evacsupport.db.models import Assignment
 from evacsupport.services.accounts import AccountService, sign_in
+from evacsupport.services.consents import record_consent
+from evacsupport.services.households import HouseholdService
 from evacsupport.services.venues import VenueInput, VenueService
 from evacsupport.sync.service import SyncService
 from evacsupport.ui.main_window import MainWindow
 from evacsupport.ui.views.signin import FirstAdminDialog, LockDialog, LoginDialog
-from tests.factories import signed_in
+from evacsupport.ui.views.signin import sign_in as signin_flow
+from tests.factories import consent, household, signed_in
 from tests.ui.fakes import FakePrompter
 
 
@@ -63,10 +70,16 @@ def test_a_wrong_password_is_explained_then_the_right_one_signs_in(
     dialog = LoginDialog(db)
     qtbot.addWidget(dialog)
     dialog.show()
+    qtbot.keyClicks(dialog.username, "nobody")
+    qtbot.keyClicks(dialog.password, "guess")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    unknown = _message(dialog)
+    assert "利用者名かパスワードが違います" in unknown and "15分間ロック" in unknown
+    dialog.username.clear()
     qtbot.keyClicks(dialog.username, "tanaka")
     qtbot.keyClicks(dialog.password, "guess")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
-    assert "あと4回" in _message(dialog)
+    assert _message(dialog) == unknown  # a real name reads the same: no tries left shown
     assert dialog.password.text() == ""
     qtbot.keyClicks(dialog.password, "noto-2024!")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
@@ -173,3 +186,172 @@ def test_a_new_venue_laptop_starts_from_its_package(
     qtbot.mouseClick(dialog.from_package, Qt.MouseButton.LeftButton)
     assert dialog.result() == FirstAdminDialog.FROM_PACKAGE
     assert AccountService(laptop).authenticate("kato", "kato-pass-1").venue_id == venue.id
+
+
+# --- from the start of the app: nothing opens before someone is signed in -----------------------
+
+Step = Callable[[QDialog], None]
+
+
+def answer_dialogs(*steps: Step) -> list[QDialog]:
+    """Answer the modal dialogs as they open (``exec()`` blocks the test), one step each, in
+    order; returns the dialogs seen. A step that fails closes its dialog, so the test fails
+    instead of hanging."""
+    seen: list[QDialog] = []
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        fresh = isinstance(dialog, QDialog) and (not seen or dialog is not seen[-1])
+        if fresh and dialog.isActiveWindow():  # shown and given the keyboard, as on a desktop
+            seen.append(dialog)
+            try:
+                steps[len(seen) - 1](dialog)
+            except BaseException:
+                dialog.reject()
+                raise
+        if len(seen) < len(steps):
+            QTimer.singleShot(20, poll)
+
+    QTimer.singleShot(0, poll)
+    return seen
+
+
+def keyboard(qtbot: QtBot, *keys: str | Qt.Key) -> None:
+    """Type into whatever holds the keyboard focus, as a person at the keyboard does."""
+    for key in keys:
+        focus = QApplication.focusWidget()
+        assert focus is not None, "nothing takes the keyboard"
+        if isinstance(key, str):
+            qtbot.keyClicks(focus, key)
+        else:
+            qtbot.keyClick(focus, key)
+
+
+def fill_first_admin(qtbot: QtBot, name: str = "tanaka") -> Step:
+    def step(dialog: QDialog) -> None:
+        assert isinstance(dialog, FirstAdminDialog)
+        assert QApplication.focusWidget() is dialog.username  # typing goes in at once
+        Tab = Qt.Key.Key_Tab
+        keyboard(
+            qtbot, name, Tab, "Tanaka", Tab, "noto-2024!", Tab, "noto-2024!", Qt.Key.Key_Return
+        )
+
+    return step
+
+
+def cancel(dialog: QDialog) -> None:
+    assert isinstance(dialog, FirstAdminDialog | LoginDialog)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+
+
+def intro(dialog: QDialog) -> str:
+    assert isinstance(dialog, FirstAdminDialog)
+    return dialog.intro.text()
+
+
+def _holding_records(db: Database) -> Database:
+    HouseholdService(db).create(household())  # no account yet: an earlier version's file, say
+    return db
+
+
+def test_the_first_start_takes_typing_straight_away(qtbot: QtBot, db: Database) -> None:
+    seen = answer_dialogs(fill_first_admin(qtbot))
+    assert signin_flow(db)
+    assert "まだ利用者がいません" in intro(seen[0])
+    assert (db.actor, db.role) == ("tanaka", "admin")
+    assert [a.username for a in AccountService(db).accounts()] == ["tanaka"]
+
+
+def test_the_login_dialog_takes_typing_straight_away(qtbot: QtBot, db: Database) -> None:
+    AccountService(db).create("tanaka", "noto-2024!", "admin")
+
+    def step(dialog: QDialog) -> None:
+        assert isinstance(dialog, LoginDialog)
+        assert QApplication.focusWidget() is dialog.username
+        keyboard(qtbot, "tanaka", Qt.Key.Key_Tab, "noto-2024!", Qt.Key.Key_Return)
+
+    answer_dialogs(step)
+    assert signin_flow(db) and db.actor == "tanaka"
+
+
+def test_records_without_an_account_get_an_administrator_before_the_window_opens(
+    qtbot: QtBot, db: Database
+) -> None:
+    _holding_records(db)
+    seen = answer_dialogs(cancel)
+    assert open_window(db, Settings()) is None  # given up: nothing opened
+    assert "世帯の記録がありますが、利用者のアカウントがありません" in intro(seen[0])
+    assert not any(isinstance(w, MainWindow) for w in QApplication.topLevelWidgets())
+    assert not AccountService(db).has_accounts() and db.role is None
+
+    answer_dialogs(fill_first_admin(qtbot))
+    window = open_window(db, Settings())
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    assert "tanaka" in window.user_label.text()
+    assert [a.username for a in AccountService(db).accounts()] == ["tanaka"]
+
+
+def test_giving_up_at_the_first_administrator_quits_the_app(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``run_gui`` as the app starts it, on a file with records and no account: cancel quits
+    with nothing opened, and the file is left as it was, closed cleanly."""
+    from evacsupport import app as app_module
+    from evacsupport.config import sqlite_url
+    from evacsupport.services.integrity import in_use_marker
+
+    path = tmp_path / "records.sqlite3"
+    records = _holding_records(Database(sqlite_url(path)))
+    records.close()
+    monkeypatch.setattr(app_module, "install_translators", lambda app, language: [])
+    qapp = QApplication.instance()
+    assert isinstance(qapp, QApplication)
+    name, version = qapp.applicationName(), qapp.applicationVersion()
+    seen = answer_dialogs(cancel)
+    try:
+        assert app_module.run_gui(sqlite_url(path), Settings()) == 0
+    finally:
+        qapp.setApplicationName(name)
+        qapp.setApplicationVersion(version)
+    assert [type(d) for d in seen] == [FirstAdminDialog]
+    assert not any(isinstance(w, MainWindow) for w in QApplication.topLevelWidgets())
+    assert not in_use_marker(path).exists()
+    after = Database(sqlite_url(path))
+    try:
+        assert not AccountService(after).has_accounts()
+        assert AccountService(after).holds_personal_data()
+    finally:
+        after.close()
+
+
+def test_a_venue_package_without_staff_accounts_asks_for_a_local_administrator(
+    qtbot: QtBot, make_db: Callable[[str], Database], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    office = make_db("office")
+    AccountService(office).create("admin", "noto-2024!", "admin")
+    signed_in(office, "admin", "noto-2024!")
+    venue = VenueService(office).create(VenueInput(name="こども食堂わじま", capacity=30))
+    home = HouseholdService(office).create(household())
+    record_consent(office, home.id, consent())  # lets the assigned venue have the names
+    with office.session() as session:
+        session.add(Assignment(household_id=home.id, venue_id=venue.id, start_on=date(2024, 3, 1)))
+    package = tmp_path / "venue.evsync"  # no venue staff account exists, so none travels
+    SyncService(office).export("会場PC", package, "team-passphrase", scope_venue=venue.name)
+
+    laptop = make_db("laptop")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(package), ""))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("team-passphrase", True))
+
+    def from_package(dialog: QDialog) -> None:
+        assert isinstance(dialog, FirstAdminDialog)
+        qtbot.mouseClick(dialog.from_package, Qt.MouseButton.LeftButton)
+
+    seen = answer_dialogs(from_package, fill_first_admin(qtbot, "local"))
+    assert signin_flow(laptop)
+    assert [type(d) for d in seen] == [FirstAdminDialog, FirstAdminDialog]
+    assert "スタッフのアカウントは含まれていませんでした" in intro(seen[1])
+    assert (laptop.actor, laptop.role) == ("local", "admin")
+    assert AccountService(laptop).holds_personal_data()  # the venue's household arrived
+    assert [a.username for a in AccountService(laptop).accounts()] == ["local"]

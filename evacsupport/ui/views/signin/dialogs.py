@@ -1,11 +1,20 @@
 """The dialogs between the user and the data: who is this, and is it still them.
 
 Every refusal (wrong password, lock-out, a weak new password) is shown inside the dialog in the
-service's words, so the person at the keyboard knows what to do next.
+service's words, so the person at the keyboard knows what to do next. Each dialog opens with
+the cursor in its first field, so a person can type straight away.
+
+Nothing of a database is shown before someone is signed in: one without accounts gets its first
+administrator first, and only an empty one (or a new venue laptop reading its package) is a
+"first start". A database that holds records without an account to protect them (an earlier
+version's file, a venue package that carried no staff account) asks for the same administrator,
+saying why.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -30,8 +39,19 @@ from evacsupport.services.accounts import sign_in as sign_in_as
 from evacsupport.sync.service import SyncService
 
 
+@contextmanager
+def _busy() -> Iterator[None]:
+    """The wait cursor while a password is checked (scrypt: about half a second)."""
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
+
+
 class _Form(QDialog):
-    """A form with an error line above OK/Cancel."""
+    """A form with an error line above OK/Cancel; the first field made holds the cursor when
+    the dialog opens (the buttons come first in the focus chain, and Qt would pick OK)."""
 
     def __init__(self, title: str, intro: str, parent: QWidget | None) -> None:
         super().__init__(parent)
@@ -64,6 +84,8 @@ class _Form(QDialog):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
         edit.textEdited.connect(lambda _text: self.message.hide())
         self.form.addRow(label, edit)
+        if self.form.rowCount() == 1:
+            edit.setFocus()  # taken when the dialog is first shown
         return edit
 
     def show_error(self, exc: EvacError) -> None:
@@ -73,6 +95,7 @@ class _Form(QDialog):
             text = exc.message()
         self.message.setText(text)
         self.message.show()
+        self.adjustSize()  # grow to the message's lines rather than squeeze the fields
 
     def submit(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -95,9 +118,10 @@ class LoginDialog(_Form):
 
     def submit(self) -> None:
         try:
-            self.principal = AccountService(self.db).authenticate(
-                self.username.text(), self.password.text()
-            )
+            with _busy():
+                self.principal = AccountService(self.db).authenticate(
+                    self.username.text(), self.password.text()
+                )
         except EvacError as exc:
             self.password.clear()
             self.password.setFocus()
@@ -107,17 +131,32 @@ class LoginDialog(_Form):
 
 
 class FirstAdminDialog(_Form):
-    """The first start: whoever installs the app becomes its administrator."""
+    """The first administrator: whoever installs the app on a new database, or whoever opens a
+    database that holds records but no account (``after_package``: a venue package brought
+    records but none of the venue's staff accounts)."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
-        super().__init__(
-            self.tr("最初の管理者の登録"),
-            self.tr(
+    def __init__(
+        self, db: Database, parent: QWidget | None = None, *, after_package: bool = False
+    ) -> None:
+        if after_package:
+            intro = self.tr(
+                "会場用の同期ファイルを読み込みましたが、この会場のスタッフのアカウントは"
+                "含まれていませんでした。記録を開く前に、このノートPCの管理者のアカウントを"
+                "作ってください。管理者はほかの利用者（コーディネーター・会場スタッフ・閲覧者）を"
+                "追加できます。"
+            )
+        elif AccountService(db).holds_personal_data():
+            intro = self.tr(
+                "このデータベースには世帯の記録がありますが、利用者のアカウントがありません。"
+                "記録を開く前に、管理者のアカウントを作ってください。"
+                "管理者はほかの利用者（コーディネーター・会場スタッフ・閲覧者）を追加できます。"
+            )
+        else:
+            intro = self.tr(
                 "このデータベースにはまだ利用者がいません。管理者のアカウントを作ってください。"
                 "管理者はほかの利用者（コーディネーター・会場スタッフ・閲覧者）を追加できます。"
-            ),
-            parent,
-        )
+            )
+        super().__init__(self.tr("最初の管理者の登録"), intro, parent)
         self.db = db
         self.principal: Principal | None = None
         self.from_package = QPushButton(self.tr("会場用の同期ファイルから始める…"), self)
@@ -134,11 +173,12 @@ class FirstAdminDialog(_Form):
     def submit(self) -> None:
         service = AccountService(self.db)
         try:
-            service.create(
-                self.username.text(), self.password.text(), "admin",
-                display_name=self.display_name.text(), confirm=self.confirm.text(),
-            )  # fmt: skip
-            self.principal = service.authenticate(self.username.text(), self.password.text())
+            with _busy():
+                service.create(
+                    self.username.text(), self.password.text(), "admin",
+                    display_name=self.display_name.text(), confirm=self.confirm.text(),
+                )  # fmt: skip
+                self.principal = service.authenticate(self.username.text(), self.password.text())
         except EvacError as exc:
             self.show_error(exc)
             return
@@ -190,7 +230,8 @@ class LockDialog(_Form):
 
     def submit(self) -> None:
         try:
-            AccountService(self.db).authenticate(self.db.actor, self.password.text())
+            with _busy():
+                AccountService(self.db).authenticate(self.db.actor, self.password.text())
         except EvacError as exc:
             self.password.clear()
             self.show_error(exc)
@@ -199,15 +240,25 @@ class LockDialog(_Form):
 
 
 def sign_in(db: Database, parent: QWidget | None = None) -> bool:
-    """Ask who is there (or make the first administrator); False if they gave up."""
+    """Ask who is there (or make the first administrator); False if they gave up, and then
+    nothing of the database may be shown.
+
+    A venue package read from the first-start dialog ends it with ``FROM_PACKAGE``: when the
+    package brought the venue's staff accounts they sign in; when it brought none, the records
+    it did bring wait behind a local administrator, asked for at once.
+    """
     service = AccountService(db)
+    after_package = False
     while True:
         dialog: LoginDialog | FirstAdminDialog = (
-            LoginDialog(db, parent) if service.has_accounts() else FirstAdminDialog(db, parent)
+            LoginDialog(db, parent)
+            if service.has_accounts()
+            else FirstAdminDialog(db, parent, after_package=after_package)
         )
         result = dialog.exec()
         if result == FirstAdminDialog.FROM_PACKAGE:
-            continue  # the package brought the venue's staff accounts: now they sign in
+            after_package = True
+            continue
         if result != QDialog.DialogCode.Accepted or dialog.principal is None:
             return False
         sign_in_as(db, dialog.principal)
