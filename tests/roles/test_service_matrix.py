@@ -317,6 +317,8 @@ def _cases() -> list[Case]:
         Case("services.venues.VenueService.get", None,
              lambda db, w: VenueService(db).get(w.venue)),
         Case("services.venues.VenueService.list", None, lambda db, w: VenueService(db).list()),
+        Case("services.venues.VenueService.find", None,
+             lambda db, w: VenueService(db).find("こども食堂わじま")),
     ]  # fmt: skip
     return cases
 
