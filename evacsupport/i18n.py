@@ -190,6 +190,27 @@ CATALOG: dict[str, tuple[str, str]] = {
         "データベースのサーバーにつながりません。ネットワークを確かめてからやり直してください",
         "Cannot reach the database server; check the network and try again",
     ),
+    "error.unexpected": (
+        "予期しないエラーが起きました。詳しい内容はログファイル {path} に書き込みました",
+        "An unexpected error occurred; the details were written to the log file at {path}",
+    ),
+    "error.unexpected_no_log": (
+        "予期しないエラーが起きました（ログファイルに書き込めませんでした）",
+        "An unexpected error occurred (the log file could not be written)",
+    ),
+    "file.failed": (
+        "ファイル「{path}」を読み書きできません：{reason}",
+        "Cannot read or write the file “{path}”: {reason}",
+    ),
+    "file.failed_unnamed": (
+        "ファイルを読み書きできません：{reason}",
+        "Cannot read or write a file: {reason}",
+    ),
+    "file.no_space": ("ディスクの空きがありません", "the disk is full"),
+    "file.permission": ("アクセスが許可されていません", "access is not allowed"),
+    "file.not_found": ("見つかりません", "it does not exist"),
+    "file.read_only": ("読み取り専用です", "it is read-only"),
+    "file.is_folder": ("フォルダです", "it is a folder"),
     "assignment.no_consent": (
         "この世帯には会場への紹介の同意がありません。先に同意を記録してください",
         "This household has not consented to referral to a venue; record consent first",
