@@ -211,6 +211,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "file.not_found": ("見つかりません", "it does not exist"),
     "file.read_only": ("読み取り専用です", "it is read-only"),
     "file.is_folder": ("フォルダです", "it is a folder"),
+    "household.case_number_race": (
+        "別の保存が同じ世帯番号を使いました。もう一度保存してください",
+        "Another save took that number; try again",
+    ),
     "assignment.no_consent": (
         "この世帯には会場への紹介の同意がありません。先に同意を記録してください",
         "This household has not consented to referral to a venue; record consent first",
