@@ -2,8 +2,8 @@
 loser gets our own message, never the database's error, whose text holds the row's values.
 
 The race is made real: a second app instance (its own engine and connections) saves just
-before this instance's flush writes, that is after this instance read the last case number.
-Runs on SQLite and, with ``EVACSUPPORT_TEST_DATABASE_URL``, on PostgreSQL.
+before this instance's flush writes, that is after this instance read the last case number or
+checked the name. Runs on SQLite and, with ``EVACSUPPORT_TEST_DATABASE_URL``, on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -17,11 +17,14 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from evacsupport.db import Database
-from evacsupport.db.models import Household
+from evacsupport.db.models import Household, User, Venue
 from evacsupport.errors import EvacError, ValidationError
 from evacsupport.i18n import set_language
+from evacsupport.services import venues as venue_module
+from evacsupport.services.accounts import AccountService, sign_in
 from evacsupport.services.casefile import CaseChanges, save_case
 from evacsupport.services.households import HouseholdService
+from evacsupport.services.venues import VenueInput, VenueService
 from tests.factories import household, member
 
 
@@ -94,3 +97,51 @@ def test_a_typed_case_number_taken_meanwhile_is_a_field_message(
     assert [(e.field, e.code) for e in info.value.errors] == [
         ("case_number", "household.case_number_taken")
     ]
+
+
+def venue(name: str = "こども食堂 ひだまり") -> VenueInput:
+    return VenueInput(name=name, kind="kodomo_shokudo", capacity=30)  # type: ignore[arg-type]
+
+
+def test_a_venue_name_taken_meanwhile_is_the_name_fields_message(
+    db: Database, other: Database
+) -> None:
+    theirs = VenueService(other)
+    with (
+        pytest.raises(ValidationError) as info,
+        another_save_first(lambda: theirs.create(venue())),
+    ):
+        VenueService(db).create(venue())
+    assert [(e.field, e.code) for e in info.value.errors] == [("name", "venue.name_taken")]
+    assert count(db, Venue) == 1
+
+
+def test_renaming_a_venue_to_a_name_taken_meanwhile(
+    db: Database, other: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rename's check passed (the other save had not committed yet); the index refuses."""
+    service = VenueService(db)
+    mine = service.create(venue("こども食堂 みなと"))
+    VenueService(other).create(venue("こども食堂 ひだまり"))
+    monkeypatch.setattr(venue_module, "_check_unique_name", lambda *_args: None)
+    with pytest.raises(ValidationError) as info:
+        service.update(mine.id, venue("こども食堂 ひだまり"), expected_version=mine.version)
+    assert [(e.field, e.code) for e in info.value.errors] == [("name", "venue.name_taken")]
+    assert service.get(mine.id).name == "こども食堂 みなと"
+
+
+def test_a_username_added_meanwhile_is_the_username_fields_message(
+    db: Database, other: Database
+) -> None:
+    accounts = AccountService(db)
+    accounts.create("admin", "correct horse", "admin")
+    sign_in(db, accounts.authenticate("admin", "correct horse"))
+    theirs = AccountService(other)
+    sign_in(other, theirs.authenticate("admin", "correct horse"))
+    with (
+        pytest.raises(ValidationError) as info,
+        another_save_first(lambda: theirs.create("sato", "long enough 1", "coordinator")),
+    ):
+        accounts.create("sato", "long enough 2", "viewer")
+    assert [(e.field, e.code) for e in info.value.errors] == [("username", "auth.username_taken")]
+    assert count(db, User) == 2
