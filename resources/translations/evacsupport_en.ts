@@ -948,6 +948,13 @@
     </message>
 </context>
 <context>
+    <name>Errors</name>
+    <message>
+        <source>エラー</source>
+        <translation>Error</translation>
+    </message>
+</context>
+<context>
     <name>ExportDialog</name>
     <message>
         <source>同期ファイルを作る</source>

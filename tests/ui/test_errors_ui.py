@@ -10,11 +10,14 @@ shown and what the log file holds.
 from __future__ import annotations
 
 import sqlite3
+import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 from sqlalchemy import event, text
@@ -26,7 +29,9 @@ from evacsupport.db import Database
 from evacsupport.errors import EvacError, UnexpectedError
 from evacsupport.importers import households as household_importer
 from evacsupport.services.households import HouseholdService
+from evacsupport.ui import errors as ui_errors
 from evacsupport.ui.context import AppContext
+from evacsupport.ui.errors import ExceptionHook, install_exception_hook
 from evacsupport.ui.tasks import run_in_background
 from evacsupport.ui.views.households.editor import HouseholdEditor
 from evacsupport.ui.views.imports.import_dialog import ImportDialog
@@ -207,7 +212,7 @@ def test_the_dashboard_says_why_its_risk_chart_is_empty(
     assert chart.series == {}
 
 
-# --- background tasks ---------------------------------------------------------------------------
+# --- background tasks, slots and threads --------------------------------------------------------
 
 
 def integrity_error() -> IntegrityError:
@@ -230,3 +235,66 @@ def test_a_background_task_hands_over_only_our_message(qtbot: QtBot, log_file: P
     assert isinstance(error, UnexpectedError)
     assert str(error) == unexpected_text(log_file)
     assert PHONE in log_file.read_text(encoding="utf-8")
+
+
+def test_the_exception_hook_logs_and_shows_the_generic_message_once(log_file: Path) -> None:
+    shown: list[str] = []
+    now = [100.0]
+    hook = ExceptionHook(
+        lambda _parent, message: shown.append(message), lambda: None, clock=lambda: now[0]
+    )
+    exc = integrity_error()
+    hook(type(exc), exc, None)
+    assert shown == [unexpected_text(log_file)]
+    hook(type(exc), exc, None)  # a repaint failing again at once: logged, not shown again
+    assert len(shown) == 1
+    now[0] += 10
+    hook(type(exc), exc, None)
+    assert len(shown) == 2
+    logged = log_file.read_text(encoding="utf-8")
+    assert logged.count("unexpected error (uncaught)") == 3
+
+
+def test_the_exception_hook_shows_our_own_errors_as_they_are(log_file: Path) -> None:
+    shown: list[str] = []
+    hook = ExceptionHook(lambda _parent, message: shown.append(message), lambda: None)
+    error = EvacError("household.case_number_race")
+    hook(EvacError, error, None)
+    assert shown == [RACE]
+    assert "uncaught EvacError: household.case_number_race" in log_file.read_text("utf-8")
+
+
+def test_ctrl_c_is_left_to_pythons_own_hook(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[type[BaseException]] = []
+    monkeypatch.setattr(sys, "__excepthook__", lambda kind, _exc, _tb: seen.append(kind))
+    shown: list[str] = []
+    ExceptionHook(lambda _p, m: shown.append(m), lambda: None)(
+        KeyboardInterrupt, KeyboardInterrupt(), None
+    )
+    assert seen == [KeyboardInterrupt] and shown == []
+
+
+@pytest.mark.qt_no_exception_capture  # the app's own hook is under test, not pytest-qt's
+def test_a_slot_that_raises_reaches_the_hook_not_the_terminal(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, log_file: Path
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # put back after the test
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    monkeypatch.setattr(ui_errors, "_active_window", lambda: None)
+    hook = install_exception_hook(lambda _parent, message: shown.append(message))
+    assert sys.excepthook is hook
+
+    def slot() -> None:
+        raise integrity_error()
+
+    QTimer.singleShot(0, slot)
+    qtbot.waitUntil(lambda: bool(shown))
+    assert shown == [unexpected_text(log_file)]
+    assert "Traceback" in log_file.read_text(encoding="utf-8")
+
+    worker = threading.Thread(target=slot, name="report-worker")
+    worker.start()
+    worker.join()
+    assert "unexpected error (thread report-worker)" in log_file.read_text(encoding="utf-8")
+    assert len(shown) == 1  # a thread outside Qt cannot show a box: the log has it
