@@ -23,6 +23,10 @@
         <translation>Database in use:</translation>
     </message>
     <message>
+        <source>ログファイル：</source>
+        <translation>Log file:</translation>
+    </message>
+    <message>
         <source>構成要素</source>
         <translation>Component</translation>
     </message>
