@@ -9,7 +9,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QIcon
 from sqlalchemy import URL
 
-from evacsupport import __version__
+from evacsupport import __version__, logs
 from evacsupport.config import Settings
 from evacsupport.resources import resource_path
 
@@ -72,11 +72,17 @@ def run_gui(url: URL, settings: Settings | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     settings = settings or Settings.load()
+    logs.setup()
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("evacsupport")
     app.setApplicationVersion(__version__)
     QApplication.setWindowIcon(app_icon())
     install_translators(app, settings.language)
+    from evacsupport.ui.errors import install_exception_hook
+
+    # From here on a failure nothing caught is logged and shown as "unexpected, see the log":
+    # never a traceback on screen, never a window that just stops responding.
+    install_exception_hook()
     from evacsupport.services.backup import policy_from_settings
     from evacsupport.ui.views.backup.recovery import (
         backup_passphrase,

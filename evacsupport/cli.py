@@ -1,7 +1,9 @@
 """Command line: ``evacsupport`` alone starts the window; subcommands work without a display.
 
 Global options (``--db``, ``--database-url``, ``--lang``) come before the command, so every
-command opens the database the same way. A user error prints one line and exits non-zero.
+command opens the database the same way. A user error prints one line and exits non-zero; so
+does anything unexpected, whose traceback goes to the log file the line names (never to the
+terminal: a database error's text holds the SQL parameters, names and phone numbers).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import URL
 
 from evacsupport import (
     __version__,
@@ -21,10 +23,12 @@ from evacsupport import (
     cli_privacy,
     cli_reports,
     cli_sync,
+    logs,
 )
 from evacsupport.cli_common import credentials, open_database
 from evacsupport.config import Settings, describe_url, resolve_database_url
 from evacsupport.errors import EvacError
+from evacsupport.failures import explain
 from evacsupport.i18n import current_language, message, set_language
 
 if TYPE_CHECKING:
@@ -297,6 +301,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    logs.setup()
     settings = Settings.load()
     set_language(settings.language)
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -310,14 +315,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EvacError as exc:
         print(message("cli.error", detail=exc.message()), file=sys.stderr)
         return EXIT_ERROR
-    except SQLAlchemyError as exc:
-        from evacsupport.db.engine import storage_error
-
-        error = storage_error(exc, resolve_database_url(args.db, args.database_url))
-        print(message("cli.error", detail=error.message()), file=sys.stderr)
-        return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug or the environment: one line here, the details in the log
+        error = explain(exc, _database_url(args), where=f"command {args.command or 'gui'}")
+        print(message("cli.error", detail=error.message()), file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _database_url(args: argparse.Namespace) -> URL | None:
+    """The database the command used, to name it in a message; None if the options are bad."""
+    try:
+        return resolve_database_url(args.db, args.database_url)
+    except Exception:  # an unreadable URL is not worth a second failure
+        return None
 
 
 if __name__ == "__main__":

@@ -42,6 +42,18 @@ class StorageError(EvacError):
     """The environment's fault (disk, lock, damaged or too-new database), not a bug."""
 
 
+class FileProblem(EvacError):
+    """A file could not be read or written (permission, disk full, missing folder)."""
+
+
+class UnexpectedError(EvacError):
+    """A bug: the user is told only that the details are in the log file.
+
+    Never built from the failure's text (a driver's exception holds the SQL parameters);
+    :func:`evacsupport.failures.explain` writes that to the log and makes one of these.
+    """
+
+
 @dataclass(frozen=True)
 class FieldError:
     """A message for one field; ``field`` is a dotted path such as ``members.2.birth_date``."""

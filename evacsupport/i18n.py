@@ -165,11 +165,56 @@ CATALOG: dict[str, tuple[str, str]] = {
         "アプリを更新してください",
         "This database was made by a newer evacsupport (revision {revision}); update the app",
     ),
+    "db.damaged_unnamed": (
+        "データベースファイルが壊れています",
+        "The database file is damaged",
+    ),
     "db.cannot_open": (
-        "データベースを開けません：{detail}",
-        "Cannot open the database: {detail}",
+        "データベースを開けません：{path}。ファイルの場所と読み書きの権限を確かめてください",
+        "Cannot open the database {path}; check where it is and that you may read and write it",
+    ),
+    "db.cannot_open_unnamed": (
+        "データベースを開けません。ファイルの場所と読み書きの権限を確かめてください",
+        "Cannot open the database; check where it is and that you may read and write it",
     ),
     "db.disk_full": ("ディスクの空きがありません", "The disk is full"),
+    "db.read_only": (
+        "データベースに書き込めません（読み取り専用のファイルかフォルダです）。保存していません",
+        "The database cannot be written (a read-only file or folder); nothing was saved",
+    ),
+    "db.io_error": (
+        "データベースファイルを読み書きできません。ディスクやUSBメモリの接続を確かめてください",
+        "The database file cannot be read or written; check the disk or USB stick",
+    ),
+    "db.unreachable": (
+        "データベースのサーバーにつながりません。ネットワークを確かめてからやり直してください",
+        "Cannot reach the database server; check the network and try again",
+    ),
+    "error.unexpected": (
+        "予期しないエラーが起きました。詳しい内容はログファイル {path} に書き込みました",
+        "An unexpected error occurred; the details were written to the log file at {path}",
+    ),
+    "error.unexpected_no_log": (
+        "予期しないエラーが起きました（ログファイルに書き込めませんでした）",
+        "An unexpected error occurred (the log file could not be written)",
+    ),
+    "file.failed": (
+        "ファイル「{path}」を読み書きできません：{reason}",
+        "Cannot read or write the file “{path}”: {reason}",
+    ),
+    "file.failed_unnamed": (
+        "ファイルを読み書きできません：{reason}",
+        "Cannot read or write a file: {reason}",
+    ),
+    "file.no_space": ("ディスクの空きがありません", "the disk is full"),
+    "file.permission": ("アクセスが許可されていません", "access is not allowed"),
+    "file.not_found": ("見つかりません", "it does not exist"),
+    "file.read_only": ("読み取り専用です", "it is read-only"),
+    "file.is_folder": ("フォルダです", "it is a folder"),
+    "household.case_number_race": (
+        "別の保存が同じ世帯番号を使いました。もう一度保存してください",
+        "Another save took that number; try again",
+    ),
     "assignment.no_consent": (
         "この世帯には会場への紹介の同意がありません。先に同意を記録してください",
         "This household has not consented to referral to a venue; record consent first",

@@ -51,6 +51,22 @@ def _japanese() -> Iterator[None]:
     set_language("ja")
 
 
+@pytest.fixture
+def log_file(tmp_path: Path) -> Iterator[Path]:
+    """The app's log file, sent to this test's own folder (so a test can read what was
+    logged); afterwards the log goes back where it was."""
+    from evacsupport import logs
+
+    previous = logs.current_log_file()
+    path = tmp_path / "log" / logs.FILE_NAME
+    logs.setup(path)
+    yield path
+    if previous is None:
+        logs.stop()
+    else:
+        logs.setup(previous)
+
+
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresDatabases | None]:
     """The PostgreSQL server under test, or None when the tests run on SQLite files."""

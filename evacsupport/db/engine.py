@@ -7,6 +7,7 @@ refuses a database written by a newer version of the app instead of damaging it.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -15,16 +16,17 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, Engine, create_engine, event, make_url
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from evacsupport.config import describe_url
-from evacsupport.db import audit_hook, migrate
+from evacsupport.db import audit_hook, failures, migrate
 from evacsupport.db.base import RecordMixin
 from evacsupport.errors import StorageError
 from evacsupport.sync import capture
 
 BUSY_TIMEOUT_MS = 5000
+log = logging.getLogger(__name__)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -48,15 +50,18 @@ def make_engine(url: URL | str) -> Engine:
 
 
 def storage_error(exc: BaseException, url: URL) -> StorageError:
-    """Sort a driver error into the message a user can act on (see qutebrowser's misc/sql.py)."""
-    text = str(getattr(exc, "orig", exc)).lower()
-    if "locked" in text or "busy" in text:
-        return StorageError("db.locked")
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return StorageError("db.damaged", path=describe_url(url))
-    if "disk" in text and "full" in text:
-        return StorageError("db.disk_full")
-    return StorageError("db.cannot_open", detail=str(getattr(exc, "orig", exc)))
+    """The message for a database that failed to open or copy (see qutebrowser's misc/sql.py).
+
+    Sorted by the driver's error code (:mod:`evacsupport.db.failures`); what it cannot sort
+    is "cannot open" naming the database, never the driver's text, which for a failing
+    statement holds its parameters. The details of such a failure go to the log file.
+    """
+    fault = failures.environment_fault(exc, url)
+    if fault is not None:
+        log.warning("storage: %s, %s", fault.code, failures.driver_code(exc))
+        return fault
+    log.warning("storage: cannot open %s", failures.driver_code(exc), exc_info=exc)
+    return StorageError("db.cannot_open", path=describe_url(url))
 
 
 def _mark_updated_by(session: Session, _context: Any, _instances: Any) -> None:
@@ -113,8 +118,13 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work: committed when the block ends, rolled back whole if it raises."""
-        with self._sessions.begin() as session:
+        """A unit of work: committed when the block ends, rolled back whole if it raises.
+
+        A locked or full disk, a damaged file or a lost server becomes a :class:`StorageError`
+        here, once for every service; other driver errors (a unique value taken, a bug) pass
+        through for the service to name or the caller to log.
+        """
+        with self._faults_as_storage_errors(), self._sessions.begin() as session:
             session.info["actor"] = self.actor
             yield session
 
@@ -126,11 +136,23 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A unit of work that never commits; objects stay readable (detached) after it ends."""
-        session = self._sessions()
+        with self._faults_as_storage_errors():
+            session = self._sessions()
+            try:
+                yield session
+            finally:
+                session.close()
+
+    @contextmanager
+    def _faults_as_storage_errors(self) -> Iterator[None]:
         try:
-            yield session
-        finally:
-            session.close()
+            yield
+        except DBAPIError as exc:
+            fault = failures.environment_fault(exc, self.url)
+            if fault is None:
+                raise
+            log.warning("storage: %s, %s", fault.code, failures.driver_code(exc))
+            raise fault from exc
 
     def close(self) -> None:
         self.engine.dispose()

@@ -10,9 +10,11 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 from sqlalchemy import false, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from evacsupport.db.engine import Database
+from evacsupport.db.failures import unique_violation
 from evacsupport.db.models import Consent, Household, Member, Residence
 from evacsupport.domain.codes import (
     ConsentMethod,
@@ -23,7 +25,7 @@ from evacsupport.domain.codes import (
 )
 from evacsupport.domain.normalize import clean_text
 from evacsupport.domain.roles import Permission
-from evacsupport.errors import FieldError, InvalidValue, ValidationError
+from evacsupport.errors import EvacError, FieldError, InvalidValue, ValidationError
 from evacsupport.i18n import message
 from evacsupport.importers._common import (
     Cancelled,
@@ -323,6 +325,11 @@ def import_households(
             )
     except Rollback:
         pass
+    except IntegrityError as exc:
+        # new households are numbered from the last number read; a save elsewhere took one
+        if unique_violation(exc) != "household.case_number":
+            raise
+        raise EvacError("household.case_number_race") from exc
     if result.rejected and not dry_run:
         bad_rows = sorted(
             [r for g in bad_groups for r in g.rows] + missing_ref, key=lambda r: r.number

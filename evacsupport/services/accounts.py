@@ -19,16 +19,18 @@ from datetime import datetime, timedelta
 from typing import cast
 
 from sqlalchemy import Table, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from evacsupport.db.base import utcnow
 from evacsupport.db.engine import Database
+from evacsupport.db.failures import unique_violation
 from evacsupport.db.models import Household, Member, User, Venue
 from evacsupport.domain.codes import Role, parse_choice
 from evacsupport.domain.normalize import clean_text
 from evacsupport.domain.roles import Permission
-from evacsupport.errors import EvacError, FieldErrors
+from evacsupport.errors import EvacError, FieldErrors, ValidationError
 from evacsupport.services import audit
 from evacsupport.services.authz import gate, ungated
 
@@ -217,7 +219,13 @@ def add_account(
         failed_logins=0,
     )
     session.add(user)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:  # the same name added meanwhile (two administrators at once)
+        if unique_violation(exc) != "app_user.username":
+            raise
+        errors.add("username", "auth.username_taken", value=name)
+        raise ValidationError(errors.errors) from exc
     return AccountService._info(user, clean_text(venue) if venue_id else "")
 
 

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import ColumnElement, Subquery, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from evacsupport.db.base import utcnow
 from evacsupport.db.engine import Database
+from evacsupport.db.failures import unique_violation
 from evacsupport.db.models import Assignment, Household, Member, Residence
 from evacsupport.domain import allergens, municipalities
 from evacsupport.domain.codes import (
@@ -326,18 +329,42 @@ def create_in(session: Session, data: HouseholdInput, *, moved_on: date | None =
     valid = validate_household(data)
     event = events.get_or_default(session, data.event_code)
     values = dict(valid.household)
-    case_number = str(values.pop("case_number")) or next_case_number(session, event.code)
+    given = str(values.pop("case_number"))
+    case_number = given or next_case_number(session, event.code)
     if session.scalar(select(Household.id).where(Household.case_number == case_number)):
-        raise ValidationError(
+        raise _case_number_taken(case_number, given=bool(given))
+    with _taken_meanwhile(case_number, given=bool(given)):
+        household = Household(event=event, case_number=case_number, **values)
+        session.add(household)
+        _apply_members(session, household, valid)
+        start_residence(session, household, moved_on or event.occurred_on)
+        household.search_text = build_search_text(household)
+        session.flush()
+    return household
+
+
+def _case_number_taken(case_number: str, *, given: bool) -> EvacError:
+    """A number the user typed is a field message; one we gave out was taken by another
+    save between our reading the last number and writing ours (two laptops on one server,
+    or two windows): saving again gives the next one."""
+    if given:
+        return ValidationError(
             [FieldError("case_number", "household.case_number_taken", {"value": case_number})]
         )
-    household = Household(event=event, case_number=case_number, **values)
-    session.add(household)
-    _apply_members(session, household, valid)
-    start_residence(session, household, moved_on or event.occurred_on)
-    household.search_text = build_search_text(household)
-    session.flush()
-    return household
+    return EvacError("household.case_number_race")
+
+
+@contextmanager
+def _taken_meanwhile(case_number: str, *, given: bool) -> Iterator[None]:
+    """Around the writes (and flushes) of a household: a case number another save wrote
+    meanwhile becomes our own message. The database's unique index is what settles the race;
+    its error text holds the row's values (names, phones) and must not reach the screen."""
+    try:
+        yield
+    except IntegrityError as exc:
+        if unique_violation(exc) != "household.case_number":
+            raise
+        raise _case_number_taken(case_number, given=given) from exc
 
 
 def update_in(
@@ -361,16 +388,15 @@ def update_in(
     if case_number != household.case_number and session.scalar(
         select(Household.id).where(Household.case_number == case_number)
     ):
-        raise ValidationError(
-            [FieldError("case_number", "household.case_number_taken", {"value": case_number})]
-        )
-    household.case_number = str(case_number)
-    for key, value in values.items():
-        if getattr(household, key) != value:
-            setattr(household, key, value)
-    _apply_members(session, household, valid)
-    household.search_text = build_search_text(household)
-    session.flush()
+        raise _case_number_taken(str(case_number), given=True)
+    with _taken_meanwhile(str(case_number), given=True):
+        household.case_number = str(case_number)
+        for key, value in values.items():
+            if getattr(household, key) != value:
+                setattr(household, key, value)
+        _apply_members(session, household, valid)
+        household.search_text = build_search_text(household)
+        session.flush()
     return household
 
 

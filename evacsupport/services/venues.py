@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from evacsupport.db.base import utcnow
 from evacsupport.db.engine import Database
+from evacsupport.db.failures import unique_violation
 from evacsupport.db.models import Venue
 from evacsupport.domain import allergens, municipalities
 from evacsupport.domain.codes import VenueKind, parse_choice
@@ -27,7 +30,13 @@ from evacsupport.domain.normalize import (
 )
 from evacsupport.domain.roles import Permission
 from evacsupport.domain.schedule import Slot, parse_schedule
-from evacsupport.errors import EvacError, FieldErrors, NotFound
+from evacsupport.errors import (
+    EvacError,
+    FieldError,
+    FieldErrors,
+    NotFound,
+    ValidationError,
+)
 from evacsupport.services.authz import any_role, gate
 
 CAPACITY_MAX = 500
@@ -149,8 +158,22 @@ def create_venue_in(session: Session, data: VenueInput) -> Venue:
     errors.raise_if_any()
     venue = Venue(**values)
     session.add(venue)
-    session.flush()
+    with _name_taken_meanwhile(values["name"]):
+        session.flush()
     return venue
+
+
+@contextmanager
+def _name_taken_meanwhile(name: str) -> Iterator[None]:
+    """A name another save wrote after our check: the unique index refuses it, and the form
+    shows the same field message as when the check itself finds it (never the driver's text,
+    which holds the row's values)."""
+    try:
+        yield
+    except IntegrityError as exc:
+        if unique_violation(exc) != "venue.name":
+            raise
+        raise ValidationError([FieldError("name", "venue.name_taken", {"value": name})]) from exc
 
 
 class VenueService:
@@ -169,7 +192,7 @@ class VenueService:
         """Save an edited venue; refused if someone saved it since ``expected_version``."""
         values, errors = _validate(data)
         try:
-            with self.db.session() as session:
+            with _name_taken_meanwhile(values["name"]), self.db.session() as session:
                 venue = self._load(session, venue_id)
                 if expected_version is not None and venue.version != expected_version:
                     raise EvacError("venue.changed_elsewhere")

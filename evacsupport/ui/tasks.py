@@ -3,16 +3,24 @@
 A worker only calls services (which open their own sessions); the result travels back through
 a queued signal, so widgets are touched on the UI thread alone. Each task can be cancelled: its
 result is then dropped (the service call itself finishes in the background).
+
+A failure reaches ``on_error`` as an :class:`~evacsupport.errors.EvacError` only, already sorted
+by :func:`evacsupport.failures.explain`: our own errors as raised, the environment's faults as
+their message, anything else logged with its traceback and replaced by "unexpected, see the
+log file". So no view can show a driver's text (SQL parameters: names, phone numbers) or a
+traceback, whatever it does with the error.
 """
 
 from __future__ import annotations
 
 import contextlib
-import traceback
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from evacsupport.errors import EvacError
+from evacsupport.failures import explain
 
 
 class _Signals(QObject):
@@ -35,8 +43,8 @@ class Task(QRunnable):
         try:
             result = self.fn()
         except Exception as exc:
-            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
-            self._emit(self.signals.failed, exc)
+            where = getattr(self.fn, "__qualname__", type(self.fn).__name__)
+            self._emit(self.signals.failed, explain(exc, where=f"background task {where}"))
         else:
             self._emit(self.signals.done, result)
         self._emit(self.signals.finished)
@@ -57,7 +65,7 @@ _running: set[Task] = set()
 def run_in_background(
     fn: Callable[[], Any],
     on_done: Callable[[Any], None],
-    on_error: Callable[[Exception], None],
+    on_error: Callable[[EvacError], None],
     *,
     pool: QThreadPool | None = None,
 ) -> Task:

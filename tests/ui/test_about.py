@@ -33,6 +33,13 @@ def test_the_dialog_names_version_data_folder_and_database(
     assert about.database.text() == str(tmp_path / "caseload.sqlite3")
 
 
+def test_the_dialog_says_where_the_log_file_is(qtbot: QtBot, log_file: Path) -> None:
+    """Where an "unexpected error" message sends people for the details."""
+    dialog = AboutDialog(":memory:")
+    qtbot.addWidget(dialog)
+    assert dialog.log_file.text() == str(log_file)
+
+
 def test_every_bundled_part_is_listed_with_its_licence(about: AboutDialog) -> None:
     listed = json.loads(resource_path("licenses.json").read_text(encoding="utf-8"))
     rows = dict(about.licence_rows())

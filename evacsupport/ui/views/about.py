@@ -1,4 +1,4 @@
-"""Help → このアプリについて: name, version, where the data is, and the licences of bundled parts.
+"""Help → このアプリについて: name, version, where the data and the log are, licences.
 
 The list of parts lives in ``resources/licenses.json`` (one place, shipped with the built app);
 the IPA font's licence text is shipped beside the font and shown in full on request.
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evacsupport import __version__
+from evacsupport import __version__, logs
 from evacsupport.config import data_dir
 from evacsupport.i18n import current_language
 from evacsupport.resources import resource_path
@@ -112,8 +112,8 @@ class LicenceTextDialog(QDialog):
 
 
 class AboutDialog(QDialog):
-    """Attributes for tests: ``version_label``, ``data_folder``, ``database``, ``table``,
-    ``font_button``; :meth:`show_font_licence` returns the licence text dialog."""
+    """Attributes for tests: ``version_label``, ``data_folder``, ``database``, ``log_file``,
+    ``table``, ``font_button``; :meth:`show_font_licence` returns the licence text dialog."""
 
     COLUMNS = 4
 
@@ -145,9 +145,12 @@ class AboutDialog(QDialog):
 
         self.data_folder = self._selectable(str(data_dir()))
         self.database = self._selectable(database)
+        # where "unexpected error" messages send people (and support) for the details
+        self.log_file = self._selectable(str(logs.current_log_file() or logs.default_log_path()))
         where = QFormLayout()
         where.addRow(self.tr("データフォルダ："), self.data_folder)
         where.addRow(self.tr("使用中のデータベース："), self.database)
+        where.addRow(self.tr("ログファイル："), self.log_file)
 
         self.table = QTableWidget(0, self.COLUMNS, self)
         self.table.setHorizontalHeaderLabels(

@@ -37,6 +37,7 @@ from evacsupport.domain.roles import Permission
 from evacsupport.services.authz import can
 from evacsupport.services.risk import RiskSettings
 from evacsupport.ui.context import AppContext
+from evacsupport.ui.errors import error_text
 from evacsupport.ui.widgets.fields import ERROR_STYLE, FieldMessage
 
 TEXT_LIMIT = 100  # organisation and staff names, as the name columns
@@ -374,7 +375,7 @@ class SettingsDialog(QDialog):
         try:
             typed.save()
         except OSError as exc:
-            self._say(self.tr("設定を保存できませんでした：%1").replace("%1", str(exc)))
+            self._say(self.tr("設定を保存できませんでした：%1").replace("%1", error_text(exc)))
             return False
         for item in dataclasses.fields(Settings):  # the window, context and views share it
             setattr(self.settings, item.name, getattr(typed, item.name))

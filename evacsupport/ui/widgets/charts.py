@@ -114,6 +114,14 @@ class LineChart(QWidget):
         top = max(finite, default=1.0) or 1.0
         self.plot.setYRange(0, top * 1.1, padding=0)
 
+    def show_problem(self, text: str) -> None:
+        """An empty chart that says why, in place of its legend (a load that failed)."""
+        self.set_data([], {})
+        problem = QLabel(text, self.legend)
+        problem.setWordWrap(True)
+        problem.setStyleSheet("color: #b00020;")
+        self._legend_grid.addWidget(problem, 0, 0, 1, 3)
+
 
 def _pen(colour: str) -> object:
     import pyqtgraph as pg

@@ -33,6 +33,7 @@ from evacsupport.services.assignment import (
     VenueFacts,
 )
 from evacsupport.ui.context import AppContext
+from evacsupport.ui.errors import error_text
 from evacsupport.ui.models.assignment import placement_columns, unplaced_columns
 from evacsupport.ui.models.records import RecordTableModel
 from evacsupport.ui.tasks import Task, run_in_background
@@ -229,12 +230,12 @@ class AllocateDialog(QDialog):
         self._set_busy(False)
         self.planned.emit()
 
-    def _on_failed(self, exc: Exception) -> None:
+    def _on_failed(self, exc: EvacError) -> None:
         if self._task is None:
             return
         self._task = None
         self._set_busy(False)
-        self.ctx.prompter.error(self, exc.message() if isinstance(exc, EvacError) else str(exc))
+        self.ctx.prompter.error(self, error_text(exc, self.ctx.db))
 
     def show_plan(self, plan: AllocationPlan | None) -> None:
         self.plan = plan

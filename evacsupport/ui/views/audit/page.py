@@ -34,6 +34,7 @@ from evacsupport.errors import EvacError
 from evacsupport.services import audit
 from evacsupport.services.audit import AuditQuery, AuditRow
 from evacsupport.ui.context import AppContext
+from evacsupport.ui.errors import error_text
 from evacsupport.ui.views.audit.model import AuditModel
 
 
@@ -247,7 +248,7 @@ class AuditPage(QWidget):
         try:
             rows = audit.export_csv(self.ctx.db, self.query(), path)
         except (EvacError, OSError) as exc:
-            self.ctx.prompter.error(self, str(exc))
+            self.ctx.prompter.error(self, error_text(exc, self.ctx.db))
             return None
         self.status.setText(
             self.tr("%1件を書き出しました：%2").replace("%1", str(rows)).replace("%2", str(path))

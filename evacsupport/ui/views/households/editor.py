@@ -32,6 +32,7 @@ from evacsupport.services.casefile import CaseChanges, save_case, validate_case
 from evacsupport.services.erasure import erase_household
 from evacsupport.services.households import HouseholdInput, MemberInput
 from evacsupport.ui.context import AppContext
+from evacsupport.ui.errors import error_text
 from evacsupport.ui.prompts import Discard
 from evacsupport.ui.views.households.activity_tabs import ActivityTabs
 from evacsupport.ui.views.households.assignment_panel import AssignmentPanel
@@ -326,6 +327,9 @@ class HouseholdEditor(QDialog):
             return False
         except EvacError as exc:
             self.ctx.prompter.error(self, exc.message())
+            return False
+        except Exception as exc:  # a bug: the form stays as typed, the details go to the log
+            self.ctx.prompter.error(self, error_text(exc, self.ctx.db, where="household save"))
             return False
         self.household = saved
         self._pristine = self._snapshot()

@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
 
 from evacsupport.domain import municipalities
 from evacsupport.domain.codes import EvacuationStatus
+from evacsupport.errors import EvacError
 from evacsupport.services.caseload import CaseRow, household_count, load_caseload
 from evacsupport.ui.context import AppContext
+from evacsupport.ui.errors import error_text
 from evacsupport.ui.models.households import HouseholdTableModel
 from evacsupport.ui.tasks import Task, run_in_background
 from evacsupport.ui.widgets.fields import ChoiceCombo
@@ -193,10 +195,10 @@ class HouseholdListView(QWidget):
         self.venue_filter.setCurrentIndex(max(self.venue_filter.findData(current), 0))
         self.venue_filter.blockSignals(False)
 
-    def _on_failed(self, exc: Exception) -> None:
+    def _on_failed(self, exc: EvacError) -> None:
         self._task = None
         self.count_label.setText("")
-        self.ctx.prompter.error(self, str(exc))
+        self.ctx.prompter.error(self, error_text(exc, self.ctx.db))
 
     def _on_changed(self, kind: str) -> None:
         if kind in ("household", "venue", "activity"):

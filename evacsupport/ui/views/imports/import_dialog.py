@@ -37,6 +37,7 @@ from evacsupport import importers
 from evacsupport.errors import EvacError
 from evacsupport.importers._common import read_cells
 from evacsupport.ui.context import AppContext
+from evacsupport.ui.errors import error_text
 from evacsupport.ui.tasks import Task, run_in_background
 
 PREVIEW_ROWS = 300
@@ -263,9 +264,11 @@ class ImportDialog(QDialog):
         self.ctx.bus.changed.emit("venue")
         self.imported.emit()
 
-    def _failed(self, exc: Exception) -> None:
+    def _failed(self, exc: EvacError) -> None:
+        """The task hands over our own message only (ui/tasks.py); never the exception's text,
+        which for a refused row holds its values (names, phone numbers)."""
         self._finish()
-        self.summary.setText(exc.message() if isinstance(exc, EvacError) else str(exc))
+        self.summary.setText(error_text(exc, self.ctx.db))
 
     def _finish(self) -> None:
         self._task = None

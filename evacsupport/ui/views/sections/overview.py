@@ -10,6 +10,7 @@ from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from evacsupport.domain.codes import EvacuationStatus, label
+from evacsupport.errors import EvacError
 from evacsupport.services.activity import ActivityService
 from evacsupport.services.caseload import CaseRow, load_caseload
 from evacsupport.services.risk import RiskLevel
@@ -21,6 +22,7 @@ from evacsupport.services.summary import (
     risk_history,
 )
 from evacsupport.ui.context import AppContext
+from evacsupport.ui.errors import error_text
 from evacsupport.ui.models.records import Column, RecordTableModel
 from evacsupport.ui.tasks import Task, run_in_background
 from evacsupport.ui.views.sections.activity import make_table
@@ -129,8 +131,13 @@ class DashboardPage(QWidget):
             self._task.cancel()
         db = self.ctx.db
         self._task = run_in_background(
-            lambda: risk_history(db, settings=settings), self._show_risk, lambda _e: None
+            lambda: risk_history(db, settings=settings), self._show_risk, self._risk_failed
         )
+
+    def _risk_failed(self, exc: EvacError) -> None:
+        """The chart says it could not be drawn (a bug's details are in the log by now)."""
+        self._task = None
+        self.risk_chart.show_problem(error_text(exc, self.ctx.db))
 
     def _show_risk(self, points: list[RiskPoint]) -> None:
         self._task = None

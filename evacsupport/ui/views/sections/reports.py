@@ -34,6 +34,7 @@ from evacsupport.reports.jobs import ReportRequest, run_report
 from evacsupport.services.authz import can
 from evacsupport.services.households import card_ids
 from evacsupport.ui.context import AppContext
+from evacsupport.ui.errors import error_text
 from evacsupport.ui.tasks import Task, run_in_background
 from evacsupport.ui.views.sections.overview import SummaryPage
 from evacsupport.ui.widgets.fields import DateField, FieldMessage
@@ -268,11 +269,11 @@ class ReportForm(QWidget):
         self.status.show_message(self.tr("作成しました：%1").replace("%1", str(path)))
         self.finished.emit(str(path))
 
-    def _failed(self, exc: Exception) -> None:
+    def _failed(self, exc: EvacError) -> None:
         self._task = None
         self._reset()
         self.status.setStyleSheet("color: #b00020;")
-        self.status.show_message(exc.message() if isinstance(exc, EvacError) else str(exc))
+        self.status.show_message(error_text(exc, self.ctx.db))
         self.finished.emit("")
 
     def _reset(self) -> None:

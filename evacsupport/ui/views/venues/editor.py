@@ -27,6 +27,7 @@ from evacsupport.errors import EvacError, FieldError, ValidationError
 from evacsupport.i18n import CATALOG, message
 from evacsupport.services.venues import VenueInput
 from evacsupport.ui.context import AppContext
+from evacsupport.ui.errors import error_text
 from evacsupport.ui.prompts import Discard
 from evacsupport.ui.views.venues.form import VenueForm
 from evacsupport.ui.widgets.fields import FieldMessage, set_tab_order
@@ -112,6 +113,9 @@ class VenueEditor(QDialog):
             return False
         except EvacError as exc:
             self._ctx.prompter.error(self, exc.message())
+            return False
+        except Exception as exc:  # a bug: the form stays as typed, the details go to the log
+            self._ctx.prompter.error(self, error_text(exc, self._ctx.db, where="venue save"))
             return False
         self.venue = saved
         self.form.clear_messages()
