@@ -189,9 +189,11 @@ class _Problem(Generic[K]):
             seen.add(signature)
             self.lines.append([(whole, -1), *((p, 1) for p in parts)])
         self.lines_of: list[list[int]] = [[] for _ in self.keys]
+        self.signs_of: list[list[int]] = [[] for _ in self.keys]  # the coefficients, alike
         for li, terms in enumerate(self.lines):
-            for cell, _ in terms:
+            for cell, coefficient in terms:
                 self.lines_of[cell].append(li)
+                self.signs_of[cell].append(coefficient)
         self.is_total = [False] * len(self.keys)
         for terms in self.lines:
             self.is_total[terms[0][0]] = True  # the whole comes first
@@ -352,7 +354,6 @@ class _Problem(Generic[K]):
         line reads "out minus in is constant". ``None`` when a cell is in three lines or more,
         or the lines' signs cannot be arranged so (then it is a linear program)."""
         node = {li: i for i, li in enumerate(line_ids)}
-        coefficient = {(li, c): a for li in line_ids for c, a in self.lines[li]}
         sign: list[int] = [0] * len(line_ids)
         # Signs of the lines: a cell in lines p and q needs sign[p]*a_p == -sign[q]*a_q.
         neighbours: list[list[tuple[int, int]]] = [[] for _ in line_ids]
@@ -362,7 +363,7 @@ class _Problem(Generic[K]):
                 return None
             if len(own) == 2:
                 p, q = node[own[0]], node[own[1]]
-                parity = -coefficient[own[0], c] * coefficient[own[1], c]
+                parity = -self.signs_of[c][0] * self.signs_of[c][1]
                 neighbours[p].append((q, parity))
                 neighbours[q].append((p, parity))
         for start in range(len(line_ids)):
@@ -382,7 +383,10 @@ class _Problem(Generic[K]):
         sink = len(line_ids)
         edges: list[tuple[int, int, int, bool]] = []  # (cell, tail, head, can go down)
         for c in cells:
-            ends = [(node[li], sign[node[li]] * coefficient[li, c]) for li in self.lines_of[c]]
+            ends = [
+                (node[li], sign[node[li]] * a)
+                for li, a in zip(self.lines_of[c], self.signs_of[c], strict=True)
+            ]
             if len(ends) == 1:
                 ends.append((sink, -ends[0][1]))
             (a, sa), (b, _) = ends

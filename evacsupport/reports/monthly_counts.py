@@ -209,19 +209,20 @@ def _weeks(counts: Counts, figures: MonthlyFigures) -> None:
     which are the meals-by-type table's totals as well."""
     weeks = range(len(figures.weeks))
     for what, totals in (("meals", figures.week_meals), ("people", figures.week_people)):
-        for vi, venue in enumerate(figures.venues):
+        # Keys made once: a prefecture's 1,500 venues make this the biggest table.
+        grid = [[w(vi, wi, what) for wi in weeks] for vi in range(len(figures.venues))]
+        venue_totals = [w(vi, TOTAL, what) for vi in range(len(figures.venues))]
+        week_totals = [w(TOTAL, wi, what) for wi in weeks]
+        for keys, total, venue in zip(grid, venue_totals, figures.venues, strict=True):
             series = venue.meals if what == "meals" else venue.people
-            for wi in weeks:
-                counts.add(w(vi, wi, what), series[wi])
-            counts.add(w(vi, TOTAL, what), sum(series))
-            counts.line(w(vi, TOTAL, what), [w(vi, wi, what) for wi in weeks])
-        for wi in weeks:
-            counts.add(w(TOTAL, wi, what), totals[wi])
-            counts.line(w(TOTAL, wi, what), [w(vi, wi, what) for vi in range(len(figures.venues))])
-        counts.add(w(TOTAL, TOTAL, what), sum(totals))
-        counts.line(w(TOTAL, TOTAL, what), [w(TOTAL, wi, what) for wi in weeks])
-        counts.line(
-            w(TOTAL, TOTAL, what), [w(vi, TOTAL, what) for vi in range(len(figures.venues))]
-        )
-        same = t(TOTAL, "entries" if what == "meals" else "people")
-        counts.line_if_exact(same, [w(TOTAL, TOTAL, what)])
+            for key, value in zip(keys, series, strict=True):
+                counts.add(key, value)
+            counts.add(total, sum(series))
+            counts.line(total, keys)
+        for wi, total in enumerate(week_totals):
+            counts.add(total, totals[wi])
+            counts.line(total, [keys[wi] for keys in grid])
+        month = counts.add(w(TOTAL, TOTAL, what), sum(totals))
+        counts.line(month, week_totals)
+        counts.line(month, venue_totals)
+        counts.line_if_exact(t(TOTAL, "entries" if what == "meals" else "people"), [month])
