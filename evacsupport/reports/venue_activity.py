@@ -101,9 +101,10 @@ def _day_key(day: date, field: str) -> Hashable:
 def venue_counts(activity: VenueActivity, suppress_small: bool = True) -> Counts:
     """Every count the report prints, and the sums a reader can check between them: the
     summary's people are its adults plus children, the meal types' people and the sessions'
-    people; its meals are the types' and the sessions' meals; its guests the sessions' guests.
-    (Households are counted once each over the period, so the sessions' households do not add
-    up to them; sessions are days, not people, and print as they are.)"""
+    people; its meals are the types' and the sessions' meals; its guests the sessions' guests;
+    where 0 households are printed, people are guests. (Households are counted once each over
+    the period, so the sessions' households do not add up to them; sessions are days, not
+    people, and print as they are.)"""
     counts = Counts(suppress_small)
     summary = (
         activity.meals,
@@ -128,6 +129,12 @@ def venue_counts(activity: VenueActivity, suppress_small: bool = True) -> Counts
         counts.line_if_exact((field,), [("type", k.meal_type, field) for k in activity.by_type])
     for field in ("meals", "people", "guests"):
         counts.line_if_exact((field,), [_day_key(s.day, field) for s in activity.per_session])
+    # A printed 0 households says that everyone served was a guest: people = guests.
+    if activity.households == 0:
+        counts.line_if_exact(("people",), [("guests",)])
+    for s in activity.per_session:
+        if s.households == 0:
+            counts.line_if_exact(_day_key(s.day, "people"), [_day_key(s.day, "guests")])
     return counts
 
 

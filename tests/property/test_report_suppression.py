@@ -190,10 +190,11 @@ def test_no_hidden_count_of_the_monthly_report_comes_back(figures: MonthlyFigure
 def venue(draw: st.DrawFn) -> VenueActivity:
     start = date(2024, 6, 1)
     days = sorted(draw(st.sets(st.integers(0, 29), min_size=0, max_size=6)))
-    sessions = tuple(
-        SessionRow(start + timedelta(days=d), draw(small), draw(small), draw(small), draw(small))
-        for d in days
-    )
+    sessions = []
+    for d in days:
+        meals, people, households = draw(small), draw(small), draw(small)
+        guests = people if households == 0 else draw(st.integers(0, people))
+        sessions.append(SessionRow(start + timedelta(days=d), meals, people, households, guests))
     meals = sum(s.meals for s in sessions)
     people = sum(s.people for s in sessions)
     adults = draw(st.integers(0, people))
@@ -210,27 +211,35 @@ def venue(draw: st.DrawFn) -> VenueActivity:
         adults=adults,
         children=people - adults,
         guests=sum(s.guests for s in sessions),
-        households=draw(small),
+        households=sum(s.households for s in sessions) and draw(st.integers(1, 12)),
         new_households=draw(small),
         regular_households=draw(small),
         by_type=tuple(
             MealTypeCount(m, a, b)
             for m, a, b in zip(MEAL_TYPES, meal_split, people_split, strict=True)
         ),
-        per_session=sessions,
+        per_session=tuple(sessions),
     )
 
 
 def venue_equations(activity: VenueActivity) -> list[Equation]:
     """The summary's people are adults plus children, the types' people and the sessions'
-    people; its meals the types' and the sessions' meals; its guests the sessions' guests."""
+    people; its meals the types' and the sessions' meals; its guests the sessions' guests; and
+    where 0 households print, everyone served was a guest."""
     days = [s.day.isoformat() for s in activity.per_session]
     types = [t.meal_type for t in activity.by_type]
-    return [
+    equations = [
         sum_equation(("people",), [("adults",), ("children",)]),
         *(sum_equation((f,), [("type", m, f) for m in types]) for f in ("meals", "people")),
         *(sum_equation((f,), [("day", d, f) for d in days]) for f in ("meals", "people", "guests")),
     ]
+    if activity.households == 0:
+        equations.append(sum_equation(("people",), [("guests",)]))
+    for s in activity.per_session:
+        if s.households == 0:
+            day = s.day.isoformat()
+            equations.append(sum_equation(("day", day, "people"), [("day", day, "guests")]))
+    return equations
 
 
 @REPORTS
