@@ -52,7 +52,8 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-SMALL_CELL = 5  # counts from 1 to SMALL_CELL - 1 are hidden (printed "<5")
+SMALL_CELL = 5  # counts from 1 to SMALL_CELL - 1 are hidden
+HIDDEN = f"<{SMALL_CELL}"  # how every hidden count prints, small or hidden with a small one
 
 K = TypeVar("K", bound=Hashable)
 

@@ -31,14 +31,13 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
-from evacsupport.domain.suppression import SMALL_CELL, Line, suppression_mask
+from evacsupport.domain.suppression import HIDDEN, SMALL_CELL, Line, suppression_mask
 from evacsupport.i18n import current_language
 from evacsupport.resources import resource_path
 
 FONT = "IPAexGothic"
 PAGE = A4
 MARGIN = 15 * mm
-HIDDEN = f"<{SMALL_CELL}"  # how a hidden count prints, small or hidden with a small one
 
 
 @functools.cache

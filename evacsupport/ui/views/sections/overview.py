@@ -10,7 +10,7 @@ from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from evacsupport.domain.codes import EvacuationStatus, label
-from evacsupport.domain.suppression import SMALL_CELL
+from evacsupport.domain.suppression import HIDDEN
 from evacsupport.services.activity import ActivityService
 from evacsupport.services.caseload import CaseRow, load_caseload
 from evacsupport.services.risk import RiskLevel
@@ -27,8 +27,6 @@ from evacsupport.ui.models.records import Column, RecordTableModel
 from evacsupport.ui.tasks import Task, run_in_background
 from evacsupport.ui.views.sections.activity import make_table
 from evacsupport.ui.widgets.charts import LineChart
-
-HIDDEN = f"<{SMALL_CELL}"  # as the reports print a hidden count
 
 
 class NumberTile(QFrame):
