@@ -1,6 +1,7 @@
 """What every report shares: the embedded Japanese font, A4 pages with a header and a footer
 (organisation, date made, page N of M, and a confidentiality line on pages with personal data),
-tables that repeat their header, and small-cell suppression.
+tables that repeat their header, and small-cell suppression (:class:`Counts`, over the one
+algorithm in :mod:`evacsupport.domain.suppression`).
 
 The font is IPAexGothic shipped under resources/fonts and embedded (as a subset) in every PDF:
 reportlab's built-in Japanese CID fonts are not embedded and show as boxes on machines without
@@ -10,13 +11,15 @@ the Adobe-Japan1 data.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import unescape
 from io import BytesIO
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, BinaryIO
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -28,13 +31,13 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from evacsupport.domain.suppression import HIDDEN, SMALL_CELL, Line, suppression_mask
 from evacsupport.i18n import current_language
 from evacsupport.resources import resource_path
 
 FONT = "IPAexGothic"
 PAGE = A4
 MARGIN = 15 * mm
-SMALL_CELL = 5  # counts from 1 to SMALL_CELL - 1 are printed as "<5"
 
 
 @functools.cache
@@ -68,11 +71,78 @@ def _t(ja: str, en: str) -> str:
     return ja if current_language() == "ja" else en
 
 
-def suppress(count: int, enabled: bool = True) -> str:
-    """Small-cell suppression: 1 to 4 people could be identified, so they print as "<5"."""
-    if enabled and 0 < count < SMALL_CELL:
-        return f"<{SMALL_CELL}"
-    return f"{count:,}"
+class Counts:
+    """Every count one report prints, the sums a reader can check between them, and how each
+    count prints: "<5" when hidden, else as it is (with thousands separators).
+
+    A report first declares all its figures (:meth:`add`, one key per figure: a figure printed
+    in two places, or as a chart label, is added under the same key) and every sum its pages
+    let a reader check (:meth:`line`: rows and columns with their totals, a second table's
+    total row, a chart label that adds table cells). The mask is then computed once over the
+    whole report, so nothing hidden in one table comes back from another. Primary and
+    complementary hidden counts print alike, so a reader cannot tell which was the small one.
+    With suppression off every count prints as it is.
+    """
+
+    def __init__(self, suppress_small: bool = True) -> None:
+        self.on = suppress_small
+        self._values: dict[Hashable, int] = {}
+        self._lines: list[Line[Hashable]] = []
+        self._hidden: frozenset[Hashable] | None = None
+
+    def add(self, key: Hashable, value: int) -> Hashable:
+        """Declare a printed count; the same key again must carry the same count."""
+        if self._hidden is not None:
+            raise RuntimeError("every count must be declared before the first is printed")
+        known = self._values.setdefault(key, int(value))
+        if known != value:
+            raise ValueError(f"{key!r} declared as {known} and as {value}")
+        return key
+
+    def line(self, whole: Hashable, parts: Iterable[Hashable]) -> None:
+        """Declare that the page prints ``whole`` as the sum of ``parts``."""
+        if self._hidden is not None:
+            raise RuntimeError("every sum must be declared before the first count is printed")
+        self._lines.append(Line(whole, tuple(parts)))
+
+    def line_if_exact(self, whole: Hashable, parts: Iterable[Hashable]) -> None:
+        """A sum that holds by the meaning of the figures but comes from separate queries (the
+        week table's grand total and the meals table's): declared when it holds, since only
+        then can a reader use it."""
+        parts = tuple(parts)
+        if self._values[whole] == sum(self._values[p] for p in parts):
+            self.line(whole, parts)
+
+    def value(self, key: Hashable) -> int:
+        return self._values[key]
+
+    @property
+    def declared(self) -> Mapping[Hashable, int]:
+        """Every declared count by key (read-only), for checks of what a report prints."""
+        return MappingProxyType(self._values)
+
+    def hidden(self, key: Hashable) -> bool:
+        if self._hidden is None:
+            self._hidden = suppression_mask(self._values, self._lines) if self.on else frozenset()
+        return key in self._hidden
+
+    def text(self, key: Hashable) -> str:
+        """Plain text ("<5" or "1,234"), for chart labels."""
+        return HIDDEN if self.hidden(key) else f"{self._values[key]:,}"
+
+    def __call__(self, key: Hashable) -> str:
+        """Paragraph markup ("&lt;5" or "1,234"), for table cells."""
+        return escape(self.text(key))
+
+
+def suppression_note() -> str:
+    """The one line that explains the mark, printed with every report that uses it."""
+    return _t(
+        f"個人の特定を防ぐため、1〜{SMALL_CELL - 1}の件数と、合計などからそれを逆算できる件数を、"
+        f"どちらも「{HIDDEN}」と表示しています。",
+        f"To protect privacy, counts of 1 to {SMALL_CELL - 1} and any count from which one "
+        f'could be worked out print alike as "{HIDDEN}".',
+    )
 
 
 @dataclass

@@ -2,15 +2,17 @@
 month, by origin municipality (避難元) or by host municipality (避難先).
 
 Aggregates only (no names, no case numbers), so the pages carry no confidentiality line. Every
-count, totals included, passes through :func:`suppress`: 1 to 4 print as "<5" unless small-cell
-suppression is switched off, in the tables and in the charts alike. The figures come from
+count, totals and chart labels included, prints through one :class:`Counts` for the whole
+report (:func:`evacsupport.reports.monthly_counts.monthly_counts`): 1 to 4 print as "<5", and
+so do the counts that would let one be worked out from the totals, unless small-cell
+suppression is switched off. The figures come from
 :func:`evacsupport.services.reporting.monthly_figures`.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO
@@ -31,15 +33,31 @@ from evacsupport.domain.wareki import era_of
 from evacsupport.i18n import current_language
 from evacsupport.reports.base import (
     FONT,
+    HIDDEN,
     MARGIN,
     PAGE,
     SMALL_CELL,
+    Counts,
     ReportMeta,
     build_pdf,
     paragraph,
     styles,
-    suppress,
+    suppression_note,
     table,
+)
+from evacsupport.reports.monthly_counts import (
+    CHECKIN_FIELDS,
+    FOLLOWUP_FIELDS,
+    GUESTS,
+    HOUSEHOLD_FIELDS,
+    TOTAL,
+    g,
+    meal_group_key,
+    monthly_counts,
+    people_of,
+    t,
+    visit,
+    w,
 )
 from evacsupport.services.authz import gate
 from evacsupport.services.reporting import (
@@ -142,16 +160,6 @@ def _h3() -> ParagraphStyle:
     )
 
 
-class _Counts:
-    """Formats counts for one report: suppressed or not, and escaped for Paragraph markup."""
-
-    def __init__(self, on: bool) -> None:
-        self.on = on
-
-    def __call__(self, count: int) -> str:
-        return escape(suppress(count, self.on))
-
-
 def _group_table(
     figures: MonthlyFigures,
     headers: Sequence[str],
@@ -187,16 +195,17 @@ def _nice_top(value: int) -> tuple[int, int]:
 def bar_chart(
     title: str,
     categories: Sequence[str],
-    series: Sequence[tuple[str, Sequence[int]]],
-    suppress_small: bool = True,
+    series: Sequence[tuple[str, Sequence[Hashable]]],
+    n: Counts,
 ) -> Drawing:
-    """Grouped bars; with suppression, 1 to 4 show as a grey bar of height 5 labelled "<5"."""
+    """Grouped bars of the counts under the keys of ``series``; a hidden count shows as a grey
+    bar of height 5 labelled "<5", whatever its value (so its height tells nothing either)."""
     width, height = WIDTH, 62 * mm
     drawing = Drawing(width, height, initialFontName=FONT)  # else a stray Helvetica
-    hidden = [[suppress_small and 0 < v < SMALL_CELL for v in values] for _, values in series]
+    hidden = [[n.hidden(k) for k in keys] for _, keys in series]
     plotted = [
-        [SMALL_CELL if h else v for v, h in zip(values, flags, strict=True)]
-        for (_, values), flags in zip(series, hidden, strict=True)
+        [SMALL_CELL if h else n.value(k) for k, h in zip(keys, flags, strict=True)]
+        for (_, keys), flags in zip(series, hidden, strict=True)
     ]
     top, step = _nice_top(max((v for row in plotted for v in row), default=0))
     chart = VerticalBarChart()
@@ -225,7 +234,7 @@ def bar_chart(
     chart.categoryAxis.labels.dy = -2
     chart.categoryAxis.tickDown = 2
     chart.barLabelFormat = "values"
-    chart.barLabelArray = [[suppress(v, suppress_small) for v in values] for _, values in series]
+    chart.barLabelArray = [[n.text(k) for k in keys] for _, keys in series]
     chart.barLabels.fontName = FONT
     chart.barLabels.fontSize = 6.5
     chart.barLabels.nudge = 5
@@ -250,8 +259,8 @@ def bar_chart(
                 width,
                 1,
                 _t(
-                    f"灰色の棒は{SMALL_CELL}未満（数は表示しません）",
-                    f"Grey bars: fewer than {SMALL_CELL} (not shown)",
+                    f"灰色の棒は「{HIDDEN}」と表示した件数（高さは実数ではありません）",
+                    f'Grey bars: counts shown as "{HIDDEN}" (not to scale)',
                 ),
                 fontName=FONT,
                 fontSize=7,
@@ -274,7 +283,7 @@ def _note(text: str) -> Flowable:
     return paragraph(escape(text), "note")
 
 
-def _households(figures: MonthlyFigures, n: _Counts) -> Flowable:
+def _households(figures: MonthlyFigures, n: Counts) -> Flowable:
     headers = [
         _t("市町", "Municipality"),
         _t("新規\n世帯", "New\nhouseholds"),
@@ -289,14 +298,7 @@ def _households(figures: MonthlyFigures, n: _Counts) -> Flowable:
         _group_table(
             figures,
             headers,
-            lambda g: [
-                n(g.new_households),
-                n(g.new_people),
-                n(g.active_households),
-                n(g.active_people),
-                n(g.closed_households),
-                n(g.closed_people),
-            ],
+            lambda row: [n(g(row.code, field)) for field in HOUSEHOLD_FIELDS],
             _even(6),
         ),
         _note(
@@ -311,7 +313,7 @@ def _households(figures: MonthlyFigures, n: _Counts) -> Flowable:
     )
 
 
-def _meals_by_type(figures: MonthlyFigures, n: _Counts) -> list[Flowable]:
+def _meals_by_type(figures: MonthlyFigures, n: Counts) -> list[Flowable]:
     headers = [
         _t("種別", "Meal type"),
         _t("提供件数", "Entries"),
@@ -322,36 +324,12 @@ def _meals_by_type(figures: MonthlyFigures, n: _Counts) -> list[Flowable]:
         _t("登録外の\n子ども", "Guest\nchildren"),
         _t("延べ人数\n計", "People,\ntotal"),
     ]
-    rows = []
-    for meal_type in MEAL_TYPES:
-        ev, guest = figures.total.meals[meal_type], figures.guests[meal_type]
-        rows.append(
-            [
-                escape(_meal_label(meal_type)),
-                n(ev.logs + guest.logs),
-                n(ev.households),
-                n(ev.adults),
-                n(ev.children),
-                n(guest.adults),
-                n(guest.children),
-                n(ev.people + guest.people),
-            ]
-        )
-    total = figures.total
-    guest_adults = sum(g.adults for g in figures.guests.values())
-    guest_children = sum(g.children for g in figures.guests.values())
-    rows.append(
-        [
-            escape(_t("合計", "Total")),
-            n(total.meal_logs + figures.guest_logs),
-            n(total.meal_households),
-            n(sum(m.adults for m in total.meals.values())),
-            n(sum(m.children for m in total.meals.values())),
-            n(guest_adults),
-            n(guest_children),
-            n(total.meal_people + guest_adults + guest_children),
-        ]
-    )
+    columns: tuple[str, ...] = ("entries", "households", "ev_adults", "ev_children")
+    columns += ("guest_adults", "guest_children", "people")
+    rows = [[escape(_meal_label(m)), *(n(t(m, c)) for c in columns)] for m in MEAL_TYPES]
+    # The total row's households are distinct households over all types: its own figure.
+    total_row = [g(TOTAL, "meal_households") if c == "households" else t(TOTAL, c) for c in columns]
+    rows.append([escape(_t("合計", "Total")), *(n(key) for key in total_row)])
     by_type = table(
         [_head(h) for h in headers],
         rows,
@@ -363,42 +341,33 @@ def _meals_by_type(figures: MonthlyFigures, n: _Counts) -> list[Flowable]:
 
     group_headers = [
         _t("市町", "Municipality"),
-        *(_meal_head(t) for t in MEAL_TYPES),
+        *(_meal_head(m) for m in MEAL_TYPES),
         _t("延べ人数\n計", "People,\ntotal"),
         _t("提供件数", "Entries"),
         _t("世帯数", "Households"),
     ]
+    group_fields = (*(people_of(m) for m in MEAL_TYPES), "meal_people", "meal_logs")
     guests_row = [
         escape(_t("登録外の利用者", "Unregistered guests")),
-        *(n(figures.guests[t].people) for t in MEAL_TYPES),
-        n(sum(g.people for g in figures.guests.values())),
-        n(figures.guest_logs),
+        *(n(g(GUESTS, f)) for f in group_fields),
         "—",
     ]
 
-    def group_values(g: GroupFigures) -> list[str]:
-        guests = g is figures.total
-        return [
-            *(
-                n(g.meals[t].people + (figures.guests[t].people if guests else 0))
-                for t in MEAL_TYPES
-            ),
-            n(g.meal_people + (sum(x.people for x in figures.guests.values()) if guests else 0)),
-            n(g.meal_logs + (figures.guest_logs if guests else 0)),
-            n(g.meal_households),
-        ]
+    def group_values(row: GroupFigures) -> list[str]:
+        # The total row includes the guests: it is the meals-by-type table's figures.
+        return [n(meal_group_key(row.code, f)) for f in (*group_fields, "meal_households")]
 
     by_group = _group_table(
         figures, group_headers, group_values, _even(7), [guests_row] if figures.guest_logs else ()
     )
     chart = bar_chart(
         _t("種別ごとの延べ人数（人）", "People served by meal type"),
-        [_meal_label(t) for t in MEAL_TYPES],
+        [_meal_label(m) for m in MEAL_TYPES],
         [
-            (_t("大人", "Adults"), [figures.meals_of_type(t).adults for t in MEAL_TYPES]),
-            (_t("子ども", "Children"), [figures.meals_of_type(t).children for t in MEAL_TYPES]),
+            (_t("大人", "Adults"), [t(m, "adults") for m in MEAL_TYPES]),
+            (_t("子ども", "Children"), [t(m, "children") for m in MEAL_TYPES]),
         ],
-        n.on,
+        n,
     )
     return [
         _section(
@@ -424,34 +393,23 @@ def _meals_by_type(figures: MonthlyFigures, n: _Counts) -> list[Flowable]:
     ]
 
 
-def _meals_by_week(figures: MonthlyFigures, n: _Counts) -> list[Flowable]:
-    weeks = [_week_label(w) for w in figures.weeks]
+def _meals_by_week(figures: MonthlyFigures, n: Counts) -> list[Flowable]:
+    weeks = [_week_label(week) for week in figures.weeks]
     venue_col, total_col = 46 * mm, 28 * mm
     week_col = (WIDTH - venue_col - total_col) / len(weeks)
+    columns: list[int | str] = [*range(len(weeks)), TOTAL]
 
-    def cell(meals: int, people: int) -> str:
-        return f"{n(meals)} / {n(people)}"
+    def cell(venue: int | str, week: int | str) -> str:
+        return f"{n(w(venue, week, 'meals'))} / {n(w(venue, week, 'people'))}"
 
     rows = [
-        [
-            escape(v.name),
-            *(cell(m, p) for m, p in zip(v.meals, v.people, strict=True)),
-            cell(v.total_meals, v.total_people),
-        ]
-        for v in figures.venues
+        [escape(v.name), *(cell(vi, wi) for wi in columns)] for vi, v in enumerate(figures.venues)
     ]
-    week_meals, week_people = figures.week_meals, figures.week_people
-    rows.append(
-        [
-            escape(_t("合計", "Total")),
-            *(cell(m, p) for m, p in zip(week_meals, week_people, strict=True)),
-            cell(sum(week_meals), sum(week_people)),
-        ]
-    )
+    rows.append([escape(_t("合計", "Total")), *(cell(TOTAL, wi) for wi in columns)])
     grid = table(
         [
             escape(_t("会場", "Venue")),
-            *(_week_head(w) for w in figures.weeks),
+            *(_week_head(week) for week in figures.weeks),
             escape(_t("月計", "Month")),
         ],
         rows,
@@ -464,10 +422,10 @@ def _meals_by_week(figures: MonthlyFigures, n: _Counts) -> list[Flowable]:
         _t("週ごとの食事提供", "Meals per week"),
         weeks,
         [
-            (_t("提供件数", "Entries"), week_meals),
-            (_t("延べ人数", "People"), week_people),
+            (_t("提供件数", "Entries"), [w(TOTAL, wi, "meals") for wi in range(len(weeks))]),
+            (_t("延べ人数", "People"), [w(TOTAL, wi, "people") for wi in range(len(weeks))]),
         ],
-        n.on,
+        n,
     )
     return [
         _section(
@@ -487,7 +445,7 @@ def _meals_by_week(figures: MonthlyFigures, n: _Counts) -> list[Flowable]:
     ]
 
 
-def _visits(figures: MonthlyFigures, n: _Counts) -> Flowable:
+def _visits(figures: MonthlyFigures, n: Counts) -> Flowable:
     headers = [
         _t("市町", "Municipality"),
         *(_visit_label(k) for k in VISIT_KINDS),
@@ -498,13 +456,16 @@ def _visits(figures: MonthlyFigures, n: _Counts) -> Flowable:
         _group_table(
             figures,
             headers,
-            lambda g: [*(n(g.visits.get(k, 0)) for k in VISIT_KINDS), n(g.visit_total)],
+            lambda row: [
+                *(n(g(row.code, visit(k))) for k in VISIT_KINDS),
+                n(g(row.code, "visit_total")),
+            ],
             _even(len(VISIT_KINDS) + 1),
         ),
     )
 
 
-def _checkins(figures: MonthlyFigures, n: _Counts) -> Flowable:
+def _checkins(figures: MonthlyFigures, n: Counts) -> Flowable:
     headers = [
         _t("市町", "Municipality"),
         _t("チェックイン\n（件）", "Check-ins"),
@@ -520,14 +481,7 @@ def _checkins(figures: MonthlyFigures, n: _Counts) -> Flowable:
         _group_table(
             figures,
             headers,
-            lambda g: [
-                n(g.checkins),
-                n(g.checkin_households),
-                n(g.active_households),
-                n(g.risk_high),
-                n(g.risk_watch),
-                n(g.risk_none),
-            ],
+            lambda row: [n(g(row.code, field)) for field in CHECKIN_FIELDS],
             _even(6),
         ),
         _note(
@@ -543,7 +497,7 @@ def _checkins(figures: MonthlyFigures, n: _Counts) -> Flowable:
     )
 
 
-def _followups(figures: MonthlyFigures, n: _Counts) -> Flowable:
+def _followups(figures: MonthlyFigures, n: Counts) -> Flowable:
     headers = [
         _t("市町", "Municipality"),
         _t("作成", "Opened"),
@@ -554,14 +508,14 @@ def _followups(figures: MonthlyFigures, n: _Counts) -> Flowable:
         _group_table(
             figures,
             headers,
-            lambda g: [n(g.followups_opened), n(g.followups_closed)],
+            lambda row: [n(g(row.code, field)) for field in FOLLOWUP_FIELDS],
             [NAME_COL, 30 * mm, 30 * mm],
         ),
     )
 
 
 def monthly_story(figures: MonthlyFigures, suppress_small: bool = True) -> list[Flowable]:
-    n = _Counts(suppress_small)
+    n = monthly_counts(figures, suppress_small)
     month, end = figures.month, figures.month_end
     story: list[Flowable] = [
         paragraph(
@@ -592,16 +546,7 @@ def monthly_story(figures: MonthlyFigures, suppress_small: bool = True) -> list[
             )
         )
     if suppress_small:
-        story.append(
-            _note(
-                _t(
-                    f"個人が特定されないよう、1〜{SMALL_CELL - 1}の件数は「<{SMALL_CELL}」と"
-                    "表示しています（合計欄も同じ）。",
-                    f"To protect privacy, counts from 1 to {SMALL_CELL - 1} are shown as "
-                    f'"<{SMALL_CELL}" (totals too).',
-                )
-            )
-        )
+        story.append(_note(suppression_note()))
     if not figures.has_data:
         story += [
             Spacer(1, 6 * mm),

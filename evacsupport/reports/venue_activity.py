@@ -1,16 +1,20 @@
 """Venue activity report: what one community place did over a period, for its operator, the
 NPO's board and funders.
 
-Aggregates only (no names, no case numbers), so the pages carry no confidentiality line; counts
-from 1 to 4 print as "<5" unless small-cell suppression is switched off, in the tables and in
-the chart alike. The figures come from :func:`evacsupport.services.venue_report.venue_activity`,
-whose docstring defines sessions, people, new and regular households.
+Aggregates only (no names, no case numbers), so the pages carry no confidentiality line. Every
+count prints through one :class:`Counts` for the report (:func:`venue_counts`): counts from 1
+to 4 print as "<5", and so do those that would let one be worked out from the sums the report
+prints (people = adults + children = the meal types' people = the sessions' people; the same
+for meals, and guests over the sessions), in the tables and in the chart alike, unless
+small-cell suppression is switched off. The figures come from
+:func:`evacsupport.services.venue_report.venue_activity`, whose docstring defines sessions,
+people, new and regular households.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO
@@ -29,14 +33,16 @@ from evacsupport.domain.wareki import format_wareki
 from evacsupport.i18n import current_language
 from evacsupport.reports.base import (
     FONT,
+    HIDDEN,
     MARGIN,
     PAGE,
     SMALL_CELL,
+    Counts,
     ReportMeta,
     build_pdf,
     paragraph,
     register_fonts,
-    suppress,
+    suppression_note,
     table,
 )
 from evacsupport.services.authz import gate
@@ -86,25 +92,70 @@ def _type_label(code: str) -> str:
         return code
 
 
-def _summary(activity: VenueActivity, on: bool) -> list[Flowable]:
-    def n(count: int) -> str:
-        return suppress(count, on)
+SUMMARY = ("meals", "people", "adults", "children", "guests", "households", "new", "regular")
+SESSION = ("meals", "people", "households", "guests")
 
+
+def _day_key(day: date, field: str) -> Hashable:
+    return ("day", day.isoformat(), field)
+
+
+def venue_counts(activity: VenueActivity, suppress_small: bool = True) -> Counts:
+    """Every count the report prints, and the sums a reader can check between them: the
+    summary's people are its adults plus children, the meal types' people and the sessions'
+    people; its meals are the types' and the sessions' meals; its guests the sessions' guests;
+    where 0 households are printed, people are guests. (Households are counted once each over
+    the period, so the sessions' households do not add up to them; sessions are days, not
+    people, and print as they are.)"""
+    counts = Counts(suppress_small)
+    summary = (
+        activity.meals,
+        activity.people,
+        activity.adults,
+        activity.children,
+        activity.guests,
+        activity.households,
+        activity.new_households,
+        activity.regular_households,
+    )
+    for field, value in zip(SUMMARY, summary, strict=True):
+        counts.add((field,), value)
+    for kind in activity.by_type:
+        counts.add(("type", kind.meal_type, "meals"), kind.meals)
+        counts.add(("type", kind.meal_type, "people"), kind.people)
+    for s in activity.per_session:
+        for field in SESSION:
+            counts.add(_day_key(s.day, field), getattr(s, field))
+    counts.line(("people",), [("adults",), ("children",)])
+    for field in ("meals", "people"):
+        counts.line_if_exact((field,), [("type", k.meal_type, field) for k in activity.by_type])
+    for field in ("meals", "people", "guests"):
+        counts.line_if_exact((field,), [_day_key(s.day, field) for s in activity.per_session])
+    # A printed 0 households says that everyone served was a guest: people = guests.
+    if activity.households == 0:
+        counts.line_if_exact(("people",), [("guests",)])
+    for s in activity.per_session:
+        if s.households == 0:
+            counts.line_if_exact(_day_key(s.day, "people"), [_day_key(s.day, "guests")])
+    return counts
+
+
+def _summary(activity: VenueActivity, n: Counts) -> list[Flowable]:
     rows = [
         (_t("開催回数（食事のあった日）", "Sessions (days with meals)"), f"{activity.sessions:,}"),
-        (_t("食事の件数", "Meals logged"), n(activity.meals)),
-        (_t("延べ人数", "People served (servings)"), n(activity.people)),
-        (_t("うち大人", "adults"), n(activity.adults)),
-        (_t("うち子ども", "children"), n(activity.children)),
-        (_t("うち登録外の利用者", "unregistered guests"), n(activity.guests)),
-        (_t("利用世帯数（実数）", "Households (unique)"), n(activity.households)),
-        (_t("うち新規の世帯", "new households"), n(activity.new_households)),
+        (_t("食事の件数", "Meals logged"), n(("meals",))),
+        (_t("延べ人数", "People served (servings)"), n(("people",))),
+        (_t("うち大人", "adults"), n(("adults",))),
+        (_t("うち子ども", "children"), n(("children",))),
+        (_t("うち登録外の利用者", "unregistered guests"), n(("guests",))),
+        (_t("利用世帯数（実数）", "Households (unique)"), n(("households",))),
+        (_t("うち新規の世帯", "new households"), n(("new",))),
         (
             _t(
                 f"うち定期利用の世帯（{REGULAR_MIN_SESSIONS}回以上）",
                 f"regular households ({REGULAR_MIN_SESSIONS}+ sessions)",
             ),
-            n(activity.regular_households),
+            n(("regular",)),
         ),
     ]
     summary = table([_t("項目", "Item"), _t("値", "Value")], rows, [62 * mm, 24 * mm], numeric=[1])
@@ -112,7 +163,10 @@ def _summary(activity: VenueActivity, on: bool) -> list[Flowable]:
     summary.setStyle(TableStyle([("LEFTPADDING", (0, r), (0, r), 16) for r in (4, 5, 6, 8, 9)]))
     types = table(
         [_t("種別", "Meal type"), _t("件数", "Meals"), _t("延べ人数", "People")],
-        [(_type_label(t.meal_type), n(t.meals), n(t.people)) for t in activity.by_type],
+        [
+            (_type_label(k.meal_type), *(n(("type", k.meal_type, f)) for f in ("meals", "people")))
+            for k in activity.by_type
+        ],
         [30 * mm, 20 * mm, 22 * mm],
         numeric=[1, 2],
     )
@@ -135,14 +189,16 @@ def _category_names(days: Sequence[date]) -> list[str]:
     return [f"{d.month}/{d.day}" if i % step == 0 else "" for i, d in enumerate(days)]
 
 
-def people_chart(activity: VenueActivity, suppress_small: bool = True) -> Drawing:
-    """Bars of people per session; with suppression, 1 to 4 show as a grey bar labelled "<5"."""
+def people_chart(activity: VenueActivity, n: Counts) -> Drawing:
+    """Bars of people per session (the table's figures); a hidden count shows as a grey bar
+    of height 5 labelled "<5", whatever its value."""
     register_fonts()
     width, height = WIDTH, 52 * mm
     drawing = Drawing(width, height, initialFontName=FONT)
     sessions = activity.per_session
-    values = [s.people for s in sessions]
-    hidden = [suppress_small and 0 < v < SMALL_CELL for v in values]
+    keys = [_day_key(s.day, "people") for s in sessions]
+    values = [n.value(k) for k in keys]
+    hidden = [n.hidden(k) for k in keys]
     plotted = [SMALL_CELL if h else v for v, h in zip(values, hidden, strict=True)]
     chart = VerticalBarChart()
     chart.x, chart.y = 12 * mm, 9 * mm
@@ -172,7 +228,7 @@ def people_chart(activity: VenueActivity, suppress_small: bool = True) -> Drawin
     chart.categoryAxis.tickDown = 2
     if len(values) <= MAX_BAR_LABELS:
         chart.barLabelFormat = "values"
-        chart.barLabelArray = [[suppress(v, suppress_small) for v in values]]
+        chart.barLabelArray = [[n.text(k) for k in keys]]
         chart.barLabels.fontName = FONT
         chart.barLabels.fontSize = 6.5 if len(values) <= 20 else 5.5
         chart.barLabels.nudge = 5
@@ -193,8 +249,8 @@ def people_chart(activity: VenueActivity, suppress_small: bool = True) -> Drawin
                 width,
                 height - 5,
                 _t(
-                    f"灰色の棒は{SMALL_CELL}人未満（人数は表示しません）",
-                    f"Grey bars: fewer than {SMALL_CELL} people (not shown)",
+                    f"灰色の棒は「{HIDDEN}」と表示した人数（高さは実数ではありません）",
+                    f'Grey bars: counts shown as "{HIDDEN}" (not to scale)',
                 ),
                 fontName=FONT,
                 fontSize=7,
@@ -205,15 +261,9 @@ def people_chart(activity: VenueActivity, suppress_small: bool = True) -> Drawin
     return drawing
 
 
-def _sessions_table(activity: VenueActivity, on: bool) -> Flowable:
+def _sessions_table(activity: VenueActivity, n: Counts) -> Flowable:
     rows = [
-        (
-            _day(s.day),
-            suppress(s.meals, on),
-            suppress(s.people, on),
-            suppress(s.households, on),
-            suppress(s.guests, on),
-        )
+        (_day(s.day), *(n(_day_key(s.day, field)) for field in SESSION))
         for s in activity.per_session
     ]
     return table(
@@ -249,19 +299,12 @@ def _notes(on: bool) -> list[Flowable]:
         ),
     ]
     if on:
-        lines.append(
-            _t(
-                f"個人が特定されないよう、1〜{SMALL_CELL - 1}の値は"
-                f"「<{SMALL_CELL}」と表示しています。",
-                f"To protect privacy, counts from 1 to {SMALL_CELL - 1} are shown as "
-                f'"<{SMALL_CELL}".',
-            )
-        )
+        lines.append(suppression_note())
     return [paragraph(escape(line), "note") for line in lines]
 
 
 def venue_activity_story(activity: VenueActivity, suppress_small: bool = True) -> list[Flowable]:
-    on = suppress_small
+    n = venue_counts(activity, suppress_small)
     venue = escape(activity.venue_name)
     story: list[Flowable] = [
         paragraph(
@@ -282,7 +325,7 @@ def venue_activity_story(activity: VenueActivity, suppress_small: bool = True) -
             "small",
         ),
         paragraph(_t("概要", "Summary"), "h2"),
-        *_summary(activity, on),
+        *_summary(activity, n),
     ]
     if not activity.per_session:
         story += [
@@ -292,18 +335,18 @@ def venue_activity_story(activity: VenueActivity, suppress_small: bool = True) -
             ),
         ]
     else:
-        sessions = _sessions_table(activity, on)
+        sessions = _sessions_table(activity, n)
         _, table_height = sessions.wrap(WIDTH, PAGE[1])
         # A short table goes whole to the next page rather than split; a long one starts here
         # when a few rows fit, and repeats its header on the following pages.
         story += [
             Spacer(1, 5 * mm),
-            people_chart(activity, on),
+            people_chart(activity, n),
             CondPageBreak(min(table_height, TABLE_START_MIN) + 12 * mm),
             paragraph(_t("回ごとの利用", "Per session"), "h2"),
             sessions,
         ]
-    story += [Spacer(1, 4 * mm), *_notes(on)]
+    story += [Spacer(1, 4 * mm), *_notes(suppress_small)]
     return story
 
 

@@ -1,9 +1,11 @@
 """Caseload counts by origin municipality and evacuation status: the numbers municipalities ask
-for first, computed in one grouped query."""
+for first, computed in one grouped query, and how the window shows them (small counts hidden,
+as in the reports)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -12,8 +14,9 @@ from sqlalchemy import func, select
 from evacsupport.db.engine import Database
 from evacsupport.db.models import Household, MealLog, Member, Venue
 from evacsupport.domain import municipalities
-from evacsupport.domain.codes import HouseholdStatus
+from evacsupport.domain.codes import EvacuationStatus, HouseholdStatus
 from evacsupport.domain.roles import Permission
+from evacsupport.domain.suppression import Line, suppression_mask
 from evacsupport.services.authz import gate
 from evacsupport.services.caseload import risk_level_counts
 from evacsupport.services.risk import RiskLevel, RiskSettings
@@ -59,6 +62,40 @@ def by_origin(db: Database) -> list[OriginSummary]:
     for code, entry in summaries.items():
         entry.by_status = counts[code]
     return sorted(summaries.values(), key=lambda s: -s.households)
+
+
+@dataclass(frozen=True)
+class SummaryTable:
+    """The by-origin summary as the window prints it.
+
+    ``rows`` are in the code list's order of municipalities, not by size: with hidden counts,
+    a row's place in a ranking would bound what it hides. ``hidden`` holds (code, column) for
+    the counts printed as "<5", column being "households", "people" or a status code."""
+
+    rows: list[OriginSummary]
+    hidden: frozenset[tuple[str, str]]
+
+
+def summary_table(rows: Sequence[OriginSummary], *, suppress_small: bool = True) -> SummaryTable:
+    """Order ``rows`` for display and hide their small counts: each row prints its households
+    and, beside them, the households of each evacuation status, which add up to them, so a
+    lone small status would come back by subtraction; the same rule as the reports
+    (:func:`evacsupport.domain.suppression.suppression_mask`)."""
+    order = {m.code: i for i, m in enumerate(municipalities.all_municipalities())}
+    ordered = sorted(rows, key=lambda s: (s.code not in order, order.get(s.code, 0), s.code))
+    if not suppress_small:
+        return SummaryTable(ordered, frozenset())
+    values: dict[tuple[str, str], int] = {}
+    lines: list[Line[tuple[str, str]]] = []
+    for row in ordered:
+        values[row.code, "households"] = row.households
+        values[row.code, "people"] = row.people
+        statuses = [(row.code, status.value) for status in EvacuationStatus]
+        for key in statuses:
+            values[key] = row.by_status.get(key[1], 0)
+        if sum(values[key] for key in statuses) == row.households:  # every status printed
+            lines.append(Line((row.code, "households"), tuple(statuses)))
+    return SummaryTable(ordered, suppression_mask(values, lines))
 
 
 @dataclass(frozen=True)

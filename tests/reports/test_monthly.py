@@ -21,7 +21,7 @@ import re
 import time as timer
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from io import BytesIO
 from pathlib import Path
@@ -37,13 +37,22 @@ from evacsupport.db.models import CheckIn, FollowUp, Household
 from evacsupport.errors import InvalidValue
 from evacsupport.i18n import set_language
 from evacsupport.reports.monthly import make_monthly_report
+from evacsupport.reports.monthly_counts import monthly_counts
 from evacsupport.services.contacts import ContactService, VisitInput
 from evacsupport.services.followups import FollowUpService
 from evacsupport.services.households import HouseholdService
 from evacsupport.services.meals import MealEntry, MealService
-from evacsupport.services.reporting import MealCounts, MonthlyFigures, monthly_figures, parse_month
+from evacsupport.services.reporting import (
+    GroupFigures,
+    MealCounts,
+    MonthlyFigures,
+    monthly_figures,
+    parse_month,
+)
 from evacsupport.services.venues import VenueInput, VenueService
 from tests.factories import household, member
+from tests.property.attacker import assert_nothing_comes_back
+from tests.property.test_report_suppression import monthly_equations
 
 MARCH = date(2024, 3, 1)
 WAJIMA, SUZU, NOTO = "172049", "172057", "174637"
@@ -345,18 +354,30 @@ def test_pdf_prints_suppressed_counts_in_the_right_rows(data: DataSet) -> None:
     text = lines(content)
     assert "月次報告書 令和6年3月（2024年3月）" in text
     assert "避難元市町別" in text
-    assert "個人が特定されないよう、1〜4の件数は「<5」と表示しています（合計欄も同じ）。" in text
+    assert (
+        "個人の特定を防ぐため、1〜4の件数と、合計などからそれを逆算できる件数を、"
+        "どちらも「<5」と表示しています。"
+    ) in text
     households = section(text, "1. 支援世帯", "新規：")
     # new households, new people, active households, active people, closed ..., closed ...
-    assert row(households, "輪島市", 6) == ["<5", "<5", "<5", "5", "0", "0"]
+    # (輪島市's 5 active people are hidden too: 7 - 5 would give back 不明's 2)
+    assert row(households, "輪島市", 6) == ["<5", "<5", "<5", "<5", "0", "0"]
     assert row(households, "合計", 6) == ["<5", "<5", "<5", "7", "<5", "<5"]
     by_type = section(text, "2. 食事提供", "提供件数は")
     # entries, evacuee households, evacuee adults, children, guest adults, guest children, total
-    assert row(by_type, "会食", 7) == ["7", "<5", "11", "<5", "<5", "<5", "22"]
+    # (会食's 11 evacuee adults are hidden: the chart's 14 adults would give back 3 guests)
+    assert row(by_type, "会食", 7) == ["7", "<5", "<5", "<5", "<5", "<5", "22"]
     assert row(by_type, "パントリー", 7) == ["<5", "<5", "<5", "<5", "<5", "0", "6"]
     weeks = section(text, "3. 会場別", "各欄は")
-    assert row(weeks, V1, 6) == ["<5 / 10", "<5 / 5", "<5 / <5", "<5 / <5", "<5 / 7", "9 / 27"]
-    assert row(weeks, "合計", 6) == ["<5 / 10", "<5 / 6", "<5 / 8", "<5 / <5", "<5 / 7", "12 / 33"]
+    assert row(weeks, V1, 6) == [
+        "<5 / 10",
+        "<5 / <5",
+        "<5 / <5",
+        "<5 / <5",
+        "<5 / 7",
+        "<5 / 27",
+    ]
+    assert row(weeks, "合計", 6) == ["<5 / 10", "<5 / <5", "<5 / 8", "<5 / <5", "<5 / 7", "12 / 33"]
     visits = section(text, "4. 訪問", "5. チェックイン")
     assert row(visits, "合計", 5) == ["<5", "<5", "<5", "0", "<5"]
     risk = section(text, "5. チェックイン", "要注意の区分")
@@ -366,6 +387,41 @@ def test_pdf_prints_suppressed_counts_in_the_right_rows(data: DataSet) -> None:
     # no raw small count in any table cell
     for part in (households, by_type, weeks, visits, risk, followups):
         assert not any(re.fullmatch(r"[1-4]", line) for line in part)
+
+
+@pytest.mark.parametrize("by", ["origin", "host"])
+def test_no_hidden_count_comes_back_from_what_the_report_prints(data: DataSet, by: str) -> None:
+    """The attacker of the property tests, on this data set's figures as printed."""
+    figures = monthly_figures(data.db, MARCH, by)
+    counts = monthly_counts(figures)
+    hidden = {key for key in counts.declared if counts.hidden(key)}
+    assert_nothing_comes_back(dict(counts.declared), hidden, monthly_equations(figures))
+
+
+def test_a_lone_small_count_in_a_column_takes_another_with_it(data: DataSet) -> None:
+    """志賀町's pantry: 63 people, of whom 52, 10 and 0 in the other rows, gave back 1."""
+    figures = monthly_figures(data.db, MARCH, "origin")
+    rows = []
+    for code, name, pantry in (
+        ("172049", "輪島市", 52),
+        ("172057", "珠洲市", 10),
+        ("173843", "志賀町", 1),
+        ("174637", "能登町", 0),
+    ):
+        row = GroupFigures(code, name)
+        row.meals["pantry"] = MealCounts(logs=pantry, adults=pantry, children=0, households=pantry)
+        row.meals["eat_in"] = MealCounts(logs=40, adults=60, children=20, households=30)
+        row.meal_households = pantry + 30
+        rows.append(row)
+    total = GroupFigures("*", "合計")
+    for row in rows:
+        total.add(row)
+    guests = {m: MealCounts() for m in figures.guests}
+    shaped = replace(figures, groups=rows, total=total, guests=guests, venues=[])
+    counts = monthly_counts(shaped)
+    pantry = [("g", row.code, "people:pantry") for row in rows]
+    assert [counts.hidden(key) for key in pantry] == [False, True, True, False]
+    assert counts.text(("t", "pantry", "people")) == "63"
 
 
 def test_pdf_without_suppression_prints_raw_counts(data: DataSet) -> None:

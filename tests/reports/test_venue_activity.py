@@ -186,9 +186,23 @@ def test_small_counts_are_suppressed_by_default(db: Database, data: Data) -> Non
     assert re.search(r"延べ人数\s*27", text)  # 5 and more print as they are
     assert re.search(r"うち登録外の利用者\s*6", text)
     assert re.search(r"2024-06-05（水）\s*<5\s+<5\s+0\s+<5", text)  # zero is not suppressed
-    assert re.search(r"2024-06-24（月）\s*<5\s+6\s+<5\s+5", text)
+    assert re.search(r"2024-06-10（月）\s*<5\s+7\s+<5\s+0", text)
     assert re.search(r"開催回数（食事のあった日）\s*5", text)  # days are not people
-    assert "灰色の棒は5人未満" in text  # the chart says why some bars carry no number
+    assert "灰色の棒は「<5」と表示した人数" in text  # the chart says why some bars carry no number
+    assert "どちらも「<5」と表示しています" in text
+
+
+def test_no_small_count_comes_back_from_the_totals(db: Database, data: Data) -> None:
+    """The summary prints 11 meals, 27 people and 6 guests: with one hidden meal type (takeaway,
+    1 meal for 3 people) the other type's 10 and 24 would give it back, and the guests on 24
+    June (5) would give back the one guest of 5 June. Those are hidden too."""
+    text = pdf_text(render(db, data))
+    assert re.search(r"会食\s*<5\s+<5\s+弁当\s*<5\s+<5\s+配食\s*0\s+0", text)
+    assert re.search(r"2024-06-24（月）\s*<5\s+6\s+<5\s+<5", text)
+    # without suppression the same cells print as they are
+    raw = pdf_text(render(db, data, suppress_small=False))
+    assert re.search(r"会食\s*10\s+24\s+弁当\s*1\s+3", raw)
+    assert re.search(r"2024-06-24（月）\s*2\s+6\s+1\s+5", raw)
 
 
 def test_fonts_are_embedded_ipaex_subsets(db: Database, data: Data) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from evacsupport.db import Database
 from evacsupport.services.households import HouseholdService, MemberInput
-from evacsupport.services.summary import OriginSummary, by_origin
+from evacsupport.services.summary import OriginSummary, by_origin, summary_table
 from tests.factories import household, member
 
 WAJIMA, SUZU, NOTO = "172049", "172057", "174637"
@@ -98,3 +98,35 @@ def test_status_counts_add_up_to_households(db: Database, service: HouseholdServ
     assert sum(summary.by_status.values()) == summary.households
     assert summary.people == 2 * len(statuses)
     assert summary.by_status["hotel"] == 2
+
+
+def test_the_window_hides_small_counts_and_those_that_give_them_back(
+    db: Database, service: HouseholdService
+) -> None:
+    for _ in range(9):
+        service.create(household(origin_municipality_code=WAJIMA, members=people(2)))
+    service.create(
+        household(origin_municipality_code=WAJIMA, evacuation_status="home", members=people(2))
+    )
+    for _ in range(6):
+        service.create(household(origin_municipality_code=SUZU, members=people(1)))
+    table = summary_table(by_origin(db))
+    # 輪島市: 10 households, 9 in hotels and 1 at home: the 9 would give back the 1.
+    assert {(WAJIMA, "home"), (WAJIMA, "hotel")} <= table.hidden
+    assert (WAJIMA, "households") not in table.hidden  # two hidden statuses protect each other
+    assert not any(code == SUZU for code, _ in table.hidden)  # 6 and 6: nothing small
+    assert summary_table(by_origin(db), suppress_small=False).hidden == frozenset()
+
+
+def test_the_window_lists_origins_in_code_order_not_by_size(
+    db: Database, service: HouseholdService
+) -> None:
+    """Sorted by size, a hidden count's place between two printed ones would bound it."""
+    service.create(household(origin_municipality_code=NOTO))
+    for _ in range(3):
+        service.create(household(origin_municipality_code=SUZU))
+    service.create(household(origin_municipality_code="", origin_address=""))
+    for _ in range(7):
+        service.create(household(origin_municipality_code=WAJIMA))
+    rows = summary_table(by_origin(db)).rows
+    assert [row.code for row in rows] == [WAJIMA, SUZU, NOTO, ""]  # unknown origin last

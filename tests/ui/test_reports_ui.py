@@ -112,3 +112,24 @@ def test_cancel_drops_the_result(qtbot: QtBot, form: ReportForm, tmp_path: Path)
     assert form.status.text() == "中止しました"
     assert form.make_button.isEnabled()
     qtbot.waitUntil(lambda: not target.exists(), timeout=60_000)
+
+
+def test_the_summary_tab_prints_counts_as_the_reports_do(qtbot: QtBot, demo_db: Database) -> None:
+    from evacsupport.ui.views.sections.overview import SummaryPage
+
+    page = SummaryPage(AppContext(demo_db, prompter=FakePrompter(), settings=Settings()))
+    qtbot.addWidget(page)
+    page.refresh()
+    model = page.model
+    cells = [
+        [model.data(model.index(r, c)) for c in range(model.columnCount())]
+        for r in range(model.rowCount())
+    ]
+    assert cells and "どちらも「<5」" in page.note.text()
+    numbers = [value for row in cells for value in row[1:]]
+    assert "<5" in numbers  # the demo data has small origins and statuses
+    assert not any(value in {"1", "2", "3", "4"} for value in numbers)
+    for row in cells:
+        statuses = row[3:]
+        if row[1] != "<5":  # a printed households count: no lone hidden status beside it
+            assert statuses.count("<5") != 1, row

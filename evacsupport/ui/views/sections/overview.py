@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from evacsupport.domain.codes import EvacuationStatus, label
+from evacsupport.domain.suppression import HIDDEN
 from evacsupport.errors import EvacError
 from evacsupport.services.activity import ActivityService
 from evacsupport.services.caseload import CaseRow, load_caseload
@@ -20,6 +21,7 @@ from evacsupport.services.summary import (
     by_origin,
     meals_per_week,
     risk_history,
+    summary_table,
 )
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.errors import error_text
@@ -150,18 +152,27 @@ class DashboardPage(QWidget):
 
 
 class SummaryPage(QWidget):
-    """Active households and people by origin municipality and evacuation status."""
+    """Active households and people by origin municipality and evacuation status.
+
+    Counts print as the reports print them (``summary_table``): 1 to 4, and any count that
+    would give one back from its row's households, show as "<5"; rows follow the code list,
+    not their size. The section is open to viewers, who see aggregates only."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._hidden: frozenset[tuple[str, str]] = frozenset()
         columns: list[Column[OriginSummary]] = [
             Column(QCoreApplication.translate("Overview", "避難元"), lambda s: s.name),
             Column(
-                QCoreApplication.translate("Overview", "世帯"), lambda s: s.households, numeric=True
+                QCoreApplication.translate("Overview", "世帯"),
+                self._shown("households", lambda s: s.households),
+                numeric=True,
             ),
             Column(
-                QCoreApplication.translate("Overview", "人数"), lambda s: s.people, numeric=True
+                QCoreApplication.translate("Overview", "人数"),
+                self._shown("people", lambda s: s.people),
+                numeric=True,
             ),
         ]
         for status in EvacuationStatus:
@@ -169,14 +180,34 @@ class SummaryPage(QWidget):
         self.model: RecordTableModel[OriginSummary] = RecordTableModel(columns, self)
         heading = QLabel(self.tr("避難元別・避難形態別の支援中世帯数"), self)
         heading.setStyleSheet("font-weight: bold; font-size: 12pt;")
+        self.note = QLabel(
+            self.tr(
+                "個人の特定を防ぐため、1〜4の件数と、そこから逆算できる件数を、"
+                "どちらも「<5」と表示しています。"
+            ),
+            self,
+        )
+        self.note.setStyleSheet("color: #444;")
+        self.note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(make_table(self.model, self), 1)
+        layout.addWidget(self.note)
         ctx.bus.changed.connect(lambda _kind: self.refresh())
 
-    @staticmethod
-    def _count(status: EvacuationStatus) -> Any:
-        return lambda s: s.by_status.get(status.value, 0) or ""
+    def _shown(
+        self, column: str, count: Callable[[OriginSummary], int]
+    ) -> Callable[[OriginSummary], str]:
+        def text(s: OriginSummary) -> str:
+            return HIDDEN if (s.code, column) in self._hidden else f"{count(s):,}"
+
+        return text
+
+    def _count(self, status: EvacuationStatus) -> Callable[[OriginSummary], str]:
+        shown = self._shown(status.value, lambda s: s.by_status.get(status.value, 0))
+        return lambda s: shown(s) if s.by_status.get(status.value, 0) else ""
 
     def refresh(self) -> None:
-        self.model.set_rows(by_origin(self.ctx.db))
+        table = summary_table(by_origin(self.ctx.db))
+        self._hidden = table.hidden
+        self.model.set_rows(table.rows)

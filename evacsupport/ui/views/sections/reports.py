@@ -77,7 +77,9 @@ class ReportForm(QWidget):
         self.by = QComboBox(self)
         self.by.addItem(self.tr("避難元の市町別"), "origin")
         self.by.addItem(self.tr("避難先の市町別"), "host")
-        self.suppress = QCheckBox(self.tr("1〜4の件数を「<5」と表示する（推奨）"), self)
+        self.suppress = QCheckBox(
+            self.tr("1〜4の件数と、そこから逆算できる件数を「<5」と表示する（推奨）"), self
+        )
         self.suppress.setChecked(True)
         # Small counts unhidden are personal data: only roles that may see names may switch.
         self.suppress.setEnabled(can(ctx.db, counts_permission(suppress_small=False)))
