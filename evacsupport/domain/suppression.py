@@ -53,7 +53,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 SMALL_CELL = 5  # counts from 1 to SMALL_CELL - 1 are hidden
-HIDDEN = f"<{SMALL_CELL}"  # how every hidden count prints, small or hidden with a small one
+HIDDEN = "X"  # every hidden count, small or hidden with a small one (as 秘匿 in official tables)
 
 K = TypeVar("K", bound=Hashable)
 

@@ -131,7 +131,7 @@ class Counts:
         return HIDDEN if self.hidden(key) else f"{self._values[key]:,}"
 
     def __call__(self, key: Hashable) -> str:
-        """Paragraph markup ("&lt;5" or "1,234"), for table cells."""
+        """Paragraph markup ("X" or "1,234", escaped), for table cells."""
         return escape(self.text(key))
 
 

@@ -70,7 +70,7 @@ class SummaryTable:
 
     ``rows`` are in the code list's order of municipalities, not by size: with hidden counts,
     a row's place in a ranking would bound what it hides. ``hidden`` holds (code, column) for
-    the counts printed as "<5", column being "households", "people" or a status code."""
+    the counts printed as "X", column being "households", "people" or a status code."""
 
     rows: list[OriginSummary]
     hidden: frozenset[tuple[str, str]]

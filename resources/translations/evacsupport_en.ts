@@ -2155,8 +2155,8 @@ The language will change the next time the app starts.</translation>
         <translation>By host municipality</translation>
     </message>
     <message>
-        <source>1〜4の件数と、そこから逆算できる件数を「&lt;5」と表示する（推奨）</source>
-        <translation>Print counts of 1 to 4, and counts that would give them away, as “&lt;5” (recommended)</translation>
+        <source>1〜4の件数と、そこから逆算できる件数を「X」と表示する（推奨）</source>
+        <translation>Show counts of 1 to 4, and counts that would give them away, as “X” (recommended)</translation>
     </message>
     <message>
         <source>例：N24-000123</source>
@@ -2615,8 +2615,8 @@ The language will change the next time the app starts.</translation>
         <translation>Active households by origin and evacuation status</translation>
     </message>
     <message>
-        <source>個人の特定を防ぐため、1〜4の件数と、そこから逆算できる件数を、どちらも「&lt;5」と表示しています。</source>
-        <translation>To protect privacy, counts of 1 to 4 and any count from which one could be worked out show alike as “&lt;5”.</translation>
+        <source>個人の特定を防ぐため、1〜4の件数と、そこから逆算できる件数を、どちらも「X」と表示しています。</source>
+        <translation>To protect privacy, counts of 1 to 4 and any count from which one could be worked out both show as “X”.</translation>
     </message>
 </context>
 <context>

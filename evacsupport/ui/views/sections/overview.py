@@ -155,7 +155,7 @@ class SummaryPage(QWidget):
     """Active households and people by origin municipality and evacuation status.
 
     Counts print as the reports print them (``summary_table``): 1 to 4, and any count that
-    would give one back from its row's households, show as "<5"; rows follow the code list,
+    would give one back from its row's households, show as "X"; rows follow the code list,
     not their size. The section is open to viewers, who see aggregates only."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -183,7 +183,7 @@ class SummaryPage(QWidget):
         self.note = QLabel(
             self.tr(
                 "個人の特定を防ぐため、1〜4の件数と、そこから逆算できる件数を、"
-                "どちらも「<5」と表示しています。"
+                "どちらも「X」と表示しています。"
             ),
             self,
         )

@@ -78,7 +78,7 @@ class ReportForm(QWidget):
         self.by.addItem(self.tr("避難元の市町別"), "origin")
         self.by.addItem(self.tr("避難先の市町別"), "host")
         self.suppress = QCheckBox(
-            self.tr("1〜4の件数と、そこから逆算できる件数を「<5」と表示する（推奨）"), self
+            self.tr("1〜4の件数と、そこから逆算できる件数を「X」と表示する（推奨）"), self
         )
         self.suppress.setChecked(True)
         # Small counts unhidden are personal data: only roles that may see names may switch.
