@@ -8,6 +8,14 @@ checked, sealed with the team passphrase when one is set (scrypt + AES-GCM, as s
 optionally copied to a second folder (a USB stick), and rotated: the newest of each of the last
 7 days and 4 weeks stay. Restoring checks the backup first and keeps the current file aside.
 PostgreSQL is refused: the server's own backups (pg_dump) apply.
+
+What keeps the copies as private as the database:
+
+- An encrypted backup never exists in plain form on disk: the live database is copied into
+  memory (the backup API into an in-memory database), checked there, then compressed and
+  sealed. A crash at any moment leaves at most an encrypted ``.partial``.
+- Every file written here is created 0600 (``db.private``); the restore's decrypted copy lives
+  beside the database (it must, to be renamed into place) and is removed whatever happens.
 """
 
 from __future__ import annotations
@@ -21,9 +29,10 @@ import os
 import re
 import shutil
 import sqlite3
+import tempfile
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -34,7 +43,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from evacsupport.config import data_dir, sqlite_url
-from evacsupport.db import migrate
+from evacsupport.db import migrate, private
 from evacsupport.db.engine import Database, storage_error
 from evacsupport.errors import EvacError, StorageError
 from evacsupport.i18n import message
@@ -51,12 +60,19 @@ class _Locked(Exception):
     """Raised from the progress callback to stop a backup that cannot get its lock."""
 
 
-def backup_to(db: Database, target: Path | str) -> Path:
+# --- copying the live database ------------------------------------------------------------------
+
+
+def _file_of(db: Database) -> str:
     if not db.is_sqlite or not db.url.database or db.url.database == ":memory:":
         raise EvacError("backup.sqlite_only")
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
+    return db.url.database
+
+
+@contextlib.contextmanager
+def _copying(source: str) -> Iterator[tuple[sqlite3.Connection, Callable[[int, int, int], None]]]:
+    """A connection to the live file and the backup API's progress callback; SQLite's errors
+    come out as the message a user can act on (locked, damaged, disk full)."""
     deadline = time.monotonic() + LOCK_TIMEOUT_S
 
     def give_up_when_locked(status: int, _remaining: int, _total: int) -> None:
@@ -65,26 +81,63 @@ def backup_to(db: Database, target: Path | str) -> Path:
             raise _Locked
 
     try:
-        partial.unlink(missing_ok=True)  # a crashed attempt's leftover is no database
-        source = sqlite3.connect(db.url.database, timeout=LOCK_TIMEOUT_S)
+        conn = sqlite3.connect(source, timeout=LOCK_TIMEOUT_S)
         try:
-            dest = sqlite3.connect(partial)
-            try:
-                source.backup(dest, progress=give_up_when_locked)
-                checked = dest.execute("PRAGMA integrity_check").fetchone()[0]
-            finally:
-                dest.close()
+            yield conn, give_up_when_locked
         finally:
-            source.close()
-        if checked != "ok":
-            raise EvacError("db.damaged", path=str(target))
-        partial.replace(target)  # only a complete, checked copy ever gets the chosen name
+            conn.close()
     except _Locked as exc:
         raise StorageError("db.locked") from exc
     except sqlite3.Error as exc:
-        raise storage_error(exc, db.url) from exc
+        raise storage_error(exc, sqlite_url(source)) from exc
+
+
+def _checked(copy: sqlite3.Connection, shown: Path | str) -> None:
+    if copy.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+        raise EvacError("db.damaged", path=str(shown))
+
+
+def _copy_to_file(source: str, target: Path) -> None:
+    """A checked copy of ``source`` under ``target`` (0600), or nothing at all: the copy is
+    made as ``target.partial`` and gets its name only once complete and checked."""
+    partial = target.with_name(target.name + ".partial")
+    try:
+        private.make_folder(target.parent)
+        private.create_file(partial)  # empties a crashed attempt's leftover; 0600 from the start
+        with _copying(source) as (live, progress):
+            dest = sqlite3.connect(partial)
+            try:
+                live.backup(dest, progress=progress)
+                _checked(dest, target)
+            finally:
+                dest.close()
+        partial.replace(target)
+    except OSError as exc:
+        raise EvacError(
+            "backup.cannot_write", path=str(target.parent), detail=exc.strerror or ""
+        ) from exc
     finally:
-        partial.unlink(missing_ok=True)  # a failed attempt leaves nothing behind
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)  # a failed attempt leaves nothing behind
+
+
+def _copy_to_memory(source: str) -> bytes:
+    """The whole database as bytes, through an in-memory copy checked before it is returned:
+    what an encrypted backup seals, so no plain copy is ever written to disk."""
+    with _copying(source) as (live, progress):
+        dest = sqlite3.connect(":memory:")
+        try:
+            live.backup(dest, progress=progress)
+            _checked(dest, source)
+            return dest.serialize()
+        finally:
+            dest.close()
+
+
+def backup_to(db: Database, target: Path | str) -> Path:
+    """A checked, unencrypted copy at a path the user chose (File → バックアップを保存)."""
+    target = Path(target)
+    _copy_to_file(_file_of(db), target)
     return target
 
 
@@ -162,8 +215,8 @@ def is_sealed(path: Path) -> bool:
         return f.read(len(BACKUP_MAGIC)) == BACKUP_MAGIC
 
 
-def seal_file(source: Path, target: Path, passphrase: str) -> None:
-    """Write ``source`` compressed and encrypted to ``target`` (header authenticated too)."""
+def seal_bytes(plain: bytes, passphrase: str) -> bytes:
+    """``plain`` compressed and encrypted, with its header (authenticated too) in front."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     passphrase = crypto.check_passphrase(passphrase)
@@ -178,18 +231,14 @@ def seal_file(source: Path, target: Path, passphrase: str) -> None:
         },
         separators=(",", ":"),
     ).encode()
-    body = zlib.compress(source.read_bytes(), 6)  # the plain bytes are dropped right away
+    body = zlib.compress(plain, 6)
     sealed = AESGCM(key).encrypt(nonce, body, BACKUP_MAGIC + header)
-    del body
-    with target.open("wb") as f:
-        f.write(BACKUP_MAGIC + header + b"\n")
-        f.write(sealed)
-        f.flush()
-        os.fsync(f.fileno())
+    return BACKUP_MAGIC + header + b"\n" + sealed
 
 
-def open_sealed_file(source: Path, target: Path, passphrase: str) -> None:
-    """Decrypt a sealed backup to ``target``; refuses a wrong passphrase or any changed byte."""
+def open_sealed(source: Path, passphrase: str) -> bytes:
+    """The plain database inside a sealed backup, in memory; refuses a wrong passphrase or
+    any changed byte."""
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -214,14 +263,23 @@ def open_sealed_file(source: Path, target: Path, passphrase: str) -> None:
     try:
         body = AESGCM(key).decrypt(nonce, ciphertext, BACKUP_MAGIC + header_bytes)
         del ciphertext
-        plain = zlib.decompress(body)
+        return zlib.decompress(body)
     except (InvalidTag, zlib.error, ValueError) as exc:
         raise EvacError("backup.damaged", path=str(source)) from exc
-    del body
-    with target.open("wb") as f:
-        f.write(plain)
-        f.flush()
-        os.fsync(f.fileno())
+
+
+def _write_private(target: Path, data: bytes) -> None:
+    """``data`` as ``target`` (0600), complete or not at all."""
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with os.fdopen(private.open_for_writing(partial), "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        partial.replace(target)
+    finally:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
 
 
 # --- making, listing, rotating ------------------------------------------------------------------
@@ -276,29 +334,20 @@ def make_backup(
 ) -> Path:
     """One checked backup in the policy's folder (sealed when a passphrase is given), copied to
     the second folder when that is reachable; a missing USB stick is a warning, not a failure."""
-    sqlite_path(db)
-    now = now or datetime.now()
-    stamp = now.strftime(STAMP)
-    name = f"{policy.name}-{stamp}{SEALED_SUFFIX if passphrase else SUFFIX}"
-    folder = policy.folder
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / name
-    plain = folder / f".{policy.name}-{stamp}.plain"  # hidden: never listed as a backup
-    try:
-        backup_to(db, plain)  # online copy + integrity check on the copy
-        if passphrase:
-            partial = target.with_name(target.name + ".partial")
-            try:
-                seal_file(plain, partial, passphrase)
-                partial.replace(target)
-            finally:
-                partial.unlink(missing_ok=True)
-        else:
-            plain.replace(target)
-    except OSError as exc:
-        raise EvacError("backup.cannot_write", path=str(folder), detail=exc.strerror or "") from exc
-    finally:
-        plain.unlink(missing_ok=True)
+    source = str(sqlite_path(db))
+    stamp = (now or datetime.now()).strftime(STAMP)
+    target = policy.folder / f"{policy.name}-{stamp}{SEALED_SUFFIX if passphrase else SUFFIX}"
+    if passphrase:
+        sealed = seal_bytes(_copy_to_memory(source), passphrase)  # the plain copy: memory only
+        try:
+            private.make_folder(policy.folder)
+            _write_private(target, sealed)
+        except OSError as exc:
+            raise EvacError(
+                "backup.cannot_write", path=str(policy.folder), detail=exc.strerror or ""
+            ) from exc
+    else:
+        _copy_to_file(source, target)
     if policy.second_folder is not None:
         _copy_to_second(target, policy.second_folder, on_warning)
     return target
@@ -319,6 +368,7 @@ def _copy_to_second(
     copy = folder / backup.name
     partial = copy.with_name(copy.name + ".partial")
     try:
+        private.create_file(partial)  # shutil would create it 0644; it keeps this mode
         shutil.copyfile(backup, partial)
         partial.replace(copy)
     except OSError as exc:
@@ -328,7 +378,8 @@ def _copy_to_second(
         )
         return None
     finally:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
     return copy
 
 
@@ -420,15 +471,23 @@ def restore(
     db_path, backup_path = Path(db_path), Path(backup_path)
     if not backup_path.is_file():
         raise EvacError("backup.not_found", path=str(backup_path))
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    temp = db_path.with_name(f".{db_path.name}.restoring")
+    sealed = is_sealed(backup_path)
+    if sealed and not passphrase:
+        raise EvacError("backup.passphrase_needed")
+    private.make_folder(db_path.parent)
+    # 0600 beside the database, where it can be renamed into place
+    fd, name = tempfile.mkstemp(dir=db_path.parent, prefix=f".{db_path.name}.restoring-")
+    temp = Path(name)
     try:
-        if is_sealed(backup_path):
-            if not passphrase:
-                raise EvacError("backup.passphrase_needed")
-            open_sealed_file(backup_path, temp, passphrase)
-        else:
-            shutil.copyfile(backup_path, temp)
+        with os.fdopen(fd, "wb") as out:
+            if sealed:
+                assert passphrase is not None
+                out.write(open_sealed(backup_path, passphrase))
+            else:
+                with backup_path.open("rb") as source:
+                    shutil.copyfileobj(source, out)
+            out.flush()
+            os.fsync(out.fileno())
         check_copy(temp, backup_path)
         aside: Path | None = None
         stamp = datetime.now().strftime(STAMP)
@@ -438,6 +497,7 @@ def restore(
                 os.link(db_path, aside)  # the current file stays in place until the swap
             except OSError:
                 shutil.copy2(db_path, aside)
+            private.tighten(aside)  # an earlier version's file may be readable to others
         for extra in ("-wal", "-shm", "-journal"):  # the old file's log must not meet the new one
             leftover = db_path.with_name(db_path.name + extra)
             if leftover.exists():
@@ -451,7 +511,9 @@ def restore(
             "backup.cannot_write", path=str(db_path), detail=exc.strerror or ""
         ) from exc
     finally:
-        temp.unlink(missing_ok=True)
+        for extra in ("", *private.SQLITE_COMPANIONS):  # checking it made a WAL and an SHM
+            with contextlib.suppress(OSError):
+                temp.with_name(temp.name + extra).unlink(missing_ok=True)
     _fork_sync_identity(db_path)
     return aside
 
