@@ -61,6 +61,7 @@ def _size(size: int) -> str:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     path = _database_path(args)
+    backup.remove_leftovers(path, _policy(args, path))
     encrypt = Settings.load().backup_encrypt or bool(os.environ.get(PASSPHRASE_VAR))
     passphrase = _passphrase() if encrypt else None
     db = open_database(args)
@@ -93,6 +94,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     source = Path(args.file).expanduser()
     if not source.is_file():
         raise EvacError("backup.not_found", path=str(source))
+    backup.remove_leftovers(path, _policy(args, path))
     passphrase = _passphrase() if backup.is_sealed(source) else None
     if not args.yes:
         if not sys.stdin.isatty():

@@ -15,13 +15,15 @@ What keeps the copies as private as the database:
   memory (the backup API into an in-memory database), checked there, then compressed and
   sealed. A crash at any moment leaves at most an encrypted ``.partial``.
 - Every file written here is created 0600 (``db.private``); the restore's decrypted copy lives
-  beside the database (it must, to be renamed into place) and is removed whatever happens.
+  beside the database (it must, to be renamed into place) and is removed whatever happens;
+  what a killed process leaves is deleted by :func:`remove_leftovers` at the next start.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import glob
 import hmac
 import json
 import logging
@@ -47,6 +49,7 @@ from evacsupport.db import migrate, private
 from evacsupport.db.engine import Database, storage_error
 from evacsupport.errors import EvacError, StorageError
 from evacsupport.i18n import message
+from evacsupport.services.authz import ungated
 from evacsupport.sync import crypto
 
 if TYPE_CHECKING:
@@ -431,6 +434,49 @@ def backup_and_rotate(
     if policy.second_folder is not None and policy.second_folder.is_dir():
         rotate(policy.second_folder, policy, now)
     return made
+
+
+# --- what a killed process leaves behind --------------------------------------------------------
+
+
+def _leftover_patterns(name: str) -> list[re.Pattern[str]]:
+    stem = re.escape(name)
+    return [
+        re.compile(rf"^{stem}-\d{{8}}-\d{{6}}\.sqlite3(\.evbak)?\.partial$"),  # a copy cut short
+        re.compile(rf"^\.{stem}-\d{{8}}-\d{{6}}\.plain$"),  # earlier versions' plain copies
+    ]
+
+
+@ungated(
+    "deletes only crash leftovers (unfinished copies, earlier versions' plain copies, an "
+    "interrupted restore's decrypted file), never a backup or a database; runs before sign-in"
+)
+def remove_leftovers(db_path: Path | str | None, policy: BackupPolicy) -> list[Path]:
+    """At start: delete the temporary files a killed backup or restore left behind.
+
+    They are no backups (never listed, never restored) but may hold the whole database, an
+    earlier version's ``.NAME-STAMP.plain`` in plain text. Returns what was deleted."""
+    found: list[Path] = []
+    patterns = _leftover_patterns(policy.name)
+    for folder in (policy.folder, policy.second_folder):
+        if folder is None:
+            continue
+        with contextlib.suppress(OSError):
+            found += [p for p in folder.iterdir() if any(r.match(p.name) for r in patterns)]
+    if db_path is not None:
+        db_path = Path(db_path)
+        with contextlib.suppress(OSError):
+            found += list(db_path.parent.glob(f".{glob.escape(db_path.name)}.restoring*"))
+    deleted = []
+    for path in found:
+        try:
+            path.unlink()
+        except OSError as exc:
+            log.warning("could not delete the leftover %s: %s", path, exc.strerror)
+        else:
+            log.info("deleted the leftover %s", path)
+            deleted.append(path)
+    return deleted
 
 
 # --- restoring ----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from evacsupport.config import Settings
 from evacsupport.db import Database
 from evacsupport.errors import EvacError
 from evacsupport.services import backup
@@ -173,6 +174,53 @@ def test_a_restored_database_and_the_file_kept_aside_are_private(
     aside = backup.restore(path, made)
     assert aside is not None
     assert mode(path) == mode(aside) == 0o600
+
+
+# --- what a crash leaves is deleted at the next start -----------------------------------------
+
+
+def test_leftovers_of_a_killed_backup_or_restore_are_deleted(tmp_path: Path) -> None:
+    folder, usb = tmp_path / "backups", tmp_path / "usb"
+    folder.mkdir()
+    usb.mkdir()
+    path = tmp_path / "test.sqlite3"
+    leftovers = [
+        folder / ".test-20250101-000000.plain",  # an earlier version's plain copy
+        folder / "test-20250101-000000.sqlite3.partial",
+        folder / "test-20250101-000000.sqlite3.evbak.partial",
+        usb / "test-20250102-000000.sqlite3.evbak.partial",
+        tmp_path / ".test.sqlite3.restoring",  # an earlier version's name
+        tmp_path / ".test.sqlite3.restoring-k2j4h1",
+        tmp_path / ".test.sqlite3.restoring-k2j4h1-wal",
+    ]
+    kept = [
+        folder / "test-20250101-000000.sqlite3",  # a backup
+        folder / "test-20250101-000000.sqlite3.evbak",
+        folder / "other-20250101-000000.sqlite3.partial",  # another database's: its own start
+        folder / "notes.txt",
+        usb / "test-20250102-000000.sqlite3.evbak",
+        path,
+        tmp_path / "test.sqlite3-wal",
+        tmp_path / ".other.sqlite3.restoring-x",
+    ]
+    for file in leftovers + kept:
+        file.write_bytes(SQLITE_HEADER + b"whole database")
+    deleted = backup.remove_leftovers(path, policy(tmp_path, second_folder=usb))
+    assert sorted(deleted) == sorted(leftovers)
+    assert all(file.exists() for file in kept)
+    assert backup.remove_leftovers(path, policy(tmp_path, second_folder=usb)) == []
+
+
+def test_leftovers_go_whatever_the_database_is_called(tmp_path: Path) -> None:
+    """Glob and regex characters in a file name are taken literally."""
+    path = tmp_path / "避難所[1]*.sqlite3"
+    rules = backup.policy_from_settings(Settings(), path)
+    decoy = tmp_path / ".避難所[1]x.sqlite3.restoring-1"
+    leftover = tmp_path / ".避難所[1]*.sqlite3.restoring-1"
+    for file in (decoy, leftover):
+        file.write_bytes(b"x")
+    assert backup.remove_leftovers(path, rules) == [leftover]
+    assert decoy.exists()
 
 
 # --- what SQLite is asked to open ------------------------------------------------------------

@@ -1,10 +1,11 @@
 """Start-up recovery: a damaged or too-new database file opens into choices, not a traceback.
 
-:func:`open_at_start` checks the file before opening it (every page after an unclean exit, see
-``services.integrity.start_check``); a damaged file can be replaced by the newest backup that
-passes its checks (the damaged file is kept aside), or another database opened, or the app
-closed. A database made by a newer version is refused with its message and the same choices
-except restoring.
+:func:`open_at_start` first deletes what a killed backup or restore left behind
+(``services.backup.remove_leftovers``), then checks the file before opening it (every page
+after an unclean exit, see ``services.integrity.start_check``); a damaged file can be replaced
+by the newest backup that passes its checks (the damaged file is kept aside), or another
+database opened, or the app closed. A database made by a newer version is refused with its
+message and the same choices except restoring.
 """
 
 from __future__ import annotations
@@ -144,6 +145,8 @@ def open_at_start(
         path = Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
         if path is not None and str(path) == ":memory:":
             path = None
+        if path is not None:  # a crash's temporary copies go before anything else is read
+            backup.remove_leftovers(path, policy_for(path))
         can_restore = False
         if path is not None and not start_check(path):
             problem, can_restore = _damaged_text(path), True
