@@ -2,6 +2,9 @@
 
 Backups follow the settings (folder, second folder, how many to keep, encryption). An encrypted
 backup needs the team passphrase: ``EVACSUPPORT_PASSPHRASE`` for scripts, else a prompt.
+``backup`` signs in first, as every command does, and is refused (before the passphrase is
+asked for) to roles without ``Permission.BACKUP``. ``backups`` only lists file names and sizes,
+so it needs no sign-in.
 ``restore`` never opens the database, so it also works on a damaged file.
 """
 
@@ -15,9 +18,11 @@ from pathlib import Path
 from evacsupport.cli_common import open_database, t
 from evacsupport.cli_sync import PASSPHRASE_VAR, _passphrase
 from evacsupport.config import Settings, resolve_database_url
+from evacsupport.domain.roles import Permission
 from evacsupport.errors import EvacError
 from evacsupport.i18n import message
 from evacsupport.services import backup
+from evacsupport.services.authz import require
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -61,16 +66,15 @@ def _size(size: int) -> str:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     path = _database_path(args)
-    backup.remove_leftovers(path, _policy(args, path))
-    encrypt = Settings.load().backup_encrypt or bool(os.environ.get(PASSPHRASE_VAR))
-    passphrase = _passphrase() if encrypt else None
+    policy = _policy(args, path)
+    backup.remove_leftovers(path, policy)
     db = open_database(args)
     try:
+        require(db, Permission.BACKUP)  # refused before the passphrase is asked for
+        encrypt = Settings.load().backup_encrypt or bool(os.environ.get(PASSPHRASE_VAR))
+        passphrase = _passphrase() if encrypt else None
         made = backup.backup_and_rotate(
-            db,
-            _policy(args, path),
-            passphrase,
-            on_warning=lambda text: print(text, file=sys.stderr),
+            db, policy, passphrase, on_warning=lambda text: print(text, file=sys.stderr)
         )
     finally:
         db.close()

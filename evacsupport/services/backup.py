@@ -11,6 +11,9 @@ PostgreSQL is refused: the server's own backups (pg_dump) apply.
 
 What keeps the copies as private as the database:
 
+- Making a backup needs ``Permission.BACKUP`` (the window's automatic ones excepted, see
+  :func:`automatic_backup`). Backups leave no audit entry: writing one would wait for the
+  writer that the online backup exists not to wait for (an import, the counter).
 - An encrypted backup never exists in plain form on disk: the live database is copied into
   memory (the backup API into an in-memory database), checked there, then compressed and
   sealed. A crash at any moment leaves at most an encrypted ``.partial``.
@@ -47,9 +50,10 @@ from sqlalchemy.pool import NullPool
 from evacsupport.config import data_dir, sqlite_url
 from evacsupport.db import migrate, private
 from evacsupport.db.engine import Database, storage_error
+from evacsupport.domain.roles import Permission
 from evacsupport.errors import EvacError, StorageError
 from evacsupport.i18n import message
-from evacsupport.services.authz import ungated
+from evacsupport.services.authz import gate, ungated
 from evacsupport.sync import crypto
 
 if TYPE_CHECKING:
@@ -137,6 +141,7 @@ def _copy_to_memory(source: str) -> bytes:
             dest.close()
 
 
+@gate(Permission.BACKUP)
 def backup_to(db: Database, target: Path | str) -> Path:
     """A checked, unencrypted copy at a path the user chose (File → バックアップを保存)."""
     target = Path(target)
@@ -201,6 +206,7 @@ def policy_from_settings(settings: Settings, db_path: Path | str | None = None) 
     )
 
 
+@ungated("only says which file the database is; reads and writes nothing")
 def sqlite_path(db: Database) -> Path:
     """The database's file; a server database is refused (its own backups apply: pg_dump)."""
     if not db.is_sqlite:
@@ -327,16 +333,13 @@ def due(policy: BackupPolicy, now: datetime | None = None) -> bool:
     return not any(b.made_at.date() == today for b in _in_folder(policy.folder, policy.name))
 
 
-def make_backup(
+def _make(
     db: Database,
     policy: BackupPolicy,
-    passphrase: str | None = None,
-    now: datetime | None = None,
-    *,
-    on_warning: Callable[[str], None] | None = None,
+    passphrase: str | None,
+    now: datetime | None,
+    on_warning: Callable[[str], None] | None,
 ) -> Path:
-    """One checked backup in the policy's folder (sealed when a passphrase is given), copied to
-    the second folder when that is reachable; a missing USB stick is a warning, not a failure."""
     source = str(sqlite_path(db))
     stamp = (now or datetime.now()).strftime(STAMP)
     target = policy.folder / f"{policy.name}-{stamp}{SEALED_SUFFIX if passphrase else SUFFIX}"
@@ -354,6 +357,20 @@ def make_backup(
     if policy.second_folder is not None:
         _copy_to_second(target, policy.second_folder, on_warning)
     return target
+
+
+@gate(Permission.BACKUP)
+def make_backup(
+    db: Database,
+    policy: BackupPolicy,
+    passphrase: str | None = None,
+    now: datetime | None = None,
+    *,
+    on_warning: Callable[[str], None] | None = None,
+) -> Path:
+    """One checked backup in the policy's folder (sealed when a passphrase is given), copied to
+    the second folder when that is reachable; a missing USB stick is a warning, not a failure."""
+    return _make(db, policy, passphrase, now, on_warning)
 
 
 def _warn(on_warning: Callable[[str], None] | None, text: str) -> None:
@@ -419,6 +436,22 @@ def rotate(folder: Path, policy: BackupPolicy, now: datetime | None = None) -> l
     return deleted
 
 
+def _make_and_rotate(
+    db: Database,
+    policy: BackupPolicy,
+    passphrase: str | None,
+    now: datetime | None,
+    on_warning: Callable[[str], None] | None,
+) -> Path:
+    now = now or datetime.now()
+    made = _make(db, policy, passphrase, now, on_warning)
+    rotate(policy.folder, policy, now)
+    if policy.second_folder is not None and policy.second_folder.is_dir():
+        rotate(policy.second_folder, policy, now)
+    return made
+
+
+@gate(Permission.BACKUP)
 def backup_and_rotate(
     db: Database,
     policy: BackupPolicy,
@@ -427,13 +460,29 @@ def backup_and_rotate(
     *,
     on_warning: Callable[[str], None] | None = None,
 ) -> Path:
-    """What the app does on exit, once a day, and for ``evacsupport backup``."""
-    now = now or datetime.now()
-    made = make_backup(db, policy, passphrase, now, on_warning=on_warning)
-    rotate(policy.folder, policy, now)
-    if policy.second_folder is not None and policy.second_folder.is_dir():
-        rotate(policy.second_folder, policy, now)
-    return made
+    """``evacsupport backup``: a backup now (into ``--to`` or the settings' folder), rotated."""
+    return _make_and_rotate(db, policy, passphrase, now, on_warning)
+
+
+@ungated(
+    "the app's own safety net, whoever is signed in (a venue laptop's staff too): made when "
+    "the app decides (once a day, on exit) into the folders the settings name, which only "
+    "administrators and coordinators may change; nobody chooses when or where"
+)
+def automatic_backup(
+    db: Database,
+    settings: Settings,
+    passphrase: str | None = None,
+    now: datetime | None = None,
+    *,
+    on_warning: Callable[[str], None] | None = None,
+) -> Path:
+    """The window's daily and on-exit backup, rotated.
+
+    It takes the settings rather than a folder on purpose: the one thing that makes it safe to
+    leave open to every role is that the caller cannot say where the copy goes."""
+    policy = policy_from_settings(settings, sqlite_path(db))
+    return _make_and_rotate(db, policy, passphrase, now, on_warning)
 
 
 # --- what a killed process leaves behind --------------------------------------------------------

@@ -5,11 +5,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
-from typing import cast
 
 import pytest
-from sqlalchemy import make_url
 
 from evacsupport.config import Settings, sqlite_url
 from evacsupport.db import Database
@@ -20,6 +17,7 @@ from evacsupport.services.households import HouseholdService
 from evacsupport.services.integrity import quick_check
 from tests.factories import household
 from tests.pg import sqlite_only
+from tests.services.backup_helpers import unopened_database
 
 PASS = "team passphrase 1"
 pytestmark = sqlite_only("backups copy this computer's SQLite file")
@@ -228,10 +226,7 @@ def test_policy_from_settings_ignores_junk(tmp_path: Path) -> None:
 
 
 def test_postgresql_is_refused_with_a_clear_message(tmp_path: Path) -> None:
-    server = cast(
-        Database,
-        SimpleNamespace(url=make_url("postgresql+psycopg://u@localhost/evac"), is_sqlite=False),
-    )
+    server = unopened_database("postgresql+psycopg://u@localhost/evac")
     with pytest.raises(EvacError) as info:
         backup.make_backup(server, policy(tmp_path))
     assert info.value.code == "backup.server"

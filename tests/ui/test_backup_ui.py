@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from evacsupport.config import Settings, sqlite_url
@@ -13,8 +15,9 @@ from evacsupport.services import backup
 from evacsupport.services.households import HouseholdService
 from evacsupport.ui.main_window import MainWindow
 from evacsupport.ui.views.backup.recovery import Choice, RecoveryDialog, open_at_start
-from tests.factories import household
+from tests.factories import household, signed_in
 from tests.pg import sqlite_only
+from tests.services.backup_helpers import PASSWORD, add_accounts
 from tests.ui.fakes import FakePrompter
 
 pytestmark = sqlite_only("backups copy this computer's SQLite file")
@@ -127,3 +130,40 @@ def test_a_too_new_database_offers_to_open_another(tmp_path: Path) -> None:
     assert opened is not None
     opened.close()
     assert len(seen) == 1 and "新しい版" in seen[0][0] and seen[0][1] is False
+
+
+# --- who may back up ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def staffed(db: Database) -> Database:
+    """Accounts of every role; ``db`` signed in as the administrator."""
+    return add_accounts(db)
+
+
+def test_a_viewer_may_not_save_a_backup_from_the_file_menu(
+    qtbot: QtBot, staffed: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    signed_in(staffed, "mayor", PASSWORD)
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **k: asked.append("where") or ("", "")
+    )
+    prompter = FakePrompter()
+    win = window(qtbot, staffed, prompter, settings_for(tmp_path))
+    win._ask_backup()
+    assert asked == []  # refused before asking where
+    win.save_backup(str(tmp_path / "copy.sqlite3"))
+    assert prompter.errors == ["閲覧者の権限ではこの操作はできません。管理者に相談してください"] * 2
+    assert not (tmp_path / "copy.sqlite3").exists()
+
+
+def test_venue_staff_still_get_the_automatic_backup(
+    qtbot: QtBot, staffed: Database, tmp_path: Path
+) -> None:
+    signed_in(staffed, "kato", PASSWORD)
+    win = window(qtbot, staffed, FakePrompter(), settings_for(tmp_path))
+    made = win.auto_backup.on_exit()
+    assert made is not None and made.parent == tmp_path / "backups"
+    rules = backup.policy_from_settings(settings_for(tmp_path), staffed.url.database)
+    assert [b.path for b in backup.list_backups(rules)] == [made]

@@ -1,5 +1,10 @@
 """Automatic backups while the window is open: once a day (checked hourly, in the background)
-and on exit; restoring from the File menu. Failures go to the status bar, never a crash."""
+and on exit; restoring from the File menu. Failures go to the status bar, never a crash.
+
+Automatic backups are made whoever is signed in (``services.backup.automatic_backup``): a
+venue laptop's staff may not make a backup themselves, but their counter's meals are kept safe
+all the same.
+"""
 
 from __future__ import annotations
 
@@ -103,7 +108,9 @@ class AutoBackup(QObject):
         warnings: list[str] = []
 
         def make() -> Path:
-            return backup.backup_and_rotate(db, policy, secret, now, on_warning=warnings.append)
+            return backup.automatic_backup(
+                db, self._settings, secret, now, on_warning=warnings.append
+            )
 
         def done(path: Path) -> None:
             self.task, self.last_made = None, path
@@ -131,9 +138,9 @@ class AutoBackup(QObject):
         if secret is False or secret is True:
             return None
         try:
-            self.last_made = backup.backup_and_rotate(self._database(), policy, secret)
-        except (EvacError, OSError) as exc:
-            self._fail(str(exc))
+            self.last_made = backup.automatic_backup(self._database(), self._settings, secret)
+        except EvacError as exc:
+            self._fail(exc.message())
             return None
         return self.last_made
 
