@@ -1,4 +1,5 @@
-"""A consistent copy of the open SQLite database, taken while the app keeps running.
+"""A consistent copy of the open SQLite database, taken while the app keeps running, and the
+way back from one.
 
 SQLite's online backup API copies a live database page by page (WAL included) without stopping
 writers, unlike copying the file, which can catch it half-written.
@@ -6,20 +7,24 @@ writers, unlike copying the file, which can catch it half-written.
 Automatic backups (on exit, once a day, ``evacsupport backup``) go to a folder as dated copies,
 checked, sealed with the team passphrase when one is set (scrypt + AES-GCM, as sync packages),
 optionally copied to a second folder (a USB stick), and rotated: the newest of each of the last
-7 days and 4 weeks stay. Restoring checks the backup first and keeps the current file aside.
-PostgreSQL is refused: the server's own backups (pg_dump) apply.
+7 days and 4 weeks stay. PostgreSQL is refused: the server's own backups (pg_dump) apply.
 
 What keeps the copies as private as the database:
 
 - Making a backup needs ``Permission.BACKUP`` (the window's automatic ones excepted, see
-  :func:`automatic_backup`). Backups leave no audit entry: writing one would wait for the
-  writer that the online backup exists not to wait for (an import, the counter).
+  :func:`automatic_backup`) and restoring one ``Permission.RESTORE``. A restore leaves an audit
+  entry, written into the restored copy before it is put in place, so the swap cannot lose it.
+  Backups leave none: writing one would wait for the writer that the online backup exists not
+  to wait for (an import, the counter).
 - An encrypted backup never exists in plain form on disk: the live database is copied into
   memory (the backup API into an in-memory database), checked there, then compressed and
   sealed. A crash at any moment leaves at most an encrypted ``.partial``.
 - Every file written here is created 0600 (``db.private``); the restore's decrypted copy lives
   beside the database (it must, to be renamed into place) and is removed whatever happens;
   what a killed process leaves is deleted by :func:`remove_leftovers` at the next start.
+- A backup without accounts is refused over a database that has them (it would open the
+  database to anyone), and a database too damaged to sign into is restored only with the
+  credentials of an administrator in the backup being restored.
 """
 
 from __future__ import annotations
@@ -47,13 +52,14 @@ from sqlalchemy import create_engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from evacsupport.config import data_dir, sqlite_url
+from evacsupport.config import data_dir, login_name, sqlite_url
 from evacsupport.db import migrate, private
 from evacsupport.db.engine import Database, storage_error
-from evacsupport.domain.roles import Permission
+from evacsupport.domain.roles import Permission, allowed
 from evacsupport.errors import EvacError, StorageError
 from evacsupport.i18n import message
-from evacsupport.services.authz import gate, ungated
+from evacsupport.services import audit
+from evacsupport.services.authz import gate, has_accounts, role_name, ungated
 from evacsupport.sync import crypto
 
 if TYPE_CHECKING:
@@ -531,6 +537,17 @@ def remove_leftovers(db_path: Path | str | None, policy: BackupPolicy) -> list[P
 # --- restoring ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Restored:
+    """A restore that happened: which backup, the database it replaced, where the file that was
+    there before is kept (None when there was none), and who did it (as in the audit entry)."""
+
+    backup: Path
+    database: Path
+    kept_aside: Path | None
+    username: str
+
+
 def check_copy(path: Path, shown: Path) -> None:
     """Refuse a file that is not a sound SQLite database or was written by a newer app."""
     try:
@@ -554,23 +571,17 @@ def check_copy(path: Path, shown: Path) -> None:
         engine.dispose()
 
 
-def restore(
-    db_path: Path | str, backup_path: Path | str, passphrase: str | None = None
-) -> Path | None:
-    """Put a checked backup in place of the database file, which must be closed.
-
-    The current file (with its WAL, if any) is kept aside as ``<name>.before-restore-<stamp>``;
-    that path is returned (None when there was no file). A damaged backup, a wrong passphrase
-    or a backup from a newer app is refused and the current file is left untouched.
-    """
-    db_path, backup_path = Path(db_path), Path(backup_path)
+@contextlib.contextmanager
+def _unpacked(db_path: Path, backup_path: Path, passphrase: str | None) -> Iterator[Path]:
+    """The backup as a checked plain database in a private (0600) file beside ``db_path``,
+    where it can be renamed into place; removed at the end whatever happens (and, after a
+    crash, by :func:`remove_leftovers`)."""
     if not backup_path.is_file():
         raise EvacError("backup.not_found", path=str(backup_path))
     sealed = is_sealed(backup_path)
     if sealed and not passphrase:
         raise EvacError("backup.passphrase_needed")
     private.make_folder(db_path.parent)
-    # 0600 beside the database, where it can be renamed into place
     fd, name = tempfile.mkstemp(dir=db_path.parent, prefix=f".{db_path.name}.restoring-")
     temp = Path(name)
     try:
@@ -584,60 +595,229 @@ def restore(
             out.flush()
             os.fsync(out.fileno())
         check_copy(temp, backup_path)
-        aside: Path | None = None
-        stamp = datetime.now().strftime(STAMP)
-        if db_path.exists():
-            aside = db_path.with_name(f"{db_path.name}.before-restore-{stamp}")
+        yield temp
+    finally:
+        for extra in ("", *private.SQLITE_COMPANIONS):
+            with contextlib.suppress(OSError):
+                temp.with_name(temp.name + extra).unlink(missing_ok=True)
+
+
+def _aside_name(db_path: Path) -> Path | None:
+    """Where the current file goes: a name no earlier restore used (never overwrite one)."""
+    if not db_path.exists():
+        return None
+    base = f"{db_path.name}.before-restore-{datetime.now().strftime(STAMP)}"
+    aside, n = db_path.with_name(base), 1
+    while any(aside.with_name(aside.name + e).exists() for e in ("", *private.SQLITE_COMPANIONS)):
+        n += 1
+        aside = db_path.with_name(f"{base}-{n}")
+    return aside
+
+
+def _stamp_copy(
+    copy: Database, username: str, backup_path: Path, db_path: Path, aside: Path | None
+) -> None:
+    """In the copy, before it replaces the database: the audit entry of this restore, and a new
+    sync identity (peers resend what the backup lacks; see sync.site.start_new_identity)."""
+    from evacsupport.sync import site
+
+    with copy.session() as session:
+        site.start_new_identity(session.connection())
+        audit.record(
+            session,
+            "restore",
+            changes={
+                "file": backup_path.name,
+                "folder": str(backup_path.parent),
+                "database": db_path.name,
+                "kept_aside": aside.name if aside else "",
+            },
+            username=username,
+        )
+
+
+def _self_contained(path: Path) -> None:
+    """Fold the copy's WAL into the file: a WAL left under the temporary name would be lost in
+    the rename (the app turns WAL on again when it opens the database)."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA journal_mode=DELETE").fetchone()
+    finally:
+        conn.close()
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename durable across a power cut (POSIX; Windows commits renames itself)."""
+    if not private.POSIX:
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _swap_in(copy: Path, db_path: Path, aside: Path | None) -> None:
+    """Keep the current file (and its WAL) aside, then rename the copy into place."""
+    if aside is not None:
+        try:
+            os.link(db_path, aside)  # the current file stays in place until the swap
+        except OSError:
+            shutil.copy2(db_path, aside)
+        private.tighten(aside)
+    moved: list[str] = []
+    for extra in private.SQLITE_COMPANIONS:  # the old file's log must not meet the new one
+        leftover = db_path.with_name(db_path.name + extra)
+        if leftover.exists():
+            if aside is not None:
+                leftover.replace(aside.with_name(aside.name + extra))
+                moved.append(extra)
+            else:
+                leftover.unlink()
+    try:
+        copy.replace(db_path)
+    except OSError:
+        if aside is not None:  # the current file stays in use, with its own log
+            for extra in moved:
+                aside.with_name(aside.name + extra).replace(db_path.with_name(db_path.name + extra))
+        raise
+    _sync_folder(db_path.parent)
+
+
+def _put_in_place(
+    db_path: Path,
+    backup_path: Path,
+    passphrase: str | None,
+    authorise: Callable[[Database], str],
+    close_current: Callable[[], None],
+) -> Restored:
+    """What both ways of restoring share: unpack and check the backup, let ``authorise`` refuse
+    it (or say who restores), write the audit entry into the copy, then swap the files."""
+    try:
+        with _unpacked(db_path, backup_path, passphrase) as temp:
+            copy = Database(sqlite_url(temp))  # an older backup's schema is brought up to date
             try:
-                os.link(db_path, aside)  # the current file stays in place until the swap
-            except OSError:
-                shutil.copy2(db_path, aside)
-            private.tighten(aside)  # an earlier version's file may be readable to others
-        for extra in ("-wal", "-shm", "-journal"):  # the old file's log must not meet the new one
-            leftover = db_path.with_name(db_path.name + extra)
-            if leftover.exists():
-                if aside is not None:
-                    leftover.replace(aside.with_name(aside.name + extra))
-                else:
-                    leftover.unlink()
-        temp.replace(db_path)
+                username = authorise(copy)
+                aside = _aside_name(db_path)
+                _stamp_copy(copy, username, backup_path, db_path, aside)
+            finally:
+                copy.close()
+            _self_contained(temp)
+            close_current()
+            _swap_in(temp, db_path, aside)
     except OSError as exc:
         raise EvacError(
             "backup.cannot_write", path=str(db_path), detail=exc.strerror or ""
         ) from exc
-    finally:
-        for extra in ("", *private.SQLITE_COMPANIONS):  # checking it made a WAL and an SHM
-            with contextlib.suppress(OSError):
-                temp.with_name(temp.name + extra).unlink(missing_ok=True)
-    _fork_sync_identity(db_path)
-    return aside
+    except (sqlite3.Error, SQLAlchemyError) as exc:
+        raise storage_error(exc, sqlite_url(db_path)) from exc
+    return Restored(backup_path, db_path, aside, username)
 
 
-def _fork_sync_identity(db_path: Path) -> None:
-    """The restored file lacks what was saved after the backup, though peers may have it: it
-    goes on syncing under a new identity, so they resend it (see sync.site.start_new_identity)."""
-    from evacsupport.config import sqlite_url
-    from evacsupport.sync.service import SyncService
+def _accounts_in_copy(copy: Database) -> bool:
+    from evacsupport.services.accounts import AccountService
 
-    restored = Database(sqlite_url(db_path))
-    try:
-        SyncService(restored).after_restore()
-    finally:
-        restored.close()
+    return AccountService(copy).has_accounts()
 
 
-def restore_latest_good(
-    db_path: Path | str, policy: BackupPolicy, passphrase: str | None = None
-) -> tuple[BackupInfo, Path | None]:
-    """Restore the newest backup that passes its checks (start-up recovery of a damaged file).
+@gate(Permission.RESTORE)
+def restore(db: Database, backup_path: Path | str, passphrase: str | None = None) -> Restored:
+    """Put a checked backup in place of the open database ``db`` (signed in as an administrator,
+    or a database without accounts), and close ``db``: open the file again to go on.
 
-    Returns the backup used and where the damaged file was kept aside.
+    A damaged backup, a wrong passphrase, a backup from a newer app, or a backup without
+    accounts over a database that has them is refused before anything is touched, and ``db``
+    stays open. The current file (with its WAL, if any) is kept aside as
+    ``<name>.before-restore-<stamp>``. The restored database holds an audit entry naming
+    ``db.actor``, the backup and the kept file.
     """
+    db_path, backup_path = sqlite_path(db), Path(backup_path)
+    current_has_accounts = has_accounts(db)
+
+    def authorise(copy: Database) -> str:
+        if current_has_accounts and not _accounts_in_copy(copy):
+            raise EvacError("backup.no_accounts")
+        return db.actor or login_name()
+
+    return _put_in_place(db_path, backup_path, passphrase, authorise, db.close)
+
+
+def _accounts_in_file(path: Path) -> int | None:
+    """How many accounts a database file holds, read as far as a damaged file allows; None when
+    that cannot be told."""
+    if not path.exists():
+        return 0
+    try:  # read-only: the damaged file and its WAL are kept aside as they are
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        try:
+            return int(conn.execute("SELECT count(*) FROM app_user").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+
+
+@ungated(
+    "a damaged or missing file cannot be signed into: the credentials of an administrator in "
+    "the backup being restored are checked against that backup instead"
+)
+def recover(
+    db_path: Path | str,
+    backup_path: Path | str,
+    passphrase: str | None = None,
+    credentials: tuple[str, str] | None = None,
+) -> Restored:
+    """Restore over a database that cannot be opened (damaged) or is not there yet.
+
+    ``credentials`` (user name, password) must be those of an active administrator in the
+    backup; a wrong one, or none when the backup has accounts (``backup.credentials_needed``),
+    is refused before anything is touched. A backup without accounts needs none, but only when
+    the file it replaces demonstrably had none either.
+    """
+    from evacsupport.services.accounts import AccountService
+
+    db_path, backup_path = Path(db_path), Path(backup_path)
+
+    def authorise(copy: Database) -> str:
+        if not _accounts_in_copy(copy):
+            if _accounts_in_file(db_path) != 0:
+                raise EvacError("backup.no_accounts_damaged")
+            return login_name()
+        if credentials is None:
+            raise EvacError("backup.credentials_needed")
+        try:  # the copy is thrown away on refusal: its failure count and entry with it
+            who = AccountService(copy).authenticate(*credentials)
+        except EvacError as exc:
+            if exc.code in ("auth.failed", "auth.failed_left"):
+                raise EvacError("backup.wrong_credentials") from exc
+            raise
+        if not allowed(who.role, Permission.RESTORE):
+            raise EvacError("auth.forbidden", role=role_name(who.role))
+        return who.username
+
+    return _put_in_place(db_path, backup_path, passphrase, authorise, lambda: None)
+
+
+# Refusals that are the backup's fault: the next older backup may do. Any other refusal (a
+# wrong passphrase or sign-in, a backup without accounts) would be the same or worse with an
+# older one, and silently restoring further back would lose more.
+_TRY_OLDER = {"backup.damaged", "backup.too_new", "backup.passphrase_needed", "backup.not_found"}
+
+
+@ungated("start-up recovery of a damaged file; recover() checks who may restore")
+def recover_latest_good(
+    db_path: Path | str,
+    policy: BackupPolicy,
+    passphrase: str | None = None,
+    credentials: tuple[str, str] | None = None,
+) -> Restored:
+    """Restore the newest backup that passes its checks (start-up recovery of a damaged file)."""
     for info in list_backups(policy):
         try:
-            return info, restore(db_path, info.path, passphrase)
+            return recover(db_path, info.path, passphrase, credentials)
         except EvacError as exc:
-            if exc.code == "backup.cannot_write":
+            if exc.code not in _TRY_OLDER:
                 raise
             log.warning("backup %s not used: %s", info.path, exc.message("en"))
     raise EvacError("backup.none_good", path=str(policy.folder))

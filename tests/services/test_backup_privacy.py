@@ -111,8 +111,7 @@ def test_restoring_an_encrypted_backup_unpacks_it_privately_beside_the_database(
 
     monkeypatch.setattr(backup, "check_copy", spy)
     path = live_file(db)
-    db.close()
-    backup.restore(path, made, PASS)
+    backup.restore(db, made, PASS)
     [(temp, temp_mode, header)] = seen
     assert temp.parent == path.parent and temp.name.startswith(".test.sqlite3.restoring-")
     assert header == SQLITE_HEADER  # it is the plain database, hence private and short-lived
@@ -131,18 +130,17 @@ def test_a_refused_restore_leaves_no_decrypted_copy(db: Database, tmp_path: Path
     conn.close()
     too_new = plain.with_name("test-20250101-000001.sqlite3.evbak")
     too_new.write_bytes(backup.seal_bytes(plain.read_bytes(), PASS))  # opens, then is refused
-    path = live_file(db)
-    db.close()
     for source, attempt, code in (
         (made, "wrong passphrase", "backup.wrong_passphrase"),
         (made, None, "backup.passphrase_needed"),
         (too_new, PASS, "backup.too_new"),
     ):
         with pytest.raises(EvacError) as info:
-            backup.restore(path, source, attempt)
+            backup.restore(db, source, attempt)
         assert info.value.code == code
     assert not [p for p in tmp_path.iterdir() if ".restoring" in p.name]
     assert not list(tmp_path.glob("*.before-restore-*"))
+    assert HouseholdService(db).count() == 0  # still open, untouched
 
 
 # --- 0600 -------------------------------------------------------------------------------------
@@ -169,11 +167,10 @@ def test_a_restored_database_and_the_file_kept_aside_are_private(
     made = backup.make_backup(db, policy(tmp_path))
     os.chmod(made, 0o644)  # e.g. copied back from a USB stick
     path = live_file(db)
-    db.close()
     os.chmod(path, 0o644)
-    aside = backup.restore(path, made)
-    assert aside is not None
-    assert mode(path) == mode(aside) == 0o600
+    done = backup.restore(db, made)
+    assert done.kept_aside is not None
+    assert mode(path) == mode(done.kept_aside) == 0o600
 
 
 # --- what a crash leaves is deleted at the next start -----------------------------------------
