@@ -2,7 +2,12 @@
 
 Backups follow the settings (folder, second folder, how many to keep, encryption). An encrypted
 backup needs the team passphrase: ``EVACSUPPORT_PASSPHRASE`` for scripts, else a prompt.
-``restore`` never opens the database, so it also works on a damaged file.
+
+``backup`` and ``restore`` sign in first, as every command does, and are refused (before any
+question is asked) to roles without the permission. A database that cannot be opened (damaged)
+or is not there yet cannot be signed into: ``restore`` then checks the credentials against an
+administrator account in the backup being restored. ``backups`` only lists file names and
+sizes, so it needs no sign-in and works on a damaged database too.
 """
 
 from __future__ import annotations
@@ -11,13 +16,19 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from evacsupport.cli_common import open_database, t
+from evacsupport.cli_common import PASSWORD_VAR, USER_VAR, credentials, open_database, t
 from evacsupport.cli_sync import PASSPHRASE_VAR, _passphrase
 from evacsupport.config import Settings, resolve_database_url
-from evacsupport.errors import EvacError
+from evacsupport.domain.roles import Permission
+from evacsupport.errors import EvacError, StorageError
 from evacsupport.i18n import message
 from evacsupport.services import backup
+from evacsupport.services.authz import require
+
+if TYPE_CHECKING:
+    from evacsupport.db import Database
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -61,15 +72,15 @@ def _size(size: int) -> str:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     path = _database_path(args)
-    encrypt = Settings.load().backup_encrypt or bool(os.environ.get(PASSPHRASE_VAR))
-    passphrase = _passphrase() if encrypt else None
+    policy = _policy(args, path)
+    backup.remove_leftovers(path, policy)
     db = open_database(args)
     try:
+        require(db, Permission.BACKUP)  # refused before the passphrase is asked for
+        encrypt = Settings.load().backup_encrypt or bool(os.environ.get(PASSPHRASE_VAR))
+        passphrase = _passphrase() if encrypt else None
         made = backup.backup_and_rotate(
-            db,
-            _policy(args, path),
-            passphrase,
-            on_warning=lambda text: print(text, file=sys.stderr),
+            db, policy, passphrase, on_warning=lambda text: print(text, file=sys.stderr)
         )
     finally:
         db.close()
@@ -88,21 +99,63 @@ def cmd_backups(args: argparse.Namespace) -> int:
     return 0
 
 
+def _confirmed(args: argparse.Namespace, path: Path, source: Path) -> bool:
+    if args.yes:
+        return True
+    if not sys.stdin.isatty():
+        raise EvacError("cli.restore_needs_yes")
+    answer = input(message("cli.restore_confirm", db=str(path), backup=str(source)))
+    return answer.strip().lower() in {"y", "yes", "はい"}
+
+
+def _open_to_restore(args: argparse.Namespace, path: Path) -> Database | None:
+    """The database signed in, or None when it cannot be signed into (missing or damaged)."""
+    if not path.exists():
+        return None
+    try:
+        return open_database(args)
+    except StorageError as exc:
+        if exc.code != "db.damaged":
+            raise
+        return None
+
+
+def _recover(path: Path, source: Path, passphrase: str | None) -> backup.Restored:
+    """Over a file nobody can sign into: an administrator of the backup, asked only when the
+    backup has accounts (the environment's credentials are used when they are set)."""
+    given = None
+    if os.environ.get(USER_VAR, "").strip() and os.environ.get(PASSWORD_VAR, ""):
+        given = credentials()
+    try:
+        return backup.recover(path, source, passphrase, given)
+    except EvacError as exc:
+        if exc.code != "backup.credentials_needed" or given is not None:
+            raise
+    return backup.recover(path, source, passphrase, credentials())
+
+
 def cmd_restore(args: argparse.Namespace) -> int:
     path = _database_path(args)
     source = Path(args.file).expanduser()
     if not source.is_file():
         raise EvacError("backup.not_found", path=str(source))
-    passphrase = _passphrase() if backup.is_sealed(source) else None
-    if not args.yes:
-        if not sys.stdin.isatty():
-            raise EvacError("cli.restore_needs_yes")
-        answer = input(message("cli.restore_confirm", db=str(path), backup=str(source)))
-        if answer.strip().lower() not in {"y", "yes", "はい"}:
+    backup.remove_leftovers(path, _policy(args, path))
+    db = _open_to_restore(args, path)
+    try:
+        if db is not None:
+            require(db, Permission.RESTORE)  # refused before any question, nothing written
+        passphrase = _passphrase() if backup.is_sealed(source) else None
+        if not _confirmed(args, path, source):
             print(message("cli.restore_cancelled"))
             return 1
-    aside = backup.restore(path, source, passphrase)
+        if db is not None:
+            done = backup.restore(db, source, passphrase)
+        else:
+            done = _recover(path, source, passphrase)
+    finally:
+        if db is not None:
+            db.close()
     print(message("cli.restore_done", db=str(path), backup=str(source)))
-    if aside is not None:
-        print(message("cli.restore_kept", path=str(aside)))
+    if done.kept_aside is not None:
+        print(message("cli.restore_kept", path=str(done.kept_aside)))
     return 0

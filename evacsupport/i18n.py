@@ -328,6 +328,32 @@ CATALOG: dict[str, tuple[str, str]] = {
         "2つ目の保存先「{path}」にコピーできませんでした：{detail}",
         "Could not copy the backup to the second folder “{path}”: {detail}",
     ),
+    "backup.no_accounts": (
+        "このバックアップには利用者アカウントがありません。アカウントのあるデータベースを"
+        "これで置き換えると、サインインなしで誰でもすべての操作ができてしまうため、復元しません",
+        "This backup holds no user accounts; restoring it over a database that has accounts "
+        "would let anyone do anything without signing in, so it is refused",
+    ),
+    "backup.no_accounts_damaged": (
+        "このバックアップには利用者アカウントがなく、壊れたファイルにアカウントがあったかどうかも"
+        "確かめられないため、復元しません。管理者に相談してください",
+        "This backup holds no user accounts, and whether the damaged file had any cannot be "
+        "told, so it is not restored; ask an administrator",
+    ),
+    "backup.credentials_needed": (
+        "壊れたファイルにはサインインできません。復元するバックアップに登録されている管理者の"
+        "利用者名とパスワードを入力してください（コマンドでは EVACSUPPORT_USER と "
+        "EVACSUPPORT_PASSWORD）",
+        "A damaged file cannot be signed into: give the user name and password of an "
+        "administrator in the backup being restored (EVACSUPPORT_USER and EVACSUPPORT_PASSWORD "
+        "for commands)",
+    ),
+    "backup.wrong_credentials": (
+        "利用者名かパスワードが、復元するバックアップの中のものと合いません"
+        "（バックアップの後にパスワードを変えた場合は、変える前のパスワードです）",
+        "The user name or password does not match the backup being restored (a password "
+        "changed after the backup is the old one there)",
+    ),
     "cli.backup_done": ("バックアップを作成しました：{path}", "Backup made: {path}"),
     "cli.backup_none": (
         "バックアップはまだありません（{path}）",

@@ -12,7 +12,6 @@ import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, Engine, create_engine, event, make_url
@@ -20,7 +19,7 @@ from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from evacsupport.config import describe_url
-from evacsupport.db import audit_hook, failures, migrate
+from evacsupport.db import audit_hook, failures, migrate, private
 from evacsupport.db.base import RecordMixin
 from evacsupport.errors import StorageError
 from evacsupport.sync import capture
@@ -42,7 +41,7 @@ def make_engine(url: URL | str) -> Engine:
     url = make_url(url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            private.prepare_database_file(url.database)  # 0600, and so its WAL and SHM
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

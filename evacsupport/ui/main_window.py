@@ -579,6 +579,9 @@ class MainWindow(QMainWindow):
             self.switch_database(path)
 
     def _ask_backup(self) -> None:
+        if not can(self.ctx.db, Permission.BACKUP):  # before asking where: it would be refused
+            self._forbidden()
+            return
         stamp = datetime.now().strftime("%Y%m%d-%H%M")
         path, _ = QFileDialog.getSaveFileName(
             self,
@@ -591,9 +594,9 @@ class MainWindow(QMainWindow):
 
     def save_backup(self, path: str) -> None:
         try:
-            saved = backup_to(self.ctx.db, path)
-        except (EvacError, OSError) as exc:
-            self._prompter.error(self, str(exc))
+            saved = backup_to(self.ctx.db, path)  # refused to roles without Permission.BACKUP
+        except EvacError as exc:
+            self._prompter.error(self, exc.message())
             return
         self.statusBar().showMessage(
             self.tr("バックアップを保存しました：%1").replace("%1", str(saved)), 10000

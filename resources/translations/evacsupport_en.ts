@@ -104,6 +104,25 @@
     </message>
 </context>
 <context>
+    <name>AdministratorDialog</name>
+    <message>
+        <source>バックアップから復元</source>
+        <translation>Restore from a backup</translation>
+    </message>
+    <message>
+        <source>壊れたファイルにはサインインできないため、復元するバックアップに登録されている管理者のアカウントで確かめます。バックアップの後にパスワードを変えた場合は、変える前のパスワードを入力してください。</source>
+        <translation>A damaged file cannot be signed into, so an administrator account in the backup being restored is checked instead. If the password was changed after the backup, enter the password from before the change.</translation>
+    </message>
+    <message>
+        <source>利用者名(&amp;U)：</source>
+        <translation>&amp;User name:</translation>
+    </message>
+    <message>
+        <source>パスワード(&amp;P)：</source>
+        <translation>&amp;Password:</translation>
+    </message>
+</context>
+<context>
     <name>AllergenPicker</name>
     <message>
         <source>特定原材料（表示義務）</source>

@@ -27,6 +27,7 @@ from evacsupport.errors import StorageError
 from evacsupport.services import backup, demo
 from evacsupport.services.integrity import quick_check
 from evacsupport.sync.service import SyncService
+from tests.factories import signed_in
 from tests.pg import sqlite_only
 
 CHILD = Path(__file__).with_name("child.py")
@@ -149,9 +150,9 @@ def damage(path: Path) -> None:
 def test_damaged_file_is_detected_and_the_latest_good_backup_restored(tmp_path: Path) -> None:
     path = tmp_path / "shelter.sqlite3"
     db = Database(sqlite_url(path))
-    demo.generate(db, households=60, seed=2)
+    demo.generate(db, households=60, seed=2, accounts=True)
     rules = backup.BackupPolicy(folder=tmp_path / "backups", name="shelter")
-    good = backup.make_backup(db, rules)
+    good = backup.make_backup(signed_in(db, "admin", "demo"), rules)
     db.close()
     damage(path)
     try:
@@ -171,7 +172,14 @@ def test_damaged_file_is_detected_and_the_latest_good_backup_restored(tmp_path: 
         assert can_restore
         return Choice.RESTORE
 
-    opened = open_at_start(sqlite_url(path), rules, choose=choose, passphrase=lambda: None)
+    administrator = ("admin", "demo")  # of the backup: the damaged file cannot be signed into
+    opened = open_at_start(
+        sqlite_url(path),
+        rules,
+        choose=choose,
+        passphrase=lambda: None,
+        credentials=lambda: administrator,
+    )
     assert opened is not None
     try:
         with opened.read() as session:

@@ -1,15 +1,19 @@
-"""Backups: a complete, checked copy under the chosen name, or nothing at all."""
+"""Backups: a complete, checked copy under the chosen name, or nothing at all.
+
+The copying itself (``_copy_to_file`` for plain copies, ``_copy_to_memory`` for the ones that
+are sealed) is tried directly on plain SQLite files that are no app database (a rollback
+journal, a locked or damaged file); the entry point ``backup_to`` on the app's own databases.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
-from typing import cast
+from typing import Protocol
 
 import pytest
-from sqlalchemy import URL, make_url, select
+from sqlalchemy import select
 
 from evacsupport.config import sqlite_url
 from evacsupport.db import Database
@@ -19,11 +23,20 @@ from evacsupport.services import backup
 from evacsupport.services.backup import backup_to
 from evacsupport.services.households import HouseholdService
 from tests.factories import household, member
+from tests.services.backup_helpers import unopened_database
 
 
-def like_database(url: str | URL, *, is_sqlite: bool = True) -> Database:
-    """A stand-in with only what :func:`backup_to` reads."""
-    return cast(Database, SimpleNamespace(url=make_url(url), is_sqlite=is_sqlite))
+class Copy(Protocol):
+    def __call__(self, source: str, target: Path, /) -> object: ...
+
+
+def copy_through_memory(source: str, target: Path) -> None:
+    """What a sealed backup gets (the bytes of an in-memory copy), written out to look at."""
+    target.write_bytes(backup._copy_to_memory(source))
+
+
+COPIES: list[Copy] = [backup._copy_to_file, copy_through_memory]
+COPY_IDS = ["to_file", "in_memory"]
 
 
 def files(folder: Path) -> set[str]:
@@ -113,9 +126,9 @@ def test_the_original_keeps_working_after_a_backup(filled: Database, tmp_path: P
 @pytest.mark.parametrize(
     "database",
     [
-        like_database("postgresql+psycopg://user@localhost/evac", is_sqlite=False),
-        like_database("sqlite://"),  # in memory: no file to copy
-        like_database("sqlite:///:memory:"),
+        unopened_database("postgresql+psycopg://user@localhost/evac"),
+        unopened_database("sqlite://"),  # in memory: no file to copy
+        unopened_database("sqlite:///:memory:"),
     ],
 )
 def test_only_a_sqlite_file_can_be_backed_up(database: Database, tmp_path: Path) -> None:
@@ -173,16 +186,18 @@ def journal_db(tmp_path: Path) -> Iterator[Path]:
     yield path
 
 
+@pytest.mark.parametrize("copy", COPIES, ids=COPY_IDS)
 def test_a_source_locked_by_another_program_fails_cleanly(
-    journal_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    journal_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, copy: Copy
 ) -> None:
     monkeypatch.setattr(backup, "LOCK_TIMEOUT_S", 0.1)
     locker = sqlite3.connect(journal_db, isolation_level=None)
+    folder = tmp_path / "out"
+    folder.mkdir()
     try:
         locker.execute("BEGIN EXCLUSIVE")
-        folder = tmp_path / "out"
         with pytest.raises(StorageError) as info:
-            backup_to(like_database(sqlite_url(journal_db)), folder / "copy.sqlite3")
+            copy(str(journal_db), folder / "copy.sqlite3")
     finally:
         locker.execute("ROLLBACK")
         locker.close()
@@ -190,9 +205,12 @@ def test_a_source_locked_by_another_program_fails_cleanly(
     assert files(folder) == set()
 
 
-def test_a_journal_source_without_a_lock_is_copied(journal_db: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("copy", COPIES, ids=COPY_IDS)
+def test_a_journal_source_without_a_lock_is_copied(
+    journal_db: Path, tmp_path: Path, copy: Copy
+) -> None:
     target = tmp_path / "copy.sqlite3"
-    backup_to(like_database(sqlite_url(journal_db)), target)
+    copy(str(journal_db), target)
     conn = sqlite3.connect(target)
     try:
         assert conn.execute("SELECT count(*) FROM t").fetchone() == (100,)
@@ -200,11 +218,13 @@ def test_a_journal_source_without_a_lock_is_copied(journal_db: Path, tmp_path: P
         conn.close()
 
 
-def test_a_damaged_source_fails_cleanly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("copy", COPIES, ids=COPY_IDS)
+def test_a_damaged_source_fails_cleanly(tmp_path: Path, copy: Copy) -> None:
     source = tmp_path / "damaged.sqlite3"
     source.write_bytes(b"this is not a database, just text" * 200)
     folder = tmp_path / "out"
+    folder.mkdir()
     with pytest.raises(StorageError) as info:
-        backup_to(like_database(sqlite_url(source)), folder / "copy.sqlite3")
+        copy(str(source), folder / "copy.sqlite3")
     assert info.value.code == "db.damaged"
     assert files(folder) == set()

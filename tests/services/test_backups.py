@@ -1,15 +1,18 @@
-"""Automatic backups: rotation, encryption, restore with the old file kept aside, refusals."""
+"""Automatic backups: rotation, encryption, restore with the old file kept aside, refusals.
+
+``restore(db, …)`` replaces an open database; ``recover(path, …)`` one that cannot be opened
+(damaged, or not there yet). Who may do either is in test_backup_roles.py.
+"""
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
-from typing import cast
 
 import pytest
-from sqlalchemy import make_url
 
 from evacsupport.config import Settings, sqlite_url
 from evacsupport.db import Database
@@ -20,6 +23,7 @@ from evacsupport.services.households import HouseholdService
 from evacsupport.services.integrity import quick_check
 from tests.factories import household
 from tests.pg import sqlite_only
+from tests.services.backup_helpers import unopened_database
 
 PASS = "team passphrase 1"
 pytestmark = sqlite_only("backups copy this computer's SQLite file")
@@ -35,6 +39,12 @@ def count(path: Path) -> int:
         return HouseholdService(db).count()
     finally:
         db.close()
+
+
+def write_empty_database(path: Path) -> None:
+    """An app database without accounts, as a damaged file that is still readable would be."""
+    path.unlink(missing_ok=True)
+    Database(sqlite_url(path)).close()
 
 
 def fake_backup(folder: Path, at: datetime, name: str = "test") -> Path:
@@ -93,11 +103,13 @@ def test_plain_backup_restores_and_keeps_the_old_file_aside(db: Database, tmp_pa
     HouseholdService(db).create(household())
     assert db.url.database
     path = Path(db.url.database)
-    db.close()
-    aside = backup.restore(path, made)
+    done = backup.restore(db, made)  # closes db: the file is replaced under it
+    aside = done.kept_aside
     assert aside is not None and aside.name.startswith("test.sqlite3.before-restore-")
+    assert (done.backup, done.database) == (made, path)
     assert count(path) == 1 and count(aside) == 2
     assert quick_check(path)
+    assert not [p for p in path.parent.iterdir() if ".restoring" in p.name]  # temp copy gone
 
 
 def test_encrypted_backup_needs_the_right_passphrase(db: Database, tmp_path: Path) -> None:
@@ -109,18 +121,16 @@ def test_encrypted_backup_needs_the_right_passphrase(db: Database, tmp_path: Pat
     HouseholdService(db).create(household())
     assert db.url.database
     path = Path(db.url.database)
-    db.close()
-    before = path.read_bytes()
     for wrong, code in (
         (None, "backup.passphrase_needed"),
         ("wrong passphrase", "backup.wrong_passphrase"),
     ):
         with pytest.raises(EvacError) as info:
-            backup.restore(path, made, wrong)
+            backup.restore(db, made, wrong)
         assert info.value.code == code
-    assert path.read_bytes() == before  # untouched
+    assert HouseholdService(db).count() == 2  # untouched, and still open
     assert [p.name for p in path.parent.iterdir() if "before-restore" in p.name] == []
-    backup.restore(path, made, PASS)
+    backup.restore(db, made, PASS)
     assert count(path) == 1
 
 
@@ -130,8 +140,9 @@ def test_a_changed_byte_in_an_encrypted_backup_is_refused(db: Database, tmp_path
     data[-20] ^= 1
     made.write_bytes(bytes(data))
     with pytest.raises(EvacError) as info:
-        backup.restore(tmp_path / "target.sqlite3", made, PASS)
+        backup.recover(tmp_path / "target.sqlite3", made, PASS)
     assert info.value.code == "backup.damaged"
+    assert not (tmp_path / "target.sqlite3").exists()
 
 
 def test_a_damaged_backup_is_refused_and_the_database_untouched(
@@ -144,14 +155,19 @@ def test_a_damaged_backup_is_refused_and_the_database_untouched(
     target = tmp_path / "current.sqlite3"
     target.write_bytes(b"current")
     with pytest.raises(EvacError) as info:
-        backup.restore(target, made)
+        backup.recover(target, made)
     assert info.value.code == "backup.damaged"
     assert target.read_bytes() == b"current"
     not_a_db = tmp_path / "x-20250101-000000.sqlite3"
     not_a_db.write_bytes(b"hello" * 1000)
     with pytest.raises(EvacError) as info:
-        backup.restore(target, not_a_db)
+        backup.restore(db, not_a_db)
     assert info.value.code == "backup.damaged"
+    assert HouseholdService(db).count() == 0  # still open
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["backups", "current.sqlite3", "test.sqlite3", "x-20250101-000000.sqlite3"]
+        + [p.name for p in tmp_path.glob("test.sqlite3-*")]  # the open database's WAL and SHM
+    )
 
 
 def test_a_backup_from_a_newer_app_is_refused(db: Database, tmp_path: Path) -> None:
@@ -161,8 +177,9 @@ def test_a_backup_from_a_newer_app_is_refused(db: Database, tmp_path: Path) -> N
     conn.commit()
     conn.close()
     with pytest.raises(EvacError) as info:
-        backup.restore(tmp_path / "current.sqlite3", made)
+        backup.restore(db, made)
     assert info.value.code == "backup.too_new"
+    assert HouseholdService(db).count() == 0
 
 
 def test_restore_moves_a_stale_wal_aside(db: Database, tmp_path: Path) -> None:
@@ -170,7 +187,7 @@ def test_restore_moves_a_stale_wal_aside(db: Database, tmp_path: Path) -> None:
     target = tmp_path / "current.sqlite3"
     target.write_bytes(made.read_bytes())
     Path(f"{target}-wal").write_bytes(b"stale log")
-    aside = backup.restore(target, made)
+    aside = backup.recover(target, made).kept_aside
     assert aside is not None
     assert not Path(f"{target}-wal").exists()
     assert Path(f"{aside}-wal").read_bytes() == b"stale log"
@@ -205,11 +222,17 @@ def test_latest_good_backup_skips_damaged_ones(db: Database, tmp_path: Path) -> 
     bad.write_bytes(b"garbage" * 100)
     target = tmp_path / "damaged.sqlite3"
     target.write_bytes(b"damaged")
-    used, aside = backup.restore_latest_good(target, rules)
-    assert used.path == good and aside is not None and aside.read_bytes() == b"damaged"
+    with pytest.raises(EvacError) as info:  # no telling whether the damaged file had accounts
+        backup.recover_latest_good(target, rules)
+    assert info.value.code == "backup.no_accounts_damaged"
+    assert target.read_bytes() == b"damaged"
+    write_empty_database(target)  # readable, and without accounts: nobody to check against
+    done = backup.recover_latest_good(target, rules)
+    aside = done.kept_aside
+    assert done.backup == good and aside is not None and count(aside) == 0
     assert count(target) == 1
     with pytest.raises(EvacError) as info:
-        backup.restore_latest_good(target, policy(tmp_path / "empty"))
+        backup.recover_latest_good(target, policy(tmp_path / "empty"))
     assert info.value.code == "backup.none_good"
 
 
@@ -228,10 +251,7 @@ def test_policy_from_settings_ignores_junk(tmp_path: Path) -> None:
 
 
 def test_postgresql_is_refused_with_a_clear_message(tmp_path: Path) -> None:
-    server = cast(
-        Database,
-        SimpleNamespace(url=make_url("postgresql+psycopg://u@localhost/evac"), is_sqlite=False),
-    )
+    server = unopened_database("postgresql+psycopg://u@localhost/evac")
     with pytest.raises(EvacError) as info:
         backup.make_backup(server, policy(tmp_path))
     assert info.value.code == "backup.server"
@@ -246,10 +266,66 @@ def test_a_restored_database_syncs_under_a_new_identity(tmp_path: Path) -> None:
     db = Database(sqlite_url(path))
     before = SyncService(db).this_site().site_id
     copy = backup.backup_to(db, tmp_path / "copy.sqlite3")
-    db.close()
-    backup.restore(path, copy)
+    backup.restore(db, copy)
     db = Database(sqlite_url(path))
     try:
         assert SyncService(db).this_site().site_id != before
     finally:
         db.close()
+
+
+class _FixedClock(datetime):
+    @classmethod
+    def now(cls, tz: object = None) -> _FixedClock:  # type: ignore[override]
+        return cls(2025, 5, 1, 12, 0, 0)
+
+
+def test_two_restores_in_one_second_keep_both_earlier_files(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = backup.make_backup(db, policy(tmp_path), now=datetime(2025, 4, 1))
+    path = Path(str(db.url.database))
+    HouseholdService(db).create(household())
+    monkeypatch.setattr(backup, "datetime", _FixedClock)
+    first = backup.restore(db, made).kept_aside
+    again = Database(sqlite_url(path))
+    HouseholdService(again).create(household())
+    HouseholdService(again).create(household())
+    second = backup.restore(again, made).kept_aside  # closes it
+    assert first is not None and second is not None
+    assert (first.name, second.name) == (
+        "test.sqlite3.before-restore-20250501-120000",
+        "test.sqlite3.before-restore-20250501-120000-2",
+    )
+    assert (count(first), count(second), count(path)) == (1, 2, 0)
+
+
+def test_a_failed_swap_leaves_the_current_file_with_its_log(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last step (renaming the copy into place) failing must not part the database from
+    its WAL, which then holds the latest saves."""
+    made = backup.make_backup(db, policy(tmp_path))
+    path = Path(str(db.url.database))
+    HouseholdService(db).create(household())
+    holder = Database(sqlite_url(path))  # another connection keeps the WAL after db closes
+    try:
+        HouseholdService(holder).count()
+        replace = Path.replace
+
+        def refuse_the_swap(self: Path, target: str | os.PathLike[str]) -> Path:
+            if Path(target) == path and ".restoring-" in self.name:
+                raise OSError(errno.EACCES, "Permission denied")
+            return replace(self, target)
+
+        monkeypatch.setattr(Path, "replace", refuse_the_swap)
+        with pytest.raises(EvacError) as info:
+            backup.restore(db, made)
+        monkeypatch.undo()
+        assert info.value.code == "backup.cannot_write"
+        assert Path(f"{path}-wal").exists()
+        assert HouseholdService(holder).count() == 1  # the save is still there
+    finally:
+        holder.close()
+    assert count(path) == 1
+    assert not [p for p in tmp_path.iterdir() if ".restoring" in p.name]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from evacsupport.config import Settings, sqlite_url
@@ -12,9 +14,16 @@ from evacsupport.db import Database
 from evacsupport.services import backup
 from evacsupport.services.households import HouseholdService
 from evacsupport.ui.main_window import MainWindow
-from evacsupport.ui.views.backup.recovery import Choice, RecoveryDialog, open_at_start
-from tests.factories import household
+from evacsupport.ui.views.backup import auto
+from evacsupport.ui.views.backup.recovery import (
+    AdministratorDialog,
+    Choice,
+    RecoveryDialog,
+    open_at_start,
+)
+from tests.factories import household, signed_in
 from tests.pg import sqlite_only
+from tests.services.backup_helpers import PASSWORD, add_accounts, audit_actions
 from tests.ui.fakes import FakePrompter
 
 pytestmark = sqlite_only("backups copy this computer's SQLite file")
@@ -127,3 +136,161 @@ def test_a_too_new_database_offers_to_open_another(tmp_path: Path) -> None:
     assert opened is not None
     opened.close()
     assert len(seen) == 1 and "新しい版" in seen[0][0] and seen[0][1] is False
+
+
+# --- who may restore and back up, and who is signed in afterwards ------------------------------
+
+
+@pytest.fixture
+def staffed(db: Database) -> Database:
+    """Accounts of every role; ``db`` signed in as the administrator."""
+    return add_accounts(db)
+
+
+def restore_newest(win: MainWindow) -> bool:
+    dialog = win.open_restore()
+    assert dialog is not None
+    dialog.table.selectRow(0)
+    return dialog.restore_selected()
+
+
+def test_after_a_restore_the_administrator_signs_in_to_the_restored_database(
+    qtbot: QtBot, staffed: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = settings_for(tmp_path)
+    HouseholdService(staffed).create(household())
+    backup.make_backup(staffed, backup.policy_from_settings(settings, staffed.url.database))
+    HouseholdService(staffed).create(household())
+    asked: list[Database] = []
+
+    def sign_in_again(database: Database, parent: object) -> bool:
+        asked.append(database)
+        signed_in(database, "admin", PASSWORD)
+        return True
+
+    monkeypatch.setattr(auto, "sign_in", sign_in_again)
+    prompter = FakePrompter(confirm_answer=True)
+    win = window(qtbot, staffed, prompter, settings)
+    assert restore_newest(win) and not prompter.errors
+    assert asked == [win.ctx.db] and win.ctx.db is not staffed
+    assert (win.ctx.db.actor, win.ctx.db.role) == ("admin", "admin")
+    assert HouseholdService(win.ctx.db).count() == 1
+    assert "バックアップから復元しました" in win.statusBar().currentMessage()
+    restores = [
+        (u, c) for a, u, c in audit_actions(Path(str(staffed.url.database))) if a == "restore"
+    ]
+    assert [u for u, _ in restores] == ["admin"]
+
+
+def test_giving_up_the_sign_in_after_a_restore_closes_the_window(
+    qtbot: QtBot, staffed: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = settings_for(tmp_path)
+    backup.make_backup(staffed, backup.policy_from_settings(settings, staffed.url.database))
+    HouseholdService(staffed).create(household())
+    monkeypatch.setattr(auto, "sign_in", lambda database, parent: False)
+    win = window(qtbot, staffed, FakePrompter(confirm_answer=True), settings)
+    win.show()
+    assert restore_newest(win)
+    assert not win.isVisible()  # nobody may go on as someone the restored file may not know
+    restored = signed_in(Database(staffed.url), "admin", PASSWORD)
+    try:
+        assert HouseholdService(restored).count() == 0
+    finally:
+        restored.close()
+
+
+def test_the_service_refuses_a_restore_the_window_was_not_asked_to_hide(
+    qtbot: QtBot, staffed: Database, tmp_path: Path
+) -> None:
+    """A coordinator who reaches the restore (a stale dialog, a script) is refused again."""
+    settings = settings_for(tmp_path)
+    backup.make_backup(staffed, backup.policy_from_settings(settings, staffed.url.database))
+    HouseholdService(staffed).create(household())
+    prompter = FakePrompter(confirm_answer=True)
+    win = window(qtbot, staffed, prompter, settings)
+    dialog = win.open_restore()
+    assert dialog is not None
+    signed_in(staffed, "sato", PASSWORD)
+    dialog.table.selectRow(0)
+    assert not dialog.restore_selected()
+    assert prompter.errors[-1] == (
+        "コーディネーターの権限ではこの操作はできません。管理者に相談してください"
+    )
+    assert win.ctx.db is staffed and HouseholdService(staffed).count() == 1
+
+
+def test_a_viewer_may_not_save_a_backup_from_the_file_menu(
+    qtbot: QtBot, staffed: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    signed_in(staffed, "mayor", PASSWORD)
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **k: asked.append("where") or ("", "")
+    )
+    prompter = FakePrompter()
+    win = window(qtbot, staffed, prompter, settings_for(tmp_path))
+    win._ask_backup()
+    assert asked == []  # refused before asking where
+    win.save_backup(str(tmp_path / "copy.sqlite3"))
+    assert prompter.errors == ["閲覧者の権限ではこの操作はできません。管理者に相談してください"] * 2
+    assert not (tmp_path / "copy.sqlite3").exists()
+
+
+def test_venue_staff_still_get_the_automatic_backup(
+    qtbot: QtBot, staffed: Database, tmp_path: Path
+) -> None:
+    signed_in(staffed, "kato", PASSWORD)
+    win = window(qtbot, staffed, FakePrompter(), settings_for(tmp_path))
+    made = win.auto_backup.on_exit()
+    assert made is not None and made.parent == tmp_path / "backups"
+    rules = backup.policy_from_settings(settings_for(tmp_path), staffed.url.database)
+    assert [b.path for b in backup.list_backups(rules)] == [made]
+
+
+# --- start-up recovery of a damaged file with accounts ----------------------------------------
+
+
+def test_recovery_asks_for_an_administrator_of_the_backup(
+    staffed: Database, tmp_path: Path
+) -> None:
+    settings = settings_for(tmp_path)
+    path = Path(str(staffed.url.database))
+    rules = backup.policy_from_settings(settings, path)
+    backup.make_backup(staffed, rules)
+    staffed.close()
+    path.write_bytes(b"damaged" * 1000)
+    leftover = rules.folder / f".{rules.name}-20250101-000000.plain"  # an earlier crash's
+    leftover.write_bytes(b"SQLite format 3\x00 the whole caseload")
+    problems: list[str] = []
+    answers = iter([("admin", "wrong password"), None, ("mayor", PASSWORD), ("admin", PASSWORD)])
+
+    def choose(problem: str, can_restore: bool) -> Choice:
+        problems.append(problem)
+        return Choice.RESTORE
+
+    opened = open_at_start(
+        sqlite_url(path), rules, choose=choose, credentials=lambda: next(answers)
+    )
+    assert opened is not None
+    try:
+        assert not leftover.exists()
+        assert len(problems) == 4
+        assert "バックアップの中のものと合いません" in problems[1]  # the wrong password
+        assert "合いません" not in problems[2]  # a cancelled question is no failure
+        assert "閲覧者の権限" in problems[3]
+        signed_in(opened, "admin", PASSWORD)
+        assert HouseholdService(opened).count() == 0
+    finally:
+        opened.close()
+
+
+def test_the_administrator_dialog_gives_both_or_nothing(qtbot: QtBot) -> None:
+    dialog = AdministratorDialog()
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.keyClicks(dialog.username, "admin")
+    assert dialog.credentials() is None and not ok.isEnabled()  # no password yet
+    qtbot.keyClicks(dialog.password, "noto-2024!")
+    assert dialog.credentials() == ("admin", "noto-2024!") and ok.isEnabled()
+    assert dialog.password.echoMode() == QLineEdit.EchoMode.Password

@@ -1,5 +1,10 @@
 """Automatic backups while the window is open: once a day (checked hourly, in the background)
-and on exit; restoring from the File menu. Failures go to the status bar, never a crash."""
+and on exit; restoring from the File menu. Failures go to the status bar, never a crash.
+
+Automatic backups are made whoever is signed in (``services.backup.automatic_backup``): a
+venue laptop's staff may not make a backup themselves, but their counter's meals are kept safe
+all the same. Restoring needs an administrator, checked here and again by the service.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +19,15 @@ from PySide6.QtWidgets import QStatusBar, QWidget
 
 from evacsupport.config import Settings
 from evacsupport.db.engine import Database
+from evacsupport.domain.roles import Permission
 from evacsupport.errors import EvacError
 from evacsupport.services import backup
+from evacsupport.services.accounts import AccountService
+from evacsupport.services.authz import require
 from evacsupport.services.backup import BackupInfo, BackupPolicy
 from evacsupport.ui.prompts import Prompter
 from evacsupport.ui.tasks import Task, run_in_background
+from evacsupport.ui.views.signin import sign_in
 
 log = logging.getLogger(__name__)
 CHECK_MS = 60 * 60 * 1000
@@ -32,6 +41,8 @@ class Window(Protocol):
     def close_editors(self) -> bool: ...
 
     def reopen(self, db: Database) -> None: ...
+
+    def close(self) -> bool: ...
 
 
 class AutoBackup(QObject):
@@ -103,7 +114,9 @@ class AutoBackup(QObject):
         warnings: list[str] = []
 
         def make() -> Path:
-            return backup.backup_and_rotate(db, policy, secret, now, on_warning=warnings.append)
+            return backup.automatic_backup(
+                db, self._settings, secret, now, on_warning=warnings.append
+            )
 
         def done(path: Path) -> None:
             self.task, self.last_made = None, path
@@ -131,44 +144,57 @@ class AutoBackup(QObject):
         if secret is False or secret is True:
             return None
         try:
-            self.last_made = backup.backup_and_rotate(self._database(), policy, secret)
-        except (EvacError, OSError) as exc:
-            self._fail(str(exc))
+            self.last_made = backup.automatic_backup(self._database(), self._settings, secret)
+        except EvacError as exc:
+            self._fail(exc.message())
             return None
         return self.last_made
 
     # --- restoring -------------------------------------------------------------------------------
+    def _wait_for_backup(self) -> None:
+        """A backup still copying the file would read it across the swap: let it finish."""
+        if self.task is not None:
+            QThreadPool.globalInstance().waitForDone(30_000)
+            self.task = None
+
     def restore(self, window: Window, info: BackupInfo, passphrase: str | None) -> bool:
-        """Close the database, put the backup in its place, open it again."""
+        """Put the backup in place of the open database and open the restored file.
+
+        The restored file has its own accounts (those of the day of the backup), so when it has
+        any, whoever restored signs in again against it; giving up closes the window rather than
+        going on as someone the restored database may not know.
+        """
         db = window.current_database()
         try:
-            path = backup.sqlite_path(db)
+            require(db, Permission.RESTORE)  # the service refuses too; nothing is closed first
+            backup.sqlite_path(db)
         except EvacError as exc:
             self._prompter.error(self._window, exc.message())
             return False
         if not window.close_editors():
             return False
-        who = (db.actor, db.role, db.venue_scope)  # the same person stays signed in
-        db.close()
+        self._wait_for_backup()
         try:
-            aside = backup.restore(path, info.path, passphrase)
-        except EvacError as exc:
+            done = backup.restore(db, info.path, passphrase)
+        except EvacError as exc:  # refused before the swap: the database is as it was
             self._prompter.error(self._window, exc.message())
-            aside = None
-            restored = False
-        else:
-            restored = True
+            return False
         try:
             reopened = Database(db.url)
         except EvacError as exc:
             self._prompter.error(self._window, exc.message())
+            window.close()
             return False
-        reopened.actor, reopened.role, reopened.venue_scope = who
+        reopened.actor = db.actor  # until someone signs in (a database without accounts)
+        if AccountService(reopened).has_accounts() and not sign_in(reopened, self._window):
+            reopened.close()
+            window.close()
+            return True
         window.reopen(reopened)
-        if restored:
-            kept = self.tr("（元のファイル：%1）").replace("%1", str(aside)) if aside else ""
-            self._status.showMessage(
-                self.tr("バックアップから復元しました：%1").replace("%1", info.path.name) + kept,
-                15000,
-            )
-        return restored
+        kept = self.tr("（元のファイル：%1）").replace("%1", str(done.kept_aside))
+        self._status.showMessage(
+            self.tr("バックアップから復元しました：%1").replace("%1", info.path.name)
+            + (kept if done.kept_aside else ""),
+            15000,
+        )
+        return True

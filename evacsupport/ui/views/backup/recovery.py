@@ -1,9 +1,12 @@
 """Start-up recovery: a damaged or too-new database file opens into choices, not a traceback.
 
-:func:`open_at_start` checks the file before opening it (every page after an unclean exit, see
-``services.integrity.start_check``); a damaged file can be replaced by the newest backup that
-passes its checks (the damaged file is kept aside), or another database opened, or the app
-closed. A database made by a newer version is refused with its message and the same choices
+:func:`open_at_start` first deletes what a killed backup or restore left behind
+(``services.backup.remove_leftovers``), then checks the file before opening it (every page
+after an unclean exit, see ``services.integrity.start_check``); a damaged file can be replaced
+by the newest backup that passes its checks (the damaged file is kept aside), or another
+database opened, or the app closed. A damaged file cannot be signed into, so restoring asks
+for an administrator of the backup (:class:`AdministratorDialog`), checked against the backup
+itself. A database made by a newer version is refused with its message and the same choices
 except restoring.
 """
 
@@ -16,8 +19,11 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QDialog,
+    QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QPushButton,
     QVBoxLayout,
@@ -113,19 +119,101 @@ def _damaged_text(path: Path) -> str:
     ).replace("%1", str(path))
 
 
+class AdministratorDialog(QDialog):
+    """The user name and password of an administrator in the backup about to be restored.
+
+    Attributes for tests: ``username``, ``password``, ``buttons``."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("バックアップから復元"))
+        layout = QVBoxLayout(self)
+        explain = QLabel(
+            self.tr(
+                "壊れたファイルにはサインインできないため、復元するバックアップに登録されている"
+                "管理者のアカウントで確かめます。バックアップの後にパスワードを変えた場合は、"
+                "変える前のパスワードを入力してください。"
+            ),
+            self,
+        )
+        explain.setWordWrap(True)
+        layout.addWidget(explain)
+        form = QFormLayout()
+        self.username = QLineEdit(self)
+        self.password = QLineEdit(self)
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(self.tr("利用者名(&U)："), self.username)
+        form.addRow(self.tr("パスワード(&P)："), self.password)
+        layout.addLayout(form)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        for field in (self.username, self.password):
+            field.textChanged.connect(self._enable)
+        self._enable()
+
+    def _enable(self) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(self.credentials() is not None)
+
+    def credentials(self) -> tuple[str, str] | None:
+        if not self.username.text().strip() or not self.password.text():
+            return None
+        return self.username.text().strip(), self.password.text()
+
+
+def ask_administrator(parent: QWidget | None = None) -> tuple[str, str] | None:
+    dialog = AdministratorDialog(parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.credentials()
+
+
+def _recover(
+    path: Path,
+    rules: BackupPolicy,
+    passphrase: Callable[[], str | None] | None,
+    credentials: Callable[[], tuple[str, str] | None],
+) -> str:
+    """Restore the newest sound backup over ``path``; the failure to show, or "" when done or
+    when the user gave up at a question (back to the choices)."""
+    try:
+        secret = None
+        if passphrase is not None and any(b.encrypted for b in backup.list_backups(rules)):
+            secret = passphrase()
+        try:
+            backup.recover_latest_good(path, rules, secret)
+        except EvacError as exc:
+            if exc.code != "backup.credentials_needed":
+                raise
+            given = credentials()  # asked only when the backup has accounts to check against
+            if given is None:
+                return ""
+            backup.recover_latest_good(path, rules, secret, given)
+    except EvacError as exc:
+        return exc.message()
+    return ""
+
+
 def open_at_start(
     url: URL,
     policy: BackupPolicy | Callable[[Path], BackupPolicy],
     *,
     choose: Callable[[str, bool], Choice] | None = None,
     passphrase: Callable[[], str | None] | None = None,
+    credentials: Callable[[], tuple[str, str] | None] | None = None,
     open_other: Callable[[], str | None] | None = None,
     parent: QWidget | None = None,
 ) -> Database | None:
     """The database to start with, after any recovery; None when the user chooses to quit.
 
     ``choose(problem, can_restore)`` asks what to do (the dialog by default); ``passphrase``
-    is asked only when backups are encrypted; ``open_other`` picks another file.
+    is asked only when backups are encrypted; ``credentials`` (an administrator of the backup,
+    :func:`ask_administrator` by default) only when the backup has accounts; ``open_other``
+    picks another file.
     """
 
     def policy_for(path: Path) -> BackupPolicy:
@@ -144,6 +232,8 @@ def open_at_start(
         path = Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
         if path is not None and str(path) == ":memory:":
             path = None
+        if path is not None:  # a crash's temporary copies go before anything else is read
+            backup.remove_leftovers(path, policy_for(path))
         can_restore = False
         if path is not None and not start_check(path):
             problem, can_restore = _damaged_text(path), True
@@ -160,15 +250,8 @@ def open_at_start(
             problem = f"{problem}\n\n{failure}"
         choice = ask(problem, can_restore, path)
         if choice is Choice.RESTORE and can_restore and path is not None:
-            rules = policy_for(path)
-            try:
-                secret = None
-                if passphrase is not None and any(b.encrypted for b in backup.list_backups(rules)):
-                    secret = passphrase()
-                backup.restore_latest_good(path, rules, secret)
-                failure = ""
-            except EvacError as exc:
-                failure = exc.message()
+            admin = credentials or (lambda: ask_administrator(parent))
+            failure = _recover(path, policy_for(path), passphrase, admin)
         elif choice is Choice.OPEN_OTHER:
             chosen = open_other() if open_other is not None else _pick_file(parent)
             if chosen:
