@@ -43,6 +43,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "フリガナはカタカナかひらがなで入力してください",
         "Enter furigana in katakana or hiragana",
     ),
+    "name.control": (
+        "見えない制御文字（{char}：タブ・改行など）が入っています。"
+        "その文字を消して入力し直してください",
+        "Contains an invisible control character ({char}, such as a tab or line break); "
+        "delete it and type the name again",
+    ),
     # phone and postal code
     "phone.invalid": (
         "電話番号の形式が正しくありません（固定電話は市外局番から10桁、携帯は11桁）",
