@@ -367,6 +367,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "field.consented_on": ("同意日", "Consent date"),
     "field.subject": ("同意者", "Consent given by"),
     "field.proxy_name": ("代理人氏名", "Proxy's name"),
+    "field.display_name": ("表示名", "Display name"),
     "field.proxy_relation": ("代理人の続柄", "Proxy's relation"),
     "field.method": ("同意方法", "Method"),
     "field.staff": ("担当職員", "Staff member"),
