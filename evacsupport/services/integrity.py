@@ -22,7 +22,7 @@ from evacsupport.db.engine import Database
 from evacsupport.db.models import Assignment, Consent, Household, MealLog, Member, Venue
 from evacsupport.domain import municipalities
 from evacsupport.domain.codes import EvacuationStatus, Relation
-from evacsupport.domain.normalize import to_katakana
+from evacsupport.domain.normalize import find_control, to_katakana
 from evacsupport.errors import InvalidValue
 from evacsupport.i18n import current_language
 from evacsupport.services.households import CASE_NUMBER, build_search_text
@@ -117,6 +117,15 @@ def _is_stored_kana(value: str, *, required: bool) -> bool:
 
 
 def _member(case_number: str, m: Member) -> Iterator[Problem]:
+    # Names saved before the services refused control characters; the name itself is left out
+    # of the line, since an escape sequence in it would act on the terminal that prints it.
+    control = find_control(m.family_name + m.given_name)
+    if control is not None:
+        code = f"U+{ord(control):04X}"
+        yield Problem(
+            "member",
+            _ja(f"{case_number}：氏名に制御文字（{code}）", f"{case_number}: {code} in a name"),
+        )
     if not (
         _is_stored_kana(m.family_kana, required=True)
         and _is_stored_kana(m.given_kana, required=False)
