@@ -553,12 +553,25 @@ CATALOG: dict[str, tuple[str, str]] = {
         "This field cannot be edited here; keep yours or take theirs",
     ),
     "import.encoding": (
-        "文字コードを判別できません（UTF-8かShift_JISで保存してください）",
-        "Unknown text encoding (save as UTF-8 or Shift_JIS)",
+        "文字コードを読み取れません。Excelで「CSV UTF-8（コンマ区切り）」か"
+        "「CSV（コンマ区切り）」の形式で保存し直してから取り込んでください",
+        "Cannot read the text encoding; save the file from Excel as “CSV UTF-8 (Comma "
+        "delimited)” or “CSV (Comma delimited)” and import that",
     ),
     "import.unreadable": (
         "Excelファイルとして読み取れません（壊れているか、.xlsx形式ではありません）",
         "Cannot read this as an Excel file (it is damaged or not in .xlsx format)",
+    ),
+    "import.xls_old": (
+        "古いExcel形式（.xls）か、パスワード付きのファイルです。パスワードを外し、"
+        ".xlsxかCSVの形式で保存し直してから取り込んでください",
+        "This is an old Excel file (.xls) or a password-protected one; remove the password, "
+        "save it as .xlsx or CSV and import that",
+    ),
+    "import.cannot_open": (
+        "ファイル「{path}」を開けません。Excelなどで開いていれば閉じてから、もう一度試してください",
+        "Cannot open “{path}”; if another program such as Excel has it open, close it and "
+        "try again",
     ),
     "import.cell_too_large": (
         "{line}行目に大きすぎるセルがあります（1セル{max}文字まで）",

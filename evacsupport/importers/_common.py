@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import unicodedata
@@ -81,29 +82,55 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+_BOM = codecs.BOM_UTF8
+_WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # the UTF-32 ones start with these
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
+
+
 def decode(data: bytes) -> str:
-    """BOM → UTF-8; otherwise strict UTF-8, falling back to CP932 (Excel in Japan)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data.decode("utf-8-sig")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp932")
-    except UnicodeDecodeError as exc:
-        raise EvacError("import.encoding") from exc
+    """The text of a CSV file: UTF-8 (with or without a BOM) or CP932, as Excel in Japan saves.
+
+    A BOM is only a hint: some tools put one in front of CP932 text, so what follows it is read
+    as UTF-8 when it is valid UTF-8 and as CP932 otherwise. UTF-16 (Excel's "Unicode text") and
+    ISO-2022-JP are refused with the encoding message rather than read as mojibake that would
+    then fail as a missing column; so is any text that is not text at all.
+    """
+    if data.startswith(_WIDE_BOMS):
+        raise EvacError("import.encoding")
+    body = data.removeprefix(_BOM)
+    for encoding in ("utf-8", "cp932"):
+        try:
+            text = body.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_misread(text):
+            break
+        return text
+    raise EvacError("import.encoding")
+
+
+def _looks_misread(text: str) -> bool:
+    """UTF-16 without a BOM (a NUL every other character) or ISO-2022-JP (ESC $ sequences)."""
+    sample = text[:65536]
+    nuls = sample.count("\x00")
+    return (nuls >= 8 and nuls * 8 > len(sample)) or "\x1b$" in sample
 
 
 def read_cells(path: Path) -> list[list[str]]:
-    """Every row of the file (the header included) as text cells."""
-    if not path.exists():
-        raise EvacError("import.no_file", path=str(path))
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    """Every row of the file (the header included) as text cells.
+
+    CSV or XLSX is told by the file's first bytes (a workbook saved with a .csv name is still
+    read), then by its name.
+    """
+    data = _read_bytes(Path(path))
+    if data.startswith(_OLE_MAGIC):
+        raise EvacError("import.xls_old")
+    if data.startswith(_ZIP_MAGIC) or Path(path).suffix.lower() in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
         try:
-            book = load_workbook(path, read_only=True, data_only=True)
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             try:
                 sheet = book.worksheets[0]
                 return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
@@ -113,7 +140,7 @@ def read_cells(path: Path) -> list[list[str]]:
             # Not a zip, no workbook inside, broken XML: openpyxl raises a different error for
             # each, none of them the user's to debug. Ours (cancel, encoding) never arise here.
             raise EvacError("import.unreadable") from exc
-    text = decode(path.read_bytes())
+    text = decode(data)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         return [list(r) for r in reader]
@@ -121,6 +148,15 @@ def read_cells(path: Path) -> list[list[str]]:
         raise EvacError(
             "import.cell_too_large", line=reader.line_num, max=csv.field_size_limit()
         ) from exc
+
+
+def _read_bytes(path: Path) -> bytes:
+    if not path.is_file():
+        raise EvacError("import.no_file", path=str(path))
+    try:
+        return path.read_bytes()
+    except OSError as exc:  # locked by Excel on Windows, no permission, a network drive gone
+        raise EvacError("import.cannot_open", path=str(path)) from exc
 
 
 def read_table(

@@ -7,6 +7,11 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy import func, select
+
+from evacsupport.db import Database
+from evacsupport.db.base import Base
+
 HEADER = ["世帯番号", "氏名", "フリガナ", "生年月日", "性別", "続柄", "電話番号", "避難元住所",
           "現住所", "郵便番号", "避難形態", "アレルギー", "配慮事項"]  # fmt: skip
 
@@ -31,18 +36,32 @@ def person(ref: str, i: int = 0, **over: str) -> dict[str, str]:
     return row
 
 
-def write_csv(
-    path: Path, rows: Sequence[dict[str, str]], *, encoding: str = "utf-8-sig",
-    header: Sequence[str] | None = None,
-) -> Path:  # fmt: skip
+def csv_text(rows: Sequence[dict[str, str]], header: Sequence[str] | None = None) -> str:
+    """The rows as Excel writes CSV (CRLF), under ``header`` (default: the first row's keys)."""
     header = list(header or rows[0].keys())
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
         writer.writerow([row.get(h, "") for h in header])
-    path.write_bytes(buf.getvalue().encode(encoding))
+    return buf.getvalue()
+
+
+def write_csv(
+    path: Path, rows: Sequence[dict[str, str]], *, encoding: str = "utf-8-sig",
+    header: Sequence[str] | None = None,
+) -> Path:  # fmt: skip
+    path.write_bytes(csv_text(rows, header).encode(encoding))
     return path
+
+
+def row_counts(db: Database) -> dict[str, int]:
+    """Rows in every table, to show that a refused import wrote nothing."""
+    with db.read() as s:
+        return {
+            t.name: s.scalar(select(func.count()).select_from(t)) or 0
+            for t in Base.metadata.sorted_tables
+        }
 
 
 def households(n: int, per: int = 1) -> list[dict[str, str]]:
