@@ -573,6 +573,41 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Cannot open “{path}”; if another program such as Excel has it open, close it and "
         "try again",
     ),
+    "import.file_too_large": (
+        "ファイルが大きすぎます（{size_mb} MB、上限{max_mb} MB）。"
+        "ファイルを分けて、一つずつ取り込んでください",
+        "The file is too large ({size_mb} MB; at most {max_mb} MB); split it into smaller "
+        "files and import each",
+    ),
+    "import.too_many_rows": (
+        "行が多すぎます（上限{max}行）。{max}行以下ずつのファイルに分けて取り込んでください",
+        "The file has too many rows (at most {max}); split it into files of at most {max} "
+        "rows and import each",
+    ),
+    "import.too_many_cells": (
+        "セルが多すぎます（上限{max}セル）。使わない列を削除するか、ファイルを分けて"
+        "取り込んでください",
+        "The file has too many cells (at most {max}); delete the columns you do not need or "
+        "split the file, and import again",
+    ),
+    "import.xlsx_unpacked": (
+        "Excelファイルの中身が大きすぎます（展開すると{max_mb} MBを超えます）。"
+        "ファイルを分けるか、CSVで保存して取り込んでください",
+        "The Excel file is too large inside (over {max_mb} MB unpacked); split it, or save "
+        "it as CSV and import that",
+    ),
+    "import.xlsx_ratio": (
+        "Excelファイルの圧縮が異常です（{max}倍を超える圧縮）。通常のExcelファイルでは"
+        "ありません。作成元に確かめるか、ExcelでCSVとして保存し直してください",
+        "The Excel file is compressed abnormally (more than {max} times), as no ordinary "
+        "workbook is; check where it came from, or save it as CSV from Excel",
+    ),
+    "import.too_slow": (
+        "ファイルの読み込みが{seconds}秒を超えたため中止しました。"
+        "ファイルを分けて、一つずつ取り込んでください",
+        "Reading the file took more than {seconds} seconds and was stopped; split it into "
+        "smaller files and import each",
+    ),
     "import.cell_too_large": (
         "{line}行目に大きすぎるセルがあります（1セル{max}文字まで）",
         "Line {line} has a cell that is too large (at most {max} characters)",
