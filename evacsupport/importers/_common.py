@@ -99,6 +99,9 @@ _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|\Z)")
 # <rowBreaks>; the prefix is bounded, so a tag spans at most _ROW_TAG_MAX bytes.
 _ROW_TAG_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,31}:)?row[\s/>]")
 _ROW_TAG_MAX = 40
+# The app's own CSV export puts an apostrophe before text that Excel would run as a formula
+# (exporters.writers); an import reads the value, not the guard, so exports round-trip.
+GUARDED_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def decode(data: bytes) -> str:
@@ -128,6 +131,11 @@ def _looks_misread(text: str) -> bool:
     sample = text[:65536]
     nuls = sample.count("\x00")
     return (nuls >= 8 and nuls * 8 > len(sample)) or "\x1b$" in sample
+
+
+def unguard(cell: str) -> str:
+    """A cell without the export's formula guard: ``'=A1`` is ``=A1``, ``'-`` is ``-``."""
+    return cell[1:] if cell.startswith("'") and cell[1:2] in GUARDED_STARTS else cell
 
 
 class _Reading:
@@ -361,7 +369,7 @@ def read_table(
     for number, raw in enumerate(cells[top + 1 :], start=top + 2):
         if not any(c.strip() for c in raw):
             continue
-        values = {k: (raw[i].strip() if i < len(raw) else "") for k, i in index.items()}
+        values = {k: (unguard(raw[i]).strip() if i < len(raw) else "") for k, i in index.items()}
         rows.append(Row(number, values, list(raw)))
     return Table(Path(path), headers, columns, rows, notices)
 
