@@ -43,6 +43,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "フリガナはカタカナかひらがなで入力してください",
         "Enter furigana in katakana or hiragana",
     ),
+    "name.control": (
+        "見えない制御文字（{char}：タブ・改行など）が入っています。"
+        "その文字を消して入力し直してください",
+        "Contains an invisible control character ({char}, such as a tab or line break); "
+        "delete it and type the name again",
+    ),
     # phone and postal code
     "phone.invalid": (
         "電話番号の形式が正しくありません（固定電話は市外局番から10桁、携帯は11桁）",
@@ -440,6 +446,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "field.consented_on": ("同意日", "Consent date"),
     "field.subject": ("同意者", "Consent given by"),
     "field.proxy_name": ("代理人氏名", "Proxy's name"),
+    "field.display_name": ("表示名", "Display name"),
     "field.proxy_relation": ("代理人の続柄", "Proxy's relation"),
     "field.method": ("同意方法", "Method"),
     "field.staff": ("担当職員", "Staff member"),
@@ -627,12 +634,60 @@ CATALOG: dict[str, tuple[str, str]] = {
         "This field cannot be edited here; keep yours or take theirs",
     ),
     "import.encoding": (
-        "文字コードを判別できません（UTF-8かShift_JISで保存してください）",
-        "Unknown text encoding (save as UTF-8 or Shift_JIS)",
+        "文字コードを読み取れません。Excelで「CSV UTF-8（コンマ区切り）」か"
+        "「CSV（コンマ区切り）」の形式で保存し直してから取り込んでください",
+        "Cannot read the text encoding; save the file from Excel as “CSV UTF-8 (Comma "
+        "delimited)” or “CSV (Comma delimited)” and import that",
     ),
     "import.unreadable": (
         "Excelファイルとして読み取れません（壊れているか、.xlsx形式ではありません）",
         "Cannot read this as an Excel file (it is damaged or not in .xlsx format)",
+    ),
+    "import.xls_old": (
+        "古いExcel形式（.xls）か、パスワード付きのファイルです。パスワードを外し、"
+        ".xlsxかCSVの形式で保存し直してから取り込んでください",
+        "This is an old Excel file (.xls) or a password-protected one; remove the password, "
+        "save it as .xlsx or CSV and import that",
+    ),
+    "import.cannot_open": (
+        "ファイル「{path}」を開けません。Excelなどで開いていれば閉じてから、もう一度試してください",
+        "Cannot open “{path}”; if another program such as Excel has it open, close it and "
+        "try again",
+    ),
+    "import.file_too_large": (
+        "ファイルが大きすぎます（{size_mb} MB、上限{max_mb} MB）。"
+        "ファイルを分けて、一つずつ取り込んでください",
+        "The file is too large ({size_mb} MB; at most {max_mb} MB); split it into smaller "
+        "files and import each",
+    ),
+    "import.too_many_rows": (
+        "行が多すぎます（上限{max}行）。{max}行以下ずつのファイルに分けて取り込んでください",
+        "The file has too many rows (at most {max}); split it into files of at most {max} "
+        "rows and import each",
+    ),
+    "import.too_many_cells": (
+        "セルが多すぎます（上限{max}セル）。使わない列を削除するか、ファイルを分けて"
+        "取り込んでください",
+        "The file has too many cells (at most {max}); delete the columns you do not need or "
+        "split the file, and import again",
+    ),
+    "import.xlsx_unpacked": (
+        "Excelファイルの中身が大きすぎます（展開すると{max_mb} MBを超えます）。"
+        "ファイルを分けるか、CSVで保存して取り込んでください",
+        "The Excel file is too large inside (over {max_mb} MB unpacked); split it, or save "
+        "it as CSV and import that",
+    ),
+    "import.xlsx_ratio": (
+        "Excelファイルの圧縮が異常です（{max}倍を超える圧縮）。通常のExcelファイルでは"
+        "ありません。作成元に確かめるか、ExcelでCSVとして保存し直してください",
+        "The Excel file is compressed abnormally (more than {max} times), as no ordinary "
+        "workbook is; check where it came from, or save it as CSV from Excel",
+    ),
+    "import.too_slow": (
+        "ファイルの読み込みが{seconds}秒を超えたため中止しました。"
+        "ファイルを分けて、一つずつ取り込んでください",
+        "Reading the file took more than {seconds} seconds and was stopped; split it into "
+        "smaller files and import each",
     ),
     "import.cell_too_large": (
         "{line}行目に大きすぎるセルがあります（1セル{max}文字まで）",

@@ -4,6 +4,15 @@ Japanese input arrives in many equivalent spellings: IMEs produce full-width dig
 half-width katakana, and phone numbers come with or without hyphens. Storing one canonical form
 keeps search, duplicate checks and exports reliable; the ``format_*`` functions turn it back into
 the form people expect to read.
+
+Invisible characters get one rule, here, for every front end: a control character (ESC, BEL, NUL,
+a tab or line break typed into a one-line box, a bidirectional override) inside a *name* is
+refused with a message (:func:`clean_name`), since a name is matched, sorted, printed on cards and
+read aloud, and a hidden character makes two people's names look alike yet differ, or one look
+like another. *Free text* is never refused for them: a one-line field keeps its words with tabs
+and line breaks as spaces (:func:`clean_text`), a multi-line field (notes) keeps its line breaks
+(:func:`clean_multiline`), and both drop the other control characters, which no keyboard types
+on purpose and PostgreSQL refuses (NUL).
 """
 
 from __future__ import annotations
@@ -21,6 +30,15 @@ from evacsupport.errors import InvalidValue
 HYPHENS = "-\u2010\u2011\u2012\u2013\u2014\u2212\uff0d"
 _HYPHEN_RE = re.compile(f"[{re.escape(HYPHENS)}]")
 _WS_RE = re.compile(r"\s+")
+# Control characters: Unicode category Cc (C0 with tab and line breaks, DEL, C1), the line and
+# paragraph separators, and the bidirectional embedding, override and isolate marks, which
+# reorder the text displayed around them.
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_CONTROL_RE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029{_BIDI}]")
+# The control characters that are not whitespace either: free text drops them.
+_INVISIBLE_RE = re.compile(f"[\\x00-\\x08\\x0e-\\x1b\\x7f-\\x84\\x86-\\x9f{_BIDI}]")
+# What ends a line in a multi-line field: CRLF, CR, and the rarer breaks str.splitlines knows.
+_LINE_BREAK_RE = re.compile("\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 # Allowed in furigana: katakana ァ..ヺ, middle dot ・, long vowel ー, iteration marks ヽヾ, space.
 _KATAKANA_RE = re.compile(r"[\u30a1-\u30fa\u30fb\u30fc\u30fd\u30fe ]*")
 # In numbers only, ー is a mistyped hyphen (Japanese IMEs produce it for the "-" key).
@@ -36,15 +54,56 @@ def nfkc(value: str) -> str:
 
 
 def clean_text(value: str | None) -> str:
-    """A free-text field as stored: NFKC, trimmed, every whitespace run (incl. U+3000) one space."""
+    """One line of free text as stored: NFKC, trimmed, every whitespace run one space.
+
+    Tabs, line breaks and U+3000 are whitespace like any other; the remaining control characters
+    are dropped before NFKC, so a combining mark they separated composes as it would have.
+    """
     if value is None:
         return ""
-    return _WS_RE.sub(" ", nfkc(value)).strip()
+    return _WS_RE.sub(" ", nfkc(_INVISIBLE_RE.sub("", value))).strip()
+
+
+def find_control(value: str | None) -> str | None:
+    """The first control character in ``value`` (see the module docstring), or None."""
+    found = _CONTROL_RE.search(value or "")
+    return found.group() if found else None
+
+
+def clean_name(value: str | None) -> str:
+    """A name (a person's, their furigana, a venue's, an account's) as stored.
+
+    The same form as :func:`clean_text`, except that a control character inside the name, tabs
+    and line breaks included, is refused rather than silently changed: it usually means two
+    spreadsheet cells were pasted into one box, or a device sent an escape sequence, and the
+    person should see which name to fix. Whitespace around the name is trimmed as usual.
+    """
+    if value is None:
+        return ""
+    text = nfkc(value).strip()
+    found = find_control(text)
+    if found is not None:
+        raise InvalidValue("name.control", char=f"U+{ord(found):04X}")
+    return _WS_RE.sub(" ", text)
+
+
+def clean_multiline(value: str | None) -> str:
+    """Text from a multi-line box (notes, a visit's summary) as stored.
+
+    Line breaks of any kind become ``\\n`` and are kept; a tab becomes a space; other control
+    characters are dropped; trailing spaces on each line and blank lines around the text go.
+    No NFKC: notes are kept as written (①, full-width digits), as they always were.
+    """
+    if value is None:
+        return ""
+    text = _LINE_BREAK_RE.sub("\n", value).replace("\t", " ").replace("\x1f", " ")
+    text = _INVISIBLE_RE.sub("", text)
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
 
 
 def to_katakana(value: str | None) -> str:
     """Furigana as stored: full-width katakana, whatever kana the user typed."""
-    text = clean_text(value)
+    text = clean_name(value)
     if not text:
         return ""
     text = jaconv.hira2kata(text)

@@ -1,8 +1,15 @@
 """Importing municipal and partner lists (households), venue lists and meal logs.
 
-Files are CSV (UTF-8, UTF-8 with BOM or CP932 from Excel, detected automatically) or XLSX
-(the first sheet). Headers may be Japanese or English, in any order; unknown columns are
-ignored with a notice, and a missing required column is an error naming it before any row is read.
+Files are CSV (UTF-8, UTF-8 with BOM or CP932 from Excel, detected automatically; a BOM before
+CP932 text too) or XLSX (the first sheet), told apart by their first bytes. Any other encoding,
+an old .xls or a damaged workbook is one message, never a traceback. Headers may be Japanese or
+English, in any order; unknown columns are ignored with a notice, and a missing required column
+is an error naming it before any row is read. The apostrophe the app's own CSV export puts
+before a cell starting with =, +, - or @ is taken off again, so an export reads back as it was.
+
+A file is held to the limits in :mod:`evacsupport.importers.limits` (size on disk, rows, cells,
+a cell's length, a workbook's unpacked size and compression ratio, reading time) while it is
+read, and refused before anything is written when it passes one.
 
 Every row goes through the same validation as the forms. By default an import is all or nothing;
 ``skip_invalid=True`` imports what is valid and writes the refused rows to

@@ -72,7 +72,8 @@ ALIASES: dict[str, Sequence[str]] = {
     "postal_code": ("郵便番号", "postal_code"),
     "evacuation_status": ("避難形態", "evacuation_status"),
     "allergens": ("アレルギー", "allergens"),
-    "needs": ("配慮事項", "needs"),
+    # 食事の配慮 is the member export's heading, so an exported list reads back in.
+    "needs": ("配慮事項", "食事の配慮", "needs", "dietary_needs"),
     "consent_date": ("同意日", "consent_date"),
 }
 # The width of Household.source and .source_ref, which keep the file's name and 世帯番号.

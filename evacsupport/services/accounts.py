@@ -28,13 +28,15 @@ from evacsupport.db.engine import Database
 from evacsupport.db.failures import unique_violation
 from evacsupport.db.models import Household, Member, User, Venue
 from evacsupport.domain.codes import Role, parse_choice
-from evacsupport.domain.normalize import clean_text
+from evacsupport.domain.limits import limit_length
+from evacsupport.domain.normalize import clean_name, clean_text
 from evacsupport.domain.roles import Permission
 from evacsupport.errors import EvacError, FieldErrors, ValidationError
 from evacsupport.services import audit
 from evacsupport.services.authz import gate, ungated
 
 MIN_PASSWORD = 8
+DISPLAY_NAME_MAX = 100  # the width of app_user.display_name
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
 LOCK_FOR = timedelta(minutes=LOCK_MINUTES)
@@ -193,6 +195,9 @@ def add_account(
         errors.add("username", "value.required")
     elif len(name) > 64 or not all(c.isalnum() or c in "._-" for c in name):
         errors.add("username", "auth.username_format")
+    shown = errors.check("display_name", clean_name, display_name)
+    if shown:
+        errors.check("display_name", limit_length, shown, DISPLAY_NAME_MAX)
     chosen = errors.check("role", parse_choice, Role, role)
     if enforce_policy:
         check_new_password(errors, password, confirm)
@@ -211,7 +216,7 @@ def add_account(
             errors.raise_if_any()
     user = User(
         username=name,
-        display_name=clean_text(display_name) or name,
+        display_name=shown or name,
         role=str(chosen),
         password_hash=hash_password(password),
         venue_id=venue_id,

@@ -30,7 +30,7 @@ from evacsupport.domain.codes import (
     parse_choice,
 )
 from evacsupport.domain.limits import limit_length
-from evacsupport.domain.normalize import clean_text
+from evacsupport.domain.normalize import clean_multiline, clean_name, clean_text
 from evacsupport.domain.roles import Permission
 from evacsupport.domain.wareki import check_not_future, parse_date
 from evacsupport.errors import EvacError, FieldError, FieldErrors, NotFound, ValidationError
@@ -78,15 +78,17 @@ def _choices(
 def validate_consent(data: ConsentInput) -> dict[str, object]:
     errors = FieldErrors()
     subject = errors.check("subject", parse_choice, ConsentSubject, data.subject)
-    proxy_name, proxy_relation = clean_text(data.proxy_name), clean_text(data.proxy_relation)
+    proxy_name = errors.check("proxy_name", clean_name, data.proxy_name)
+    proxy_relation = clean_text(data.proxy_relation)
     if subject == ConsentSubject.PROXY:
         # Each missing part is marked on its own field, so the form highlights the right box.
-        if not proxy_name:
+        if proxy_name == "":
             errors.add("proxy_name", "consent.proxy_needed")
         if not proxy_relation:
             errors.add("proxy_relation", "consent.proxy_needed")
     for name, value in (("proxy_name", proxy_name), ("proxy_relation", proxy_relation)):
-        errors.check(name, limit_length, value, NAME_MAX)
+        if value:
+            errors.check(name, limit_length, value, NAME_MAX)
     staff = clean_text(data.staff)
     errors.check("staff", limit_length, staff, STAFF_MAX)
     consented_on = errors.check("consented_on", parse_date, data.consented_on)
@@ -111,7 +113,7 @@ def validate_consent(data: ConsentInput) -> dict[str, object]:
         "recipients": _choices(errors, "recipients", ConsentRecipient, data.recipients),
         "data_categories": _choices(errors, "data_categories", DataCategory, data.data_categories),
         "expires_on": expires_on,
-        "notes": (data.notes or "").strip(),
+        "notes": clean_multiline(data.notes),
     }
     errors.raise_if_any()
     return values

@@ -18,7 +18,7 @@ from evacsupport.db.models import CheckIn, FollowUp, Member, Visit
 from evacsupport.domain import instruments
 from evacsupport.domain.codes import FollowUpSource, Referral, VisitKind, parse_choice
 from evacsupport.domain.limits import limit_length
-from evacsupport.domain.normalize import clean_text, parse_int
+from evacsupport.domain.normalize import clean_multiline, clean_text, parse_int
 from evacsupport.domain.roles import Permission
 from evacsupport.domain.wareki import check_not_future, parse_date
 from evacsupport.errors import FieldErrors, NotFound
@@ -80,8 +80,11 @@ def _day(errors: FieldErrors, name: str, value: date | str | None, today: date) 
     return day
 
 
-def _text(errors: FieldErrors, name: str, value: str, maximum: int = 2000) -> str:
-    text = (value or "").strip()
+def _text(
+    errors: FieldErrors, name: str, value: str, *, multiline: bool, maximum: int = 2000
+) -> str:
+    """Free text as stored: a multi-line box keeps its line breaks, a one-line box does not."""
+    text = clean_multiline(value) if multiline else clean_text(value)
     errors.check(name, limit_length, text, maximum)
     return text
 
@@ -126,8 +129,8 @@ class ContactService:
             errors.add("follow_up_due", "date.order")
         staff = clean_text(data.staff)
         errors.check("staff", limit_length, staff, 100)
-        summary = _text(errors, "summary", data.summary)
-        concerns = _text(errors, "concerns", data.concerns)
+        summary = _text(errors, "summary", data.summary, multiline=True)
+        concerns = _text(errors, "concerns", data.concerns, multiline=True)
         errors.raise_if_any()
         with self.db.session() as session:
             household = load_household(session, household_id)
@@ -189,8 +192,8 @@ class ContactService:
                 errors.add(name, "value.choice", value=value)
         staff = clean_text(data.staff)
         errors.check("staff", limit_length, staff, 100)
-        worries = _text(errors, "health_worries", data.health_worries)
-        note = _text(errors, "note", data.note)
+        worries = _text(errors, "health_worries", data.health_worries, multiline=False)
+        note = _text(errors, "note", data.note, multiline=True)
         errors.raise_if_any()
         s = self.risk
         alerts = []

@@ -22,7 +22,7 @@ from evacsupport.domain.codes import (
     parse_choice,
 )
 from evacsupport.domain.limits import limit_length
-from evacsupport.domain.normalize import clean_text
+from evacsupport.domain.normalize import clean_multiline, clean_text
 from evacsupport.domain.roles import Permission
 from evacsupport.domain.wareki import check_not_future, parse_date
 from evacsupport.errors import EvacError, FieldErrors, NotFound
@@ -135,8 +135,8 @@ class FollowUpService:
     ) -> FollowUp:
         """Close a task with what happened; it leaves the queue and stays in the history."""
         errors = FieldErrors()
-        outcome = (outcome or "").strip()
-        if not clean_text(outcome):
+        outcome = clean_multiline(outcome)  # what happened may take a few lines
+        if not outcome:
             errors.add("outcome", "value.required")
         errors.check("outcome", limit_length, outcome, 2000)
         day = errors.check("done_on", parse_date, done_on or date.today())

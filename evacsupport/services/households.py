@@ -35,6 +35,8 @@ from evacsupport.domain.codes import (
 from evacsupport.domain.geo import parse_coordinates
 from evacsupport.domain.limits import limit_length
 from evacsupport.domain.normalize import (
+    clean_multiline,
+    clean_name,
     clean_text,
     normalize_phone,
     normalize_postal,
@@ -160,10 +162,10 @@ def _validate_member(errors: FieldErrors, index: int, m: MemberInput) -> dict[st
     def path(name: str) -> str:
         return f"members.{index}.{name}"
 
-    family = clean_text(m.family_name)
-    if not family:
+    family = errors.check(path("family_name"), clean_name, m.family_name)
+    if family == "":
         errors.add(path("family_name"), "value.required")
-    given = clean_text(m.given_name)
+    given = errors.check(path("given_name"), clean_name, m.given_name)
     family_kana = errors.check(path("family_kana"), to_katakana, m.family_kana)
     if family_kana == "":
         errors.add(path("family_kana"), "value.required")
@@ -180,8 +182,8 @@ def _validate_member(errors: FieldErrors, index: int, m: MemberInput) -> dict[st
         if value:
             errors.check(path(name), limit_length, value, NAME_MAX)
     return {
-        "family_name": family,
-        "given_name": given,
+        "family_name": family or "",
+        "given_name": given or "",
         "family_kana": family_kana or "",
         "given_kana": given_kana or "",
         "birth_date": birth,
@@ -196,7 +198,7 @@ def _validate_member(errors: FieldErrors, index: int, m: MemberInput) -> dict[st
             path("care_level"), parse_choice, CareLevel, m.care_level or CareLevel.NONE
         ),
         "needs_wheelchair": bool(m.needs_wheelchair),
-        "medical_notes": (m.medical_notes or "").strip(),
+        "medical_notes": clean_multiline(m.medical_notes),
         "language": clean_text(m.language) or "ja",
         "phone": errors.check(path("phone"), normalize_phone, m.phone) or "",
     }
@@ -244,7 +246,7 @@ def validate_household(data: HouseholdInput) -> _Valid:
         "latitude": lat,
         "longitude": lon,
         "phone": errors.check("phone", normalize_phone, data.phone) or "",
-        "notes": (data.notes or "").strip(),
+        "notes": clean_multiline(data.notes),
         "source": clean_text(data.source),
         "source_ref": clean_text(data.source_ref),
     }

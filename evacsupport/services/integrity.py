@@ -25,7 +25,7 @@ from evacsupport.db.engine import Database
 from evacsupport.db.models import Assignment, Consent, Household, MealLog, Member, Venue
 from evacsupport.domain import municipalities
 from evacsupport.domain.codes import EvacuationStatus, Relation
-from evacsupport.domain.normalize import to_katakana
+from evacsupport.domain.normalize import find_control, to_katakana
 from evacsupport.domain.roles import Permission
 from evacsupport.errors import InvalidValue
 from evacsupport.i18n import current_language, message
@@ -133,6 +133,15 @@ def _member(case_number: str, m: Member) -> Iterator[Problem]:
                 message("check.erased_leftover", case_number=case_number, fields=", ".join(left)),
             )
         return
+    # Names saved before the services refused control characters; the name itself is left out
+    # of the line, since an escape sequence in it would act on the terminal that prints it.
+    control = find_control(m.family_name + m.given_name)
+    if control is not None:
+        code = f"U+{ord(control):04X}"
+        yield Problem(
+            "member",
+            _ja(f"{case_number}：氏名に制御文字（{code}）", f"{case_number}: {code} in a name"),
+        )
     if not (
         _is_stored_kana(m.family_kana, required=True)
         and _is_stored_kana(m.given_kana, required=False)

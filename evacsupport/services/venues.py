@@ -23,6 +23,8 @@ from evacsupport.domain.codes import VenueKind, parse_choice
 from evacsupport.domain.geo import parse_coordinates
 from evacsupport.domain.limits import limit_length
 from evacsupport.domain.normalize import (
+    clean_multiline,
+    clean_name,
     clean_text,
     normalize_phone,
     normalize_postal,
@@ -80,10 +82,11 @@ def validate_venue(data: VenueInput) -> dict[str, Any]:
 
 def _validate(data: VenueInput) -> tuple[dict[str, Any], FieldErrors]:
     errors = FieldErrors()
-    name = clean_text(data.name)
-    if not name:
+    name = errors.check("name", clean_name, data.name)
+    if name == "":
         errors.add("name", "value.required")
-    errors.check("name", limit_length, name, NAME_MAX)
+    elif name is not None:
+        errors.check("name", limit_length, name, NAME_MAX)
     operator = clean_text(data.operator)
     errors.check("operator", limit_length, operator, OPERATOR_MAX)
     address = clean_text(data.address)
@@ -108,15 +111,16 @@ def _validate(data: VenueInput) -> tuple[dict[str, Any], FieldErrors]:
         slots = errors.check("schedule", parse_schedule, data.schedule) or []
     else:
         slots = list(data.schedule)
-    contact_name = clean_text(data.contact_name)
-    errors.check("contact_name", limit_length, contact_name, CONTACT_MAX)
+    contact_name = errors.check("contact_name", clean_name, data.contact_name)
+    if contact_name:
+        errors.check("contact_name", limit_length, contact_name, CONTACT_MAX)
     email = clean_text(data.email)
     if email and not _EMAIL_RE.fullmatch(email):
         errors.add("email", "email.invalid")
     elif email:
         errors.check("email", limit_length, email, EMAIL_MAX)
     values = {
-        "name": name,
+        "name": name or "",
         "kind": errors.check("kind", parse_choice, VenueKind, data.kind),
         "operator": operator,
         "postal_code": errors.check("postal_code", normalize_postal, data.postal_code) or "",
@@ -131,11 +135,11 @@ def _validate(data: VenueInput) -> tuple[dict[str, Any], FieldErrors]:
         )
         or [],
         "wheelchair_access": bool(data.wheelchair_access),
-        "contact_name": contact_name,
+        "contact_name": contact_name or "",
         "phone": errors.check("phone", normalize_phone, data.phone) or "",
         "email": email,
         "active": bool(data.active),
-        "notes": (data.notes or "").strip(),
+        "notes": clean_multiline(data.notes),
     }
     return values, errors
 

@@ -7,7 +7,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from evacsupport.domain.normalize import (
+    clean_multiline,
+    clean_name,
     clean_text,
+    find_control,
     format_phone,
     format_postal,
     normalize_phone,
@@ -33,6 +36,86 @@ from evacsupport.errors import InvalidValue
 )
 def test_clean_text(raw: str | None, expected: str) -> None:
     assert clean_text(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("能登\x1b[31m太郎", "能登[31m太郎"),  # an escape sequence from a barcode scanner
+        ("きざみ食\x07", "きざみ食"),
+        ("卵\x00、乳", "卵、乳"),  # NUL, which PostgreSQL would refuse
+        ("金沢市\t香林坊\r\n1-1", "金沢市 香林坊 1-1"),
+        ("輪島市\u202e河井町", "輪島市河井町"),  # a bidirectional override
+        ("e\x7f\u0301", "\u00e9"),  # the mark composes once DEL is gone
+    ],
+)
+def test_clean_text_drops_control_characters(raw: str, expected: str) -> None:
+    assert clean_text(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("  能登　太郎 ", "能登 太郎"),
+        ("ﾉﾄ", "ノト"),
+        ("\t輪島\r\n", "輪島"),  # around the name: trimmed like any whitespace
+        ("髙﨑", "髙﨑"),
+        ("葛\U000e0100城", "葛\U000e0100城"),  # an ideographic variation selector is a letter
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_clean_name(raw: str | None, expected: str) -> None:
+    assert clean_name(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "char"),
+    [
+        ("能登\x1b太郎", "U+001B"),
+        ("能登\t太郎", "U+0009"),  # two spreadsheet cells pasted into one box
+        ("能登\n太郎", "U+000A"),
+        ("にこにこ\x07食堂", "U+0007"),
+        ("能登\u2028太郎", "U+2028"),
+        ("\u202eウロタ", "U+202E"),
+        ("ｶﾌｪ\x85食堂", "U+0085"),  # NEL: whitespace to Python, a line break all the same
+    ],
+)
+def test_clean_name_refuses_control_characters_saying_which(raw: str, char: str) -> None:
+    with pytest.raises(InvalidValue) as exc:
+        clean_name(raw)
+    assert exc.value.code == "name.control"
+    assert exc.value.params == {"char": char}
+    assert char in exc.value.message("ja") and char in exc.value.message("en")
+
+
+def test_furigana_with_a_control_character_says_so() -> None:
+    with pytest.raises(InvalidValue) as exc:
+        to_katakana("のと\x1bたろう")
+    assert exc.value.code == "name.control"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("朝は食欲なし。\r\n昼は完食", "朝は食欲なし。\n昼は完食"),
+        ("一行目\r二行目\u2028三行目", "一行目\n二行目\n三行目"),  # old Mac, Word's line break
+        ("薬：\t朝・夕", "薬： 朝・夕"),
+        ("要支援\x1b[0m２", "要支援[0m２"),  # no NFKC: notes stay as written
+        ("\n\n  次回は息子さんも同席  \n\n", "次回は息子さんも同席"),
+        ("段落1\n\n段落2", "段落1\n\n段落2"),
+        ("①血圧高め   \n②通院中", "①血圧高め\n②通院中"),
+        (None, ""),
+    ],
+)
+def test_clean_multiline_keeps_lines_and_drops_the_rest(raw: str | None, expected: str) -> None:
+    assert clean_multiline(raw) == expected
+
+
+def test_find_control() -> None:
+    assert find_control("能登 太郎") is None
+    assert find_control(None) is None
+    assert find_control("a\x00b\x1b") == "\x00"
 
 
 @pytest.mark.parametrize(
@@ -248,7 +331,7 @@ def test_to_katakana_never_crashes(text: str) -> None:
     try:
         result = to_katakana(text)
     except InvalidValue as exc:
-        assert exc.code == "kana.invalid"
+        assert exc.code in ("kana.invalid", "name.control")
     else:
         assert to_katakana(result) == result
 

@@ -257,3 +257,24 @@ def test_furigana_longer_than_its_column_is_refused(db: Database, tmp_path: Path
         db, write_csv(tmp_path / "list.csv", [person("1", フリガナ="ア" * 101)])
     )
     assert [e.column for e in result.rejected] == ["フリガナ"]
+
+
+def test_a_control_character_in_a_name_is_a_row_error_naming_it(
+    db: Database, tmp_path: Path
+) -> None:
+    """A barcode scanner's escape in a name is refused; one in free text is dropped."""
+    rows = [
+        person("1", 配慮事項="きざみ食\x07", 現住所="金沢市\t香林坊1-1"),
+        person("2", 氏名="輪島\x1b[0m 一郎", フリガナ="ワジマ イチロウ"),
+        person("3", フリガナ="スズ\x00 ハナコ"),
+    ]
+    result = import_households(db, write_csv(tmp_path / "list.csv", rows))
+    assert [(e.row, e.column) for e in result.rejected] == [(3, "氏名"), (4, "フリガナ")]
+    assert "U+001B" in result.rejected[0].message and "U+0000" in result.rejected[1].message
+    assert count(db, Household) == 0  # all or nothing
+    result = import_households(db, write_csv(tmp_path / "list.csv", rows), skip_invalid=True)
+    assert result.created == 1
+    with db.read() as s:
+        saved = s.scalars(select(Household)).one()
+        assert saved.current_address == "金沢市 香林坊1-1"
+        assert saved.members[0].dietary_needs == "きざみ食"

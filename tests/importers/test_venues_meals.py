@@ -89,3 +89,12 @@ def test_meal_errors(db: Database, tmp_path: Path) -> None:
     result = import_meals(db, path, skip_invalid=True)
     assert [(e.row, e.column) for e in result.rejected] == [(2, "会場"), (3, "世帯番号")]
     assert result.created == 0 and result.rejected_file is not None
+
+
+def test_a_control_character_in_a_venue_name_is_a_row_error(db: Database, tmp_path: Path) -> None:
+    rows = [VENUE, {**VENUE, "名称": "みんなの\x07カフェ", "運営団体": "NPO法人\x1bテスト"}]
+    result = import_venues(db, write_csv(tmp_path / "venues.csv", rows))
+    assert [(e.row, e.column) for e in result.rejected] == [(3, "名称")]
+    assert "U+0007" in result.rejected[0].message
+    result = import_venues(db, write_csv(tmp_path / "venues.csv", rows), skip_invalid=True)
+    assert result.created == 1

@@ -20,7 +20,10 @@ from evacsupport.domain.geo import EARTH_RADIUS_KM, haversine_km, parse_coordina
 from evacsupport.domain.instruments import INSTRUMENTS, score
 from evacsupport.domain.limits import limit_length
 from evacsupport.domain.normalize import (
+    clean_multiline,
+    clean_name,
     clean_text,
+    find_control,
     format_phone,
     format_postal,
     nfkc,
@@ -64,6 +67,27 @@ def test_clean_text_is_total_and_idempotent(value: str | None) -> None:
     assert clean_text(text) == text
     assert text == text.strip()
     assert nfkc(text) == text
+
+
+@PROPERTY
+@given(maybe_text)
+def test_free_text_keeps_no_control_character(value: str | None) -> None:
+    line, lines = clean_text(value), clean_multiline(value)
+    assert find_control(line) is None
+    assert find_control(lines.replace("\n", "")) is None
+    assert clean_multiline(lines) == lines
+    assert lines == lines.strip()
+
+
+@PROPERTY
+@given(maybe_text)
+def test_a_name_is_clean_text_or_refused_for_a_control_character(value: str | None) -> None:
+    name = value_or_clear_error(clean_name, value)
+    if name is REFUSED:
+        assert find_control(nfkc(value or "").strip()) is not None
+    else:
+        assert name == clean_text(value)
+        assert clean_name(name) == name
 
 
 @PROPERTY

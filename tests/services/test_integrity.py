@@ -152,6 +152,10 @@ def empty_family_kana(session: Session) -> None:
     first_household(session).members[2].family_kana = ""
 
 
+def control_character_in_name(session: Session) -> None:
+    first_household(session).members[0].family_name = "山田\x1b[2J"  # stored before the rule
+
+
 def future_birth_date(session: Session) -> None:
     first_household(session).members[0].birth_date = date.today() + timedelta(days=1)
 
@@ -197,6 +201,7 @@ def consent_withdrawn_before_given(session: Session) -> None:
         (hiragana_given_kana, "member", "N24-000001: 山田 花子 furigana 'ヤマダ はなこ'"),
         (half_width_kana, "member", "N24-000001: 山田 太郎 furigana 'ヤマダ ﾀﾛｳ'"),
         (empty_family_kana, "member", "N24-000001: 山田 次郎 furigana 'ジロウ'"),
+        (control_character_in_name, "member", "N24-000001：氏名に制御文字（U+001B）"),
         (future_birth_date, "member", "N24-000001: 山田 花子 birth date"),
         (assignment_ends_before_start, "assignment", "終了日が開始日より前：1件"),
         (two_active_assignments, "assignment", "利用中の会場が複数ある世帯：1"),
