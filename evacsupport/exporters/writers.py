@@ -59,7 +59,9 @@ def _csv_text(value: Value) -> str:
         return value.isoformat()
     if isinstance(value, int):
         return str(value)
-    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
+    # Apostrophes before a formula start are guarded too ("'=x" → "''=x"), so an import, which
+    # strips one apostrophe from exactly such cells, gives back what was exported.
+    return f"'{value}" if value.lstrip("'").startswith(_FORMULA_STARTS) else value
 
 
 class CsvSheet:

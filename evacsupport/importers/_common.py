@@ -134,8 +134,10 @@ def _looks_misread(text: str) -> bool:
 
 
 def unguard(cell: str) -> str:
-    """A cell without the export's formula guard: ``'=A1`` is ``=A1``, ``'-`` is ``-``."""
-    return cell[1:] if cell.startswith("'") and cell[1:2] in GUARDED_STARTS else cell
+    """A cell without the export's formula guard: ``'=A1`` is ``=A1``, ``'-`` is ``-``, and
+    ``''=A1`` (an exported ``'=A1``) is ``'=A1``; ``'tis`` is left as it is."""
+    guarded = cell.startswith("'") and cell.lstrip("'").startswith(GUARDED_STARTS)
+    return cell[1:] if guarded else cell
 
 
 class _Reading:

@@ -25,6 +25,7 @@ from evacsupport.services import backup
 from evacsupport.services.accounts import AccountService
 from evacsupport.services.authz import require
 from evacsupport.services.backup import BackupInfo, BackupPolicy
+from evacsupport.ui.errors import error_text
 from evacsupport.ui.prompts import Prompter
 from evacsupport.ui.tasks import Task, run_in_background
 from evacsupport.ui.views.signin import sign_in
@@ -126,7 +127,7 @@ class AutoBackup(QObject):
 
         def failed(exc: Exception) -> None:
             self.task = None
-            self._fail(exc.message() if isinstance(exc, EvacError) else str(exc))
+            self._fail(error_text(exc, where="automatic backup"))
 
         self.task = run_in_background(make, done, failed)
         return self.task
