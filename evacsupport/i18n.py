@@ -497,6 +497,19 @@ CATALOG: dict[str, tuple[str, str]] = {
         "この同期ファイルは別の版のアプリで作られています。アプリを更新してください",
         "This package was made by another version of the app; update the app",
     ),
+    "sync.malformed": (
+        "同期ファイルの中身が正しくないため読み込めません（{where}）。送り手にアプリを更新して"
+        "作り直してもらってください。何も変更していません",
+        "The package's contents are not what the app writes ({where}); ask the sender to "
+        "update the app and make a new one. Nothing was changed",
+    ),
+    "sync.inconsistent": (
+        "同期ファイルの内容がこの端末のデータと合わないため読み込めません（参照する記録がない、"
+        "同じ名前の記録がある など）。送り手の端末と、この端末のデータを確かめてください。"
+        "何も変更していません",
+        "The package does not fit this laptop's data (a record it refers to is missing, or a "
+        "name is taken twice); check the data on both laptops. Nothing was changed",
+    ),
     "sync.cannot_read": (
         "同期ファイル {path} を読めません（{detail}）",
         "Cannot read the sync package {path} ({detail})",

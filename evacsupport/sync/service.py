@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from evacsupport import __version__
@@ -33,11 +34,12 @@ from evacsupport.domain.normalize import clean_text
 from evacsupport.errors import EvacError, NotFound
 from evacsupport.importers._common import Ticker
 from evacsupport.services import audit
-from evacsupport.sync import capture, crypto, scope, site
+from evacsupport.sync import capture, crypto, schema, scope, site
 from evacsupport.sync.codec import SYNCED, decode, encode, table
-from evacsupport.sync.merge import Merger, MergeResult
+from evacsupport.sync.merge import Merger, MergeResult, unique_name
 
-FORMAT = 1
+FORMAT = schema.FORMAT
+MAX_PACKAGE = 1 << 30  # 1 GiB: far above any caseload's first package, below a laptop's memory
 CHANGES = cast(Table, SyncChange.__table__)
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -288,39 +290,51 @@ class SyncService:
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
     ) -> ImportResult:
+        """Merge a package: all of it or, when anything is refused, nothing.
+
+        The whole package is checked (``schema.parse``) before the merge touches anything;
+        what only the database can tell (a record pointing at one that is not here, a name
+        taken twice) is refused by the database and rolled back with the rest.
+        """
         try:
+            size = Path(path).stat().st_size
+            if size > MAX_PACKAGE:
+                raise EvacError("sync.damaged")
             blob = Path(path).read_bytes()
         except OSError as exc:
             raise EvacError("sync.cannot_read", path=str(path), detail=exc.strerror or "") from exc
-        payload = crypto.open_sealed(blob, passphrase)
-        if payload.get("format") != FORMAT or not isinstance(payload.get("changes"), list):
-            raise EvacError("sync.unknown_format")
-        changes: list[dict[str, Any]] = payload["changes"]
-        ticker = Ticker(len(changes), progress, cancelled)
-        with self.db.session() as session:
-            session.info[capture.APPLYING] = True
-            conn = session.connection()
-            me = site.current(conn)
-            self._check_recipient(session, me, payload)
-            peer = self._sender(session, payload)
-            merger = Merger(conn, peer.name, ticker.step)
-            result = merger.run(changes)
-            if payload.get("scope"):
-                self._forget_out_of_scope(conn, payload["scope"])
-            self._rebuild_search(session, result)
-            peer.received_seq = max(peer.received_seq, int(payload.get("upto") or 0))
-            peer.acked_seq = max(peer.acked_seq, int(payload.get("ack") or 0))
-            peer.last_import_at = utcnow()
-            audit.record(
-                session,
-                "sync_import",
-                changes={
-                    "peer": peer.name,
-                    "received": result.received,
-                    "applied": result.applied,
-                    "conflicts": result.conflicts,
-                },
-            )
+        package = schema.parse(crypto.open_sealed(blob, passphrase))
+        del blob
+        ticker = Ticker(len(package.changes), progress, cancelled)
+        try:
+            with self.db.session() as session:
+                session.info[capture.APPLYING] = True
+                conn = session.connection()
+                me = site.current(conn)
+                self._check_recipient(session, me, package)
+                peer = self._sender(session, package)
+                merger = Merger(conn, peer.name, ticker.step)
+                result = merger.run(package.changes)
+                if package.scope is not None:
+                    self._forget_out_of_scope(conn, package.scope)
+                self._rebuild_search(session, result)
+                peer.received_seq = max(peer.received_seq, package.upto)
+                # An acknowledgement past what this laptop ever numbered is not one: taking it
+                # would skip changes the peer never had.
+                peer.acked_seq = max(peer.acked_seq, min(package.ack, site.max_seq(conn)))
+                peer.last_import_at = utcnow()
+                audit.record(
+                    session,
+                    "sync_import",
+                    changes={
+                        "peer": peer.name,
+                        "received": result.received,
+                        "applied": result.applied,
+                        "conflicts": result.conflicts,
+                    },
+                )
+        except IntegrityError as exc:
+            raise EvacError("sync.inconsistent") from exc
         return ImportResult(
             peer.name,
             result.received,
@@ -331,34 +345,33 @@ class SyncService:
             tuple(result.renumbered),
         )
 
-    def _check_recipient(self, session: Session, me: site.Site, payload: dict[str, Any]) -> None:
-        if payload.get("from_site") == str(me.site_id):
+    def _check_recipient(self, session: Session, me: site.Site, package: schema.Package) -> None:
+        if package.from_site == me.site_id:
             raise EvacError("sync.own_package")
-        to_site = payload.get("to_site")
-        if to_site and to_site != str(me.site_id):
-            raise EvacError("sync.wrong_recipient", name=str(payload.get("to_name", "")))
+        if package.to_site is not None and package.to_site != me.site_id:
+            raise EvacError("sync.wrong_recipient", name=package.to_name)
         conn = session.connection()
-        scoped = payload.get("scope")
-        if scoped:
-            venue_id = uuid.UUID(scoped["venue_id"])
+        if package.scope is not None:
+            venue_id = package.scope.venue_id
             if me.scope_venue_id is None:
                 if session.scalar(select(func.count()).select_from(Household)):
                     raise EvacError("sync.venue_needs_empty")
                 site.set_scope(conn, venue_id)
             elif me.scope_venue_id != venue_id:
-                raise EvacError("sync.wrong_recipient", name=str(payload.get("to_name", "")))
+                raise EvacError("sync.wrong_recipient", name=package.to_name)
         elif me.scope_venue_id is not None:
             raise EvacError("sync.venue_full_package")
         first_contact = not session.scalar(select(func.count()).select_from(SyncPeer))
-        if first_contact and payload.get("to_name"):
+        name = clean_text(package.to_name)
+        if first_contact and name:
             # A new laptop takes the name the sender gave it, so replies are recognised.
-            site.set_name(conn, str(payload["to_name"]))
+            site.set_name(conn, name)
 
-    def _sender(self, session: Session, payload: dict[str, Any]) -> SyncPeer:
-        from_site = uuid.UUID(str(payload["from_site"]))
-        from_name = clean_text(str(payload.get("from_name") or "")) or str(from_site)[:8]
+    def _sender(self, session: Session, package: schema.Package) -> SyncPeer:
+        from_site = package.from_site
+        from_name = clean_text(package.from_name) or str(from_site)[:8]
         peer = session.scalar(select(SyncPeer).where(SyncPeer.site_id == from_site))
-        former = [uuid.UUID(str(i)) for i in payload.get("former_sites") or []]
+        former = list(package.former_sites)
         if peer is None and former:
             # The sender was restored from a backup: same laptop, new identity. Start over
             # with it, so it gets back everything it lost and we hear its new numbering.
@@ -372,20 +385,25 @@ class SyncService:
                 select(SyncPeer).where(SyncPeer.name == from_name, SyncPeer.site_id.is_(None))
             )
             if peer is None:
-                name = from_name
-                while session.scalar(select(SyncPeer.id).where(SyncPeer.name == name)):
-                    name = f"{from_name} ({str(from_site)[:4]})"[:100]
+                name = unique_name(
+                    from_name,
+                    f" ({str(from_site)[:4]})",
+                    100,
+                    lambda n: (
+                        session.scalar(select(SyncPeer.id).where(SyncPeer.name == n)) is not None
+                    ),
+                )
                 peer = SyncPeer(name=name, acked_seq=0, received_seq=0)
                 session.add(peer)
             peer.site_id = from_site
             session.flush()
         return peer
 
-    def _forget_out_of_scope(self, conn: Connection, scoped: dict[str, Any]) -> None:
+    def _forget_out_of_scope(self, conn: Connection, scoped: schema.Scope) -> None:
         """A venue laptop drops what left its scope: ended assignments, people moved away."""
-        rows = scoped.get("rows") or {}
+        rows = scoped.rows
         now = utcnow()
-        venue_id = uuid.UUID(scoped["venue_id"])
+        venue_id = scoped.venue_id
         assignments = table("assignment")
         keep = [uuid.UUID(i) for i in rows.get("assignment", [])]
         conn.execute(
