@@ -550,6 +550,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "端末「{peer}」は全件で同期しています。会場用には別の端末名を使ってください",
         "Laptop “{peer}” syncs everything; use another name for a venue laptop",
     ),
+    "sync.venue_staff_elsewhere": (
+        "会場スタッフのアカウントでは、担当会場の会場用端末でだけ同期できます。この端末では"
+        "コーディネーターか管理者がサインインしてください",
+        "Venue staff can sync only on their own venue's laptop; on this laptop a coordinator "
+        "or an administrator must sign in",
+    ),
     "sync.conflict_not_found": (
         "この食い違いはすでに解決されています。一覧を更新してください",
         "This conflict has already been settled; refresh the list",

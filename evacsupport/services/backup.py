@@ -460,11 +460,14 @@ def _fork_sync_identity(db_path: Path) -> None:
     """The restored file lacks what was saved after the backup, though peers may have it: it
     goes on syncing under a new identity, so they resend it (see sync.site.start_new_identity)."""
     from evacsupport.config import sqlite_url
-    from evacsupport.sync.service import SyncService
+    from evacsupport.sync import site
 
     restored = Database(sqlite_url(db_path))
     try:
-        SyncService(restored).after_restore()
+        # Not SyncService.after_restore: that is gated, and nobody is signed in to the file
+        # just put in place (the restore itself was the administrator's act).
+        with restored.session() as session:
+            site.start_new_identity(session.connection())
     finally:
         restored.close()
 

@@ -30,10 +30,13 @@ from evacsupport.db.models import (
     SyncPeer,
     Venue,
 )
+from evacsupport.domain.codes import Role
 from evacsupport.domain.normalize import clean_text
+from evacsupport.domain.roles import Permission
 from evacsupport.errors import EvacError, NotFound
 from evacsupport.importers._common import Ticker
 from evacsupport.services import audit
+from evacsupport.services.authz import gate, ungated
 from evacsupport.sync import capture, crypto, schema, scope, site
 from evacsupport.sync.codec import SYNCED, decode, encode, table
 from evacsupport.sync.merge import Merger, MergeResult, unique_name
@@ -117,21 +120,29 @@ class SyncService:
 
     # --- identity and peers ---------------------------------------------------------------
 
+    @ungated("this laptop's own name and sync identity, no personal data; shown before sign-in")
     def this_site(self) -> site.Site:
         with self.db.session() as session:
             return site.current(session.connection())
 
+    @gate(Permission.SYNC)
     def rename_site(self, name: str) -> None:
         """What this laptop is called in packages it sends (the name peers see)."""
         name = _peer_name(name)
         with self.db.session() as session:
             site.set_name(session.connection(), name)
 
+    @gate(Permission.RESTORE)
     def after_restore(self) -> None:
-        """Call once on a database just restored from a backup (see site.start_new_identity)."""
+        """Call once on a database just restored from a backup (see site.start_new_identity).
+
+        ``backup.restore`` calls ``site.start_new_identity`` itself, on the file it has just put
+        in place: nobody is signed in to that file yet, and the restore was the administrator's
+        act."""
         with self.db.session() as session:
             site.start_new_identity(session.connection())
 
+    @gate(Permission.SYNC)
     def peers(self) -> list[PeerInfo]:
         with self.db.read() as session:
             conn = session.connection()
@@ -164,6 +175,7 @@ class SyncService:
 
     # --- export ---------------------------------------------------------------------------
 
+    @gate(Permission.SYNC)
     def export(
         self,
         to: str,
@@ -181,6 +193,7 @@ class SyncService:
         with self.db.session() as session:
             conn = session.connection()
             me = site.current(conn)
+            self._require_own_venue_laptop(me)
             peer = session.scalar(select(SyncPeer).where(SyncPeer.name == name))
             if peer is None:
                 peer = SyncPeer(name=name, acked_seq=0, received_seq=0)
@@ -224,6 +237,14 @@ class SyncService:
             )
         _write_atomically(Path(out), crypto.seal(payload, passphrase))
         return ExportResult(Path(out), name, count, venue.name if venue else "")
+
+    def _require_own_venue_laptop(self, me: site.Site) -> None:
+        """Venue staff sync only on the laptop of their own venue. Their account travels to the
+        office laptops too; signed in there it must neither carry the whole caseload away in a
+        package nor pour one into the office's data."""
+        venue_staff = self.db.role == Role.VENUE_STAFF or self.db.venue_scope is not None
+        if venue_staff and (me.scope_venue_id is None or me.scope_venue_id != self.db.venue_scope):
+            raise EvacError("sync.venue_staff_elsewhere")
 
     def _scope_venue(self, session: Session, peer: SyncPeer, wanted: str) -> Venue | None:
         wanted = clean_text(wanted)
@@ -282,6 +303,7 @@ class SyncService:
 
     # --- import ---------------------------------------------------------------------------
 
+    @gate(Permission.SYNC)
     def import_(
         self,
         path: Path,
@@ -296,6 +318,8 @@ class SyncService:
         what only the database can tell (a record pointing at one that is not here, a name
         taken twice) is refused by the database and rolled back with the rest.
         """
+        with self.db.read() as session:
+            self._require_own_venue_laptop(site.current(session.connection()))
         try:
             size = Path(path).stat().st_size
             if size > MAX_PACKAGE:
@@ -471,7 +495,9 @@ class SyncService:
 
     # --- conflicts ------------------------------------------------------------------------
 
+    @gate(Permission.CASEWORK)
     def conflicts(self, *, include_resolved: bool = False) -> list[ConflictInfo]:
+        """Fields edited on two laptops, with both values: personal data, so casework."""
         with self.db.read() as session:
             query = select(SyncConflict).order_by(SyncConflict.detected_at.desc())
             if not include_resolved:
@@ -512,6 +538,7 @@ class SyncService:
             return session.scalar(select(Venue.name).where(Venue.id == c.row_id)) or ""
         return c.entity
 
+    @gate(Permission.CASEWORK)
     def resolve(self, conflict_id: uuid.UUID, choice: str, value: str | None = None) -> None:
         """Settle a conflict on every laptop: the chosen value is saved as a new edit here."""
         with self.db.session() as session:

@@ -32,6 +32,7 @@ def test_a_venue_laptop_asks_its_own_staff_to_sign_in(laptop: Callable[[str], La
             at_venue.authenticate(outsider, password)
 
     accounts.set_active("kato", False)  # at the office: kato left the team
+    signed_in(venue.db, "kato", "kato-pass-1")  # the venue laptop now has accounts
     venue.receive(office.send(venue))
     with pytest.raises(EvacError):
         at_venue.authenticate("kato", "kato-pass-1")

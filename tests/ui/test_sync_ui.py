@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from evacsupport.config import Settings
 from evacsupport.db import Database
+from evacsupport.services.accounts import AccountService
 from evacsupport.services.assignment import AssignmentService
 from evacsupport.services.consents import record_consent
 from evacsupport.services.households import HouseholdService
@@ -25,7 +26,7 @@ from evacsupport.sync.service import SyncService
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.main_window import MainWindow
 from evacsupport.ui.views.sync.page import SyncPage
-from tests.factories import consent, household, member
+from tests.factories import consent, household, member, signed_in
 from tests.sync.helpers import dump
 from tests.ui.fakes import FakePrompter
 from tests.ui.helpers import type_japanese
@@ -359,3 +360,40 @@ def test_a_text_conflict_is_settled_by_typing_the_right_value(
     assert prompter.texts and prompter.texts[0] in ("月曜に訪問", "火曜に電話")
     assert panel.model.rowCount() == 0
     assert HouseholdService(db).get(home.id).notes == "月曜に訪問、火曜に電話"
+
+
+def test_venue_staff_see_no_conflicts_and_are_told_where_they_may_sync(
+    qtbot: QtBot,
+    db: Database,
+    other: SyncService,
+    prompter: FakePrompter,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """Conflicts show both values of personal fields (casework); an office laptop is not the
+    venue laptop where venue staff may sync."""
+    accounts = AccountService(db)
+    accounts.create("admin", "admin-pass-1", "admin")
+    signed_in(db, "admin", "admin-pass-1")
+    venue = VenueService(db).create(VenueInput(name="こども食堂わじま", capacity=30))
+    accounts.create("kato", "kato-pass-1", "venue_staff", venue=venue.name)
+    signed_in(db, "kato", "kato-pass-1")
+    view = SyncPage(AppContext(db, prompter=prompter, settings=Settings(), user="kato"))
+    qtbot.addWidget(view)
+    view.show()
+    view.refresh()
+    assert not view.conflicts_box.isVisible()
+
+    HouseholdService(other.db).create(household())
+    package = tmp_path / "for-office.evsync"
+    other.export("office", package, PASSPHRASE)
+    choose_file(monkeypatch, package)
+    prompter.password_answer = PASSPHRASE
+    before = dump(db)
+    assert read_file(qtbot, view) is False
+    assert "担当会場の会場用端末でだけ同期できます" in view.status.text()
+    assert dump(db) == before
+
+    signed_in(db, "admin", "admin-pass-1")
+    view.refresh()
+    assert view.conflicts_box.isVisible()

@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from evacsupport.domain.roles import Permission
 from evacsupport.errors import EvacError
+from evacsupport.services.authz import can
 from evacsupport.sync.service import ImportResult, SyncService
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.models.sync import PeerModel
@@ -46,7 +48,8 @@ ERROR_STYLE = "color: #b00020;"
 class SyncPage(QWidget):
     """Attributes for tests: ``site_name``, ``rename_button``, ``site_message``, ``peer_model``,
     ``peer_table``, ``export_button``, ``import_button``, ``cancel_button``, ``progress``,
-    ``status``, ``conflicts`` (:class:`ConflictPanel`), ``export_dialog``, ``last_import``.
+    ``status``, ``conflicts`` (:class:`ConflictPanel`, in ``conflicts_box``, shown only to
+    roles with casework), ``export_dialog``, ``last_import``.
 
     Signals: imported(bool) when a read finishes (True when it changed the database).
     """
@@ -116,6 +119,7 @@ class SyncPage(QWidget):
         self.conflicts = ConflictPanel(ctx, self)
         self.conflicts.resolved.connect(self._resolved)
         conflicts_box = QGroupBox(self.tr("両方の端末で編集された項目（食い違い）"), self)
+        self.conflicts_box = conflicts_box
         conflicts_layout = QVBoxLayout(conflicts_box)
         conflicts_layout.addWidget(self.conflicts)
 
@@ -135,7 +139,11 @@ class SyncPage(QWidget):
             self.site_name.setText(self.service.this_site().name)
             self.site_name.setModified(False)
         self.refresh_peers()
-        self.conflicts.refresh()
+        # Conflicts hold both values of personal fields: casework, which venue staff lack.
+        casework = can(self.ctx.db, Permission.CASEWORK)
+        self.conflicts_box.setVisible(casework)
+        if casework:
+            self.conflicts.refresh()
 
     def refresh_peers(self) -> None:
         self.peer_model.set_rows(self.service.peers())
