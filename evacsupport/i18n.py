@@ -530,6 +530,20 @@ CATALOG: dict[str, tuple[str, str]] = {
         "この同期ファイルは別の端末（{name}）宛てです。何も変更していません",
         "This package is for another laptop ({name}). Nothing was changed",
     ),
+    "sync.unknown_recipient": (
+        "この同期ファイルは、この端末からまだ同期ファイルを受け取ったことのない端末「{sender}」が、"
+        "「{to_name}」宛てに作ったものです（この端末の名前は「{here}」）",
+        "This package was made by “{sender}”, a laptop that has never had a package from this "
+        "one, for “{to_name}” (this laptop is “{here}”)",
+    ),
+    "sync.unknown_recipient_cli": (
+        "この同期ファイルは、この端末からまだ同期ファイルを受け取ったことのない端末「{sender}」が、"
+        "「{to_name}」宛てに作ったものです（この端末の名前は「{here}」）。送り手と宛先を"
+        "確かめたうえで読み込むには --accept-unknown を付けてください。何も変更していません",
+        "This package was made by “{sender}”, a laptop that has never had a package from this "
+        "one, for “{to_name}” (this laptop is “{here}”); if you know the sender and it is for "
+        "this laptop, run again with --accept-unknown. Nothing was changed",
+    ),
     "sync.venue_needs_empty": (
         "会場用の同期ファイルは、データの入っていない新しい端末でのみ読み込めます",
         "A venue package can start only an empty laptop; this one already holds households",

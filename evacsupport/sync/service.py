@@ -114,6 +114,15 @@ def _write_atomically(path: Path, blob: bytes) -> None:
         raise EvacError("sync.cannot_write", path=str(path), detail=exc.strerror or "") from exc
 
 
+class UnknownRecipient(EvacError):
+    """The package names this laptop only by a name: its sender has never had a package from
+    here (the first package to a new laptop, or a file meant for someone else). Merged only
+    when the person confirms (``accept_unknown``)."""
+
+    def __init__(self, *, sender: str, to_name: str, here: str) -> None:
+        super().__init__("sync.unknown_recipient", sender=sender, to_name=to_name, here=here)
+
+
 class SyncService:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -309,10 +318,15 @@ class SyncService:
         path: Path,
         passphrase: str,
         *,
+        accept_unknown: bool = False,
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
     ) -> ImportResult:
         """Merge a package: all of it or, when anything is refused, nothing.
+
+        A package from a laptop that has never had one from this laptop (so it could not
+        address this one by its identity) raises :class:`UnknownRecipient` unless
+        ``accept_unknown``: the window asks, the command line wants ``--accept-unknown``.
 
         The whole package is checked (``schema.parse``) before the merge touches anything;
         what only the database can tell (a record pointing at one that is not here, a name
@@ -336,6 +350,8 @@ class SyncService:
                 conn = session.connection()
                 me = site.current(conn)
                 self._check_recipient(session, me, package)
+                self._ask_if_unknown(me, package, accept_unknown)
+                self._take_identity(session, me, package)
                 peer = self._sender(session, package)
                 merger = Merger(conn, peer.name, ticker.step)
                 result = merger.run(package.changes)
@@ -370,21 +386,40 @@ class SyncService:
         )
 
     def _check_recipient(self, session: Session, me: site.Site, package: schema.Package) -> None:
+        """Refuse a package this laptop must not merge (checks only: nothing is written)."""
         if package.from_site == me.site_id:
             raise EvacError("sync.own_package")
         if package.to_site is not None and package.to_site != me.site_id:
             raise EvacError("sync.wrong_recipient", name=package.to_name)
-        conn = session.connection()
         if package.scope is not None:
-            venue_id = package.scope.venue_id
             if me.scope_venue_id is None:
                 if session.scalar(select(func.count()).select_from(Household)):
                     raise EvacError("sync.venue_needs_empty")
-                site.set_scope(conn, venue_id)
-            elif me.scope_venue_id != venue_id:
+            elif me.scope_venue_id != package.scope.venue_id:
                 raise EvacError("sync.wrong_recipient", name=package.to_name)
         elif me.scope_venue_id is not None:
             raise EvacError("sync.venue_full_package")
+
+    @staticmethod
+    def _ask_if_unknown(me: site.Site, package: schema.Package, accept_unknown: bool) -> None:
+        """Asked last, so nobody confirms a package that would be refused anyway.
+
+        A package addressed only by a name (its sender has never had a package from here, so
+        it does not know this laptop's identity) could be meant for any laptop, or made by
+        anyone holding the passphrase. Once this laptop has sent the sender a package, the
+        sender addresses it by identity and the question does not come back."""
+        if package.to_site is None and not accept_unknown:
+            raise UnknownRecipient(
+                sender=clean_text(package.from_name) or str(package.from_site)[:8],
+                to_name=package.to_name,
+                here=me.name,
+            )
+
+    def _take_identity(self, session: Session, me: site.Site, package: schema.Package) -> None:
+        """A new venue laptop takes the package's venue; a new laptop the name it was sent to."""
+        conn = session.connection()
+        if package.scope is not None and me.scope_venue_id is None:
+            site.set_scope(conn, package.scope.venue_id)
         first_contact = not session.scalar(select(func.count()).select_from(SyncPeer))
         name = clean_text(package.to_name)
         if first_contact and name:

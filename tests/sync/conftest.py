@@ -36,8 +36,9 @@ class Laptop:
         self.sync.export(to.name, out, PASSPHRASE, scope_venue=scope)
         return out
 
-    def receive(self, package: Path) -> ImportResult:
-        return self.sync.import_(package, PASSPHRASE)
+    def receive(self, package: Path, *, accept_unknown: bool = False) -> ImportResult:
+        """Import ``package``; ``accept_unknown`` as the person confirming a first contact."""
+        return self.sync.import_(package, PASSPHRASE, accept_unknown=accept_unknown)
 
 
 @pytest.fixture

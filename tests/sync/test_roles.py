@@ -62,7 +62,10 @@ CALLS: dict[str, tuple[Permission, Callable[[SyncService, Team], Any]]] = {
         Permission.SYNC,
         lambda s, t: s.export("peer", t.office.folder / "out.evsync", PASSPHRASE),
     ),
-    "import_": (Permission.SYNC, lambda s, t: s.import_(t.package, PASSPHRASE)),
+    "import_": (
+        Permission.SYNC,
+        lambda s, t: s.import_(t.package, PASSPHRASE, accept_unknown=True),
+    ),
     "conflicts": (Permission.CASEWORK, lambda s, _t: s.conflicts()),
     "resolve": (Permission.CASEWORK, lambda s, _t: s.resolve(uuid.uuid4(), "mine")),
     "after_restore": (Permission.RESTORE, lambda s, _t: s.after_restore()),
@@ -120,7 +123,7 @@ def test_venue_staff_cannot_carry_the_caseload_away_from_an_office_laptop(team: 
     for attempt in (
         lambda: service.export("usb", out, PASSPHRASE),
         lambda: service.export("usb", out, PASSPHRASE, scope_venue=f"venue:{VENUE}"),
-        lambda: service.import_(team.package, PASSPHRASE),
+        lambda: service.import_(team.package, PASSPHRASE, accept_unknown=True),
     ):
         with pytest.raises(EvacError) as info:
             attempt()
@@ -138,7 +141,9 @@ def test_venue_staff_sync_on_their_own_venue_laptop_only(
     other = VenueService(team.office.db).create(VenueInput(name="みんなの食堂", capacity=20))
     venue_laptop = laptop("venue")
     team.become(Role.ADMIN)
-    venue_laptop.receive(team.office.send(venue_laptop, scope=f"venue:{VENUE}"))
+    venue_laptop.receive(
+        team.office.send(venue_laptop, scope=f"venue:{VENUE}"), accept_unknown=True
+    )
 
     signed_in(venue_laptop.db, "kato", PASSWORDS["kato"])
     sent = venue_laptop.sync.export("office", venue_laptop.folder / "back.evsync", PASSPHRASE)

@@ -162,14 +162,23 @@ def test_a_new_venue_laptop_starts_from_its_package(
     SyncService(office).export("会場PC", package, "team-passphrase", scope_venue=venue.name)
 
     laptop = make_db("laptop")
-    dialog = FirstAdminDialog(laptop)
+    prompter = FakePrompter(confirm_answer=False)
+    dialog = FirstAdminDialog(laptop, prompter=prompter)
     qtbot.addWidget(dialog)
     dialog.show()
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(package), ""))
-    answers = iter([("wrong passphrase", True), ("team-passphrase", True)])
+    answers = iter([("wrong passphrase", True)] + [("team-passphrase", True)] * 2)
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: next(answers))
     qtbot.mouseClick(dialog.from_package, Qt.MouseButton.LeftButton)
     assert "合言葉が違います" in _message(dialog)
+    # The office has never had a file from this laptop: the person confirms who sent it.
+    qtbot.mouseClick(dialog.from_package, Qt.MouseButton.LeftButton)
+    [question] = prompter.confirms
+    assert question.startswith("同期ファイルの確認\n")
+    assert "端末「" in question and "「会場PC」宛て" in question
+    assert _message(dialog) == "読み込みませんでした。何も変更していません"
+    assert not AccountService(laptop).has_accounts()
+    prompter.confirm_answer = True
     qtbot.mouseClick(dialog.from_package, Qt.MouseButton.LeftButton)
     assert dialog.result() == FirstAdminDialog.FROM_PACKAGE
     assert AccountService(laptop).authenticate("kato", "kato-pass-1").venue_id == venue.id

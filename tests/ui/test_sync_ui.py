@@ -158,7 +158,7 @@ def test_export_for_a_venue_laptop_that_another_database_can_read(
     assert peer[2] != "—" and len(peer[2]) == len("2024-06-30 12:34")
     assert peer[3] == "—"
 
-    result = other.import_(out, PASSPHRASE)
+    result = other.import_(out, PASSPHRASE, accept_unknown=True)
     assert result.applied > 0
     assert [h.case_number for h in HouseholdService(other.db).search("")] == [home.case_number]
     assert other.this_site().scope_venue_id == venue.id
@@ -186,6 +186,11 @@ def test_import_a_file_from_another_laptop_shows_the_summary(
 
     assert read_file(qtbot, page) is True
     assert "password:同期ファイルを読み込む" in prompter.asked
+    # "two" has never had a file from here: the file names this laptop only by name.
+    [question] = prompter.confirms
+    assert question.startswith("まだ同期したことのない端末からのファイル\n")
+    assert "端末「two」が、「office」宛てに作ったものです" in question
+    assert question.endswith("読み込みますか？")
     text = page.status.text()
     assert text.startswith("読み込みました：two から")
     assert "新規反映" in text and "重複 0 件" in text
@@ -276,7 +281,7 @@ def test_a_conflict_is_listed_and_settled_by_keeping_mine(
     def exchange(sender: SyncService, receiver: SyncService) -> None:
         path = tmp_path / f"package-{next(sent)}.evsync"
         sender.export(receiver.this_site().name, path, PASSPHRASE)
-        receiver.import_(path, PASSPHRASE)
+        receiver.import_(path, PASSPHRASE, accept_unknown=True)
 
     exchange(mine, other)
     exchange(other, mine)
@@ -339,7 +344,7 @@ def test_a_text_conflict_is_settled_by_typing_the_right_value(
     def exchange(sender: SyncService, receiver: SyncService) -> None:
         path = tmp_path / f"package-{next(sent)}.evsync"
         sender.export(receiver.this_site().name, path, PASSPHRASE)
-        receiver.import_(path, PASSPHRASE)
+        receiver.import_(path, PASSPHRASE, accept_unknown=True)
 
     exchange(mine, other)
     exchange(other, mine)
@@ -397,3 +402,27 @@ def test_venue_staff_see_no_conflicts_and_are_told_where_they_may_sync(
     signed_in(db, "admin", "admin-pass-1")
     view.refresh()
     assert view.conflicts_box.isVisible()
+
+
+def test_a_file_from_an_unknown_laptop_is_not_read_when_the_user_says_no(
+    qtbot: QtBot,
+    page: SyncPage,
+    db: Database,
+    other: SyncService,
+    prompter: FakePrompter,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    HouseholdService(other.db).create(household())
+    package = tmp_path / "for-someone.evsync"
+    other.export("reception", package, PASSPHRASE)
+    choose_file(monkeypatch, package)
+    prompter.password_answer = PASSPHRASE
+    prompter.confirm_answer = False
+    before = dump(db)
+
+    assert read_file(qtbot, page) is False
+    assert len(prompter.confirms) == 1 and "「reception」宛て" in prompter.confirms[0]
+    assert page.status.text() == "読み込みませんでした。何も変更していません"
+    assert dump(db) == before
+    assert page.peer_model.rowCount() == 0 and page.import_button.isEnabled()
