@@ -570,6 +570,26 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Venue staff can sync only on their own venue's laptop; on this laptop a coordinator "
         "or an administrator must sign in",
     ),
+    "sync.accounts_need_admin": (
+        "この同期ファイルには利用者アカウントの追加や変更が含まれているため、管理者だけが"
+        "取り込めます。管理者が取り込んでください。何も変更していません",
+        "This package adds or changes accounts, so only an administrator may import it; ask "
+        "an administrator to import it. Nothing was changed",
+    ),
+    "sync.accounts_above_sender": (
+        "この同期ファイルは管理者以外が作ったため、会場スタッフ以外のアカウントや、アカウントの"
+        "権限を上げる変更は取り込めません。管理者に同期ファイルを作ってもらってください。"
+        "何も変更していません",
+        "This package was not made by an administrator, so it may not bring accounts other "
+        "than venue staff or raise an account's rights; ask an administrator to make the "
+        "package. Nothing was changed",
+    ),
+    "sync.accounts_outside_venue": (
+        "会場用の同期ファイルには、その会場の会場スタッフのアカウントしか含められません。"
+        "事務所で作り直してもらってください。何も変更していません",
+        "A venue package may carry only that venue's staff accounts; ask the office for a new "
+        "one. Nothing was changed",
+    ),
     "sync.conflict_not_found": (
         "この食い違いはすでに解決されています。一覧を更新してください",
         "This conflict has already been settled; refresh the list",

@@ -43,6 +43,8 @@ CHOICES: dict[tuple[str, str], frozenset[str]] = {
     ("app_user", "role"): frozenset(Role),
 }
 
+REQUIRED: dict[str, frozenset[str]] = {"app_user": frozenset({"username", "role"})}
+
 Check = Callable[[Any, str], Any]
 """Takes a JSON value and where it sits; returns it normalised or raises :class:`_Bad`."""
 
@@ -247,12 +249,13 @@ def _scoped_fields(entity: str) -> frozenset[str]:
 @cache
 def _required(entity: str) -> frozenset[str]:
     """Columns a new row cannot do without: the merger fills other missing columns with an
-    empty value, but there is no empty UUID or date (a member must name its household)."""
+    empty value, but there is no empty UUID or date (a member must name its household), and
+    an account without a name or a role is no account."""
     return frozenset(
         c.name
         for c in synced_columns(entity)
         if not c.nullable and c.default is None and isinstance(c.type, Uuid | Date | UtcDateTime)
-    )
+    ) | REQUIRED.get(entity, frozenset())
 
 
 def check_tables() -> None:

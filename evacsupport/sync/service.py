@@ -37,6 +37,7 @@ from evacsupport.errors import EvacError, NotFound
 from evacsupport.importers._common import Ticker
 from evacsupport.services import audit
 from evacsupport.services.authz import gate, ungated
+from evacsupport.sync import accounts as incoming_accounts
 from evacsupport.sync import capture, crypto, schema, scope, site
 from evacsupport.sync.codec import SYNCED, decode, encode, table
 from evacsupport.sync.merge import Merger, MergeResult, unique_name
@@ -222,6 +223,8 @@ class SyncService:
                 "former_sites": site.former_ids(conn),
                 "to_name": peer.name,
                 "to_site": str(peer.site_id) if peer.site_id else None,
+                # Who made it: accounts it carries are judged by it (sync/accounts.py).
+                "sender_role": self.db.role,
                 "ack": peer.received_seq,
                 "upto": upto,
                 "scope": None,
@@ -350,6 +353,7 @@ class SyncService:
                 conn = session.connection()
                 me = site.current(conn)
                 self._check_recipient(session, me, package)
+                incoming_accounts.check(conn, me, self.db.role, package)
                 self._ask_if_unknown(me, package, accept_unknown)
                 self._take_identity(session, me, package)
                 peer = self._sender(session, package)

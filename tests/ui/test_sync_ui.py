@@ -426,3 +426,34 @@ def test_a_file_from_an_unknown_laptop_is_not_read_when_the_user_says_no(
     assert page.status.text() == "読み込みませんでした。何も変更していません"
     assert dump(db) == before
     assert page.peer_model.rowCount() == 0 and page.import_button.isEnabled()
+
+
+def test_a_coordinator_is_told_an_administrator_must_read_a_file_with_accounts(
+    qtbot: QtBot,
+    page: SyncPage,
+    db: Database,
+    other: SyncService,
+    prompter: FakePrompter,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    accounts = AccountService(db)
+    accounts.create("admin", "admin-pass-1", "admin")
+    signed_in(db, "admin", "admin-pass-1")
+    accounts.create("sato", "sato-pass-1", "coordinator")
+    signed_in(db, "sato", "sato-pass-1")
+    AccountService(other.db).create("boss", "boss-pass-1", "admin")
+    signed_in(other.db, "boss", "boss-pass-1")
+    package = tmp_path / "with-accounts.evsync"
+    other.export("office", package, PASSPHRASE)
+    choose_file(monkeypatch, package)
+    prompter.password_answer = PASSPHRASE
+    before = dump(db)
+
+    assert read_file(qtbot, page) is False
+    assert page.status.text() == (
+        "この同期ファイルには利用者アカウントの追加や変更が含まれているため、管理者だけが"
+        "取り込めます。管理者が取り込んでください。何も変更していません"
+    )
+    assert prompter.confirms == []  # refused before anyone is asked about the sender
+    assert dump(db) == before
