@@ -16,6 +16,7 @@ logged ``insert``/``update``/``delete`` entries with their origin and stamp.
 from __future__ import annotations
 
 import math
+import re
 import types
 import typing
 import uuid
@@ -45,8 +46,10 @@ CHOICES: dict[tuple[str, str], frozenset[str]] = {
 
 REQUIRED: dict[str, frozenset[str]] = {"app_user": frozenset({"username", "role"})}
 
-Check = Callable[[Any, str], Any]
-"""Takes a JSON value and where it sits; returns it normalised or raises :class:`_Bad`."""
+Check = Callable[[Any], Any]
+"""Takes a JSON value; returns it normalised or raises :class:`_Bad`. The place of a bad value
+is added by whoever knows it, as the error travels up: building a path for every value that
+is fine would cost more than checking it."""
 
 
 class MalformedPackage(EvacError):
@@ -57,9 +60,16 @@ class MalformedPackage(EvacError):
 
 
 class _Bad(Exception):
-    def __init__(self, where: str) -> None:
+    def __init__(self, where: str = "") -> None:
         super().__init__(where)
         self.where = where
+
+    def under(self, place: str) -> _Bad:
+        """The same problem, one level up: ``place`` then where it was below."""
+        return _Bad(place + self.where)
+
+
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 @dataclass(frozen=True)
@@ -91,76 +101,80 @@ class Package:
 # --- single values --------------------------------------------------------------------------
 
 
-def _uuid(value: Any, where: str) -> str:
+def _uuid(value: Any) -> str:
+    """The UUID in canonical text (what this app writes passes a regular expression; other
+    spellings of a UUID are parsed and rewritten)."""
+    if type(value) is str and _CANONICAL_UUID.fullmatch(value):
+        return value
     if not isinstance(value, str) or len(value) > 45:
-        raise _Bad(where)
+        raise _Bad()
     try:
         return str(uuid.UUID(value))
     except ValueError:
-        raise _Bad(where) from None
+        raise _Bad() from None
 
 
-def _counter(value: Any, where: str) -> int:
+def _counter(value: Any) -> int:
     if type(value) is not int or not 0 <= value <= MAX_COUNTER:
-        raise _Bad(where)
+        raise _Bad()
     return value
 
 
 def _text(limit: int | None) -> Check:
-    def check(value: Any, where: str) -> str:
-        if not isinstance(value, str) or "\x00" in value:  # PostgreSQL refuses NUL in text
-            raise _Bad(where)
+    def check(value: Any) -> str:
+        if type(value) is not str or "\x00" in value:  # PostgreSQL refuses NUL in text
+            raise _Bad()
         if limit is not None and len(value) > limit:
-            raise _Bad(where)
+            raise _Bad()
         return value
 
     return check
 
 
-def _aware_time(value: Any, where: str) -> str:
+def _aware_time(value: Any) -> str:
     if not isinstance(value, str) or len(value) > 40:
-        raise _Bad(where)
+        raise _Bad()
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise _Bad(where) from None
+        raise _Bad() from None
     if moment.tzinfo is None:  # the UTC columns refuse a time without a zone
-        raise _Bad(where)
+        raise _Bad()
     return moment.astimezone(UTC).isoformat()
 
 
-def _day(value: Any, where: str) -> str:
+def _day(value: Any) -> str:
     if not isinstance(value, str) or len(value) > 12:
-        raise _Bad(where)
+        raise _Bad()
     try:
         return date.fromisoformat(value).isoformat()
     except ValueError:
-        raise _Bad(where) from None
+        raise _Bad() from None
 
 
-def _boolean(value: Any, where: str) -> bool:
+def _boolean(value: Any) -> bool:
     if type(value) is not bool:
-        raise _Bad(where)
+        raise _Bad()
     return value
 
 
-def _integer(value: Any, where: str) -> int:
+def _integer(value: Any) -> int:
     if type(value) is not int or not -(2**31) <= value < 2**31:
-        raise _Bad(where)
+        raise _Bad()
     return value
 
 
-def _number(value: Any, where: str) -> float | int:
+def _number(value: Any) -> float | int:
     if type(value) not in (int, float) or not math.isfinite(value) or abs(value) > 1e15:
-        raise _Bad(where)
+        raise _Bad()
     return value  # type: ignore[no-any-return]
 
 
-def _any_json(value: Any, where: str) -> Any:
+def _any_json(value: Any) -> Any:
     return value  # parsed from JSON, so JSON already; the column's own type said "Any"
 
 
-def _from_hint(hint: Any, where: str) -> Check:
+def _from_hint(hint: Any, column: str) -> Check:
     """A check for a JSON column's declared Python type (``list[str]``, ``dict[str, Any]``)."""
     if hint is Any:
         return _any_json
@@ -170,24 +184,32 @@ def _from_hint(hint: Any, where: str) -> Check:
         return _integer
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin is list and len(args) == 1:
-        item = _from_hint(args[0], where)
+        item = _from_hint(args[0], column)
+        if item is _any_json:
+            return _a_list
 
-        def check_list(value: Any, at: str) -> list[Any]:
-            if not isinstance(value, list):
-                raise _Bad(at)
-            return [item(v, at) for v in value]
+        def check_list(value: Any) -> list[Any]:
+            if type(value) is not list:
+                raise _Bad()
+            return [item(v) for v in value]
 
         return check_list
     if origin is dict and len(args) == 2 and args[0] is str:
-        item = _from_hint(args[1], where)
+        item = _from_hint(args[1], column)
 
-        def check_dict(value: Any, at: str) -> dict[str, Any]:
-            if not isinstance(value, dict):
-                raise _Bad(at)
-            return {k: item(v, at) for k, v in value.items()}
+        def check_dict(value: Any) -> dict[str, Any]:
+            if type(value) is not dict:
+                raise _Bad()
+            return {k: item(v) for k, v in value.items()}
 
         return check_dict
-    raise TypeError(f"{where}: no package check for {hint!r}")
+    raise TypeError(f"{column}: no package check for {hint!r}")
+
+
+def _a_list(value: Any) -> list[Any]:
+    if type(value) is not list:
+        raise _Bad()
+    return value  # type: ignore[no-any-return]
 
 
 def _json_hint(entity: str, name: str) -> Any:
@@ -223,14 +245,14 @@ def _column_check(entity: str, column: Column[Any]) -> Check:
     choices = CHOICES.get((entity, column.name))
     nullable = bool(column.nullable)
 
-    def check(value: Any, where: str) -> Any:
+    def check(value: Any) -> Any:
         if value is None:
             if not nullable:
-                raise _Bad(where)
+                raise _Bad()
             return None
-        value = base(value, where)
+        value = base(value)
         if choices is not None and value not in choices:
-            raise _Bad(where)
+            raise _Bad()
         return value
 
     return check
@@ -273,87 +295,106 @@ _CHANGE_KEYS = frozenset({"id", "origin", "lamport", "entity", "row", "op", "dat
                           "stamps", "resolves"})  # fmt: skip
 
 
-def _stamp(value: Any, where: str, *, origin_may_be_empty: bool) -> list[Any]:
-    if not isinstance(value, list) or len(value) != 2:
-        raise _Bad(where)
-    lamport = _counter(value[0], where)
+def _stamp(value: Any, *, origin_may_be_empty: bool) -> list[Any]:
+    if type(value) is not list or len(value) != 2:
+        raise _Bad()
+    lamport = _counter(value[0])
     if origin_may_be_empty and value[1] == "":
         return [lamport, ""]  # a snapshot field whose edit the office never logged
-    return [lamport, _uuid(value[1], where)]
+    return [lamport, _uuid(value[1])]
 
 
-def _resolves(value: Any, where: str) -> list[str]:
-    if not isinstance(value, list):
-        raise _Bad(where)
-    found = []
-    for key in value:
-        if not isinstance(key, str):
-            raise _Bad(where)
-        parts = key.split(":", 2)
-        if len(parts) != 3 or parts[0] not in SYNCED or parts[2] not in _columns(parts[0]):
-            raise _Bad(where)
-        found.append(f"{parts[0]}:{_uuid(parts[1], where)}:{parts[2]}")
+def _stamps(value: Any, fields: Any, *, origin_may_be_empty: bool) -> dict[str, list[Any]]:
+    """Per-field stamps, for fields of the change's data only."""
+    if type(value) is not dict or not value.keys() <= fields:
+        raise _Bad()
+    found = {}
+    for name, stamp in value.items():
+        try:
+            found[name] = _stamp(stamp, origin_may_be_empty=origin_may_be_empty)
+        except _Bad as bad:
+            raise bad.under(f".{name}") from None
     return found
 
 
-def _change(raw: Any, where: str, scoped: bool) -> dict[str, Any]:
-    if not isinstance(raw, dict) or not raw.keys() <= _CHANGE_KEYS:
-        raise _Bad(where)
+def _resolves(value: Any) -> list[str]:
+    if type(value) is not list:
+        raise _Bad()
+    found = []
+    for key in value:
+        if type(key) is not str:
+            raise _Bad()
+        parts = key.split(":", 2)
+        if len(parts) != 3 or parts[0] not in SYNCED or parts[2] not in _columns(parts[0]):
+            raise _Bad()
+        found.append(f"{parts[0]}:{_uuid(parts[1])}:{parts[2]}")
+    return found
+
+
+def _field(checks: Check, value: Any, place: str) -> Any:
+    try:
+        return checks(value)
+    except _Bad as bad:
+        raise bad.under(place) from None
+
+
+def _change(raw: Any, scoped: bool) -> dict[str, Any]:
+    """One change, normalised; a problem is raised with its place inside the change."""
+    if type(raw) is not dict or not _CHANGE_KEYS.issuperset(raw):
+        raise _Bad()
     entity, op = raw.get("entity"), raw.get("op")
-    if not isinstance(entity, str) or entity not in SYNCED:
-        raise _Bad(f"{where}.entity")
-    if not isinstance(op, str) or op not in OPS:
-        raise _Bad(f"{where}.op")
+    if type(entity) is not str or entity not in SYNCED:
+        raise _Bad(".entity")
+    if type(op) is not str or op not in OPS:
+        raise _Bad(".op")
     if scoped and (op != "state" or entity not in scope.FIELDS):
-        raise _Bad(f"{where}.op")  # a venue package is the venue's snapshot, nothing else
+        raise _Bad(".op")  # a venue package is the venue's snapshot, nothing else
     if not scoped and op == "state":
-        raise _Bad(f"{where}.op")
+        raise _Bad(".op")
     change: dict[str, Any] = {
-        "id": _uuid(raw.get("id"), f"{where}.id"),
+        "id": _field(_uuid, raw.get("id"), ".id"),
         "entity": entity,
-        "row": _uuid(raw.get("row"), f"{where}.row"),
+        "row": _field(_uuid, raw.get("row"), ".row"),
         "op": op,
     }
     data = raw.get("data")
-    if not isinstance(data, dict):
-        raise _Bad(f"{where}.data")
+    if type(data) is not dict:
+        raise _Bad(".data")
     columns = _columns(entity)
-    allowed = _scoped_fields(entity) if scoped else columns.keys()
+    allowed = _scoped_fields(entity) if scoped else columns
     clean: dict[str, Any] = {}
     for name, value in data.items():
         if name not in allowed:
-            raise _Bad(f"{where}.data")  # not named: an unknown key is the sender's text
-        clean[name] = columns[name](value, f"{where}.data.{name}")
+            raise _Bad(".data")  # not named: an unknown key is the sender's text
+        try:
+            clean[name] = columns[name](value)
+        except _Bad:
+            raise _Bad(f".data.{name}") from None
     if op == "delete" and clean:
-        raise _Bad(f"{where}.data")
-    if op in ("insert", "state") and not _required(entity) <= clean.keys():
-        raise _Bad(f"{where}.data")
+        raise _Bad(".data")
+    if op in ("insert", "state") and not all(name in clean for name in _required(entity)):
+        raise _Bad(".data")
     change["data"] = clean
     if op == "state":
         if "origin" in raw or "lamport" in raw or "bases" in raw or "resolves" in raw:
-            raise _Bad(where)
+            raise _Bad()
         stamps = raw.get("stamps")
-        if not isinstance(stamps, dict) or stamps.keys() != clean.keys():
-            raise _Bad(f"{where}.stamps")
-        change["stamps"] = {
-            name: _stamp(s, f"{where}.stamps.{name}", origin_may_be_empty=True)
-            for name, s in stamps.items()
-        }
+        if type(stamps) is not dict or stamps.keys() != clean.keys():
+            raise _Bad(".stamps")  # the merge reads a stamp for every field it is given
+        change["stamps"] = _field(
+            lambda v: _stamps(v, clean.keys(), origin_may_be_empty=True), stamps, ".stamps"
+        )
         return change
     if raw.get("stamps") not in (None, {}):
-        raise _Bad(f"{where}.stamps")
-    change["origin"] = _uuid(raw.get("origin"), f"{where}.origin")
-    change["lamport"] = _counter(raw.get("lamport"), f"{where}.lamport")
+        raise _Bad(".stamps")
+    change["origin"] = _field(_uuid, raw.get("origin"), ".origin")
+    change["lamport"] = _field(_counter, raw.get("lamport"), ".lamport")
     if "bases" in raw:
-        bases = raw["bases"]
-        if not isinstance(bases, dict) or not bases.keys() <= clean.keys():
-            raise _Bad(f"{where}.bases")
-        change["bases"] = {
-            name: _stamp(b, f"{where}.bases.{name}", origin_may_be_empty=False)
-            for name, b in bases.items()
-        }
+        change["bases"] = _field(
+            lambda v: _stamps(v, clean.keys(), origin_may_be_empty=False), raw["bases"], ".bases"
+        )
     if "resolves" in raw:
-        change["resolves"] = _resolves(raw["resolves"], f"{where}.resolves")
+        change["resolves"] = _field(_resolves, raw["resolves"], ".resolves")
     return change
 
 
@@ -366,19 +407,19 @@ _OPTIONAL = frozenset({"sender_role"})
 
 
 def _scope(raw: Any) -> Scope:
-    if not isinstance(raw, dict) or raw.keys() != {"venue_id", "venue_name", "rows"}:
-        raise _Bad("scope")
+    if type(raw) is not dict or raw.keys() != {"venue_id", "venue_name", "rows"}:
+        raise _Bad()
     rows = raw["rows"]
-    if not isinstance(rows, dict) or rows.keys() != SCOPE_ROWS:
-        raise _Bad("scope.rows")
+    if type(rows) is not dict or rows.keys() != SCOPE_ROWS:
+        raise _Bad(".rows")
     checked: dict[str, list[str]] = {}
     for entity, ids in rows.items():
-        if not isinstance(ids, list):
-            raise _Bad(f"scope.rows.{entity}")
-        checked[entity] = [_uuid(i, f"scope.rows.{entity}") for i in ids]
+        if type(ids) is not list:
+            raise _Bad(f".rows.{entity}")
+        checked[entity] = [_field(_uuid, i, f".rows.{entity}") for i in ids]
     return Scope(
-        uuid.UUID(_uuid(raw["venue_id"], "scope.venue_id")),
-        _text(200)(raw["venue_name"], "scope.venue_name"),
+        uuid.UUID(_field(_uuid, raw["venue_id"], ".venue_id")),
+        _field(_text(200), raw["venue_name"], ".venue_name"),
         checked,
     )
 
@@ -386,21 +427,45 @@ def _scope(raw: Any) -> Scope:
 def _sender_role(value: Any) -> str | None:
     if value is None:
         return None
-    if not isinstance(value, str) or value not in set(Role):
-        raise _Bad("sender_role")
+    if type(value) is not str or value not in set(Role):
+        raise _Bad()
     return value
+
+
+def _site_ids(value: Any) -> tuple[uuid.UUID, ...]:
+    if type(value) is not list:
+        raise _Bad()
+    return tuple(uuid.UUID(_uuid(v)) for v in value)
+
+
+def _optional_site(value: Any) -> uuid.UUID | None:
+    return None if value is None else uuid.UUID(_uuid(value))
+
+
+def _changes(value: Any, scoped: bool) -> list[dict[str, Any]]:
+    if type(value) is not list:
+        raise _Bad()
+    checked = []
+    for index, raw in enumerate(value):
+        try:
+            checked.append(_change(raw, scoped))
+        except _Bad as bad:
+            raise bad.under(f"[{index}]") from None
+    if len({c["id"] for c in checked}) != len(checked):
+        raise _Bad(".id")  # the log has one row per change id
+    return checked
 
 
 def parse(payload: Any) -> Package:
     """The checked package, or :class:`MalformedPackage` naming the first field that is wrong
     (a field's place, never its value: values may be personal data)."""
-    if not isinstance(payload, dict):
+    if type(payload) is not dict:
         raise MalformedPackage("package")
     found = payload.get("format")
     if type(found) is int and found != FORMAT:
         raise EvacError("sync.unknown_format")
     try:
-        if found != FORMAT or type(found) is not int:
+        if type(found) is not int:
             raise _Bad("format")
         missing = _TOP - payload.keys()
         if missing:
@@ -408,30 +473,24 @@ def parse(payload: Any) -> Package:
         if payload.keys() - _TOP - _OPTIONAL:
             raise _Bad("package")  # an unknown field, not named: it is the sender's text
         scoped = payload["scope"] is not None
-        changes = payload["changes"]
-        if not isinstance(changes, list):
-            raise _Bad("changes")
-        checked = [_change(c, f"changes[{i}]", scoped) for i, c in enumerate(changes)]
-        if len({c["id"] for c in checked}) != len(checked):
-            raise _Bad("changes.id")  # the log has one row per change id
-        former = payload["former_sites"]
-        if not isinstance(former, list):
-            raise _Bad("former_sites")
-        to_site = payload["to_site"]
+
+        def top(checks: Check, name: str) -> Any:
+            return _field(checks, payload.get(name), name)
+
         return Package(
-            package_id=uuid.UUID(_uuid(payload["package_id"], "package_id")),
-            app_version=_text(50)(payload["app_version"], "app_version"),
-            created_at=_aware_time(payload["created_at"], "created_at"),
-            from_site=uuid.UUID(_uuid(payload["from_site"], "from_site")),
-            from_name=_text(MAX_NAME)(payload["from_name"], "from_name"),
-            former_sites=tuple(uuid.UUID(_uuid(f, "former_sites")) for f in former),
-            to_name=_text(MAX_NAME)(payload["to_name"], "to_name"),
-            to_site=None if to_site is None else uuid.UUID(_uuid(to_site, "to_site")),
-            sender_role=_sender_role(payload.get("sender_role")),
-            ack=_counter(payload["ack"], "ack"),
-            upto=_counter(payload["upto"], "upto"),
-            scope=_scope(payload["scope"]) if scoped else None,
-            changes=checked,
+            package_id=uuid.UUID(top(_uuid, "package_id")),
+            app_version=top(_text(50), "app_version"),
+            created_at=top(_aware_time, "created_at"),
+            from_site=uuid.UUID(top(_uuid, "from_site")),
+            from_name=top(_text(MAX_NAME), "from_name"),
+            former_sites=top(_site_ids, "former_sites"),
+            to_name=top(_text(MAX_NAME), "to_name"),
+            to_site=top(_optional_site, "to_site"),
+            sender_role=top(_sender_role, "sender_role"),
+            ack=top(_counter, "ack"),
+            upto=top(_counter, "upto"),
+            scope=top(_scope, "scope") if scoped else None,
+            changes=top(lambda v: _changes(v, scoped), "changes"),
         )
     except _Bad as bad:
         raise MalformedPackage(bad.where) from None
