@@ -410,8 +410,8 @@ class SyncService:
 
         A package addressed only by a name (its sender has never had a package from here, so
         it does not know this laptop's identity) could be meant for any laptop, or made by
-        anyone holding the passphrase. Once this laptop has sent the sender a package, the
-        sender addresses it by identity and the question does not come back."""
+        anyone holding the passphrase. Once the sender has read a package from this laptop, it
+        addresses this one by identity and the question does not come back."""
         if package.to_site is None and not accept_unknown:
             raise UnknownRecipient(
                 sender=clean_text(package.from_name) or str(package.from_site)[:8],
