@@ -444,7 +444,7 @@ def sync_month(office_path: Path, other_path: Path, households: int) -> dict[str
         office_sync, other_sync = SyncService(office), SyncService(other)
         office_sync.rename_site("office")
         other_sync.import_(office_sync.export("other", folder / "first.evsync", PASSPHRASE).path,
-                           PASSPHRASE)  # fmt: skip
+                           PASSPHRASE, accept_unknown=True)  # fmt: skip
         office_sync.import_(other_sync.export("office", folder / "ack.evsync", PASSPHRASE).path,
                             PASSPHRASE)  # fmt: skip
         counts = month_of_changes(office, random.Random(3), households)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from evacsupport.cli_common import open_database, t
 from evacsupport.errors import EvacError
-from evacsupport.sync.service import ImportResult, SyncService
+from evacsupport.sync.service import ImportResult, SyncService, UnknownRecipient
 
 PASSPHRASE_VAR = "EVACSUPPORT_PASSPHRASE"
 
@@ -41,6 +41,14 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
     export.add_argument("--out", required=True, metavar="FILE")
     imp = actions.add_parser("import", help=t("同期ファイルを取り込む", "merge a package"))
     imp.add_argument("file", metavar="FILE")
+    imp.add_argument(
+        "--accept-unknown",
+        action="store_true",
+        help=t(
+            "この端末をまだ知らない送り手からのファイル（最初の同期）も取り込む",
+            "also merge a package from a laptop that has never had one from here (first sync)",
+        ),
+    )
     actions.add_parser("peers", help=t("同期の相手と最終同期日時", "peers and last sync"))
     conflicts = actions.add_parser(
         "conflicts", help=t("両方の端末で編集された項目", "fields edited on two laptops")
@@ -106,7 +114,14 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 + (scope if result.scope_venue else "")
             )
         elif action == "import":
-            for line in import_summary(service.import_(Path(args.file), _passphrase())):
+            try:
+                imported = service.import_(
+                    Path(args.file), _passphrase(), accept_unknown=args.accept_unknown
+                )
+            except UnknownRecipient as exc:
+                # No one to ask at a command line: say what was found and how to go on.
+                raise EvacError("sync.unknown_recipient_cli", **exc.params) from exc
+            for line in import_summary(imported):
                 print(line)
         elif action == "peers":
             me = service.this_site()

@@ -608,6 +608,19 @@ CATALOG: dict[str, tuple[str, str]] = {
         "この同期ファイルは別の版のアプリで作られています。アプリを更新してください",
         "This package was made by another version of the app; update the app",
     ),
+    "sync.malformed": (
+        "同期ファイルの中身が正しくないため読み込めません（{where}）。送り手にアプリを更新して"
+        "作り直してもらってください。何も変更していません",
+        "The package's contents are not what the app writes ({where}); ask the sender to "
+        "update the app and make a new one. Nothing was changed",
+    ),
+    "sync.inconsistent": (
+        "同期ファイルの内容がこの端末のデータと合わないため読み込めません（参照する記録がない、"
+        "同じ名前の記録がある など）。送り手の端末と、この端末のデータを確かめてください。"
+        "何も変更していません",
+        "The package does not fit this laptop's data (a record it refers to is missing, or a "
+        "name is taken twice); check the data on both laptops. Nothing was changed",
+    ),
     "sync.cannot_read": (
         "同期ファイル {path} を読めません（{detail}）",
         "Cannot read the sync package {path} ({detail})",
@@ -628,6 +641,20 @@ CATALOG: dict[str, tuple[str, str]] = {
         "この同期ファイルは別の端末（{name}）宛てです。何も変更していません",
         "This package is for another laptop ({name}). Nothing was changed",
     ),
+    "sync.unknown_recipient": (
+        "この同期ファイルは、この端末からまだ同期ファイルを受け取ったことのない端末「{sender}」が、"
+        "「{to_name}」宛てに作ったものです（この端末の名前は「{here}」）",
+        "This package was made by “{sender}”, a laptop that has never had a package from this "
+        "one, for “{to_name}” (this laptop is “{here}”)",
+    ),
+    "sync.unknown_recipient_cli": (
+        "この同期ファイルは、この端末からまだ同期ファイルを受け取ったことのない端末「{sender}」が、"
+        "「{to_name}」宛てに作ったものです（この端末の名前は「{here}」）。送り手と宛先を"
+        "確かめたうえで読み込むには --accept-unknown を付けてください。何も変更していません",
+        "This package was made by “{sender}”, a laptop that has never had a package from this "
+        "one, for “{to_name}” (this laptop is “{here}”); if you know the sender and it is for "
+        "this laptop, run again with --accept-unknown. Nothing was changed",
+    ),
     "sync.venue_needs_empty": (
         "会場用の同期ファイルは、データの入っていない新しい端末でのみ読み込めます",
         "A venue package can start only an empty laptop; this one already holds households",
@@ -647,6 +674,32 @@ CATALOG: dict[str, tuple[str, str]] = {
     "sync.peer_not_venue": (
         "端末「{peer}」は全件で同期しています。会場用には別の端末名を使ってください",
         "Laptop “{peer}” syncs everything; use another name for a venue laptop",
+    ),
+    "sync.venue_staff_elsewhere": (
+        "会場スタッフのアカウントでは、担当会場の会場用端末でだけ同期できます。この端末では"
+        "コーディネーターか管理者がサインインしてください",
+        "Venue staff can sync only on their own venue's laptop; on this laptop a coordinator "
+        "or an administrator must sign in",
+    ),
+    "sync.accounts_need_admin": (
+        "この同期ファイルには利用者アカウントの追加や変更が含まれているため、管理者だけが"
+        "取り込めます。管理者が取り込んでください。何も変更していません",
+        "This package adds or changes accounts, so only an administrator may import it; ask "
+        "an administrator to import it. Nothing was changed",
+    ),
+    "sync.accounts_above_sender": (
+        "この同期ファイルは管理者以外が作ったため、会場スタッフ以外のアカウントや、アカウントの"
+        "権限を上げる変更は取り込めません。管理者に同期ファイルを作ってもらってください。"
+        "何も変更していません",
+        "This package was not made by an administrator, so it may not bring accounts other "
+        "than venue staff or raise an account's rights; ask an administrator to make the "
+        "package. Nothing was changed",
+    ),
+    "sync.accounts_outside_venue": (
+        "会場用の同期ファイルには、その会場の会場スタッフのアカウントしか含められません。"
+        "事務所で作り直してもらってください。何も変更していません",
+        "A venue package may carry only that venue's staff accounts; ask the office for a new "
+        "one. Nothing was changed",
     ),
     "sync.conflict_not_found": (
         "この食い違いはすでに解決されています。一覧を更新してください",

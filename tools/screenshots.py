@@ -51,7 +51,9 @@ def sync_demo(db: Database, folder: Path) -> tuple[Database, Path]:
     other = SyncService(other_db)
     other.rename_site("輪島会場ノート")
     office.export("輪島会場ノート", folder / "1.evsync", PASSPHRASE)
-    other.import_(folder / "1.evsync", PASSPHRASE)
+    other.import_(folder / "1.evsync", PASSPHRASE, accept_unknown=True)  # first contact
+    # The package brought the office's accounts: from now on the other laptop signs in too.
+    sign_in(other_db, AccountService(other_db).authenticate("admin", "demo"))
     other.export("事務所ノート", folder / "2.evsync", PASSPHRASE)
     office.import_(folder / "2.evsync", PASSPHRASE)
     with db.read() as session:

@@ -11,6 +11,7 @@ arriving twice (by id, or by its import key) is stored once.
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,6 +41,22 @@ class MergeResult:
     duplicates: int = 0
     renumbered: list[tuple[str, str]] = field(default_factory=list)
     touched_households: set[uuid.UUID] = field(default_factory=set)
+
+
+def unique_name(base: str, suffix: str, limit: int, taken: Callable[[str], bool]) -> str:
+    """``base``, or ``base`` with ``suffix`` (then ``suffix-2``, ``-3``…) when it is taken.
+
+    The base is shortened to make room, so a name already at the column's length still gets a
+    distinct one (appending and then truncating gave the same name back, forever).
+    """
+    if not taken(base[:limit]):
+        return base[:limit]
+    for n in itertools.count(1):
+        extra = suffix if n == 1 else f"{suffix}-{n}"
+        candidate = base[: max(0, limit - len(extra))] + extra
+        if not taken(candidate):
+            return candidate
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _placeholder(column: Any) -> Any:
@@ -152,12 +169,14 @@ class Merger:
         if entity == "app_user" and "username" in values:
             # Two laptops each made their own "admin": the newcomer's name gets a suffix.
             self._flush_inserts()
-            while self.conn.scalar(select(t.c.id).where(t.c.username == values["username"])):
-                values["username"] = f"{values['username']}-{row_id.hex[:4]}"[:64]
+            values["username"] = unique_name(
+                values["username"], f"-{row_id.hex[:4]}", 64, self._taken(t.c.username)
+            )
         if entity == "venue" and "name" in values:
             self._flush_inserts()
-            while self.conn.scalar(select(t.c.id).where(t.c.name == values["name"])):
-                values["name"] = f"{values['name']}（{self.peer_name}）"[:200]
+            values["name"] = unique_name(
+                values["name"], f"（{self.peer_name}）", 200, self._taken(t.c.name)
+            )
         for column in t.columns:
             if column.name in values or column.name == "id":
                 continue
@@ -174,6 +193,12 @@ class Merger:
         if entity == "household":
             self.result.touched_households.add(row_id)
         return True
+
+    def _taken(self, column: Any) -> Callable[[str], bool]:
+        def taken(name: str) -> bool:
+            return self.conn.scalar(select(column.table.c.id).where(column == name)) is not None
+
+        return taken
 
     def _dedup_keys(self) -> set[str]:
         """Import keys of the meals here (one query per merge, then kept up to date)."""

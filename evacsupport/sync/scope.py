@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, select, true
 
 from evacsupport.db.models import Assignment, Consent, Household, MealLog, Member, User
-from evacsupport.domain.codes import ConsentPurpose, ConsentRecipient
+from evacsupport.domain.codes import ConsentPurpose, ConsentRecipient, Role
 from evacsupport.services.consents import allows
 from evacsupport.sync.capture import current_stamps
 from evacsupport.sync.codec import encode, synced_columns, table
@@ -164,7 +164,12 @@ def snapshot(
             )
         )
     )
-    staff = list(conn.scalars(select(User.id).where(User.venue_id == venue_id)))
+    # Venue staff of the venue only, disabled ones too (so disabling reaches the venue laptop).
+    staff = list(
+        conn.scalars(
+            select(User.id).where(User.venue_id == venue_id, User.role == Role.VENUE_STAFF)
+        )
+    )
     plan: list[tuple[str, list[uuid.UUID]]] = [
         ("disaster_event", events),
         ("venue", [venue_id]),

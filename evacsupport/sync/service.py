@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from evacsupport import __version__
@@ -29,15 +30,20 @@ from evacsupport.db.models import (
     SyncPeer,
     Venue,
 )
+from evacsupport.domain.codes import Role
 from evacsupport.domain.normalize import clean_text
+from evacsupport.domain.roles import Permission
 from evacsupport.errors import EvacError, NotFound
 from evacsupport.importers._common import Ticker
 from evacsupport.services import audit
-from evacsupport.sync import capture, crypto, scope, site
+from evacsupport.services.authz import gate, ungated
+from evacsupport.sync import accounts as incoming_accounts
+from evacsupport.sync import capture, crypto, schema, scope, site
 from evacsupport.sync.codec import SYNCED, decode, encode, table
-from evacsupport.sync.merge import Merger, MergeResult
+from evacsupport.sync.merge import Merger, MergeResult, unique_name
 
-FORMAT = 1
+FORMAT = schema.FORMAT
+MAX_PACKAGE = 1 << 30  # 1 GiB: far above any caseload's first package, below a laptop's memory
 CHANGES = cast(Table, SyncChange.__table__)
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -109,27 +115,44 @@ def _write_atomically(path: Path, blob: bytes) -> None:
         raise EvacError("sync.cannot_write", path=str(path), detail=exc.strerror or "") from exc
 
 
+class UnknownRecipient(EvacError):
+    """The package names this laptop only by a name: its sender has never had a package from
+    here (the first package to a new laptop, or a file meant for someone else). Merged only
+    when the person confirms (``accept_unknown``)."""
+
+    def __init__(self, *, sender: str, to_name: str, here: str) -> None:
+        super().__init__("sync.unknown_recipient", sender=sender, to_name=to_name, here=here)
+
+
 class SyncService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
     # --- identity and peers ---------------------------------------------------------------
 
+    @ungated("this laptop's own name and sync identity, no personal data; shown before sign-in")
     def this_site(self) -> site.Site:
         with self.db.session() as session:
             return site.current(session.connection())
 
+    @gate(Permission.SYNC)
     def rename_site(self, name: str) -> None:
         """What this laptop is called in packages it sends (the name peers see)."""
         name = _peer_name(name)
         with self.db.session() as session:
             site.set_name(session.connection(), name)
 
+    @gate(Permission.RESTORE)
     def after_restore(self) -> None:
-        """Call once on a database just restored from a backup (see site.start_new_identity)."""
+        """Call once on a database just restored from a backup (see site.start_new_identity).
+
+        ``backup.restore`` calls ``site.start_new_identity`` itself, on the file it has just put
+        in place: nobody is signed in to that file yet, and the restore was the administrator's
+        act."""
         with self.db.session() as session:
             site.start_new_identity(session.connection())
 
+    @gate(Permission.SYNC)
     def peers(self) -> list[PeerInfo]:
         with self.db.read() as session:
             conn = session.connection()
@@ -162,6 +185,7 @@ class SyncService:
 
     # --- export ---------------------------------------------------------------------------
 
+    @gate(Permission.SYNC)
     def export(
         self,
         to: str,
@@ -179,6 +203,7 @@ class SyncService:
         with self.db.session() as session:
             conn = session.connection()
             me = site.current(conn)
+            self._require_own_venue_laptop(me)
             peer = session.scalar(select(SyncPeer).where(SyncPeer.name == name))
             if peer is None:
                 peer = SyncPeer(name=name, acked_seq=0, received_seq=0)
@@ -198,6 +223,8 @@ class SyncService:
                 "former_sites": site.former_ids(conn),
                 "to_name": peer.name,
                 "to_site": str(peer.site_id) if peer.site_id else None,
+                # Who made it: accounts it carries are judged by it (sync/accounts.py).
+                "sender_role": self.db.role,
                 "ack": peer.received_seq,
                 "upto": upto,
                 "scope": None,
@@ -222,6 +249,14 @@ class SyncService:
             )
         _write_atomically(Path(out), crypto.seal(payload, passphrase))
         return ExportResult(Path(out), name, count, venue.name if venue else "")
+
+    def _require_own_venue_laptop(self, me: site.Site) -> None:
+        """Venue staff sync only on the laptop of their own venue. Their account travels to the
+        office laptops too; signed in there it must neither carry the whole caseload away in a
+        package nor pour one into the office's data."""
+        venue_staff = self.db.role == Role.VENUE_STAFF or self.db.venue_scope is not None
+        if venue_staff and (me.scope_venue_id is None or me.scope_venue_id != self.db.venue_scope):
+            raise EvacError("sync.venue_staff_elsewhere")
 
     def _scope_venue(self, session: Session, peer: SyncPeer, wanted: str) -> Venue | None:
         wanted = clean_text(wanted)
@@ -280,47 +315,70 @@ class SyncService:
 
     # --- import ---------------------------------------------------------------------------
 
+    @gate(Permission.SYNC)
     def import_(
         self,
         path: Path,
         passphrase: str,
         *,
+        accept_unknown: bool = False,
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
     ) -> ImportResult:
+        """Merge a package: all of it or, when anything is refused, nothing.
+
+        A package from a laptop that has never had one from this laptop (so it could not
+        address this one by its identity) raises :class:`UnknownRecipient` unless
+        ``accept_unknown``: the window asks, the command line wants ``--accept-unknown``.
+
+        The whole package is checked (``schema.parse``) before the merge touches anything;
+        what only the database can tell (a record pointing at one that is not here, a name
+        taken twice) is refused by the database and rolled back with the rest.
+        """
+        with self.db.read() as session:
+            self._require_own_venue_laptop(site.current(session.connection()))
         try:
+            size = Path(path).stat().st_size
+            if size > MAX_PACKAGE:
+                raise EvacError("sync.damaged")
             blob = Path(path).read_bytes()
         except OSError as exc:
             raise EvacError("sync.cannot_read", path=str(path), detail=exc.strerror or "") from exc
-        payload = crypto.open_sealed(blob, passphrase)
-        if payload.get("format") != FORMAT or not isinstance(payload.get("changes"), list):
-            raise EvacError("sync.unknown_format")
-        changes: list[dict[str, Any]] = payload["changes"]
-        ticker = Ticker(len(changes), progress, cancelled)
-        with self.db.session() as session:
-            session.info[capture.APPLYING] = True
-            conn = session.connection()
-            me = site.current(conn)
-            self._check_recipient(session, me, payload)
-            peer = self._sender(session, payload)
-            merger = Merger(conn, peer.name, ticker.step)
-            result = merger.run(changes)
-            if payload.get("scope"):
-                self._forget_out_of_scope(conn, payload["scope"])
-            self._rebuild_search(session, result)
-            peer.received_seq = max(peer.received_seq, int(payload.get("upto") or 0))
-            peer.acked_seq = max(peer.acked_seq, int(payload.get("ack") or 0))
-            peer.last_import_at = utcnow()
-            audit.record(
-                session,
-                "sync_import",
-                changes={
-                    "peer": peer.name,
-                    "received": result.received,
-                    "applied": result.applied,
-                    "conflicts": result.conflicts,
-                },
-            )
+        package = schema.parse(crypto.open_sealed(blob, passphrase))
+        del blob
+        ticker = Ticker(len(package.changes), progress, cancelled)
+        try:
+            with self.db.session() as session:
+                session.info[capture.APPLYING] = True
+                conn = session.connection()
+                me = site.current(conn)
+                self._check_recipient(session, me, package)
+                incoming_accounts.check(conn, me, self.db.role, package)
+                self._ask_if_unknown(me, package, accept_unknown)
+                self._take_identity(session, me, package)
+                peer = self._sender(session, package)
+                merger = Merger(conn, peer.name, ticker.step)
+                result = merger.run(package.changes)
+                if package.scope is not None:
+                    self._forget_out_of_scope(conn, package.scope)
+                self._rebuild_search(session, result)
+                peer.received_seq = max(peer.received_seq, package.upto)
+                # An acknowledgement past what this laptop ever numbered is not one: taking it
+                # would skip changes the peer never had.
+                peer.acked_seq = max(peer.acked_seq, min(package.ack, site.max_seq(conn)))
+                peer.last_import_at = utcnow()
+                audit.record(
+                    session,
+                    "sync_import",
+                    changes={
+                        "peer": peer.name,
+                        "received": result.received,
+                        "applied": result.applied,
+                        "conflicts": result.conflicts,
+                    },
+                )
+        except IntegrityError as exc:
+            raise EvacError("sync.inconsistent") from exc
         return ImportResult(
             peer.name,
             result.received,
@@ -331,34 +389,52 @@ class SyncService:
             tuple(result.renumbered),
         )
 
-    def _check_recipient(self, session: Session, me: site.Site, payload: dict[str, Any]) -> None:
-        if payload.get("from_site") == str(me.site_id):
+    def _check_recipient(self, session: Session, me: site.Site, package: schema.Package) -> None:
+        """Refuse a package this laptop must not merge (checks only: nothing is written)."""
+        if package.from_site == me.site_id:
             raise EvacError("sync.own_package")
-        to_site = payload.get("to_site")
-        if to_site and to_site != str(me.site_id):
-            raise EvacError("sync.wrong_recipient", name=str(payload.get("to_name", "")))
-        conn = session.connection()
-        scoped = payload.get("scope")
-        if scoped:
-            venue_id = uuid.UUID(scoped["venue_id"])
+        if package.to_site is not None and package.to_site != me.site_id:
+            raise EvacError("sync.wrong_recipient", name=package.to_name)
+        if package.scope is not None:
             if me.scope_venue_id is None:
                 if session.scalar(select(func.count()).select_from(Household)):
                     raise EvacError("sync.venue_needs_empty")
-                site.set_scope(conn, venue_id)
-            elif me.scope_venue_id != venue_id:
-                raise EvacError("sync.wrong_recipient", name=str(payload.get("to_name", "")))
+            elif me.scope_venue_id != package.scope.venue_id:
+                raise EvacError("sync.wrong_recipient", name=package.to_name)
         elif me.scope_venue_id is not None:
             raise EvacError("sync.venue_full_package")
-        first_contact = not session.scalar(select(func.count()).select_from(SyncPeer))
-        if first_contact and payload.get("to_name"):
-            # A new laptop takes the name the sender gave it, so replies are recognised.
-            site.set_name(conn, str(payload["to_name"]))
 
-    def _sender(self, session: Session, payload: dict[str, Any]) -> SyncPeer:
-        from_site = uuid.UUID(str(payload["from_site"]))
-        from_name = clean_text(str(payload.get("from_name") or "")) or str(from_site)[:8]
+    @staticmethod
+    def _ask_if_unknown(me: site.Site, package: schema.Package, accept_unknown: bool) -> None:
+        """Asked last, so nobody confirms a package that would be refused anyway.
+
+        A package addressed only by a name (its sender has never had a package from here, so
+        it does not know this laptop's identity) could be meant for any laptop, or made by
+        anyone holding the passphrase. Once the sender has read a package from this laptop, it
+        addresses this one by identity and the question does not come back."""
+        if package.to_site is None and not accept_unknown:
+            raise UnknownRecipient(
+                sender=clean_text(package.from_name) or str(package.from_site)[:8],
+                to_name=package.to_name,
+                here=me.name,
+            )
+
+    def _take_identity(self, session: Session, me: site.Site, package: schema.Package) -> None:
+        """A new venue laptop takes the package's venue; a new laptop the name it was sent to."""
+        conn = session.connection()
+        if package.scope is not None and me.scope_venue_id is None:
+            site.set_scope(conn, package.scope.venue_id)
+        first_contact = not session.scalar(select(func.count()).select_from(SyncPeer))
+        name = clean_text(package.to_name)
+        if first_contact and name:
+            # A new laptop takes the name the sender gave it, so replies are recognised.
+            site.set_name(conn, name)
+
+    def _sender(self, session: Session, package: schema.Package) -> SyncPeer:
+        from_site = package.from_site
+        from_name = clean_text(package.from_name) or str(from_site)[:8]
         peer = session.scalar(select(SyncPeer).where(SyncPeer.site_id == from_site))
-        former = [uuid.UUID(str(i)) for i in payload.get("former_sites") or []]
+        former = list(package.former_sites)
         if peer is None and former:
             # The sender was restored from a backup: same laptop, new identity. Start over
             # with it, so it gets back everything it lost and we hear its new numbering.
@@ -372,20 +448,25 @@ class SyncService:
                 select(SyncPeer).where(SyncPeer.name == from_name, SyncPeer.site_id.is_(None))
             )
             if peer is None:
-                name = from_name
-                while session.scalar(select(SyncPeer.id).where(SyncPeer.name == name)):
-                    name = f"{from_name} ({str(from_site)[:4]})"[:100]
+                name = unique_name(
+                    from_name,
+                    f" ({str(from_site)[:4]})",
+                    100,
+                    lambda n: (
+                        session.scalar(select(SyncPeer.id).where(SyncPeer.name == n)) is not None
+                    ),
+                )
                 peer = SyncPeer(name=name, acked_seq=0, received_seq=0)
                 session.add(peer)
             peer.site_id = from_site
             session.flush()
         return peer
 
-    def _forget_out_of_scope(self, conn: Connection, scoped: dict[str, Any]) -> None:
+    def _forget_out_of_scope(self, conn: Connection, scoped: schema.Scope) -> None:
         """A venue laptop drops what left its scope: ended assignments, people moved away."""
-        rows = scoped.get("rows") or {}
+        rows = scoped.rows
         now = utcnow()
-        venue_id = uuid.UUID(scoped["venue_id"])
+        venue_id = scoped.venue_id
         assignments = table("assignment")
         keep = [uuid.UUID(i) for i in rows.get("assignment", [])]
         conn.execute(
@@ -453,7 +534,9 @@ class SyncService:
 
     # --- conflicts ------------------------------------------------------------------------
 
+    @gate(Permission.CASEWORK)
     def conflicts(self, *, include_resolved: bool = False) -> list[ConflictInfo]:
+        """Fields edited on two laptops, with both values: personal data, so casework."""
         with self.db.read() as session:
             query = select(SyncConflict).order_by(SyncConflict.detected_at.desc())
             if not include_resolved:
@@ -494,6 +577,7 @@ class SyncService:
             return session.scalar(select(Venue.name).where(Venue.id == c.row_id)) or ""
         return c.entity
 
+    @gate(Permission.CASEWORK)
     def resolve(self, conflict_id: uuid.UUID, choice: str, value: str | None = None) -> None:
         """Settle a conflict on every laptop: the chosen value is saved as a new edit here."""
         with self.db.session() as session:

@@ -1139,6 +1139,18 @@
         <source>チームの合言葉（パスフレーズ）：</source>
         <translation>The team&apos;s passphrase:</translation>
     </message>
+    <message>
+        <source>同期ファイルの確認</source>
+        <translation>Check the sync file</translation>
+    </message>
+    <message>
+        <source>読み込みませんでした。何も変更していません</source>
+        <translation>Not read; nothing was changed</translation>
+    </message>
+    <message>
+        <source>事務所で、この端末のために作ってもらったファイルであることを確かめてから読み込んでください。読み込みますか？</source>
+        <translation>Read it only if the office made this file for this laptop. Read it?</translation>
+    </message>
 </context>
 <context>
     <name>FollowUpQueueView</name>
@@ -2866,6 +2878,18 @@ The language will change the next time the app starts.</translation>
     <message>
         <source>読み込みを中止しました。何も変更していません</source>
         <translation>Reading was cancelled; nothing was changed</translation>
+    </message>
+    <message>
+        <source>読み込みませんでした。何も変更していません</source>
+        <translation>Not read; nothing was changed</translation>
+    </message>
+    <message>
+        <source>まだ同期したことのない端末からのファイル</source>
+        <translation>A file from a laptop this one has not synced with</translation>
+    </message>
+    <message>
+        <source>送り手に心当たりがあり、この端末宛てのファイルであることを確かめたときだけ読み込んでください。読み込みますか？</source>
+        <translation>Read it only if you know the sender and have made sure the file is for this laptop. Read it?</translation>
     </message>
 </context>
 <context>

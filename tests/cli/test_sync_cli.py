@@ -53,7 +53,13 @@ def test_a_venue_laptop_round_trip(
                  "--scope", f"venue:{name}", "--out", str(package)])  # fmt: skip
     assert code == 0
     assert f"会場：{name}" in capsys.readouterr().out
-    assert main(["--db", str(venue), "sync", "import", str(package)]) == 0
+    # The venue laptop has never sent the office anything: the file names it only by name.
+    assert main(["--db", str(venue), "sync", "import", str(package)]) != 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--accept-unknown" in err[0] and "「事務所」" in err[0]
+    assert "「会場PC」宛て" in err[0] and err[0].endswith("何も変更していません")
+    assert _count(venue, Household) == 0
+    assert main(["--db", str(venue), "sync", "import", "--accept-unknown", str(package)]) == 0
     assert "事務所 から" in capsys.readouterr().out
     assert _count(venue, Household) == assigned
     before = _count(office, MealLog)
@@ -103,3 +109,30 @@ def test_a_wrong_passphrase_is_one_clear_line(
     monkeypatch.delenv("EVACSUPPORT_PASSPHRASE")
     code = main(["--db", str(tmp_path / "b.sqlite3"), "sync", "import", str(package)])
     assert code != 0 and "EVACSUPPORT_PASSPHRASE" in capsys.readouterr().err
+
+
+def test_only_an_administrator_imports_new_accounts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    office, second = tmp_path / "office.sqlite3", tmp_path / "second.sqlite3"
+    assert main(["--db", str(office), "demo", "--households", "5", "--seed", "2"]) == 0
+    monkeypatch.setenv("EVACSUPPORT_PASSPHRASE", "noto-team-2024")
+    first, later = tmp_path / "first.evsync", tmp_path / "later.evsync"
+    assert main(["--db", str(office), "sync", "export", "--to", "second", "--out", str(first)]) == 0
+    # A new laptop with no accounts starts from the administrator's package.
+    assert main(["--db", str(second), "sync", "import", "--accept-unknown", str(first)]) == 0
+    monkeypatch.setenv("EVACSUPPORT_NEW_PASSWORD", "newcomer-pass")
+    assert main(["--db", str(office), "users", "add", "newcomer", "--role", "coordinator"]) == 0
+    assert main(["--db", str(office), "sync", "export", "--to", "second", "--out", str(later)]) == 0
+    capsys.readouterr()
+
+    monkeypatch.setenv("EVACSUPPORT_USER", "coordinator")
+    code = main(["--db", str(second), "sync", "import", "--accept-unknown", str(later)])
+    assert code != 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "管理者が取り込んでください。何も変更していません" in err[0]
+    monkeypatch.setenv("EVACSUPPORT_USER", "admin")
+    assert main(["--db", str(second), "sync", "import", "--accept-unknown", str(later)]) == 0
+    monkeypatch.setenv("EVACSUPPORT_USER", "newcomer")
+    monkeypatch.setenv("EVACSUPPORT_PASSWORD", "newcomer-pass")
+    assert main(["--db", str(second), "sync", "peers"]) == 0  # the new account works there

@@ -52,7 +52,7 @@ def main(argv: list[str]) -> None:
         result = import_households(db, source)
         assert not result.rejected, result.rejected[:3]
     else:
-        SyncService(db).import_(source, argv[3])
+        SyncService(db).import_(source, argv[3], accept_unknown=True)  # a first package
     print(f"done {time.perf_counter() - start:.3f}", flush=True)
     db.close()
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from evacsupport.db import Database
+from evacsupport.sync import crypto
 from evacsupport.sync.service import ImportResult, SyncService
 
 PASSPHRASE = "noto-team-2024"
@@ -35,8 +36,18 @@ class Laptop:
         self.sync.export(to.name, out, PASSPHRASE, scope_venue=scope)
         return out
 
-    def receive(self, package: Path) -> ImportResult:
-        return self.sync.import_(package, PASSPHRASE)
+    def receive(self, package: Path, *, accept_unknown: bool = False) -> ImportResult:
+        """Import ``package``; ``accept_unknown`` as the person confirming a first contact."""
+        return self.sync.import_(package, PASSPHRASE, accept_unknown=accept_unknown)
+
+
+@pytest.fixture
+def cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seal and open with a tiny scrypt cost, for tests that seal hundreds of packages.
+
+    Both sides read ``crypto.KDF``, so packages still open only with the parameters in force;
+    the shipped parameters are pinned by test_package_header.py."""
+    monkeypatch.setattr(crypto, "KDF", {"name": "scrypt", "n": 2**4, "r": 8, "p": 1})
 
 
 @pytest.fixture

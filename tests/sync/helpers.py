@@ -52,3 +52,15 @@ def meal_ids(db: Database, venue_id: uuid.UUID | None = None) -> list[uuid.UUID]
 def count(db: Database, name: str) -> int:
     with db.read() as session:
         return session.scalar(select(func.count()).select_from(Base.metadata.tables[name])) or 0
+
+
+def fingerprint(db: Database) -> dict[str, tuple[int, str]]:
+    """Every table's row count and a hash of its contents: any change anywhere shows."""
+    import hashlib
+
+    found = {}
+    with db.read() as session:
+        for t in Base.metadata.sorted_tables:
+            rows = sorted(repr(tuple(r)) for r in session.execute(select(t)))
+            found[t.name] = (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest())
+    return found

@@ -32,10 +32,10 @@ def test_importing_the_same_package_twice_changes_nothing(laptop: Callable[[str]
     one, two = laptop("one"), laptop("two")
     _register(one)
     package = one.send(two)
-    first = two.receive(package)
+    first = two.receive(package, accept_unknown=True)
     assert first.applied > 0 and first.already_had == 0
     before = dump(two.db)
-    again = two.receive(package)
+    again = two.receive(package, accept_unknown=True)
     assert (again.applied, again.already_had, again.conflicts) == (0, first.received, 0)
     assert dump(two.db) == before
 
@@ -95,18 +95,18 @@ def test_an_interrupted_import_leaves_the_database_as_before(
 
     monkeypatch.setattr(merge.Merger, "apply", crash_midway)
     with pytest.raises(OSError):
-        two.receive(package)
+        two.receive(package, accept_unknown=True)
     assert dump(two.db) == before
     assert count(two.db, "sync_change") == logged  # the log rolled back with the data
     monkeypatch.setattr(merge.Merger, "apply", original)
-    two.receive(package)
+    two.receive(package, accept_unknown=True)
     assert count(two.db, "household") == 5
 
 
 def test_a_package_for_another_laptop_is_refused(laptop: Callable[[str], Laptop]) -> None:
     one, two, three = laptop("one"), laptop("two"), laptop("three")
     _register(one)
-    two.receive(one.send(two))  # now "one" knows which laptop "two" is
+    two.receive(one.send(two), accept_unknown=True)  # now "one" knows which laptop "two" is
     one.receive(two.send(one))
     package = one.send(two)
     with pytest.raises(EvacError) as info:
@@ -124,7 +124,7 @@ def test_households_numbered_alike_offline_get_distinct_case_numbers(
     a = _register(one, given="一郎")
     b = _register(two, given="次郎")
     assert a.case_number == b.case_number == "N24-000001"  # type: ignore[attr-defined]
-    result = two.receive(one.send(two))
+    result = two.receive(one.send(two), accept_unknown=True)
     assert result.renumbered == (("N24-000001", "N24-000002"),)
     one.receive(two.send(one))
     for side in (one, two):
@@ -140,11 +140,11 @@ def test_deletions_travel_as_tombstones(laptop: Callable[[str], Laptop]) -> None
         household(members=[member(), member(given_name="太郎", relation="spouse")])
     )
     meal = MealService(one.db).log(MealEntry(venue_id=venue.id, code=home.case_number))
-    two.receive(one.send(two))
+    two.receive(one.send(two), accept_unknown=True)
     head = home.current_members[0]
     HouseholdService(one.db).update(home.id, household(members=[member(id=head.id)]))
     MealService(one.db).undo(meal.id)
-    two.receive(one.send(two))
+    two.receive(one.send(two), accept_unknown=True)
     assert [m.given_name for m in HouseholdService(two.db).get(home.id).current_members] == ["花子"]
     assert meal_ids(two.db) == []
     assert dump(one.db) == dump(two.db)
@@ -155,7 +155,7 @@ def test_concurrent_edits_become_a_conflict_that_a_coordinator_settles(
 ) -> None:
     one, two = laptop("one"), laptop("two")
     venue = VenueService(one.db).create(VenueInput(name="こども食堂わじま", capacity=30))
-    two.receive(one.send(two))
+    two.receive(one.send(two), accept_unknown=True)
     one.receive(two.send(one))
     VenueService(one.db).update(venue.id, VenueInput(name=venue.name, capacity=40))
     VenueService(two.db).update(venue.id, VenueInput(name=venue.name, capacity=25))
@@ -182,7 +182,7 @@ def test_concurrent_edits_become_a_conflict_that_a_coordinator_settles(
             select(AuditEntry).where(AuditEntry.action == "sync_resolve")
         ).all()
     assert entry.entity_id == venue.id and entry.changes["choice"] == "mine"
-    two.receive(one.send(two))
+    two.receive(one.send(two), accept_unknown=True)
     assert two.sync.conflicts() == []  # settled everywhere by the resolution itself
     assert VenueService(two.db).get(venue.id).capacity == 40
     [settled] = two.sync.conflicts(include_resolved=True)
@@ -194,7 +194,7 @@ def test_concurrent_edits_become_a_conflict_that_a_coordinator_settles(
 def test_a_conflict_can_be_settled_by_typing_a_value(laptop: Callable[[str], Laptop]) -> None:
     one, two = laptop("one"), laptop("two")
     home = _register(one)
-    two.receive(one.send(two))
+    two.receive(one.send(two), accept_unknown=True)
     one.receive(two.send(one))
     head = home.current_members[0]  # type: ignore[attr-defined]
     HouseholdService(one.db).update(
@@ -226,7 +226,7 @@ def test_a_venue_package_starts_only_an_empty_laptop(laptop: Callable[[str], Lap
 def test_peers_show_when_each_last_synced(laptop: Callable[[str], Laptop]) -> None:
     one, two = laptop("one"), laptop("two")
     _register(one)
-    two.receive(one.send(two))
+    two.receive(one.send(two), accept_unknown=True)
     [peer] = one.sync.peers()
     assert peer.name == "two" and peer.last_export_at is not None and peer.last_import_at is None
     assert peer.waiting > 0  # not acknowledged until "two" answers

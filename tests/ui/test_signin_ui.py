@@ -29,6 +29,7 @@ from evacsupport.services.households import HouseholdService
 from evacsupport.services.venues import VenueInput, VenueService
 from evacsupport.sync.service import SyncService
 from evacsupport.ui.main_window import MainWindow
+from evacsupport.ui.prompts import QtPrompter
 from evacsupport.ui.views.signin import FirstAdminDialog, LockDialog, LoginDialog
 from evacsupport.ui.views.signin import sign_in as signin_flow
 from tests.factories import consent, household, signed_in
@@ -175,14 +176,23 @@ def test_a_new_venue_laptop_starts_from_its_package(
     SyncService(office).export("会場PC", package, "team-passphrase", scope_venue=venue.name)
 
     laptop = make_db("laptop")
-    dialog = FirstAdminDialog(laptop)
+    prompter = FakePrompter(confirm_answer=False)
+    dialog = FirstAdminDialog(laptop, prompter=prompter)
     qtbot.addWidget(dialog)
     dialog.show()
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(package), ""))
-    answers = iter([("wrong passphrase", True), ("team-passphrase", True)])
+    answers = iter([("wrong passphrase", True)] + [("team-passphrase", True)] * 2)
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: next(answers))
     qtbot.mouseClick(dialog.from_package, Qt.MouseButton.LeftButton)
     assert "合言葉が違います" in _message(dialog)
+    # The office has never had a file from this laptop: the person confirms who sent it.
+    qtbot.mouseClick(dialog.from_package, Qt.MouseButton.LeftButton)
+    [question] = prompter.confirms
+    assert question.startswith("同期ファイルの確認\n")
+    assert "端末「" in question and "「会場PC」宛て" in question
+    assert _message(dialog) == "読み込みませんでした。何も変更していません"
+    assert not AccountService(laptop).has_accounts()
+    prompter.confirm_answer = True
     qtbot.mouseClick(dialog.from_package, Qt.MouseButton.LeftButton)
     assert dialog.result() == FirstAdminDialog.FROM_PACKAGE
     assert AccountService(laptop).authenticate("kato", "kato-pass-1").venue_id == venue.id
@@ -343,6 +353,10 @@ def test_a_venue_package_without_staff_accounts_asks_for_a_local_administrator(
     laptop = make_db("laptop")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(package), ""))
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("team-passphrase", True))
+    asked: list[str] = []  # a first package comes from a laptop this one never met: it asks
+    monkeypatch.setattr(
+        QtPrompter, "confirm", lambda self, parent, title, text: asked.append(text) or True
+    )
 
     def from_package(dialog: QDialog) -> None:
         assert isinstance(dialog, FirstAdminDialog)
@@ -351,6 +365,7 @@ def test_a_venue_package_without_staff_accounts_asks_for_a_local_administrator(
     seen = answer_dialogs(from_package, fill_first_admin(qtbot, "local"))
     assert signin_flow(laptop)
     assert [type(d) for d in seen] == [FirstAdminDialog, FirstAdminDialog]
+    assert len(asked) == 1 and "会場PC" in asked[0]
     assert "スタッフのアカウントは含まれていませんでした" in intro(seen[1])
     assert (laptop.actor, laptop.role) == ("local", "admin")
     assert AccountService(laptop).holds_personal_data()  # the venue's household arrived

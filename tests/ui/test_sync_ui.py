@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from evacsupport.config import Settings
 from evacsupport.db import Database
+from evacsupport.services.accounts import AccountService
 from evacsupport.services.assignment import AssignmentService
 from evacsupport.services.consents import record_consent
 from evacsupport.services.households import HouseholdService
@@ -25,7 +26,7 @@ from evacsupport.sync.service import SyncService
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.main_window import MainWindow
 from evacsupport.ui.views.sync.page import SyncPage
-from tests.factories import consent, household, member
+from tests.factories import consent, household, member, signed_in
 from tests.sync.helpers import dump
 from tests.ui.fakes import FakePrompter
 from tests.ui.helpers import type_japanese
@@ -157,7 +158,7 @@ def test_export_for_a_venue_laptop_that_another_database_can_read(
     assert peer[2] != "—" and len(peer[2]) == len("2024-06-30 12:34")
     assert peer[3] == "—"
 
-    result = other.import_(out, PASSPHRASE)
+    result = other.import_(out, PASSPHRASE, accept_unknown=True)
     assert result.applied > 0
     assert [h.case_number for h in HouseholdService(other.db).search("")] == [home.case_number]
     assert other.this_site().scope_venue_id == venue.id
@@ -185,6 +186,11 @@ def test_import_a_file_from_another_laptop_shows_the_summary(
 
     assert read_file(qtbot, page) is True
     assert "password:同期ファイルを読み込む" in prompter.asked
+    # "two" has never had a file from here: the file names this laptop only by name.
+    [question] = prompter.confirms
+    assert question.startswith("まだ同期したことのない端末からのファイル\n")
+    assert "端末「two」が、「office」宛てに作ったものです" in question
+    assert question.endswith("読み込みますか？")
     text = page.status.text()
     assert text.startswith("読み込みました：two から")
     assert "新規反映" in text and "重複 0 件" in text
@@ -275,7 +281,7 @@ def test_a_conflict_is_listed_and_settled_by_keeping_mine(
     def exchange(sender: SyncService, receiver: SyncService) -> None:
         path = tmp_path / f"package-{next(sent)}.evsync"
         sender.export(receiver.this_site().name, path, PASSPHRASE)
-        receiver.import_(path, PASSPHRASE)
+        receiver.import_(path, PASSPHRASE, accept_unknown=True)
 
     exchange(mine, other)
     exchange(other, mine)
@@ -338,7 +344,7 @@ def test_a_text_conflict_is_settled_by_typing_the_right_value(
     def exchange(sender: SyncService, receiver: SyncService) -> None:
         path = tmp_path / f"package-{next(sent)}.evsync"
         sender.export(receiver.this_site().name, path, PASSPHRASE)
-        receiver.import_(path, PASSPHRASE)
+        receiver.import_(path, PASSPHRASE, accept_unknown=True)
 
     exchange(mine, other)
     exchange(other, mine)
@@ -359,3 +365,95 @@ def test_a_text_conflict_is_settled_by_typing_the_right_value(
     assert prompter.texts and prompter.texts[0] in ("月曜に訪問", "火曜に電話")
     assert panel.model.rowCount() == 0
     assert HouseholdService(db).get(home.id).notes == "月曜に訪問、火曜に電話"
+
+
+def test_venue_staff_see_no_conflicts_and_are_told_where_they_may_sync(
+    qtbot: QtBot,
+    db: Database,
+    other: SyncService,
+    prompter: FakePrompter,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """Conflicts show both values of personal fields (casework); an office laptop is not the
+    venue laptop where venue staff may sync."""
+    accounts = AccountService(db)
+    accounts.create("admin", "admin-pass-1", "admin")
+    signed_in(db, "admin", "admin-pass-1")
+    venue = VenueService(db).create(VenueInput(name="こども食堂わじま", capacity=30))
+    accounts.create("kato", "kato-pass-1", "venue_staff", venue=venue.name)
+    signed_in(db, "kato", "kato-pass-1")
+    view = SyncPage(AppContext(db, prompter=prompter, settings=Settings(), user="kato"))
+    qtbot.addWidget(view)
+    view.show()
+    view.refresh()
+    assert not view.conflicts_box.isVisible()
+
+    HouseholdService(other.db).create(household())
+    package = tmp_path / "for-office.evsync"
+    other.export("office", package, PASSPHRASE)
+    choose_file(monkeypatch, package)
+    prompter.password_answer = PASSPHRASE
+    before = dump(db)
+    assert read_file(qtbot, view) is False
+    assert "担当会場の会場用端末でだけ同期できます" in view.status.text()
+    assert dump(db) == before
+
+    signed_in(db, "admin", "admin-pass-1")
+    view.refresh()
+    assert view.conflicts_box.isVisible()
+
+
+def test_a_file_from_an_unknown_laptop_is_not_read_when_the_user_says_no(
+    qtbot: QtBot,
+    page: SyncPage,
+    db: Database,
+    other: SyncService,
+    prompter: FakePrompter,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    HouseholdService(other.db).create(household())
+    package = tmp_path / "for-someone.evsync"
+    other.export("reception", package, PASSPHRASE)
+    choose_file(monkeypatch, package)
+    prompter.password_answer = PASSPHRASE
+    prompter.confirm_answer = False
+    before = dump(db)
+
+    assert read_file(qtbot, page) is False
+    assert len(prompter.confirms) == 1 and "「reception」宛て" in prompter.confirms[0]
+    assert page.status.text() == "読み込みませんでした。何も変更していません"
+    assert dump(db) == before
+    assert page.peer_model.rowCount() == 0 and page.import_button.isEnabled()
+
+
+def test_a_coordinator_is_told_an_administrator_must_read_a_file_with_accounts(
+    qtbot: QtBot,
+    page: SyncPage,
+    db: Database,
+    other: SyncService,
+    prompter: FakePrompter,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    accounts = AccountService(db)
+    accounts.create("admin", "admin-pass-1", "admin")
+    signed_in(db, "admin", "admin-pass-1")
+    accounts.create("sato", "sato-pass-1", "coordinator")
+    signed_in(db, "sato", "sato-pass-1")
+    AccountService(other.db).create("boss", "boss-pass-1", "admin")
+    signed_in(other.db, "boss", "boss-pass-1")
+    package = tmp_path / "with-accounts.evsync"
+    other.export("office", package, PASSPHRASE)
+    choose_file(monkeypatch, package)
+    prompter.password_answer = PASSPHRASE
+    before = dump(db)
+
+    assert read_file(qtbot, page) is False
+    assert page.status.text() == (
+        "この同期ファイルには利用者アカウントの追加や変更が含まれているため、管理者だけが"
+        "取り込めます。管理者が取り込んでください。何も変更していません"
+    )
+    assert prompter.confirms == []  # refused before anyone is asked about the sender
+    assert dump(db) == before

@@ -36,7 +36,8 @@ from evacsupport.db.engine import Database
 from evacsupport.errors import EvacError, ValidationError
 from evacsupport.services.accounts import AccountService, Principal
 from evacsupport.services.accounts import sign_in as sign_in_as
-from evacsupport.sync.service import SyncService
+from evacsupport.sync.service import SyncService, UnknownRecipient
+from evacsupport.ui.prompts import Prompter, QtPrompter
 
 
 @contextmanager
@@ -136,7 +137,12 @@ class FirstAdminDialog(_Form):
     records but none of the venue's staff accounts)."""
 
     def __init__(
-        self, db: Database, parent: QWidget | None = None, *, after_package: bool = False
+        self,
+        db: Database,
+        parent: QWidget | None = None,
+        *,
+        after_package: bool = False,
+        prompter: Prompter | None = None,
     ) -> None:
         if after_package:
             intro = self.tr(
@@ -158,6 +164,7 @@ class FirstAdminDialog(_Form):
             )
         super().__init__(self.tr("最初の管理者の登録"), intro, parent)
         self.db = db
+        self.prompter: Prompter = prompter or QtPrompter()
         self.principal: Principal | None = None
         self.from_package = QPushButton(self.tr("会場用の同期ファイルから始める…"), self)
         self.from_package.setToolTip(
@@ -200,15 +207,38 @@ class FirstAdminDialog(_Form):
         )  # fmt: skip
         if not ok:
             return
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            SyncService(self.db).import_(Path(path), passphrase)
+            try:
+                self._read(Path(path), passphrase, accept_unknown=False)
+            except UnknownRecipient as exc:
+                # Always so for a new laptop: the office has never had a package from it. The
+                # person confirms the sender and the laptop the file was made for.
+                if not self.prompter.confirm(self, self.tr("同期ファイルの確認"), self._ask(exc)):
+                    self.message.setText(self.tr("読み込みませんでした。何も変更していません"))
+                    self.message.show()
+                    return
+                self._read(Path(path), passphrase, accept_unknown=True)
         except EvacError as exc:
             self.show_error(exc)
             return
+        self.done(self.FROM_PACKAGE)
+
+    def _read(self, path: Path, passphrase: str, *, accept_unknown: bool) -> None:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            SyncService(self.db).import_(path, passphrase, accept_unknown=accept_unknown)
         finally:
             QApplication.restoreOverrideCursor()
-        self.done(self.FROM_PACKAGE)
+
+    def _ask(self, exc: UnknownRecipient) -> str:
+        return (
+            exc.message()
+            + "\n\n"
+            + self.tr(
+                "事務所で、この端末のために作ってもらったファイルであることを確かめてから"
+                "読み込んでください。読み込みますか？"
+            )
+        )
 
 
 class LockDialog(_Form):

@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from evacsupport.domain.roles import Permission
 from evacsupport.errors import EvacError
-from evacsupport.sync.service import ImportResult, SyncService
+from evacsupport.services.authz import can
+from evacsupport.sync.service import ImportResult, SyncService, UnknownRecipient
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.models.sync import PeerModel
 from evacsupport.ui.tasks import Task, run_in_background
@@ -46,7 +48,8 @@ ERROR_STYLE = "color: #b00020;"
 class SyncPage(QWidget):
     """Attributes for tests: ``site_name``, ``rename_button``, ``site_message``, ``peer_model``,
     ``peer_table``, ``export_button``, ``import_button``, ``cancel_button``, ``progress``,
-    ``status``, ``conflicts`` (:class:`ConflictPanel`), ``export_dialog``, ``last_import``.
+    ``status``, ``conflicts`` (:class:`ConflictPanel`, in ``conflicts_box``, shown only to
+    roles with casework), ``export_dialog``, ``last_import``.
 
     Signals: imported(bool) when a read finishes (True when it changed the database).
     """
@@ -60,6 +63,7 @@ class SyncPage(QWidget):
         self.export_dialog: ExportDialog | None = None
         self.last_import: ImportResult | None = None
         self._task: Task | None = None
+        self._reading: tuple[Path, str] = (Path(), "")  # the file being read, to ask and retry
         self._stop = threading.Event()
         self._signals = Progress(self)
         self._signals.moved.connect(self._moved)
@@ -116,6 +120,7 @@ class SyncPage(QWidget):
         self.conflicts = ConflictPanel(ctx, self)
         self.conflicts.resolved.connect(self._resolved)
         conflicts_box = QGroupBox(self.tr("両方の端末で編集された項目（食い違い）"), self)
+        self.conflicts_box = conflicts_box
         conflicts_layout = QVBoxLayout(conflicts_box)
         conflicts_layout.addWidget(self.conflicts)
 
@@ -135,7 +140,11 @@ class SyncPage(QWidget):
             self.site_name.setText(self.service.this_site().name)
             self.site_name.setModified(False)
         self.refresh_peers()
-        self.conflicts.refresh()
+        # Conflicts hold both values of personal fields: casework, which venue staff lack.
+        casework = can(self.ctx.db, Permission.CASEWORK)
+        self.conflicts_box.setVisible(casework)
+        if casework:
+            self.conflicts.refresh()
 
     def refresh_peers(self) -> None:
         self.peer_model.set_rows(self.service.peers())
@@ -186,14 +195,16 @@ class SyncPage(QWidget):
             return
         self.start_import(Path(path), passphrase)
 
-    def start_import(self, path: Path, passphrase: str) -> None:
+    def start_import(self, path: Path, passphrase: str, *, accept_unknown: bool = False) -> None:
         service, signals, stop = self.service, self._signals, self._stop
         stop.clear()
+        self._reading = (path, passphrase)
 
         def work() -> ImportResult:
             return service.import_(
                 path,
                 passphrase,
+                accept_unknown=accept_unknown,
                 progress=lambda done, total: signals.moved.emit(done, total),
                 cancelled=stop.is_set,
             )
@@ -252,13 +263,33 @@ class SyncPage(QWidget):
 
     def _failed(self, exc: Exception) -> None:
         self._finish()
-        if isinstance(exc, EvacError) and exc.code == CANCELLED:
+        cancelled = self._stop.is_set() or (isinstance(exc, EvacError) and exc.code == CANCELLED)
+        if isinstance(exc, UnknownRecipient) and not cancelled and self._confirm_unknown(exc):
+            path, passphrase = self._reading
+            self.start_import(path, passphrase, accept_unknown=True)
+            return
+        if cancelled:
             text = self.tr("読み込みを中止しました。何も変更していません")
+        elif isinstance(exc, UnknownRecipient):
+            text = self.tr("読み込みませんでした。何も変更していません")
         else:
             text = exc.message() if isinstance(exc, EvacError) else str(exc)
         self._show_status(text, ERROR_STYLE)
         self.refresh()
         self.imported.emit(False)
+
+    def _confirm_unknown(self, exc: UnknownRecipient) -> bool:
+        """The service found a package addressed only by a name: the person decides."""
+        return self.ctx.prompter.confirm(
+            self,
+            self.tr("まだ同期したことのない端末からのファイル"),
+            exc.message()
+            + "\n\n"
+            + self.tr(
+                "送り手に心当たりがあり、この端末宛てのファイルであることを確かめたときだけ"
+                "読み込んでください。読み込みますか？"
+            ),
+        )
 
     def _finish(self) -> None:
         self._task = None
