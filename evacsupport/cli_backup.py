@@ -137,13 +137,13 @@ def _recover(path: Path, source: Path, passphrase: str | None) -> backup.Restore
 def cmd_restore(args: argparse.Namespace) -> int:
     path = _database_path(args)
     source = Path(args.file).expanduser()
-    if not source.is_file():
-        raise EvacError("backup.not_found", path=str(source))
-    backup.remove_leftovers(path, _policy(args, path))
     db = _open_to_restore(args, path)
     try:
         if db is not None:
             require(db, Permission.RESTORE)  # refused before any question, nothing written
+        if not source.is_file():
+            raise EvacError("backup.not_found", path=str(source))
+        backup.remove_leftovers(path, _policy(args, path))
         passphrase = _passphrase() if backup.is_sealed(source) else None
         if not _confirmed(args, path, source):
             print(message("cli.restore_cancelled"))

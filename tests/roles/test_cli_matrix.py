@@ -110,7 +110,7 @@ COMMANDS: list[Command] = [
     Command(("users", "disable"), P.ACCOUNTS, lambda w: ["users", "disable", USERS[Role.VIEWER]]),
     Command(("users", "enable"), P.ACCOUNTS, lambda w: ["users", "enable", USERS[Role.VIEWER]]),
     Command(("backup",), P.BACKUP, lambda w: ["backup", "--to", str(w.folder / "backups")]),
-    Command(("backups",), P.BACKUP, lambda w: ["backups"]),
+    Command(("backups",), None, lambda w: ["backups"]),  # file names and sizes, no records
     Command(("restore",), P.RESTORE,
             lambda w: ["restore", str(w.folder / "missing.sqlite3"), "--yes"],
             past_gate=("missing.sqlite3",)),

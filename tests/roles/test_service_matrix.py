@@ -35,7 +35,7 @@ from evacsupport.services.authz import gate_of
 from tests.factories import consent, household
 from tests.roles import world
 from tests.roles.entry_points import EntryPoint, entry_points
-from tests.roles.world import PASSWORD, TODAY, USERS, World
+from tests.roles.world import PASSPHRASE, PASSWORD, TODAY, USERS, World
 
 AUTH_CODES = {"auth.forbidden", "auth.sign_in_needed", "auth.other_venue"}
 NOT_ENTRY_POINTS = {"services.authz"}  # the gate itself
@@ -52,6 +52,7 @@ class Case:
     needs: Permission | None
     call: Call
     variant: str = ""
+    refused_also: tuple[tuple[Role, str], ...] = ()  # roles refused beyond GRANTS, and why
 
     @property
     def id(self) -> str:
@@ -68,6 +69,11 @@ def _refused_past_the_gate(call: Callable[[], object]) -> object:
         if exc.code in AUTH_CODES:
             raise
         return exc.code
+
+
+def _given(path: Path | None) -> Path:
+    assert path is not None
+    return path
 
 
 def _households_csv(w: World) -> Path:
@@ -107,7 +113,7 @@ def _cases() -> list[Case]:
     from evacsupport.reports.monthly import make_monthly_report
     from evacsupport.reports.roster import make_roster
     from evacsupport.reports.venue_activity import make_venue_activity_report
-    from evacsupport.services import audit, demo, erasure, summary
+    from evacsupport.services import audit, backup, demo, erasure, summary
     from evacsupport.services.activity import ActivityService
     from evacsupport.services.assignment import AssignmentService
     from evacsupport.services.case_report import load_case_report
@@ -128,9 +134,14 @@ def _cases() -> list[Case]:
     from evacsupport.services.residences import MoveInput, record_move
     from evacsupport.services.venue_report import venue_activity
     from evacsupport.services.venues import VenueInput, VenueService
+    from evacsupport.sync.service import SyncService
 
     P = Permission
     out = io.BytesIO
+    elsewhere = ((Role.VENUE_STAFF, "sync.venue_staff_elsewhere"),)  # an office laptop
+
+    def policy(w: World) -> backup.BackupPolicy:
+        return backup.BackupPolicy(folder=w.folder / "backups", name="db")
 
     def report(kind: str, **fields: Any) -> Call:
         def call(db: Database, w: World) -> object:
@@ -317,6 +328,31 @@ def _cases() -> list[Case]:
         Case("services.venues.VenueService.get", None,
              lambda db, w: VenueService(db).get(w.venue)),
         Case("services.venues.VenueService.list", None, lambda db, w: VenueService(db).list()),
+        Case("services.backup.backup_to", P.BACKUP,
+             lambda db, w: backup.backup_to(db, w.folder / "copy.sqlite3")),
+        Case("services.backup.make_backup", P.BACKUP,
+             lambda db, w: backup.make_backup(db, policy(w))),
+        Case("services.backup.backup_and_rotate", P.BACKUP,
+             lambda db, w: backup.backup_and_rotate(db, policy(w))),
+        Case("services.backup.restore", P.RESTORE,
+             lambda db, w: backup.restore(db, _given(w.backup))),
+        Case("sync.service.SyncService.export", P.SYNC,
+             lambda db, w: SyncService(db).export("会場PC", w.folder / "p.evsync", PASSPHRASE),
+             refused_also=elsewhere),
+        Case("sync.service.SyncService.import_", P.SYNC,
+             lambda db, w: SyncService(db).import_(
+                 _given(w.package), PASSPHRASE, accept_unknown=True),
+             refused_also=elsewhere),
+        Case("sync.service.SyncService.peers", P.SYNC, lambda db, w: SyncService(db).peers()),
+        Case("sync.service.SyncService.rename_site", P.SYNC,
+             lambda db, w: SyncService(db).rename_site("事務所")),
+        Case("sync.service.SyncService.conflicts", P.CASEWORK,
+             lambda db, w: SyncService(db).conflicts()),
+        Case("sync.service.SyncService.resolve", P.CASEWORK,
+             lambda db, w: _refused_past_the_gate(
+                 lambda: SyncService(db).resolve(w.household, "mine"))),
+        Case("sync.service.SyncService.after_restore", P.RESTORE,
+             lambda db, w: SyncService(db).after_restore()),
         Case("services.venues.VenueService.find", None,
              lambda db, w: VenueService(db).find("こども食堂わじま")),
     ]  # fmt: skip
@@ -336,7 +372,8 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[bool, tuple[Path
     made = {}
     for accounts in (True, False):
         path = tmp_path_factory.mktemp("role-world") / "world.sqlite3"
-        made[accounts] = (path, world.build(path, accounts=accounts))
+        built = world.build(path, accounts=accounts)
+        made[accounts] = (path, world.with_files(built, path, path.parent / "files"))
     return made
 
 
@@ -362,13 +399,15 @@ def _fingerprint(db: Database, *, skip: tuple[str, ...] = ()) -> str:
     return digest.hexdigest()
 
 
-def _allowed(principal: Role | str, needs: Permission | None) -> bool:
+def _allowed(principal: Role | str, case: Case) -> bool:
     if principal == "no accounts":
         return True  # an empty database before its first administrator
     if principal == "signed out":
         return False
     assert isinstance(principal, Role)
-    return needs is None or needs in GRANTS[principal]
+    if principal in dict(case.refused_also):
+        return False
+    return case.needs is None or case.needs in GRANTS[principal]
 
 
 def _gated() -> Iterator[EntryPoint]:
@@ -439,7 +478,7 @@ def test_role_matrix(
     unchanged: dict[Role | str, tuple[Database, World, str]],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    if _allowed(principal, case.needs):
+    if _allowed(principal, case):
         db, w = _open(templates, principal, tmp_path_factory.mktemp("allowed"))
         try:
             case.call(db, w)
@@ -456,6 +495,8 @@ def test_role_matrix(
         case.call(db, w)
     if principal == "signed out":
         assert refused.value.code == "auth.sign_in_needed"
+    elif principal in dict(case.refused_also):
+        assert refused.value.code == dict(case.refused_also)[principal]
     else:
         assert isinstance(principal, Role)
         assert refused.value.code == "auth.forbidden"

@@ -56,6 +56,30 @@ class World:
     followup: uuid.UUID
     consent: uuid.UUID
     folder: Path  # a scratch folder beside the copy, for files the calls write
+    backup: Path | None = None  # a sound backup of the world (see with_files)
+    package: Path | None = None  # a sync package from a laptop the world never met
+
+
+def with_files(w: World, template: Path, folder: Path) -> World:
+    """The world with a backup of itself and a package from a stranger laptop, made once."""
+    from dataclasses import replace
+
+    from evacsupport.sync.service import SyncService
+
+    folder.mkdir(parents=True, exist_ok=True)
+    backup = copy(template, folder / "backup.sqlite3")
+    stranger = Database(sqlite_url(folder / "stranger.sqlite3"))
+    try:
+        SyncService(stranger).rename_site("仮設の集会所")
+        VenueService(stranger).create(VenueInput(name="集会所の食堂", capacity=12))
+        package = folder / "from-stranger.evsync"
+        SyncService(stranger).export("事務所", package, PASSPHRASE)
+    finally:
+        stranger.close()
+    return replace(w, backup=backup, package=package)
+
+
+PASSPHRASE = "noto-team-2024"
 
 
 def build(path: Path, *, accounts: bool = True) -> World:

@@ -62,8 +62,7 @@ def test_restoring_a_database_with_accounts_starts_a_new_identity(tmp_path: Path
     signed_in(db, "admin", "admin-pass-1")
     before = SyncService(db).this_site().site_id
     copy = backup.backup_to(db, tmp_path / "copy.sqlite3")
-    db.close()
-    backup.restore(path, copy)
+    backup.restore(db, copy)  # closes db: the file it opened is replaced
     db = Database(sqlite_url(path))
     try:
         site = SyncService(db).this_site()
