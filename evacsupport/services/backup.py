@@ -29,11 +29,8 @@ What keeps the copies as private as the database:
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import glob
-import hmac
-import json
 import logging
 import os
 import re
@@ -41,7 +38,6 @@ import shutil
 import sqlite3
 import tempfile
 import time
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -231,55 +227,24 @@ def is_sealed(path: Path) -> bool:
 
 
 def seal_bytes(plain: bytes, passphrase: str) -> bytes:
-    """``plain`` compressed and encrypted, with its header (authenticated too) in front."""
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    passphrase = crypto.check_passphrase(passphrase)
-    salt, nonce = os.urandom(16), os.urandom(12)
-    key, check = crypto._keys(passphrase, salt, crypto.KDF)
-    header = json.dumps(
-        {
-            "kdf": crypto.KDF,
-            "salt": base64.b64encode(salt).decode(),
-            "nonce": base64.b64encode(nonce).decode(),
-            "check": base64.b64encode(check).decode(),
-        },
-        separators=(",", ":"),
-    ).encode()
-    body = zlib.compress(plain, 6)
-    sealed = AESGCM(key).encrypt(nonce, body, BACKUP_MAGIC + header)
-    return BACKUP_MAGIC + header + b"\n" + sealed
+    """``plain`` compressed and encrypted, with its header (authenticated too) in front: the
+    same sealing as sync packages (:mod:`evacsupport.sync.crypto`), under the backup's magic."""
+    return crypto.seal_bytes(plain, passphrase, BACKUP_MAGIC)
 
 
 def open_sealed(source: Path, passphrase: str) -> bytes:
     """The plain database inside a sealed backup, in memory; refuses a wrong passphrase or
-    any changed byte."""
-    from cryptography.exceptions import InvalidTag
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    with source.open("rb") as f:
-        if f.read(len(BACKUP_MAGIC)) != BACKUP_MAGIC:
-            raise EvacError("backup.damaged", path=str(source))
-        header_bytes = f.readline(4096).rstrip(b"\n")
-        ciphertext = f.read()
+    any changed byte. The header is checked before a key is derived, so a made-up one (a
+    minutes-long or gigabyte-hungry key derivation) is refused at once."""
     try:
-        header = json.loads(header_bytes)
-        params = {k: int(header["kdf"][k]) for k in ("n", "r", "p")}
-        salt = base64.b64decode(header["salt"], validate=True)
-        nonce = base64.b64decode(header["nonce"], validate=True)
-        check = base64.b64decode(header["check"], validate=True)
-        if header["kdf"].get("name") != "scrypt" or params["n"] > 2**20 or params["r"] > 16:
-            raise ValueError("unknown key derivation")
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        blob = source.read_bytes()
+    except OSError as exc:
         raise EvacError("backup.damaged", path=str(source)) from exc
-    key, expected = crypto._keys(passphrase.strip(), salt, params)
-    if not hmac.compare_digest(check, expected):
-        raise EvacError("backup.wrong_passphrase")
     try:
-        body = AESGCM(key).decrypt(nonce, ciphertext, BACKUP_MAGIC + header_bytes)
-        del ciphertext
-        return zlib.decompress(body)
-    except (InvalidTag, zlib.error, ValueError) as exc:
+        return crypto.open_bytes(blob, passphrase, BACKUP_MAGIC, max_expansion=None)
+    except crypto.WrongPassphrase as exc:
+        raise EvacError("backup.wrong_passphrase") from exc
+    except crypto.SealError as exc:
         raise EvacError("backup.damaged", path=str(source)) from exc
 
 

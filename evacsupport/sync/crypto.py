@@ -41,6 +41,7 @@ MAX_HEADER = 512  # the app writes about 150 bytes
 MAX_EXPANSION = 64  # JSON of changes compresses about 8:1; a zip bomb does 1000:1
 MAX_PLAIN = 1 << 30  # 1 GiB of JSON: a prefecture-wide first package is well under
 MIN_PLAIN_LIMIT = 16 << 20  # small packages may always expand to 16 MiB
+MAX_PLAIN_BACKUP = 64 << 30  # a backup is a whole database; held in memory to restore it
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,26 @@ def check_passphrase(passphrase: str) -> str:
     return passphrase
 
 
-def seal(payload: Any, passphrase: str) -> bytes:
-    """``payload`` (a package: JSON-able, in practice a dict) sealed with ``passphrase``."""
+class SealError(Exception):
+    """Why sealed bytes cannot be opened; each caller says it in its own words."""
+
+
+class NotSealed(SealError):
+    """Not a file of this kind at all (another magic)."""
+
+
+class Damaged(SealError):
+    """A header not as this app writes it, a changed byte, or contents too large."""
+
+
+class WrongPassphrase(SealError):
+    """Sealed with another passphrase."""
+
+
+def seal_bytes(plain: bytes, passphrase: str, magic: bytes) -> bytes:
+    """``plain`` compressed and sealed with ``passphrase``: ``magic``, the header line, the
+    ciphertext (header and magic authenticated too). Sync packages and encrypted backups alike.
+    """
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     passphrase = check_passphrase(passphrase)
@@ -82,8 +101,41 @@ def seal(payload: Any, passphrase: str) -> bytes:
         },
         separators=(",", ":"),
     ).encode()
-    body = zlib.compress(json.dumps(payload, ensure_ascii=False).encode("utf-8"), 6)
-    return MAGIC + header + b"\n" + AESGCM(key).encrypt(nonce, body, MAGIC + header)
+    body = zlib.compress(plain, 6)
+    return magic + header + b"\n" + AESGCM(key).encrypt(nonce, body, magic + header)
+
+
+def open_bytes(
+    blob: bytes, passphrase: str, magic: bytes, *, max_expansion: int | None = MAX_EXPANSION
+) -> bytes:
+    """The plain bytes :func:`seal_bytes` sealed. The header is checked before any key is
+    derived (:func:`read_header`); ``max_expansion`` bounds how far the contents may inflate
+    relative to the file (None: only :data:`MAX_PLAIN_BACKUP`, for backups, whose empty pages
+    compress far better than JSON)."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    if not blob.startswith(magic):
+        raise NotSealed()
+    if b"\n" not in blob[len(magic) : len(magic) + MAX_HEADER + 1]:
+        raise Damaged()
+    header_bytes, ciphertext = blob[len(magic) :].split(b"\n", 1)
+    header = read_header(header_bytes)
+    if len(ciphertext) < TAG_BYTES:
+        raise Damaged()
+    key, expected = _keys(passphrase.strip(), header.salt, KDF)
+    if not hmac.compare_digest(header.check, expected):
+        raise WrongPassphrase()
+    try:
+        body = AESGCM(key).decrypt(header.nonce, ciphertext, magic + header_bytes)
+        return _inflate(body, max_expansion)
+    except (InvalidTag, zlib.error, ValueError) as exc:
+        raise Damaged() from exc
+
+
+def seal(payload: Any, passphrase: str) -> bytes:
+    """``payload`` (a package: JSON-able, in practice a dict) sealed with ``passphrase``."""
+    return seal_bytes(json.dumps(payload, ensure_ascii=False).encode("utf-8"), passphrase, MAGIC)
 
 
 def _exact_kdf(found: Any) -> bool:
@@ -105,7 +157,7 @@ def _fixed_bytes(text: Any, size: int) -> bytes:
 
 
 def read_header(header_bytes: bytes) -> Header:
-    """The salt, nonce and check of a header, refused (``sync.damaged``) unless every field is
+    """The salt, nonce and check of a header, refused (:class:`Damaged`) unless every field is
     exactly what :func:`seal` writes. Nothing here is expensive, so a made-up header costs
     nothing to refuse; only after it passes is a key derived."""
     try:
@@ -122,17 +174,20 @@ def read_header(header_bytes: bytes) -> Header:
             _fixed_bytes(header["check"], CHECK_BYTES),
         )
     except (ValueError, RecursionError, binascii.Error) as exc:
-        raise EvacError("sync.damaged") from exc
+        raise Damaged() from exc
 
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def _inflate(body: bytes) -> bytes:
+def _inflate(body: bytes, max_expansion: int | None) -> bytes:
     """zlib-decompress, but refuse to grow past a bound tied to the package's size, so a
     sealed zip bomb is refused in milliseconds instead of filling the memory."""
-    limit = min(MAX_PLAIN, max(MIN_PLAIN_LIMIT, MAX_EXPANSION * len(body)))
+    if max_expansion is None:
+        limit = MAX_PLAIN_BACKUP
+    else:
+        limit = min(MAX_PLAIN, max(MIN_PLAIN_LIMIT, max_expansion * len(body)))
     inflater = zlib.decompressobj()
     plain = inflater.decompress(body, limit)
     if inflater.unconsumed_tail or not inflater.eof:
@@ -143,23 +198,12 @@ def _inflate(body: bytes) -> bytes:
 def open_sealed(blob: bytes, passphrase: str) -> Any:
     """The JSON value inside (``schema.parse`` checks it is a package); refuses a wrong
     passphrase or any change to the file."""
-    from cryptography.exceptions import InvalidTag
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    if not blob.startswith(MAGIC):
-        raise EvacError("sync.not_a_package")
-    if b"\n" not in blob[len(MAGIC) : len(MAGIC) + MAX_HEADER + 1]:
-        raise EvacError("sync.damaged")
-    header_bytes, ciphertext = blob[len(MAGIC) :].split(b"\n", 1)
-    header = read_header(header_bytes)
-    if len(ciphertext) < TAG_BYTES:
-        raise EvacError("sync.damaged")
-    key, expected = _keys(passphrase.strip(), header.salt, KDF)
-    if not hmac.compare_digest(header.check, expected):
-        raise EvacError("sync.wrong_passphrase")
     try:
-        body = AESGCM(key).decrypt(header.nonce, ciphertext, MAGIC + header_bytes)
-        payload = json.loads(_inflate(body).decode("utf-8"), parse_constant=_no_constant)
-    except (InvalidTag, zlib.error, ValueError, RecursionError) as exc:
+        plain = open_bytes(blob, passphrase, MAGIC)
+        return json.loads(plain.decode("utf-8"), parse_constant=_no_constant)
+    except NotSealed as exc:
+        raise EvacError("sync.not_a_package") from exc
+    except WrongPassphrase as exc:
+        raise EvacError("sync.wrong_passphrase") from exc
+    except (Damaged, ValueError, RecursionError) as exc:
         raise EvacError("sync.damaged") from exc
-    return payload
