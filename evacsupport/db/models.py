@@ -43,6 +43,9 @@ class Household(RecordMixin, Base):
     postal_code: Mapped[str] = mapped_column(String(7), default="")
     latitude: Mapped[float | None] = mapped_column(Float, default=None)
     longitude: Mapped[float | None] = mapped_column(Float, default=None)
+    location_precision: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    """Where the point came from: "manual" (typed, imported, clicked) or the geocoder's
+    precision ("koaza", "town", "postal", "city"); "" when there is no point."""
     phone: Mapped[str] = mapped_column(String(20), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     # Derived from members, case number and phone by the service on every save, so that search
@@ -178,6 +181,9 @@ class Venue(RecordMixin, Base):
     address: Mapped[str] = mapped_column(String(300), default="")
     latitude: Mapped[float | None] = mapped_column(Float, default=None)
     longitude: Mapped[float | None] = mapped_column(Float, default=None)
+    location_precision: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    """Where the point came from: "manual" (typed, imported, clicked) or the geocoder's
+    precision ("koaza", "town", "postal", "city"); "" when there is no point."""
     capacity: Mapped[int] = mapped_column(Integer)
     # [{"weekday": 0-6 (Monday 0), "start": "17:00", "end": "19:00"}, ...]
     schedule: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
