@@ -132,11 +132,11 @@ def find_postal(text: str) -> str | None:
     """The postal code written inside an address (``〒920-0961`` anywhere, or ``920-0961``
     before the rest), as 7 digits; None when there is none."""
     cleaned = _LONG_VOWEL_AS_DASH_RE.sub("-", _DASHES_RE.sub("-", clean_text(text)))
-    for match in _MARKED_POSTAL_RE.finditer(cleaned):
-        if match.group(1):
-            return match.group(1) + match.group(2)
-    match = _LEADING_POSTAL_RE.match(cleaned)
-    return match.group(1) + match.group(2) if match else None
+    for marked in _MARKED_POSTAL_RE.finditer(cleaned):
+        if marked.group(1):
+            return marked.group(1) + marked.group(2)
+    leading = _LEADING_POSTAL_RE.match(cleaned)
+    return leading.group(1) + leading.group(2) if leading else None
 
 
 def normalize_name(name: str) -> str:
