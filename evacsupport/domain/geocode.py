@@ -127,6 +127,7 @@ _DIGITS_RE = re.compile(r"[0-9]+")
 _PREFECTURE_NAME_RE = re.compile(r"^(北海道|東京都|京都府|大阪府|[^都道府県]{2,3}県)")
 # What may follow a one-character town or a koaza: the end, a number, or 部/番/の.
 _KOAZA_END = frozenset("-部番の0123456789")
+_LONGEST_KOAZA = 12  # characters; the table's longest koaza has 10
 _MAX_SUBJECT = 40
 
 
@@ -340,7 +341,7 @@ def _match_koaza(town: Town, after: str) -> Point | None:
         if after.startswith(prefix):
             after = after[len(prefix) :]
             break
-    for length in range(min(len(after), 12), 0, -1):
+    for length in range(min(len(after), _LONGEST_KOAZA), 0, -1):
         key = after[:length]
         if key not in town.koaza:
             continue

@@ -100,6 +100,7 @@ def assert_near(place: Place, point: tuple[float, float]) -> None:
         ("穴水町字川島", "石川県鳳珠郡穴水町字川島", Precision.TOWN, KAWASHIMA),
         # no municipality: a town that only one municipality of the prefecture has
         ("石川県香林坊2丁目1-1", "石川県金沢市香林坊二丁目", Precision.TOWN, KORINBO_2),
+        ("石川県和倉町ヨ部10", "石川県七尾市和倉町ヨ", Precision.KOAZA, WAKURA_YO),
     ],
 )
 def test_addresses_are_placed_in_their_town(
@@ -199,6 +200,7 @@ def test_an_unknown_postal_code_beside_a_good_address_is_noted() -> None:
         ("石川県", None, "geocode.no_municipality_in"),
         ("石川県どこか", None, "geocode.no_municipality_in"),
         ("石川県富山市新桜町7-38", None, "geocode.no_municipality_in"),  # 富山市 is not in 石川県
+        ("石川県本町1-1", None, "geocode.no_municipality_in"),  # 金沢市, 野々市市, 七尾市 ...
         ("府中市", None, "geocode.municipality_ambiguous"),  # 東京都 and 広島県
         ("中央区本町1-1", None, "geocode.municipality_ambiguous"),
         (None, "000-0000", "geocode.postal_unknown"),
@@ -226,6 +228,13 @@ def test_a_shared_municipality_name_is_told_apart_by_the_town_or_the_postal_code
     assert placed(geocode("府中市宮西町1-1")).municipality == "東京都府中市"  # only Tokyo's has it
     assert placed(geocode("府中市", "183-0000")).municipality == "東京都府中市"
     assert placed(geocode("広島県府中市")).municipality == "広島県府中市"
+
+
+def test_a_ward_name_many_cities_share_is_told_apart_by_a_town_only_one_has() -> None:
+    """中央区: Tokyo's has 日本橋一〜三丁目, Osaka's 日本橋一・二丁目."""
+    assert placed(geocode("中央区日本橋三丁目")).municipality == "東京都中央区"
+    assert geocode("中央区日本橋1-1").reason == "geocode.municipality_ambiguous"
+    assert placed(geocode("大阪市中央区日本橋1-1")).municipality == "大阪府大阪市中央区"
 
 
 def test_a_designated_city_without_its_ward() -> None:
