@@ -17,32 +17,31 @@ reason (an :mod:`evacsupport.i18n` key); a town written without its municipality
 when the prefecture has one town of that name. An address and a postal code that point to
 different municipalities give the address's point and a note saying so.
 
-Everything here is pure (no Qt, no database) and thread-safe; the table is read on first use.
+How an address is read is in :mod:`evacsupport.domain.geocode_match`; this module weighs the
+address against the postal code and holds what the rest of the app calls. Everything here is
+pure (no Qt, no database) and thread-safe; the tables are read on first use.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, replace
-from enum import StrEnum
+from dataclasses import dataclass
 
 from evacsupport.domain import postal
-from evacsupport.domain.address import find_postal, name_key, normalize_address
+from evacsupport.domain.address import find_postal, normalize_address
 from evacsupport.domain.geo import haversine_km
-from evacsupport.domain.normalize import clean_text, format_postal, normalize_postal
-from evacsupport.domain.towns import (
-    City,
-    Point,
-    Prefecture,
-    Town,
-    ensure_loaded,
-    index,
-    labels_near,
-    nearest_to_mean,
-    prefecture_of,
-    towns_starting_with,
+from evacsupport.domain.geocode_match import (
+    Place,
+    Precision,
+    Reading,
+    in_city,
+    postal_area,
+    read,
+    same_municipality,
 )
+from evacsupport.domain.normalize import clean_text, format_postal, normalize_postal
+from evacsupport.domain.towns import City, Point, index, labels_near, prefecture_of
 from evacsupport.errors import InvalidValue
 from evacsupport.i18n import message
 
@@ -61,27 +60,6 @@ __all__ = [
 ]
 
 TownLabel = Point  # a town's name and point, for map labels
-
-
-class Precision(StrEnum):
-    """How much of the address the point stands for, finest first."""
-
-    KOAZA = "koaza"
-    TOWN = "town"
-    POSTAL = "postal"  # the postal code's area
-    CITY = "city"  # the municipality
-
-
-@dataclass(frozen=True)
-class Place:
-    """A representative point: ``label`` is the area it stands for (石川県金沢市香林坊二丁目),
-    ``municipality`` the prefecture and municipality (石川県金沢市)."""
-
-    latitude: float
-    longitude: float
-    precision: Precision
-    label: str
-    municipality: str
 
 
 @dataclass(frozen=True)
@@ -107,27 +85,7 @@ class MunicipalityPoint:
     longitude: float
 
 
-@dataclass(frozen=True)
-class _Reading:
-    """What the address alone says: a place (of any precision) in ``city``, or why not."""
-
-    place: Place | None = None
-    city: City | None = None
-    leftover: bool = False  # text after the municipality that is no town of it
-    matched: int = 0  # characters after the municipality that the town (and koaza) took
-    reason: str = ""
-    subject: str = ""
-    prefecture: Prefecture | None = None
-    rest: str = ""  # the text after the prefecture, for a municipality the postal code gives
-    alternatives: tuple[_Reading, ...] = ()  # one per municipality the name may mean
-
-
-_LEADING_JUNK_RE = re.compile(r"^[\W_]+")
-_DIGITS_RE = re.compile(r"[0-9]+")
 _PREFECTURE_NAME_RE = re.compile(r"^(北海道|東京都|京都府|大阪府|[^都道府県]{2,3}県)")
-# What may follow a one-character town or a koaza: the end, a number, or 部/番/の.
-_KOAZA_END = frozenset("-部番の0123456789")
-_LONGEST_KOAZA = 12  # characters; the table's longest koaza has 10
 _MAX_SUBJECT = 40
 
 
@@ -149,8 +107,8 @@ def geocode(address: str | None, postal_code: str | None = None) -> Geocoded:
         if bad_code:
             return Geocoded(None, "geocode.postal_unknown", subject=bad_code)
         return Geocoded(None, "geocode.empty")
-    reading = _read(normalized) if normalized else _Reading(reason="geocode.empty")
-    area, area_city = _postal_area(known.postal_code) if known else (None, None)
+    reading = read(normalized) if normalized else Reading(reason="geocode.empty")
+    area, area_city = postal_area(known.postal_code) if known else (None, None)
     result = _combine(reading, area, area_city, bad_code)
     if result.place is None and known is not None and area_city is None:
         # a municipality the postal table knows and the town table does not (利島村)
@@ -169,16 +127,16 @@ def _postal_code(value: str | None) -> tuple[str | None, str]:
 
 
 def _combine(
-    reading: _Reading, area: Place | None, area_city: City | None, bad_code: str
+    reading: Reading, area: Place | None, area_city: City | None, bad_code: str
 ) -> Geocoded:
     """The address's answer, the postal code's where the address says less, and a note."""
     if reading.alternatives and area_city is not None:  # the postal code tells which one
-        chosen = [r for r in reading.alternatives if _same(r.city, area_city)]
+        chosen = [r for r in reading.alternatives if same_municipality(r.city, area_city)]
         if len(chosen) == 1:
             reading = chosen[0]
     place, city = reading.place, reading.city
     if place is not None and city is not None:
-        if area_city is not None and not _same(city, area_city):
+        if area_city is not None and not same_municipality(city, area_city):
             return Geocoded(place, "", "geocode.note.postal_elsewhere", area_city.municipality)
         if place.precision is not Precision.CITY:
             if bad_code:
@@ -195,7 +153,7 @@ def _combine(
         # no municipality in the address: its text may still be a town of the code's one
         same_prefecture = reading.prefecture in (None, prefecture_of(area_city))
         if reading.rest and same_prefecture and not reading.alternatives:
-            found = _in_city(area_city, reading.rest)
+            found = in_city(area_city, reading.rest)
             if found.place is not None and found.place.precision is not Precision.CITY:
                 return Geocoded(found.place, "")
         if reading.rest or reading.prefecture:
@@ -204,247 +162,6 @@ def _combine(
     if bad_code and reading.reason == "geocode.empty":
         return Geocoded(None, "geocode.postal_unknown", subject=bad_code)
     return Geocoded(None, reading.reason, subject=reading.subject)
-
-
-def _same(a: City | None, b: City | None) -> bool:
-    """One municipality, a designated city counting as each of its wards."""
-    if a is None or b is None:
-        return False
-    return a is b or a in b.wards or b in a.wards
-
-
-# ---- reading the address ---------------------------------------------------------------------
-
-
-def _read(text: str) -> _Reading:
-    text = _LEADING_JUNK_RE.sub("", text)  # 住所：, a bullet, a bracket
-    ix = index()
-    prefecture = None
-    for length in (4, 3):
-        prefecture = ix.prefectures.get(text[:length])
-        if prefecture is not None:
-            text = text[length:]
-            break
-    candidates = _cities_at(text, prefecture)
-    if not candidates:
-        if prefecture is None:
-            return _Reading(reason="geocode.no_municipality", rest=text)
-        # a town without its municipality, unless the text names another prefecture's one
-        if not _cities_at(text, None):
-            found = _town_in_prefecture(prefecture, text)
-            if found is not None:
-                return found
-        return _Reading(
-            reason="geocode.no_municipality_in",
-            subject=prefecture.name,
-            prefecture=prefecture,
-            rest=text,
-        )
-    readings = [_in_city(city, text[length:]) for city, length in candidates]
-    if len(readings) == 1:
-        return replace(readings[0], prefecture=prefecture, rest=text)
-    # one name, several municipalities (府中市, 中央区): the one with the longest town match
-    placed = [r for r in readings if r.place and r.place.precision is not Precision.CITY]
-    longest = max((r.matched for r in placed), default=0)
-    best = [r for r in placed if r.matched == longest]
-    if len(best) == 1:
-        return replace(best[0], prefecture=prefecture, rest=text)
-    written = text[: candidates[0][1]]
-    return _Reading(
-        reason="geocode.municipality_ambiguous",
-        subject=written,
-        prefecture=prefecture,
-        rest=text,
-        alternatives=tuple(placed or readings),
-    )
-
-
-def _cities_at(text: str, prefecture: Prefecture | None) -> list[tuple[City, int]]:
-    """The municipalities whose name ``text`` starts with (the longest such name), in
-    ``prefecture`` when it was written."""
-    ix = index()
-    for length in range(min(len(text), ix.longest_city_key), 1, -1):
-        cities = ix.city_keys.get(text[:length])
-        if cities is None:
-            continue
-        if prefecture is not None:
-            cities = tuple(c for c in cities if c.prefecture == prefecture.name)
-        if cities:
-            return [(city, length) for city in cities]
-    return []
-
-
-def _in_city(city: City, rest: str) -> _Reading:
-    """The finest place of ``rest`` in ``city``; the municipality's point when no town fits."""
-    found: tuple[Place, int] | None = None
-    if city.wards:  # a designated city written without its ward: a town only one ward has
-        matches = [m for ward in city.wards if (m := _match_town(ward, rest)) is not None]
-        if matches:
-            longest = max(length for _, length in matches)
-            best = [m for m in matches if m[1] == longest]
-            found = best[0] if len(best) == 1 else None
-    else:
-        found = _match_town(city, rest)
-    if found is not None:
-        place = found[0]
-        return _Reading(place=place, city=_owner(city, place), matched=found[1])
-    here = Place(
-        city.latitude, city.longitude, Precision.CITY, city.municipality, city.municipality
-    )
-    return _Reading(place=here, city=city, leftover=bool(rest))
-
-
-def _owner(city: City, place: Place) -> City:
-    for ward in city.wards:
-        if ward.municipality == place.municipality:
-            return ward
-    return city
-
-
-def _match_town(city: City, rest: str) -> tuple[Place, int] | None:
-    """The longest town (then chome, then koaza) of ``city`` that ``rest`` starts with, and how
-    many characters of ``rest`` it took; None when none does."""
-    ensure_loaded(prefecture_of(city))
-    skipped = 0
-    for prefix in ("大字", "字"):
-        if rest.startswith(prefix):
-            rest, skipped = rest[len(prefix) :], len(prefix)
-            break
-    for length in range(min(len(rest), city.longest), 0, -1):
-        key = rest[:length]
-        if key not in city.towns:
-            continue
-        town = city.towns[key]
-        after = rest[length:]
-        if town is None:  # two places share this name: say only the municipality
-            return None
-        koaza = None
-        if length == 1 and after and after[0] not in _KOAZA_END:
-            # one character (谷, 森) is a town only before a number or one of its koaza
-            koaza = _match_koaza(town, after)
-            if koaza is None:
-                continue
-        if town.chome and (number := _DIGITS_RE.match(after)):
-            chome = city.towns.get(f"{key}{number.group()}丁目")
-            if chome is not None:
-                town, after = chome, after[number.end() :]
-                length += number.end()
-        koaza = koaza or _match_koaza(town, after)
-        return _place(city, town, koaza), skipped + length
-    return None
-
-
-def _match_koaza(town: Town, after: str) -> Point | None:
-    if not town.koaza:
-        return None
-    for prefix in ("小字", "字"):
-        if after.startswith(prefix):
-            after = after[len(prefix) :]
-            break
-    for length in range(min(len(after), _LONGEST_KOAZA), 0, -1):
-        key = after[:length]
-        if key not in town.koaza:
-            continue
-        following = after[length : length + 1]
-        if following and following not in _KOAZA_END and not key.endswith("部"):
-            continue
-        return town.koaza[key]  # None when two koaza share the name
-    return None
-
-
-def _place(city: City, town: Town, koaza: Point | None) -> Place:
-    if koaza is not None:
-        return Place(
-            koaza.latitude,
-            koaza.longitude,
-            Precision.KOAZA,
-            f"{city.municipality}{town.name}{koaza.name}",
-            city.municipality,
-        )
-    precision = Precision.KOAZA if town.is_koaza else Precision.TOWN
-    label = f"{city.municipality}{town.name}"
-    return Place(town.latitude, town.longitude, precision, label, city.municipality)
-
-
-def _town_in_prefecture(prefecture: Prefecture, text: str) -> _Reading | None:
-    """A town written without its municipality: found only when one municipality of the
-    prefecture has the longest matching town name (of two characters or more)."""
-    matches = []
-    for city in prefecture.cities.values():
-        found = _match_town(city, text)
-        if found is not None and found[1] >= 2:
-            matches.append((found[1], city, found[0]))
-    if not matches:
-        return None
-    longest = max(m[0] for m in matches)
-    best = [m for m in matches if m[0] == longest]
-    if len({m[1].name for m in best}) != 1:
-        return None
-    _, city, place = best[0]
-    return _Reading(place=place, city=city, prefecture=prefecture, rest=text)
-
-
-# ---- postal codes ----------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=8192)
-def _postal_area(code: str) -> tuple[Place | None, City | None]:
-    """The postal code's area (its towns' middle) and municipality; the municipality's point when
-    the area is not in the town table; (None, None) when the town table lacks the municipality
-    or the postal table the code."""
-    found = postal.lookup(code)
-    if found is None:
-        return None, None
-    city = _postal_city(found.prefecture, found.city)
-    if city is None:
-        return None, None
-    here = Place(
-        city.latitude, city.longitude, Precision.CITY, city.municipality, city.municipality
-    )
-    key = name_key(found.town) if found.town else ""
-    if not key:
-        return here, city
-    wards = city.wards or (city,)
-    for ward in wards:
-        ensure_loaded(prefecture_of(ward))
-    exact = [t for w in wards if (t := w.towns.get(key)) is not None]
-    if exact:
-        points = [Point(t.name, t.latitude, t.longitude) for t in exact]
-    else:
-        points = [
-            Point(t.name, t.latitude, t.longitude)
-            for w in wards
-            for t in towns_starting_with(w, key)
-        ]
-    if not points:  # 丸の内ＪＰタワー: the town the building stands in
-        points = [
-            Point(m[0].label, m[0].latitude, m[0].longitude)
-            for w in wards
-            if (m := _match_town(w, key)) is not None
-        ]
-    if not points:
-        return here, city
-    lat, lon = nearest_to_mean(points)
-    label = f"{city.municipality}{found.town}"
-    return Place(lat, lon, Precision.POSTAL, label, city.municipality), city
-
-
-def _postal_city(prefecture_name: str, name: str) -> City | None:
-    """The town table's municipality for the postal table's name (the two spell a few names
-    differently: 鎌ケ谷市/鎌ヶ谷市, 三宅島三宅村/三宅村, and wards made after the snapshot)."""
-    prefecture = index().prefectures.get(prefecture_name)
-    if prefecture is None:
-        return None
-    found = _cities_at(normalize_address(name), prefecture)
-    if len(found) == 1:
-        return found[0][0]
-    for city in prefecture.cities.values():
-        if name.endswith(city.name) or normalize_address(name).endswith(
-            normalize_address(city.name)
-        ):
-            return city
-    ward = re.fullmatch(r"(.+?市).+区", name)
-    return prefecture.groups.get(ward[1]) if ward else None
 
 
 # ---- for the map and for people --------------------------------------------------------------
