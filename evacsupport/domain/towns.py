@@ -23,7 +23,6 @@ Attribution (CC BY 4.0): "Geolonia 住所データ (CC BY 4.0), 国土交通省 
 from __future__ import annotations
 
 import bisect
-import functools
 import json
 import re
 import threading
@@ -128,12 +127,33 @@ class Index:
 
 
 _Named = TypeVar("_Named", Town, Point)
-_lock = threading.Lock()
+_index: Index | None = None
+_index_lock = threading.Lock()
+_load_lock = threading.Lock()
 
 
-@functools.cache
 def index() -> Index:
-    """The index member of the table, read once (80 KB, a few milliseconds)."""
+    """The index member of the table, read once (80 KB, a few milliseconds).
+
+    Under a lock: two threads geocoding at once must share one index, or one would load a
+    prefecture into the other's cities and then match against empty ones.
+    """
+    global _index
+    if _index is None:
+        with _index_lock:
+            if _index is None:
+                _index = _read_index()
+    return _index
+
+
+def loaded_prefectures() -> list[str] | None:
+    """The prefectures whose towns have been read; None while not even the index has been."""
+    if _index is None:
+        return None
+    return [name for name, p in _index.prefectures.items() if p.loaded]
+
+
+def _read_index() -> Index:
     with zipfile.ZipFile(resource_path("data", TABLE)) as archive:
         raw = json.loads(archive.read("index.json"))
     prefectures: dict[str, Prefecture] = {}
@@ -181,11 +201,12 @@ def ensure_loaded(prefecture: Prefecture) -> Prefecture:
     """Read and index a prefecture's towns the first time they are needed (thread-safe)."""
     if prefecture.loaded:
         return prefecture
-    with _lock:
+    scale = index().scale
+    with _load_lock:
         if not prefecture.loaded:
             with zipfile.ZipFile(resource_path("data", TABLE)) as archive:
                 text = archive.read(prefecture.member).decode("utf-8")
-            _build(prefecture, text, index().scale)
+            _build(prefecture, text, scale)
             prefecture.loaded = True
     return prefecture
 

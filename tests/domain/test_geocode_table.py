@@ -90,10 +90,25 @@ def test_the_build_ships_the_data_folder() -> None:
 def test_nothing_is_read_before_the_first_address_and_then_only_its_prefecture() -> None:
     script = (
         "from evacsupport.domain import geocode, towns\n"
-        "assert towns.index.cache_info().currsize == 0\n"
+        "assert towns.loaded_prefectures() is None\n"
         "geocode.geocode('石川県金沢市香林坊2-1-1')\n"
-        "loaded = [p.name for p in towns.index().prefectures.values() if p.loaded]\n"
-        "assert loaded == ['石川県'], loaded\n"
+        "assert towns.loaded_prefectures() == ['石川県'], towns.loaded_prefectures()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_threads_geocoding_from_a_cold_start_share_one_table() -> None:
+    """Importers geocode in background threads: the first calls race to read the table."""
+    script = (
+        "from concurrent.futures import ThreadPoolExecutor\n"
+        "from evacsupport.domain.geocode import geocode\n"
+        "addresses = ['金沢市香林坊2-1-1', '輪島市河井町24部1', '富山県富山市新桜町7-38'] * 8\n"
+        "with ThreadPoolExecutor(8) as pool:\n"
+        "    found = list(pool.map(geocode, addresses))\n"
+        "assert all(r.place and r.place.precision != 'city' for r in found), found\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
