@@ -186,7 +186,9 @@ def towns_near(latitude: float, longitude: float, radius_km: float) -> list[Town
     """
     if not radius_km > 0:
         return []
-    reach = radius_km / 90.0  # degrees: a degree of longitude is over 90 km south of 35.8° N
+    # generous margins in degrees: one of latitude is 111 km, one of longitude over 56 km as far
+    # north as 60° (45.5° N, Japan's northernmost: 78 km)
+    reach = radius_km / 90.0
     found: list[tuple[float, TownLabel]] = []
     for prefecture in index().prefectures.values():
         min_lat, min_lon, max_lat, max_lon = prefecture.bbox
