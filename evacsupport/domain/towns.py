@@ -41,6 +41,9 @@ TABLE = "towns.zip"
 NO_OAZA = "（大字なし）"  # the table's town name for koaza that belong to no 大字
 # Two table names with one key more than this apart are two places: the key then finds neither.
 SAME_PLACE_KM = 1.0
+# A district (a former town's name shared by several towns) is a town only when this compact
+# (珠洲市正院町: 3.5 km; a rural 大字 is often 2 km across).
+DISTRICT_KM = 4.0
 _CHOME_KEY_RE = re.compile(r"(.+?)([0-9]+)丁目")
 _CHOME_NAME_RE = re.compile(r"(.+?)[〇一二三四五六七八九十百千]+丁目")
 _WARD_RE = re.compile(r"(.+?市)(.+区)")
@@ -260,6 +263,7 @@ def _index_city(
         _put(towns, name_key(town.name), town)
         labels.append((town.latitude, town.longitude, town.name))
     _add_chome_bases(towns)
+    _add_districts(towns)
     city.towns = towns
     city.longest = max((len(k) for k in towns), default=0)
     city._sorted = None
@@ -301,6 +305,31 @@ def _add_chome_bases(towns: dict[str, Town | None]) -> None:
         elif existing is False:
             lat, lon = nearest_to_mean([Point(t.name, t.latitude, t.longitude) for t in chome])
             towns[base] = Town(names[base], lat, lon, own_row=False, chome=True)
+
+
+def _add_districts(towns: dict[str, Town | None]) -> None:
+    """正院町 for 正院町飯塚, 正院町川尻 ... (a former town's name that the table only has with its
+    parts): "珠洲市正院町" then finds the middle of its parts rather than only the municipality.
+    Only a district whose parts all lie within :data:`DISTRICT_KM` of that middle is added; a
+    wider one (七尾市中島町: parts 7 km from their middle) would claim a precision it has not."""
+    parts: dict[str, list[Town]] = {}
+    for key, town in towns.items():
+        if town is None or not town.own_row:
+            continue
+        for end, char in enumerate(key[:-1], start=1):
+            if char in "町村" and end >= 2 and key[:end] not in towns:
+                parts.setdefault(key[:end], []).append(town)
+    for prefix, members in parts.items():
+        if len(members) < 2:
+            continue
+        lat, lon = nearest_to_mean(Point(t.name, t.latitude, t.longitude) for t in members)
+        if all(haversine_km(lat, lon, t.latitude, t.longitude) <= DISTRICT_KM for t in members):
+            name = next(
+                (members[0].name[:n] for n in range(1, len(members[0].name) + 1)
+                 if name_key(members[0].name[:n]) == prefix),
+                prefix,
+            )  # fmt: skip
+            towns[prefix] = Town(name, lat, lon, own_row=False)
 
 
 def _put(table: dict[str, _Named | None], key: str, value: _Named) -> None:

@@ -123,6 +123,17 @@ def test_a_town_without_its_chome_is_the_middle_of_its_chome() -> None:
     assert_near(place, KORINBO_2)  # 一丁目 and 二丁目 lie 130 m apart
 
 
+def test_a_former_towns_name_is_the_middle_of_its_parts_when_they_lie_close() -> None:
+    """The table has 正院町飯塚, 正院町川尻 ... (within 3.5 km), never 正院町 alone; 中島町's 39
+    parts lie up to 7 km from their middle, so 七尾市中島町 alone says only 七尾市."""
+    place = placed(geocode("珠洲市正院町1-23"))
+    assert (place.label, place.precision) == ("石川県珠洲市正院町", Precision.TOWN)
+    assert haversine_km(place.latitude, place.longitude, 37.44464, 137.290488) < 4  # 正院町正院
+    wide = geocode("七尾市中島町")
+    assert placed(wide).precision is Precision.CITY
+    assert wide.note == "geocode.note.town_not_found"
+
+
 def test_a_municipality_alone_is_its_representative_point() -> None:
     result = geocode("輪島市")
     place = placed(result)
