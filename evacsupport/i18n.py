@@ -805,6 +805,52 @@ CATALOG: dict[str, tuple[str, str]] = {
         "同意がない世帯の食事{count}件は世帯番号を空欄にしました",
         "{count} meals of households without consent have no case number",
     ),
+    # the geocoder (domain/geocode.py): why an address has no point, notes on one that has
+    "geocode.empty": ("住所も郵便番号もありません", "There is no address or postal code"),
+    "geocode.no_municipality": (
+        "住所から市区町村を読み取れません",
+        "No municipality recognised in the address",
+    ),
+    "geocode.no_municipality_in": (
+        "住所の{subject}の後に市区町村を読み取れません",
+        "No municipality of {subject} recognised in the address",
+    ),
+    "geocode.municipality_ambiguous": (
+        "「{subject}」は複数の市区町村にあります。都道府県名か郵便番号を添えてください",
+        "More than one municipality is called “{subject}”; add the prefecture or the postal code",
+    ),
+    "geocode.postal_unknown": (
+        "郵便番号「{subject}」は見つかりません",
+        "Postal code “{subject}” not found",
+    ),
+    "geocode.no_data": (
+        "{subject}の位置のデータがありません",
+        "There is no location data for {subject}",
+    ),
+    "geocode.note.town_not_found": (
+        "{subject}の町名が見つからないため、市区町村の代表点です",
+        "Town not found in {subject}: the point is the municipality's",
+    ),
+    "geocode.note.postal_used": (
+        "住所から町名を読み取れないため、郵便番号の区域の代表点です",
+        "The town could not be read from the address: the point is the postal code area's",
+    ),
+    "geocode.note.postal_elsewhere": (
+        "郵便番号は{subject}のものです。住所の位置を使いました",
+        "The postal code belongs to {subject}; the address was used",
+    ),
+    "geocode.note.postal_unknown": (
+        "郵便番号「{subject}」は見つかりません。住所の位置を使いました",
+        "Postal code “{subject}” not found; the address was used",
+    ),
+    "geocode.describe": (
+        "{name}の代表点（{precision}）",
+        "representative point of {name} ({precision})",
+    ),
+    "geocode.precision.koaza": ("小字", "koaza"),
+    "geocode.precision.town": ("町丁目", "town"),
+    "geocode.precision.postal": ("郵便番号の区域", "postal code area"),
+    "geocode.precision.city": ("市区町村", "municipality"),
 }
 
 

@@ -72,6 +72,19 @@ def test_every_bundled_part_is_listed_with_its_licence(about: AboutDialog) -> No
     assert versions["SQLAlchemy"]
 
 
+ATTRIBUTION = "Geolonia 住所データ (CC BY 4.0), 国土交通省 位置参照情報 をもとに作成"
+
+
+def test_the_town_points_are_credited_in_full_as_their_licence_asks(about: AboutDialog) -> None:
+    """CC BY 4.0: the credit is printed under the table, where no column width cuts it."""
+    rows = dict(about.licence_rows())
+    assert rows["Geolonia 住所データ"] == "CC BY 4.0"
+    assert ATTRIBUTION in about.attribution.text()
+    assert about.attribution.isVisible()
+    english = {part.name: part.attribution for part in components("en")}
+    assert ATTRIBUTION in english["Geolonia 住所データ"]
+
+
 def test_qt_is_said_to_be_used_under_the_lgpl_dynamically(about: AboutDialog) -> None:
     qt_row = next(
         r for r in range(about.table.rowCount()) if about.table.item(r, 0).text().startswith("Qt")

@@ -1,7 +1,9 @@
 """Help → このアプリについて: name, version, where the data and the log are, licences.
 
 The list of parts lives in ``resources/licenses.json`` (one place, shipped with the built app);
-the IPA font's licence text is shipped beside the font and shown in full on request.
+the IPA font's licence text is shipped beside the font and shown in full on request. Data whose
+licence asks for an attribution (the town points, CC BY 4.0) has it printed in full under the
+table, where a narrow column cannot cut it short.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ class Component:
     use: str
     url: str
     text: str  # a licence text file under resources/, or ""
+    attribution: str = ""  # the credit the licence asks for, shown in full
 
 
 def _installed_version(name: str, package: str) -> str:
@@ -72,7 +75,6 @@ def components(language: str | None = None) -> list[Component]:
     lang = language or current_language()
     found = []
     for raw in _raw_components():
-        use = raw.get("use", {})
         package = str(raw.get("package", ""))
         name = str(raw["name"])
         found.append(
@@ -80,12 +82,20 @@ def components(language: str | None = None) -> list[Component]:
                 name=name,
                 version=_installed_version(name, package),
                 license=str(raw["license"]),
-                use=str(use.get(lang) or use.get("ja", "")) if isinstance(use, dict) else "",
+                use=_in_language(raw.get("use"), lang),
                 url=str(raw.get("url", "")),
                 text=str(raw.get("text", "")),
+                attribution=_in_language(raw.get("attribution"), lang),
             )
         )
     return found
+
+
+def _in_language(texts: object, lang: str) -> str:
+    """A ``{"ja": ..., "en": ...}`` entry of licenses.json in ``lang`` (Japanese if missing)."""
+    if not isinstance(texts, dict):
+        return ""
+    return str(texts.get(lang) or texts.get("ja", ""))
 
 
 def font_licence_text() -> str:
@@ -113,7 +123,8 @@ class LicenceTextDialog(QDialog):
 
 class AboutDialog(QDialog):
     """Attributes for tests: ``version_label``, ``data_folder``, ``database``, ``log_file``,
-    ``table``, ``font_button``; :meth:`show_font_licence` returns the licence text dialog."""
+    ``table``, ``attribution``, ``font_button``; :meth:`show_font_licence` returns the licence
+    text dialog."""
 
     COLUMNS = 4
 
@@ -166,13 +177,18 @@ class AboutDialog(QDialog):
         for row, part in enumerate(self._components):
             for column, value in enumerate((part.name, part.version, part.license, part.use)):
                 item = QTableWidgetItem(value)
-                item.setToolTip("\n".join(t for t in (value, part.url) if t))
+                item.setToolTip("\n".join(t for t in (value, part.attribution, part.url) if t))
                 self.table.setItem(row, column, item)
         header = self.table.horizontalHeader()
         for column in range(self.COLUMNS - 1):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(self.COLUMNS - 1, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda index: self.open_link(index.row()))
+        self.attribution = self._selectable(
+            "\n".join(part.attribution for part in self._components if part.attribution)
+        )
+        self.attribution.setTextFormat(Qt.TextFormat.PlainText)
+        self.attribution.setVisible(bool(self.attribution.text()))
 
         qt_note = QLabel(
             self.tr(
@@ -199,6 +215,7 @@ class AboutDialog(QDialog):
         layout.addLayout(where)
         layout.addWidget(QLabel(self.tr("同梱している構成要素とライセンス"), self))
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.attribution)
         layout.addWidget(qt_note)
         layout.addWidget(hint)
         layout.addWidget(buttons)
