@@ -101,6 +101,21 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=_t("案を示すだけで保存しない", "show the plan without saving it"),
     )
+    places = commands.add_parser(
+        "places",
+        help=_t("住所から世帯・会場の位置を補う", "fill households' and venues' points"),
+    )
+    place_actions = places.add_subparsers(dest="places_command", metavar="ACTION", required=True)
+    fill = place_actions.add_parser(
+        "fill",
+        help=_t(
+            "位置がなく住所のある世帯・会場に、住所の位置を入れる",
+            "give households and venues with an address but no point the address's point",
+        ),
+    )
+    fill.add_argument(
+        "--dry-run", action="store_true", help=_t("数えるだけで保存しない", "count, save nothing")
+    )
     cli_reports.add_parsers(commands)
     cli_import.add_parsers(commands)
     cli_sync.add_parsers(commands)
@@ -183,6 +198,7 @@ def cmd_assign(args: argparse.Namespace) -> int:
 
 def _assign_suggest(db: Database, service: AssignmentService, case_number: str) -> int:
     from evacsupport.services.households import HouseholdService
+    from evacsupport.services.places import precision_label
 
     household = HouseholdService(db).get_by_case_number(case_number)
     result = service.suggest(household.id)
@@ -198,6 +214,10 @@ def _assign_suggest(db: Database, service: AssignmentService, case_number: str) 
     )
     if current is not None:
         print(_t(f"現在の会場：{current.name}", f"Current venue: {current.name}"))
+    if needs.precision:
+        where = precision_label(needs.precision)
+        approximate = _t("（およその位置）", " (approximate)") if needs.approximate else ""
+        print(_t(f"世帯の位置：{where}{approximate}", f"Household's point: {where}{approximate}"))
     if result.problem:
         print(result.problem)
     join = _t("、", "; ")
@@ -228,7 +248,18 @@ def _assign_auto(service: AssignmentService, *, dry_run: bool) -> int:
         print(_t("割り当て案：", "Plan:"))
     for p in plan.placements:
         size = _t(f"{p.household.size}人", f"{p.household.size} people")
-        print(f"  {p.household.case_number}  {size}  {p.venue.name}  {_km(p.distance_km)}")
+        about = _t("（およそ）", " (approx.)") if p.household.approximate else ""
+        print(f"  {p.household.case_number}  {size}  {p.venue.name}  {_km(p.distance_km)}{about}")
+    approximate = [p.household.case_number for p in plan.placements if p.household.approximate]
+    if approximate:
+        print(
+            _t(
+                "およその位置（郵便番号の区域・市区町村の代表点）で配置した世帯 "
+                f"{len(approximate)}件：" + "、".join(approximate),
+                f"Placed from an approximate point (postal area or municipality), "
+                f"{len(approximate)}: " + ", ".join(approximate),
+            )
+        )
     if plan.unplaced:
         print(_t("割り当てられない世帯：", "Not placed:"))
     for household, why in plan.unplaced:
@@ -263,6 +294,30 @@ def _assign_auto(service: AssignmentService, *, dry_run: bool) -> int:
     return EXIT_OK
 
 
+def cmd_places(args: argparse.Namespace) -> int:
+    from evacsupport.services.places import fill_missing, precision_label
+
+    db = open_database(args)
+    try:
+        result = fill_missing(db, dry_run=args.dry_run)
+    finally:
+        db.close()
+    for kind, counts in ((_t("世帯", "households"), result.households),
+                         (_t("会場", "venues"), result.venues)):  # fmt: skip
+        for precision, count in sorted(counts.items()):
+            print(f"{kind}  {precision_label(precision)}  {count}")
+    for name, why in result.unplaced:
+        print(_t(f"位置なし：{name}  {why}", f"no point: {name}  {why}"))
+    done = _t(f"{result.placed}件に位置を入れました", f"Gave {result.placed} records a point")
+    if result.dry_run:
+        done = _t(
+            f"{result.placed}件に位置を入れられます（試行のため保存していません）",
+            f"{result.placed} records can be given a point (dry run: nothing saved)",
+        )
+    print(done)
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     import os
 
@@ -286,6 +341,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "demo": cmd_demo,
     "check": cmd_check,
     "assign": cmd_assign,
+    "places": cmd_places,
     "report": cli_reports.cmd_report,
     "export": cli_reports.cmd_export,
     "import": cli_import.cmd_import,

@@ -851,6 +851,17 @@ CATALOG: dict[str, tuple[str, str]] = {
     "geocode.precision.town": ("町丁目", "town"),
     "geocode.precision.postal": ("郵便番号の区域", "postal code area"),
     "geocode.precision.city": ("市区町村", "municipality"),
+    # places (services/places.py): where a household's or venue's point came from
+    "place.manual": ("入力された位置", "the point as entered"),
+    "place.none": (
+        "住所から場所を特定できません：{reason}",
+        "No place found from the address: {reason}",
+    ),
+    "place.none_yet": (
+        "位置が未登録です（住所から位置を補う：evacsupport places fill）",
+        "No point yet (fill points from addresses: evacsupport places fill)",
+    ),
+    "place.approximate": ("およその位置", "approximate"),
 }
 
 

@@ -40,6 +40,7 @@ from evacsupport.i18n import current_language
 from evacsupport.services.authz import gate
 from evacsupport.services.consents import allows
 from evacsupport.services.households import load_household
+from evacsupport.services.places import APPROXIMATE, precision_label, why_no_point
 
 if TYPE_CHECKING:
     import numpy as np
@@ -96,6 +97,13 @@ class HouseholdNeeds:
     current_venue_id: uuid.UUID | None
     # why consent does not allow a referral: "missing", "withdrawn", "expired", "not_covered"
     consent_issue: str = ""
+    precision: str = ""  # where the point came from (services.places)
+    no_point: str = ""  # why there is no point, in words (what the address lacks)
+
+    @property
+    def approximate(self) -> bool:
+        """A point that stands for a postal area or a municipality, not a town."""
+        return self.precision in APPROXIMATE
 
 
 @dataclass(frozen=True)
@@ -458,6 +466,12 @@ def _needs(household: Household, today: date) -> HouseholdNeeds:
         consent_ok=not issue,
         current_venue_id=active.venue_id if active else None,
         consent_issue=issue,
+        precision=household.location_precision,
+        no_point=(
+            why_no_point(household.current_address, household.postal_code)
+            if household.latitude is None or household.longitude is None
+            else ""
+        ),
     )
 
 
@@ -504,6 +518,19 @@ def hard_exclusions(household: HouseholdNeeds, venue: VenueFacts) -> list[str]:
     return reasons
 
 
+def _distance_text(household: HouseholdNeeds, distance: float) -> str:
+    """The straight-line distance, saying what it is measured from when that is not the
+    household's own point: a town's representative point is near enough to say nothing (the
+    household editor shows it), a postal area's or municipality's is only approximate."""
+    if household.approximate:
+        where = precision_label(household.precision)
+        return _t(
+            f"直線距離 約{distance:.1f} km（{where}の代表点から、およその距離）",
+            f"about {distance:.1f} km in a straight line (from the {where}'s point: approximate)",
+        )
+    return _t(f"直線距離 {distance:.1f} km", f"{distance:.1f} km in a straight line")
+
+
 def rank(household: HouseholdNeeds, venue: VenueFacts, today: date) -> Suggestion:
     excluded = hard_exclusions(household, venue)
     distance = None
@@ -521,7 +548,7 @@ def rank(household: HouseholdNeeds, venue: VenueFacts, today: date) -> Suggestio
     # The bulk allocation computes the same score for all pairs at once (_pair_scores): keep
     # the two in step.
     score = distance
-    reasons = [_t(f"直線距離 {distance:.1f} km", f"{distance:.1f} km in a straight line")]
+    reasons = [_distance_text(household, distance)]
     if sessions:
         reasons.append(
             _t(
@@ -555,6 +582,16 @@ def _fullness(venue: VenueFacts) -> float:
     return venue.assigned_people / venue.capacity if venue.capacity else 1.0
 
 
+def no_point_problem(household: HouseholdNeeds) -> str:
+    """Why venues cannot be ranked by distance, and what to do about it."""
+    why = household.no_point or _t("住所も郵便番号もありません", "no address or postal code")
+    return _t(
+        f"住所から場所を特定できません：{why}。現住所か郵便番号を確かめるか、緯度経度を入力してください",
+        f"No place found from the address: {why}. Check the current address or postal code, "
+        "or enter the coordinates",
+    )
+
+
 def no_consent_problem(household: HouseholdNeeds) -> str:
     detail = _consent_text(household.consent_issue)
     return _t(
@@ -567,12 +604,7 @@ def suggestions_for(
     household: HouseholdNeeds, venues: Iterable[VenueFacts], today: date
 ) -> SuggestionResult:
     if household.latitude is None or household.longitude is None:
-        problem = _t(
-            "現住所の緯度経度が未登録のため、距離で会場を選べません。世帯の「緯度経度」を入力してください",
-            "The household has no coordinates, so venues cannot be ranked by distance; "
-            "enter its coordinates",
-        )
-        return SuggestionResult(household, [], problem)
+        return SuggestionResult(household, [], no_point_problem(household))
     ranked = sorted((rank(household, v, today) for v in venues), key=_order)
     problem = "" if household.consent_ok else no_consent_problem(household)
     return SuggestionResult(household, ranked, problem)
@@ -917,8 +949,11 @@ def solve_allocation(
                 (household, _t(f"会場への紹介に同意がない（{detail}）", f"No consent ({detail})"))
             )
         elif household.latitude is None or household.longitude is None:
+            why = household.no_point or _t(
+                "住所も郵便番号もありません", "no address or postal code"
+            )
             plan.unplaced.append(
-                (household, _t("緯度経度が未登録", "The household has no coordinates"))
+                (household, _t(f"住所から場所を特定できません：{why}", f"No place found: {why}"))
             )
         elif household.size < 1:
             plan.unplaced.append((household, _t("世帯員が未登録", "No members are registered")))

@@ -56,6 +56,7 @@ from evacsupport.errors import (
 from evacsupport.i18n import current_language
 from evacsupport.services import events
 from evacsupport.services.authz import gate
+from evacsupport.services.places import Location, locate
 
 CASE_NUMBER = re.compile(r"^[A-Z][A-Z0-9]{0,6}-\d{6}$")
 NAME_MAX = 100
@@ -105,11 +106,13 @@ class HouseholdInput:
 
 @dataclass
 class _Valid:
-    """A household input after normalisation: only these values ever reach the database."""
+    """A household input after normalisation: only these values ever reach the database.
+    ``location`` says where the point came from (typed, or found from the address)."""
 
     household: dict[str, object]
     members: list[dict[str, object]]
     member_ids: list[uuid.UUID | None]
+    location: Location
 
 
 @dataclass(frozen=True)
@@ -230,6 +233,12 @@ def validate_household(data: HouseholdInput) -> _Valid:
     for name, value in (("origin_address", origin_address), ("current_address", current_address)):
         errors.check(name, limit_length, value, ADDRESS_MAX)
     lat, lon = _coordinates(errors, data)
+    postal_code = errors.check("postal_code", normalize_postal, data.postal_code) or ""
+    typed = (lat, lon) if lat is not None and lon is not None else None
+    if typed is None and any(e.field == "coordinates" for e in errors.errors):
+        location = Location(None, None, "")  # a mistyped point is an error, not a lookup
+    else:
+        location = locate(typed, current_address, postal_code)
     members = [_validate_member(errors, i, m) for i, m in enumerate(data.members)]
     if not members:
         errors.add("members", "household.no_members")
@@ -242,16 +251,17 @@ def validate_household(data: HouseholdInput) -> _Valid:
         "origin_address": origin_address,
         "current_municipality_code": current_code or "",
         "current_address": current_address,
-        "postal_code": errors.check("postal_code", normalize_postal, data.postal_code) or "",
-        "latitude": lat,
-        "longitude": lon,
+        "postal_code": postal_code,
+        "latitude": location.latitude,
+        "longitude": location.longitude,
+        "location_precision": location.precision,
         "phone": errors.check("phone", normalize_phone, data.phone) or "",
         "notes": clean_multiline(data.notes),
         "source": clean_text(data.source),
         "source_ref": clean_text(data.source_ref),
     }
     errors.raise_if_any()
-    return _Valid(household, members, [m.id for m in data.members])
+    return _Valid(household, members, [m.id for m in data.members], location)
 
 
 def build_search_text(household: Household) -> str:

@@ -40,6 +40,7 @@ from evacsupport.errors import (
     ValidationError,
 )
 from evacsupport.services.authz import any_role, gate
+from evacsupport.services.places import Location, locate
 
 CAPACITY_MAX = 500
 # Lengths of the venue table's text columns: a longer value is a message, not a database error.
@@ -95,11 +96,14 @@ def _validate(data: VenueInput) -> tuple[dict[str, Any], FieldErrors]:
     if not code and address and code is not None:
         found = municipalities.from_address(address)
         code = found.code if found else ""
-    lat = lon = None
+    postal_code = errors.check("postal_code", normalize_postal, data.postal_code) or ""
+    typed = None
+    mistyped = False
     if clean_text(data.coordinates):
-        parsed = errors.check("coordinates", parse_coordinates, data.coordinates)
-        if parsed:
-            lat, lon = parsed
+        typed = errors.check("coordinates", parse_coordinates, data.coordinates)
+        mistyped = typed is None
+    # Venue lists give addresses: without typed coordinates the address gives the point.
+    location = Location(None, None, "") if mistyped else locate(typed, address, postal_code)
     capacity = None
     if clean_text(str(data.capacity)) == "":
         errors.add("capacity", "value.required")
@@ -123,11 +127,12 @@ def _validate(data: VenueInput) -> tuple[dict[str, Any], FieldErrors]:
         "name": name or "",
         "kind": errors.check("kind", parse_choice, VenueKind, data.kind),
         "operator": operator,
-        "postal_code": errors.check("postal_code", normalize_postal, data.postal_code) or "",
+        "postal_code": postal_code,
         "municipality_code": code or "",
         "address": address,
-        "latitude": lat,
-        "longitude": lon,
+        "latitude": location.latitude,
+        "longitude": location.longitude,
+        "location_precision": location.precision,
         "capacity": capacity,
         "schedule": [s.to_json() for s in sorted(set(slots))],
         "allergens_handled": errors.check(

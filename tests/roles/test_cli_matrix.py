@@ -58,6 +58,7 @@ COMMANDS: list[Command] = [
     Command(("check",), P.BACKUP, lambda w: ["check"]),
     Command(("assign", "suggest"), P.ASSIGN, lambda w: ["assign", "suggest", w.case_number]),
     Command(("assign", "auto"), P.ASSIGN, lambda w: ["assign", "auto", "--dry-run"]),
+    Command(("places", "fill"), P.CASEWORK, lambda w: ["places", "fill"]),
     Command(("report", "monthly"), P.AGGREGATE_REPORTS,
             lambda w: ["report", "monthly", "--month", f"{MONTH:%Y-%m}",
                        "--out", str(w.folder / "m.pdf")]),

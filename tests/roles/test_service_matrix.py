@@ -113,7 +113,7 @@ def _cases() -> list[Case]:
     from evacsupport.reports.monthly import make_monthly_report
     from evacsupport.reports.roster import make_roster
     from evacsupport.reports.venue_activity import make_venue_activity_report
-    from evacsupport.services import audit, backup, demo, erasure, summary
+    from evacsupport.services import audit, backup, demo, erasure, places, summary
     from evacsupport.services.activity import ActivityService
     from evacsupport.services.assignment import AssignmentService
     from evacsupport.services.case_report import load_case_report
@@ -353,6 +353,8 @@ def _cases() -> list[Case]:
                  lambda: SyncService(db).resolve(w.household, "mine"))),
         Case("sync.service.SyncService.after_restore", P.RESTORE,
              lambda db, w: SyncService(db).after_restore()),
+        Case("services.places.fill_missing", P.CASEWORK,
+             lambda db, w: places.fill_missing(db, dry_run=True)),
         Case("services.venues.VenueService.find", None,
              lambda db, w: VenueService(db).find("こども食堂わじま")),
     ]  # fmt: skip

@@ -165,7 +165,7 @@ def test_a_household_without_coordinates_gets_a_problem_and_no_guess() -> None:
     household = needs(latitude=None, longitude=None)
     result = suggestions_for(household, [facts(), facts(name="B")], TODAY)
     assert result.suggestions == [] and result.ranked == []
-    assert "緯度経度が未登録" in result.problem
+    assert result.problem.startswith("住所から場所を特定できません")
     suggestion = rank(household, facts(), TODAY)
     assert suggestion.excluded and suggestion.distance_km is None
     assert "世帯の位置が未登録" in suggestion.reasons
@@ -277,7 +277,7 @@ def test_unplaceable_households_are_reported_with_reasons() -> None:
     reasons = dict((h.case_number, why) for h, why in plan.unplaced)
     assert reasons["N24-000001"].startswith("会場A（1.0 km）：")
     assert "アレルギーに対応できない：そば" in reasons["N24-000001"]
-    assert reasons["N24-000002"] == "緯度経度が未登録"
+    assert reasons["N24-000002"] == "住所から場所を特定できません：住所も郵便番号もありません"
     assert "同意が撤回されている" in reasons["N24-000003"]
     assert reasons["N24-000005"] == "世帯員が未登録"
     assert solve_allocation(households[3:4], [], TODAY).unplaced[0][1] == "会場が登録されていない"
@@ -494,16 +494,54 @@ def test_without_consent_suggest_warns_assign_refuses_and_plan_leaves_out(
     assert assignment_count(db) == 0
 
 
-def test_a_household_without_coordinates_has_a_problem_in_suggest_and_plan(
+def test_a_household_whose_address_gives_no_place_says_why_in_suggest_and_plan(
     db: Database, service: AssignmentService
 ) -> None:
-    hid = add_household(db, coordinates="")
+    saved = HouseholdService(db).create(
+        household(coordinates="", current_address="どこかの町1-1", postal_code="")
+    )
+    record_consent(db, saved.id, consent())
     add_venue(db, "こども食堂")
-    result = service.suggest(hid, TODAY)
-    assert result.suggestions == [] and "緯度経度" in result.problem
+    result = service.suggest(saved.id, TODAY)
+    assert result.suggestions == []
+    assert result.problem.startswith(
+        "住所から場所を特定できません：住所から市区町村を読み取れません"
+    )
     set_language("en")
-    assert "no coordinates" in service.suggest(hid, TODAY).problem
-    assert service.plan(TODAY).unplaced[0][1] == "The household has no coordinates"
+    assert service.suggest(saved.id, TODAY).problem.startswith("No place found from the address")
+    assert service.plan(TODAY).unplaced[0][1] == (
+        "No place found: No municipality recognised in the address"
+    )
+
+
+def test_an_address_alone_places_the_household_and_the_plan_assigns_it(
+    db: Database, service: AssignmentService
+) -> None:
+    """What a municipal list gives (an address, no coordinates) is enough to be referred."""
+    saved = HouseholdService(db).create(
+        household(coordinates="", current_address="石川県金沢市香林坊2丁目4-1 ホテル金沢505号室")
+    )
+    record_consent(db, saved.id, consent())
+    assert saved.location_precision == "town" and saved.latitude is not None
+    add_venue(db, "こども食堂", east=0.5)
+    result = service.suggest(saved.id, TODAY)
+    assert [s.venue.name for s in result.ranked] == ["こども食堂"] and not result.problem
+    assert service.plan(TODAY).placements[0].household.id == saved.id
+
+
+def test_an_approximate_point_says_so_beside_the_distance(
+    db: Database, service: AssignmentService
+) -> None:
+    saved = HouseholdService(db).create(
+        household(coordinates="", current_address="", postal_code="920-0961")
+    )
+    record_consent(db, saved.id, consent())
+    assert saved.location_precision == "postal"
+    add_venue(db, "こども食堂", east=0.5)
+    reasons = service.suggest(saved.id, TODAY).ranked[0].reasons
+    assert reasons[0].startswith("直線距離 約") and "郵便番号の区域の代表点から" in reasons[0]
+    placed = service.plan(TODAY).placements[0]
+    assert placed.household.approximate
 
 
 def test_plan_writes_nothing_and_apply_writes_everything(

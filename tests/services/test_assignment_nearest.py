@@ -24,7 +24,9 @@ from evacsupport.services.assignment import (
     suggestions_for,
     venue_facts,
 )
+from evacsupport.services.households import HouseholdService
 from evacsupport.services.venues import VenueInput, VenueService
+from tests.factories import household
 from tests.services.test_assignment import TODAY, add_household, at_km
 
 KINDS = ("kodomo_shokudo", "community_cafe", "salon", "food_pantry")
@@ -150,7 +152,11 @@ def test_with_no_more_venues_than_the_limit_every_venue_is_listed(
 def test_a_household_without_coordinates_reads_no_venue(
     db: Database, crowded: dict[str, uuid.UUID]
 ) -> None:
-    hid = add_household(db, coordinates="")
+    hid = (
+        HouseholdService(db)
+        .create(household(coordinates="", current_address="", postal_code=""))
+        .id
+    )
     with db.read() as session:
         result = nearest_suggestions(session, needs_of(db, hid), TODAY, limit=3)
     assert result.suggestions == [] and result.problem

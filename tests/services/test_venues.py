@@ -94,8 +94,16 @@ def test_coordinates_as_a_pair_or_a_map_link(service: VenueService, text: str) -
 
 
 def test_no_coordinates_is_allowed(service: VenueService) -> None:
-    saved = service.create(venue(coordinates="  "))
-    assert (saved.latitude, saved.longitude) == (None, None)
+    saved = service.create(venue(coordinates="  ", address=""))
+    assert (saved.latitude, saved.longitude, saved.location_precision) == (None, None, "")
+
+
+def test_without_coordinates_the_address_gives_the_point(service: VenueService) -> None:
+    saved = service.create(venue(coordinates=""))  # 石川県金沢市広坂2丁目1-1
+    assert saved.location_precision == "town"
+    assert saved.latitude == pytest.approx(36.561, abs=0.01)
+    typed = service.update(saved.id, venue(coordinates="36.5, 136.6"))
+    assert (typed.latitude, typed.location_precision) == (36.5, "manual")
 
 
 def test_schedule_as_slots_is_kept_in_order(service: VenueService) -> None:

@@ -298,9 +298,12 @@ def test_a_refused_referral_is_explained(
 def test_without_coordinates_the_tab_says_what_to_enter(
     qtbot: QtBot, window: MainWindow, db: Database, venues: dict[str, Venue]
 ) -> None:
-    family = add_household(db, coordinates="")
-    _editor, panel = open_assignment_tab(qtbot, window, family.id)
-    assert panel.problem_label.text().startswith("現住所の緯度経度が未登録")
+    created = HouseholdService(db).create(
+        household(coordinates="", current_address="どこかの町1-1", postal_code="")
+    )
+    _editor, panel = open_assignment_tab(qtbot, window, created.id)
+    assert panel.problem_label.text().startswith("住所から場所を特定できません：")
+    assert "緯度経度を入力してください" in panel.problem_label.text()
     assert panel.suggestions_model.rowCount() == 0
     assert not panel.assign_button.isEnabled()
 
