@@ -214,7 +214,7 @@ def _assign_suggest(db: Database, service: AssignmentService, case_number: str) 
     )
     if current is not None:
         print(_t(f"現在の会場：{current.name}", f"Current venue: {current.name}"))
-    if needs.precision:
+    if needs.precision and needs.precision != "manual":  # found from the address: say how
         where = precision_label(needs.precision)
         approximate = _t("（およその位置）", " (approximate)") if needs.approximate else ""
         print(_t(f"世帯の位置：{where}{approximate}", f"Household's point: {where}{approximate}"))

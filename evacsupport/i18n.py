@@ -851,6 +851,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "geocode.precision.town": ("町丁目", "town"),
     "geocode.precision.postal": ("郵便番号の区域", "postal code area"),
     "geocode.precision.city": ("市区町村", "municipality"),
+    "import.located": ("位置：{counts}", "Points: {counts}"),
+    "import.located_count": ("{kind} {count}件", "{count} {kind}"),
+    "import.not_located": (
+        "行{row}：{why}（位置なしで取り込みます。あとで住所を直すか位置を入力してください）",
+        "row {row}: {why} (imported without a point; correct the address or enter the point later)",
+    ),
     # places (services/places.py): where a household's or venue's point came from
     "place.manual": ("入力された位置", "the point as entered"),
     "place.none": (

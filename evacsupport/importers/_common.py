@@ -421,3 +421,30 @@ def split_name(text: str) -> tuple[str, str]:
     if not parts:
         return "", ""
     return parts[0], (parts[1] if len(parts) > 1 else "")
+
+
+def location_notices(located: Sequence[tuple[int, str, str]]) -> list[str]:
+    """What the import says about places: how many rows got a point at which precision, then
+    each row the address could not place (a warning: the row is imported without a point, and
+    ``evacsupport places fill`` or the editor can place it later). ``located`` holds (row
+    number, precision or "", why there is no point)."""
+    from evacsupport.i18n import message
+    from evacsupport.services.places import precision_label
+
+    counts: dict[str, int] = {}
+    for _row, precision, _why in located:
+        if precision:
+            counts[precision] = counts.get(precision, 0) + 1
+    lines = []
+    if counts:
+        order = ("manual", "koaza", "town", "postal", "city")
+        parts = [
+            message("import.located_count", kind=precision_label(k), count=counts[k])
+            for k in order
+            if k in counts
+        ]
+        lines.append(message("import.located", counts="、".join(parts)))
+    for row, precision, why in located:
+        if not precision:
+            lines.append(message("import.not_located", row=row, why=why))
+    return lines

@@ -36,6 +36,7 @@ from evacsupport.importers._common import (
     RowError,
     Table,
     Ticker,
+    location_notices,
     read_table,
     split_list,
     split_name,
@@ -52,6 +53,7 @@ from evacsupport.services.households import (
     build_search_text,
     validate_household,
 )
+from evacsupport.services.places import MANUAL, Location
 from evacsupport.sync import capture
 from evacsupport.sync.codec import ENTITY_OF
 
@@ -310,6 +312,13 @@ def import_households(
     result.rejected.sort(key=lambda e: e.row)
     for e in result.rejected:
         errors_by_row.setdefault(e.row, []).append(f"{e.column}: {e.message}")
+    result.notices += location_notices(
+        [
+            (g.rows[0].number, g.valid.location.precision, g.valid.location.text())
+            for g in groups.values()
+            if g.valid is not None and g not in bad_groups
+        ]
+    )
     if result.rejected and not skip_invalid:
         return result
     good = [g for g in groups.values() if g.valid is not None and g not in bad_groups]
@@ -453,6 +462,16 @@ class _Batch:
             capture.insert_logged(session, ENTITY_OF[model], rows)
 
 
+def _follow_address(household: Household, location: Location) -> None:
+    """A point found from the address follows the file's address; one a person typed, picked
+    or imported as coordinates is theirs and stays."""
+    if household.location_precision == MANUAL or not location.placed:
+        return
+    point = (location.latitude, location.longitude, location.precision)
+    if (household.latitude, household.longitude, household.location_precision) != point:
+        household.latitude, household.longitude, household.location_precision = point
+
+
 def _update(
     session: Session, table: Table, household: Household, group: _Group, result: ImportResult
 ) -> bool:
@@ -467,6 +486,7 @@ def _update(
         if old != new:
             changes.append(f"{group.ref} {message('field.' + key)}: {_fmt(old)} → {_fmt(new)}")
             setattr(household, key, new)
+    _follow_address(household, group.valid.location)
     current: dict[tuple[object, object, object], Member] = {
         (m.family_kana, m.given_kana, m.birth_date): m for m in household.current_members
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,12 +22,14 @@ from evacsupport.importers._common import (
     Rollback,
     RowError,
     Ticker,
+    location_notices,
     read_table,
     split_list,
     write_rejected,
 )
 from evacsupport.services import audit
 from evacsupport.services.authz import gate
+from evacsupport.services.places import MANUAL, why_no_point
 from evacsupport.services.venues import VenueInput, validate_venue
 
 ALIASES: dict[str, Sequence[str]] = {
@@ -66,8 +69,6 @@ _COMPARED = {
     "operator": "operator",
     "address": "address",
     "municipality_code": "address",
-    "latitude": "latitude",
-    "longitude": "longitude",
     "capacity": "capacity",
     "schedule": "days",
     "allergens_handled": "allergens_handled",
@@ -76,13 +77,29 @@ _COMPARED = {
 }
 
 
+def _follow(venue: Venue, values: dict[str, Any]) -> bool:
+    """Coordinates in the file are the venue's point; without them the address's point is, but
+    never over a point a person typed or picked. True when the point changed."""
+    incoming = (values["latitude"], values["longitude"], values["location_precision"])
+    typed = values["location_precision"] == MANUAL
+    if not typed and (venue.location_precision == MANUAL or values["latitude"] is None):
+        return False
+    if (venue.latitude, venue.longitude, venue.location_precision) == incoming:
+        return False
+    venue.latitude, venue.longitude, venue.location_precision = incoming
+    return True
+
+
+_DAY_SUFFIX = re.compile(r"曜日?$")  # 「日曜日」「日曜」→「日」 (the suffix only: 日 is Sunday)
+
+
 def _schedule(days: str, hours: str) -> str:
     """「水、土」 and 「17:00-19:00」 → 「水 17:00-19:00、土 17:00-19:00」."""
     if not days:
         return ""
     if not hours:
         return days  # let the schedule rule say what is missing
-    return "、".join(f"{d.rstrip('曜日')} {hours}" for d in split_list(days))
+    return "、".join(f"{_DAY_SUFFIX.sub('', d)} {hours}" for d in split_list(days))
 
 
 def _input(v: dict[str, str]) -> VenueInput:
@@ -141,6 +158,18 @@ def import_venues(
         valid.append((row.number, values))
     if result.rejected and not skip_invalid:
         return result
+    result.notices += location_notices(
+        [
+            (
+                number,
+                values["location_precision"],
+                ""
+                if values["location_precision"]
+                else why_no_point(values["address"], values["postal_code"]),
+            )
+            for number, values in valid
+        ]
+    )
     try:
         with db.session() as session:
             existing = {v.name: v for v in session.scalars(select(Venue))}
@@ -158,6 +187,8 @@ def import_venues(
                         if old != new:
                             changes.append(f"{venue.name} {message('field.' + key)}: {old} → {new}")
                             setattr(venue, key, new)
+                    if _follow(venue, values):
+                        changes.append(f"{venue.name} {message('field.coordinates')}")
                     if venue.deleted_at is not None:
                         venue.deleted_at = None
                         changes.append(f"{venue.name}: +")

@@ -98,3 +98,11 @@ def test_a_control_character_in_a_venue_name_is_a_row_error(db: Database, tmp_pa
     assert "U+0007" in result.rejected[0].message
     result = import_venues(db, write_csv(tmp_path / "venues.csv", rows), skip_invalid=True)
     assert result.created == 1
+
+
+def test_weekdays_are_read_with_or_without_their_suffix() -> None:
+    """「日」 is Sunday: stripping 曜日 as characters once turned it into nothing."""
+    from evacsupport.importers.venues import _schedule
+
+    assert _schedule("日", "11:00-13:00") == "日 11:00-13:00"
+    assert _schedule("日曜日、水曜", "17:00-19:00") == "日 17:00-19:00、水 17:00-19:00"
