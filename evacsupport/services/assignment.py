@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -31,6 +31,7 @@ from evacsupport.domain.codes import (
     VenueKind,
 )
 from evacsupport.domain.geo import EARTH_RADIUS_KM, haversine_km
+from evacsupport.domain.geocode import explain
 from evacsupport.domain.limits import limit_length
 from evacsupport.domain.normalize import clean_text
 from evacsupport.domain.roles import Permission
@@ -38,9 +39,15 @@ from evacsupport.domain.wareki import parse_date
 from evacsupport.errors import EvacError, FieldErrors, NotFound
 from evacsupport.i18n import current_language
 from evacsupport.services.authz import gate
-from evacsupport.services.consents import allows
-from evacsupport.services.households import load_household
-from evacsupport.services.places import APPROXIMATE, precision_label, why_no_point
+from evacsupport.services.casefile import CaseChanges
+from evacsupport.services.consents import allows, validate_consent
+from evacsupport.services.households import load_household, validate_household
+from evacsupport.services.places import (
+    APPROXIMATE,
+    Location,
+    precision_label,
+    why_no_point,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -582,6 +589,11 @@ def _fullness(venue: VenueFacts) -> float:
     return venue.assigned_people / venue.capacity if venue.capacity else 1.0
 
 
+def _reason_of(where: Location) -> str:
+    """What the geocoder could not find, without the "no place found" lead (added around it)."""
+    return explain(where.found) if where.found is not None else ""
+
+
 def no_point_problem(household: HouseholdNeeds) -> str:
     """Why venues cannot be ranked by distance, and what to do about it."""
     why = household.no_point or _t("住所も郵便番号もありません", "no address or postal code")
@@ -1080,6 +1092,60 @@ class AssignmentService:
             if household is None:
                 raise NotFound("household.not_found", value=str(household_id))
             return nearest_suggestions(session, _needs(household, today), today)
+
+    @gate(Permission.ASSIGN)
+    def suggest_unsaved(
+        self,
+        changes: CaseChanges,
+        household_id: uuid.UUID | None = None,
+        today: date | None = None,
+    ) -> SuggestionResult:
+        """Suggestions for the household as the editor holds it now, saved or not: a new
+        household typed with only an address or a postal code is ranked before it is saved,
+        and an edited address ranks from the new place. Raises ValidationError while the form
+        has mistakes (the editor shows them)."""
+        today = today or date.today()
+        valid = validate_household(changes.household)
+        with self.db.read() as session:
+            saved = None
+            if household_id is not None:
+                saved = session.scalar(
+                    _household_query().where(
+                        Household.id == household_id, Household.deleted_at.is_(None)
+                    )
+                )
+                if saved is None:
+                    raise NotFound("household.not_found", value=str(household_id))
+            consent: Consent | None = saved.current_consent if saved is not None else None
+            if changes.consent is not None:
+                consent = Consent(**validate_consent(changes.consent))  # not stored
+            issue = consent_issue(consent, today)
+            if changes.withdraw_on and not issue:
+                issue = "withdrawn"
+            adult_born = adult_cutoff(today)
+            members = valid.members
+            where = valid.location
+            active = saved.active_assignment if saved is not None else None
+            needs = HouseholdNeeds(
+                id=household_id or uuid.UUID(int=0),
+                case_number=saved.case_number if saved is not None else "",
+                size=len(members),
+                latitude=where.latitude,
+                longitude=where.longitude,
+                allergens=frozenset(a for m in members for a in cast(list[str], m["allergens"])),
+                wheelchair=any(bool(m["needs_wheelchair"]) for m in members),
+                children=sum(
+                    1
+                    for m in members
+                    if isinstance(m["birth_date"], date) and m["birth_date"] > adult_born
+                ),
+                consent_ok=not issue,
+                current_venue_id=active.venue_id if active else None,
+                consent_issue=issue,
+                precision=where.precision,
+                no_point="" if where.placed else _reason_of(where),
+            )
+            return nearest_suggestions(session, needs, today)
 
     @gate(Permission.ASSIGN)
     def plan(self, today: date | None = None, *, time_limit: float = TIME_LIMIT) -> AllocationPlan:

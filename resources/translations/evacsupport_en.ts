@@ -305,12 +305,24 @@
         <translation>History</translation>
     </message>
     <message>
+        <source>候補は入力中の内容から出しています。紹介は世帯を保存した後にできます</source>
+        <translation>Suggestions are for the form as typed; a referral can be made once the household is saved</translation>
+    </message>
+    <message>
+        <source>入力に誤りがあります。直すと、入力中の内容から候補を出します。</source>
+        <translation>The form has mistakes; once they are fixed, venues are suggested for what is typed.</translation>
+    </message>
+    <message>
         <source>未割り当て</source>
         <translation>Not assigned</translation>
     </message>
     <message>
         <source>%1（%2から利用中）</source>
         <translation>%1 (since %2)</translation>
+    </message>
+    <message>
+        <source>世帯を保存すると、ここから紹介できます</source>
+        <translation>Save the household to refer it from here</translation>
     </message>
     <message>
         <source>会場を選ぶと、ここに理由がすべて表示されます。</source>
@@ -1257,10 +1269,6 @@
         <source>会場の利用</source>
         <translation>Venues</translation>
     </message>
-    <message>
-        <source>会場の紹介候補は、世帯を保存した後に表示されます。</source>
-        <translation>Suggested venues appear once the household has been saved.</translation>
-    </message>
     <message numerus="yes">
         <source>%n 件の入力を確認してください</source>
         <translation>
@@ -1316,8 +1324,8 @@ Type the case number %1 to confirm:</translation>
         <translation>e.g. 920-0961 (fills in the address)</translation>
     </message>
     <message>
-        <source>例：36.5613, 136.6562（地図のリンクを貼り付けても可）</source>
-        <translation>e.g. 36.5613, 136.6562 (or paste a map link)</translation>
+        <source>空欄なら現住所の位置。直すときは 36.5613, 136.6562 か地図のリンク</source>
+        <translation>Empty: the current address&apos;s point. To correct it: 36.5613, 136.6562 or a map link</translation>
     </message>
     <message>
         <source>例：090-1234-5678</source>
@@ -1344,8 +1352,20 @@ Type the case number %1 to confirm:</translation>
         <translation>C&amp;urrent address</translation>
     </message>
     <message>
-        <source>緯度経度</source>
-        <translation>Coordinates</translation>
+        <source>位置（緯度経度）</source>
+        <translation>Location (lat, long)</translation>
+    </message>
+    <message>
+        <source>緯度 %1、経度 %2（入力された位置）</source>
+        <translation>Latitude %1, longitude %2 (as entered)</translation>
+    </message>
+    <message>
+        <source>およその位置：</source>
+        <translation>Approximate: </translation>
+    </message>
+    <message>
+        <source>現住所か郵便番号を入れると位置が決まります</source>
+        <translation>Enter the current address or postal code to place the household</translation>
     </message>
     <message>
         <source>電話番号(&amp;T)</source>
@@ -1358,10 +1378,6 @@ Type the case number %1 to confirm:</translation>
     <message>
         <source>避難形態の変更は「住居履歴」で転居として記録します</source>
         <translation>Record a change of status as a move under Residence history</translation>
-    </message>
-    <message>
-        <source>緯度 %1、経度 %2</source>
-        <translation>Latitude %1, longitude %2</translation>
     </message>
 </context>
 <context>
@@ -2954,12 +2970,12 @@ The language will change the next time the app starts.</translation>
         <translation>A&amp;ddress</translation>
     </message>
     <message>
-        <source>例：36.5613, 136.6562（地図のリンクを貼り付けても可）</source>
-        <translation>e.g. 36.5613, 136.6562 (or paste a map link)</translation>
+        <source>空欄なら住所の位置。直すときは 36.5613, 136.6562 か地図のリンク</source>
+        <translation>Empty: the address&apos;s point. To correct it: 36.5613, 136.6562 or a map link</translation>
     </message>
     <message>
-        <source>緯度経度(&amp;L)</source>
-        <translation>Coordinates (&amp;L)</translation>
+        <source>位置（緯度経度）(&amp;L)</source>
+        <translation>&amp;Location (lat, long)</translation>
     </message>
     <message>
         <source>例：30</source>
@@ -3026,8 +3042,12 @@ The language will change the next time the app starts.</translation>
         <translation>Notes (&amp;B)</translation>
     </message>
     <message>
-        <source>緯度 %1、経度 %2</source>
-        <translation>Latitude %1, longitude %2</translation>
+        <source>緯度 %1、経度 %2（入力された位置）</source>
+        <translation>Latitude %1, longitude %2 (as entered)</translation>
+    </message>
+    <message>
+        <source>およその位置：</source>
+        <translation>Approximate: </translation>
     </message>
 </context>
 <context>

@@ -212,6 +212,9 @@ def _cases() -> list[Case]:
              lambda db, w: ActivityService(db).overview()),
         Case("services.assignment.AssignmentService.suggest", P.ASSIGN,
              lambda db, w: AssignmentService(db).suggest(w.household)),
+        Case("services.assignment.AssignmentService.suggest_unsaved", P.ASSIGN,
+             lambda db, w: AssignmentService(db).suggest_unsaved(
+                 CaseChanges(household(coordinates="", postal_code="920-0961")), w.household)),
         Case("services.assignment.AssignmentService.plan", P.ASSIGN,
              lambda db, w: AssignmentService(db).plan(time_limit=2)),
         Case("services.assignment.AssignmentService.apply", P.ASSIGN,

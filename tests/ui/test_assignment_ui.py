@@ -308,13 +308,38 @@ def test_without_coordinates_the_tab_says_what_to_enter(
     assert not panel.assign_button.isEnabled()
 
 
-def test_a_new_household_gets_a_note_instead_of_suggestions(
-    qtbot: QtBot, window: MainWindow
+def test_a_new_household_typed_with_a_postal_code_is_ranked_before_it_is_saved(
+    qtbot: QtBot, window: MainWindow, venues: dict[str, Venue]
 ) -> None:
+    """A coordinator types a family with only a postal code and an address (no coordinates, as
+    every list has): the 会場の利用 tab ranks the venues near it before anything is saved."""
     editor: HouseholdEditor = window.new_household()
-    assert editor.assignment is None
-    index = next(i for i in range(editor.tabs.count()) if editor.tabs.tabText(i) == "会場の利用")
-    assert "保存した後" in editor.tabs.widget(index).text()  # type: ignore[attr-defined]
+    qtbot.waitExposed(editor)
+    form = editor.form
+    qtbot.keyClicks(form.postal_code, "920-0961")  # fills 石川県金沢市香林坊
+    qtbot.keyClicks(form.current_address, "2-4-1")
+    assert form.coordinates_hint.text() == "香林坊二丁目の代表点（町丁目）"
+    type_japanese(editor.members.family_name, "能登")
+    type_japanese(editor.members.family_kana, "のと")
+    type_japanese(editor.members.given_kana, "はな")
+    editor.validate()
+    tabs: QTabWidget = editor.tabs
+    index = next(i for i in range(tabs.count()) if tabs.tabText(i) == "会場の利用")
+    tabs.setCurrentIndex(index)
+    panel = editor.assignment
+    qtbot.waitUntil(lambda: panel.suggestions_model.rowCount() > 0)
+    names = [panel.suggestions_model.index(r, 0).data() for r in range(3)]
+    assert names[0] == NEAR  # the nearest that caters for the egg-free default member
+    assert "同意" in panel.problem_label.text()  # no consent recorded yet: said, not hidden
+    panel.suggestions_table.selectRow(0)
+    assert not panel.assign_button.isEnabled()  # a referral is of a saved household
+    assert "保存した後" in panel.hint.text()
+    qtbot.keyClicks(form.postal_code, "")  # the form changes: the tab follows it
+    form.current_address.setText("")
+    form.postal_code.setText("")
+    editor.validate()
+    qtbot.waitUntil(lambda: panel.suggestions_model.rowCount() == 0)
+    assert panel.problem_label.text().startswith("住所から場所を特定できません")
 
 
 def test_the_suggestion_model_passes_the_model_tester(

@@ -154,7 +154,7 @@ def test_register_a_venue_by_keyboard_with_a_pasted_map_link(
     form.coordinates.setFocus()
     qtbot.keyClick(form.coordinates, Qt.Key.Key_V, CTRL)
     assert form.coordinates.text() == GOOGLE_LINK
-    assert form.coordinates_hint.text() == "緯度 36.5613、経度 136.6562"
+    assert form.coordinates_hint.text() == "緯度 36.5613、経度 136.6562（入力された位置）"
     type_japanese(form.capacity, "２５")  # full-width digits, as an IME gives them
     type_japanese(form.schedule, "水 17:00-19:00、土 11:30-13:30")
     for name in ("卵", "小麦"):

@@ -9,6 +9,7 @@ milliseconds (tens of venues), so they load on the UI thread.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
@@ -26,6 +27,7 @@ from evacsupport.domain.codes import AssignmentStatus
 from evacsupport.errors import EvacError, ValidationError
 from evacsupport.services.activity import ActivityService, AssignmentEntry
 from evacsupport.services.assignment import AssignmentService, Suggestion, SuggestionResult
+from evacsupport.services.casefile import CaseChanges
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.models.assignment import SuggestionTableModel, join_reasons
 from evacsupport.ui.models.records import Column, RecordTableModel
@@ -58,11 +60,18 @@ class AssignmentPanel(QWidget):
     assignment_changed = Signal()
 
     def __init__(
-        self, ctx: AppContext, household_id: uuid.UUID, parent: QWidget | None = None
+        self,
+        ctx: AppContext,
+        household_id: uuid.UUID | None,
+        parent: QWidget | None = None,
+        *,
+        unsaved: Callable[[], CaseChanges] | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.household_id = household_id
+        # The editor's form as it stands: suggestions follow what is typed, saved or not.
+        self.unsaved = unsaved
         self.service = AssignmentService(ctx.db)
         self.result: SuggestionResult | None = None
         self._stale = False
@@ -134,14 +143,19 @@ class AssignmentPanel(QWidget):
         layout.addWidget(self.suggestions_table, 5)
         layout.addWidget(self.detail_label)
         actions = QHBoxLayout()
-        hint = QLabel(self.tr("紹介はすぐに登録されます（「保存」は不要です）"), self)
-        hint.setStyleSheet("color: #555;")
-        actions.addWidget(hint, 1)
+        self.hint = QLabel(self.tr("紹介はすぐに登録されます（「保存」は不要です）"), self)
+        self.hint.setStyleSheet("color: #555;")
+        self.hint.setWordWrap(True)
+        actions.addWidget(self.hint, 1)
         actions.addWidget(self.assign_button)
         layout.addLayout(actions)
         layout.addWidget(self._heading(self.tr("利用の履歴")))
         layout.addWidget(self.history_table, 2)
         self.history_table.setMinimumHeight(110)
+        if self.household_id is None:  # a new household: nothing to refer or end yet
+            self.hint.setText(
+                self.tr("候補は入力中の内容から出しています。紹介は世帯を保存した後にできます")
+            )
 
     def _heading(self, text: str) -> QLabel:
         label = QLabel(text, self)
@@ -149,12 +163,41 @@ class AssignmentPanel(QWidget):
         return label
 
     # --- loading -------------------------------------------------------------------------------
+    def form_changed(self) -> None:
+        """The editor's form changed: rank again now if shown, else when next shown."""
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def _suggest(self) -> SuggestionResult:
+        if self.unsaved is not None:
+            try:
+                return self.service.suggest_unsaved(self.unsaved(), self.household_id)
+            except ValidationError:
+                if self.household_id is None:
+                    raise
+        assert self.household_id is not None
+        return self.service.suggest(self.household_id)
+
     def refresh(self) -> None:
         """Reload suggestions and history; a vanished household is said, not raised."""
         self._stale = False
         try:
-            result = self.service.suggest(self.household_id)
-            history = ActivityService(self.ctx.db).assignments(self.household_id)
+            result = self._suggest()
+            history = (
+                ActivityService(self.ctx.db).assignments(self.household_id)
+                if self.household_id is not None
+                else []
+            )
+        except ValidationError:
+            self.problem_label.setText(
+                self.tr("入力に誤りがあります。直すと、入力中の内容から候補を出します。")
+            )
+            self.problem_label.show()
+            self.suggestions_model.set_rows([])
+            self._update_buttons()
+            return
         except EvacError as exc:
             self.problem_label.setText(exc.message())
             self.problem_label.show()
@@ -197,7 +240,10 @@ class AssignmentPanel(QWidget):
         has_current = self.result is not None and self.result.household.current_venue_id
         self.end_button.setEnabled(bool(has_current) and self.end_form.isHidden())
         suggestion = self.selected_suggestion()
-        self.assign_button.setEnabled(suggestion is not None and not suggestion.excluded)
+        saved = self.household_id is not None  # a referral is of a saved household
+        self.assign_button.setEnabled(saved and suggestion is not None and not suggestion.excluded)
+        if not saved:
+            self.assign_button.setToolTip(self.tr("世帯を保存すると、ここから紹介できます"))
         self.detail_label.setText(
             f"{suggestion.venue.name}：{self.suggestions_model.reasons_text(suggestion)}"
             if suggestion is not None
@@ -235,7 +281,7 @@ class AssignmentPanel(QWidget):
     def assign_selected(self) -> bool:
         """Refer the household to the selected venue now; the service has the last word."""
         suggestion = self.selected_suggestion()
-        if suggestion is None:
+        if suggestion is None or self.household_id is None:
             return False
         reason = join_reasons(suggestion.reasons)
         if self.result is not None and self.result.household.current_venue_id is not None:
@@ -258,6 +304,8 @@ class AssignmentPanel(QWidget):
         self._update_buttons()
 
     def confirm_end(self) -> bool:
+        if self.household_id is None:
+            return False
         try:
             self.service.end(
                 self.household_id, end_on=self.end_date.text(), reason=self.end_reason.text()

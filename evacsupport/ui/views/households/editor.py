@@ -178,16 +178,12 @@ class HouseholdEditor(QDialog):
 
     def _add_history_tabs(self) -> None:
         # Assigning is written at once by the panel, apart from Save (see assignment_panel).
-        self.assignment: AssignmentPanel | None = None
-        if self.household is not None:
-            self.assignment = AssignmentPanel(self.ctx, self.household.id, self)
-            self.tabs.addTab(self.assignment, self.tr("会場の利用"))
-        else:
-            note = QLabel(self.tr("会場の紹介候補は、世帯を保存した後に表示されます。"), self)
-            note.setWordWrap(True)
-            note.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-            note.setMargin(12)
-            self.tabs.addTab(note, self.tr("会場の利用"))
+        # Suggestions follow the form as typed, so a new household typed with only an address
+        # or a postal code is ranked before it is saved.
+        self.assignment = AssignmentPanel(
+            self.ctx, self.household.id if self.household else None, self, unsaved=self.changes
+        )
+        self.tabs.addTab(self.assignment, self.tr("会場の利用"))
         self.activity = ActivityTabs(self.ctx, self.household, self)
         for page, title in self.activity.pages():
             self.tabs.addTab(page, title)
@@ -238,6 +234,7 @@ class HouseholdEditor(QDialog):
     def validate(self) -> bool:
         """Check the whole form with the service rules and show the messages; True when valid."""
         self._timer.stop()
+        self.assignment.form_changed()  # suggestions follow the form (shown: now; else later)
         try:
             validate_case(self.changes())
         except ValidationError as exc:

@@ -21,6 +21,7 @@ from evacsupport.domain.geo import parse_coordinates
 from evacsupport.domain.normalize import format_phone, format_postal
 from evacsupport.domain.postal import lookup
 from evacsupport.errors import InvalidValue
+from evacsupport.services.places import MANUAL, locate
 from evacsupport.ui.widgets.fields import ChoiceCombo, FieldMessage
 
 HOUSEHOLD_FIELDS = (
@@ -61,9 +62,11 @@ class HouseholdForm(QWidget):
         self.current_address = QLineEdit(self)
         self.coordinates = QLineEdit(self)
         self.coordinates.setPlaceholderText(
-            self.tr("例：36.5613, 136.6562（地図のリンクを貼り付けても可）")
+            self.tr("空欄なら現住所の位置。直すときは 36.5613, 136.6562 か地図のリンク")
         )
         self.coordinates_hint = QLabel(self)
+        self.coordinates_hint.setObjectName("location_hint")
+        self.coordinates_hint.setWordWrap(True)
         self.coordinates_hint.setStyleSheet("color: #555;")
         self.phone = QLineEdit(self)
         self.phone.setPlaceholderText(self.tr("例：090-1234-5678"))
@@ -76,13 +79,14 @@ class HouseholdForm(QWidget):
         postal = QHBoxLayout()
         postal.addWidget(self.postal_code)
         postal.addStretch(1)
-        coordinates = QHBoxLayout()
-        coordinates.addWidget(self.coordinates, 1)
+        coordinates = QVBoxLayout()
+        coordinates.setSpacing(1)
+        coordinates.addWidget(self.coordinates)
         coordinates.addWidget(self.coordinates_hint)
         origin = QHBoxLayout()
         origin.addWidget(self.origin_municipality_code)
         origin.addWidget(self.origin_address, 1)
-        rows: list[tuple[str, QWidget | QHBoxLayout, tuple[str, ...], QWidget]] = [
+        rows: list[tuple[str, QWidget | QHBoxLayout | QVBoxLayout, tuple[str, ...], QWidget]] = [
             (self.tr("世帯番号"), self.case_number, ("case_number",), self.case_number),
             (
                 self.tr("避難形態(&E)"),
@@ -103,7 +107,7 @@ class HouseholdForm(QWidget):
                 ("current_address", "current_municipality_code"),
                 self.current_address,
             ),
-            (self.tr("緯度経度"), coordinates, ("coordinates",), self.coordinates),
+            (self.tr("位置（緯度経度）"), coordinates, ("coordinates",), self.coordinates),
             (self.tr("電話番号(&T)"), self.phone, ("phone",), self.phone),
             (self.tr("備考"), self.notes, ("notes",), self.notes),
         ]
@@ -133,7 +137,8 @@ class HouseholdForm(QWidget):
         self.evacuation_status.currentIndexChanged.connect(self.changed)
         self.origin_municipality_code.currentIndexChanged.connect(self.changed)
         self.postal_code.textChanged.connect(self._fill_address)
-        self.coordinates.textChanged.connect(self._show_coordinates)
+        for edit in (self.coordinates, self.current_address, self.postal_code):
+            edit.textChanged.connect(self._show_location)
 
     def load(self, household: Household | None) -> None:
         if household is None:
@@ -152,8 +157,12 @@ class HouseholdForm(QWidget):
         self.postal_code.setText(format_postal(household.postal_code))
         self.postal_code.blockSignals(False)
         self.current_address.setText(household.current_address)
-        if household.latitude is not None and household.longitude is not None:
+        # Only a point a person gave is shown to edit: one found from the address follows the
+        # address (left empty here, it is found again on saving).
+        manual = household.location_precision == MANUAL or not household.location_precision
+        if household.latitude is not None and household.longitude is not None and manual:
             self.coordinates.setText(f"{household.latitude}, {household.longitude}")
+        self._show_location()
         self.phone.setText(format_phone(household.phone))
         self.notes.setPlainText(household.notes)
 
@@ -168,17 +177,30 @@ class HouseholdForm(QWidget):
             self.current_address.setFocus()
             self.current_address.end(False)
 
-    def _show_coordinates(self, text: str) -> None:
-        try:
-            lat, lon = parse_coordinates(text) if text.strip() else (None, None)
-        except InvalidValue:
-            self.coordinates_hint.setText("")
+    def _show_location(self) -> None:
+        """Under the field, where the household will be placed: the typed point, or what the
+        current address and postal code give (香林坊二丁目の代表点（町丁目）), or why none."""
+        text = self.coordinates.text()
+        if text.strip():
+            try:
+                lat, lon = parse_coordinates(text)
+            except InvalidValue:
+                self.coordinates_hint.setText("")
+                return
+            self.coordinates_hint.setText(
+                self.tr("緯度 %1、経度 %2（入力された位置）")
+                .replace("%1", f"{lat:.5f}")
+                .replace("%2", f"{lon:.5f}")
+            )
             return
-        self.coordinates_hint.setText(
-            self.tr("緯度 %1、経度 %2").replace("%1", f"{lat:.5f}").replace("%2", f"{lon:.5f}")
-            if lat is not None
-            else ""
-        )
+        where = locate(None, self.current_address.text(), self.postal_code.text())
+        if where.placed:
+            approximate = self.tr("およその位置：") if where.approximate else ""
+            self.coordinates_hint.setText(approximate + where.text())
+        elif self.current_address.text().strip() or self.postal_code.text().strip():
+            self.coordinates_hint.setText(where.text())
+        else:
+            self.coordinates_hint.setText(self.tr("現住所か郵便番号を入れると位置が決まります"))
 
     def show_errors(self, errors: dict[str, str]) -> None:
         for name, widget in self.messages.items():

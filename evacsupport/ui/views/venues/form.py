@@ -28,6 +28,7 @@ from evacsupport.domain.codes import VenueKind
 from evacsupport.domain.geo import parse_coordinates
 from evacsupport.domain.normalize import format_phone, format_postal
 from evacsupport.errors import FieldError, InvalidValue
+from evacsupport.services.places import MANUAL, locate
 from evacsupport.services.venues import VenueInput
 from evacsupport.ui.models.venues import schedule_text
 from evacsupport.ui.widgets.fields import AllergenPicker, ChoiceCombo, FieldMessage
@@ -78,13 +79,18 @@ class VenueForm(QWidget):
         self.address = self._line("address", self.tr("住所(&D)"))
         self.coordinates = QLineEdit(self)
         self.coordinates.setPlaceholderText(
-            self.tr("例：36.5613, 136.6562（地図のリンクを貼り付けても可）")
+            self.tr("空欄なら住所の位置。直すときは 36.5613, 136.6562 か地図のリンク")
         )
         self.coordinates_hint = QLabel(self)
+        self.coordinates_hint.setObjectName("location_hint")
+        self.coordinates_hint.setWordWrap(True)
         self.coordinates_hint.setStyleSheet(HINT_STYLE)
         self.coordinates_hint.hide()
-        self._add("coordinates", self.tr("緯度経度(&L)"), self.coordinates, self.coordinates_hint)
-        self.coordinates.textChanged.connect(self._update_coordinates_hint)
+        self._add(
+            "coordinates", self.tr("位置（緯度経度）(&L)"), self.coordinates, self.coordinates_hint
+        )
+        for edit in (self.coordinates, self.address, self.postal_code):
+            edit.textChanged.connect(self._update_coordinates_hint)
 
         self.capacity = QLineEdit(self)
         self.capacity.setPlaceholderText(self.tr("例：30"))
@@ -133,7 +139,10 @@ class VenueForm(QWidget):
         self.operator.setText(venue.operator)
         self.postal_code.setText(format_postal(venue.postal_code))
         self.address.setText(venue.address)
-        self.coordinates.setText(format_coordinates(venue.latitude, venue.longitude))
+        # A point found from the address follows the address; only a typed one is edited here.
+        if venue.location_precision in (MANUAL, ""):
+            self.coordinates.setText(format_coordinates(venue.latitude, venue.longitude))
+        self._update_coordinates_hint()
         self.capacity.setText(str(venue.capacity))
         self.schedule.setText(schedule_text(venue))
         self.allergens.set_values(venue.allergens_handled or [])
@@ -226,15 +235,24 @@ class VenueForm(QWidget):
         self.messages[key] = message
         self._inputs[key] = field
 
-    def _update_coordinates_hint(self, text: str) -> None:
-        try:
-            lat, lon = parse_coordinates(text)
-        except InvalidValue:
-            self.coordinates_hint.setText("")
+    def _update_coordinates_hint(self, _text: str = "") -> None:
+        """The typed point as read, or where the address puts the venue, or why nowhere."""
+        text = self.coordinates.text()
+        if text.strip():
+            try:
+                lat, lon = parse_coordinates(text)
+            except InvalidValue:
+                self.coordinates_hint.setText("")
+            else:
+                self.coordinates_hint.setText(
+                    self.tr("緯度 %1、経度 %2（入力された位置）")
+                    .replace("%1", format_degrees(lat))
+                    .replace("%2", format_degrees(lon))
+                )
+        elif self.address.text().strip() or self.postal_code.text().strip():
+            where = locate(None, self.address.text(), self.postal_code.text())
+            approximate = self.tr("およその位置：") if where.approximate else ""
+            self.coordinates_hint.setText(approximate + where.text())
         else:
-            self.coordinates_hint.setText(
-                self.tr("緯度 %1、経度 %2")
-                .replace("%1", format_degrees(lat))
-                .replace("%2", format_degrees(lon))
-            )
+            self.coordinates_hint.setText("")
         self.coordinates_hint.setVisible(bool(self.coordinates_hint.text()))
