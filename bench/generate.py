@@ -55,6 +55,7 @@ from evacsupport.domain.schedule import Slot  # noqa: E402
 from evacsupport.services import events  # noqa: E402
 from evacsupport.services.demo import ALLERGEN_CHOICES, _Generator  # noqa: E402
 from evacsupport.services.households import build_search_text  # noqa: E402
+from evacsupport.services.places import locate  # noqa: E402
 from evacsupport.services.venues import VenueInput, create_venue_in  # noqa: E402
 
 GENERATOR_VERSION = 1
@@ -277,6 +278,15 @@ def _households(
     households, members, residences, consents = [], [], [], []
     for n in range(1, count + 1):
         data = gen.household(f"{event_code}-{n:06d}")
+        # Households that came from a list as an address only are placed as the app places
+        # them on import: the geocoder's point for the address.
+        typed = data.latitude is not None and data.longitude is not None
+        where = locate(
+            (float(data.latitude), float(data.longitude)) if typed else None,  # type: ignore[arg-type]
+            data.current_address,
+            data.postal_code,
+        )
+        assert where.latitude is not None and where.longitude is not None  # demo towns all place
         registered = occurred + timedelta(days=rng.randint(14, 120))
         created = _at(registered, 9)
         hid = ids.new()
@@ -330,8 +340,9 @@ def _households(
                 "current_municipality_code": data.current_municipality_code,
                 "current_address": data.current_address,
                 "postal_code": data.postal_code,
-                "latitude": data.latitude,
-                "longitude": data.longitude,
+                "latitude": where.latitude,
+                "longitude": where.longitude,
+                "location_precision": where.precision,
                 "phone": data.phone,
                 "notes": "",
                 "search_text": search_text,
@@ -380,8 +391,8 @@ def _households(
         made.append(
             _Household(
                 id=hid,
-                lat=float(data.latitude),  # type: ignore[arg-type]
-                lon=float(data.longitude),  # type: ignore[arg-type]
+                lat=where.latitude,
+                lon=where.longitude,
                 registered=registered,
                 people=len(people),
                 adults=adults,

@@ -101,9 +101,21 @@ def _pick(rng: random.Random, weights: dict[Any, int]) -> Any:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
+ADDRESS_ONLY_SHARE = 0.3
+"""Demo households that come, as every municipal list does, with an address and no point."""
+HOTELS = ("ホテル金沢 305号室", "旅館 山代荘", "金沢駅前ホテル 4F", "みなし仮設 コーポ広岡 201")
+
+
+def _full_width(text: str) -> str:
+    return text.translate(str.maketrans("0123456789-", "０１２３４５６７８９－"))
+
+
 class _Generator:
     def __init__(self, seed: int, today: date) -> None:
         self.rng = random.Random(seed)
+        # Its own stream, so choosing which households come as a real list would (an address,
+        # no coordinates) leaves every other value of a seed as it was.
+        self.listed = random.Random(seed * 7919 + 1)
         self.today = today
         self.names: dict[str, Any] = load_json("demo_names.json")
 
@@ -184,16 +196,30 @@ class _Generator:
         lat = area["lat"] + rng.gauss(0, 0.012)
         lon = area["lon"] + rng.gauss(0, 0.015)
         phone = f"0{rng.choice('987')}0{rng.randint(1000, 9999)}{rng.randint(1000, 9999)}"
+        block, lot = rng.randint(1, 5), rng.randint(1, 30)
+        address = f"石川県{host_name}{town_name}{block}-{lot}"
+        point: tuple[float | None, float | None] = (round(lat, 5), round(lon, 5))
+        if self.listed.random() < ADDRESS_ONLY_SHARE:
+            # As a municipal list gives it: an address in everyday spelling, no coordinates;
+            # the geocoder places it (a few only at their municipality, as real lists do).
+            address = self.listed.choice(
+                (
+                    f"{host_name}{town_name}{block}-{lot}",
+                    f"石川県{host_name}{town_name}{_full_width(f'{block}-{lot}')}",
+                    f"{host_name}{town_name}{block}丁目{lot}番地 {self.listed.choice(HOTELS)}",
+                )
+            )
+            point = (None, None)
         return HouseholdInput(
             case_number=case_number,
             evacuation_status=status,
             origin_municipality_code=origin,
             origin_address=f"石川県{origin_name}{town}{rng.randint(1, 30)}-{rng.randint(1, 40)}",
             current_municipality_code=area["code"],
-            current_address=f"石川県{host_name}{town_name}{rng.randint(1, 5)}-{rng.randint(1, 30)}",
+            current_address=address,
             postal_code=postal,
-            latitude=round(lat, 5),
-            longitude=round(lon, 5),
+            latitude=point[0],
+            longitude=point[1],
             phone=phone,
             members=self.members(),
         )

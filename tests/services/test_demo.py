@@ -383,3 +383,19 @@ def test_venues_are_not_overbooked(demo_db: Database) -> None:
     for venue_id, n in people.items():
         # a household is placed while the venue has room, so it may overflow by one household
         assert n < capacity[venue_id] + largest_household
+
+
+def test_some_demo_households_come_as_a_list_gives_them_and_are_placed(db: Database) -> None:
+    """About a third come with an address and no coordinates, as municipal lists do: the
+    geocoder places them, most at their town, a few only at their municipality."""
+    from evacsupport.db.models import Household
+
+    demo.generate(db, households=120, seed=5, today=TODAY)
+    with db.read() as session:
+        kinds = Counter(session.scalars(select(Household.location_precision)))
+        unplaced = session.scalar(
+            select(func.count()).select_from(Household).where(Household.latitude.is_(None))
+        )
+    assert 25 <= kinds["town"] + kinds["koaza"] + kinds["city"] <= 55
+    assert kinds["manual"] >= 60 and kinds["town"] > kinds["city"]
+    assert unplaced == 0
