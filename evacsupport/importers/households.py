@@ -20,6 +20,7 @@ from evacsupport.domain.codes import (
     ConsentMethod,
     ConsentPurpose,
     ConsentRecipient,
+    EvacuationStatus,
     Relation,
     parse_choice,
 )
@@ -95,21 +96,6 @@ TEMPLATE = [
     "配慮事項",
     "同意日",
 ]
-# Everyday spellings that are not the app's labels.
-_SEX = {"男": "male", "女": "female", "m": "male", "f": "female"}
-_RELATION = {
-    **dict.fromkeys(["本人", "世帯主本人"], "head"),
-    **dict.fromkeys(["妻", "夫"], "spouse"),
-    **dict.fromkeys(
-        ["長男", "長女", "次男", "次女", "二男", "二女", "三男", "三女", "息子", "娘"], "child"
-    ),
-    **dict.fromkeys(["父", "母", "義父", "義母"], "parent"),
-    **dict.fromkeys(["孫"], "grandchild"),
-    **dict.fromkeys(["祖父", "祖母"], "grandparent"),
-    **dict.fromkeys(["兄", "弟", "姉", "妹"], "sibling"),
-    **dict.fromkeys(["子の配偶者", "嫁", "婿"], "child_in_law"),
-}
-_STATUS = {"2次避難": "hotel", "二次避難": "hotel", "ホテル": "hotel", "旅館": "hotel"}
 # Household fields and the file column they come from (compared only when that column exists).
 _HOUSEHOLD_FIELDS = {
     "evacuation_status": "evacuation_status",
@@ -164,14 +150,13 @@ def _member(row: Row, relation: str) -> MemberInput:
         if v.get("furigana")
         else (v.get("family_kana", ""), v.get("given_kana", ""))
     )
-    sex = v.get("sex", "")
     return MemberInput(
         family_name=family,
         given_name=given,
         family_kana=fkana,
         given_kana=gkana,
         birth_date=v.get("birth_date") or None,
-        sex=_SEX.get(sex.lower(), sex),
+        sex=v.get("sex", ""),
         relation=relation,
         allergens=split_list(v.get("allergens", "")),
         dietary_needs=v.get("needs", ""),
@@ -181,7 +166,6 @@ def _member(row: Row, relation: str) -> MemberInput:
 def _relations(rows: list[Row]) -> list[str]:
     """The file's 続柄; the first person heads the household unless another row says 世帯主."""
     given = [r.values.get("relation", "") for r in rows]
-    given = [_RELATION.get(clean_text(t), t) for t in given]
     heads = []
     for i, text in enumerate(given):
         try:
@@ -213,7 +197,7 @@ def _validate_group(table: Table, group: _Group, source: str) -> list[RowError]:
 
     status = take("evacuation_status")
     data = HouseholdInput(
-        evacuation_status=_STATUS.get(status, status) if status else "hotel",
+        evacuation_status=status or EvacuationStatus.HOTEL,
         members=[_member(r, rel) for r, rel in zip(rows, _relations(rows), strict=True)],
         origin_address=take("origin_address"),
         current_address=take("current_address"),

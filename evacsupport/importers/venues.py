@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from evacsupport.db.engine import Database
 from evacsupport.db.models import Venue
+from evacsupport.domain.codes import VenueKind
 from evacsupport.domain.normalize import clean_text
 from evacsupport.domain.roles import Permission
 from evacsupport.errors import ValidationError
@@ -58,7 +59,6 @@ TEMPLATE = [
     "車椅子対応",
     "電話番号",
 ]
-_KIND = {"子ども食堂": "kodomo_shokudo", "子供食堂": "kodomo_shokudo", "パントリー": "food_pantry"}
 _TRUE = {"○", "〇", "◯", "はい", "あり", "有", "可", "true", "yes", "y", "1"}
 _FIELD_COLUMN = {"coordinates": "latitude", "schedule": "days", "municipality_code": "address"}
 _COMPARED = {
@@ -89,7 +89,7 @@ def _input(v: dict[str, str]) -> VenueInput:
     lat, lon = v.get("latitude", ""), v.get("longitude", "")
     return VenueInput(
         name=v.get("name", ""),
-        kind=_KIND.get(clean_text(v.get("kind", "")), v.get("kind") or "kodomo_shokudo"),
+        kind=v.get("kind") or VenueKind.KODOMO_SHOKUDO,
         operator=v.get("operator", ""),
         address=v.get("address", ""),
         coordinates=f"{lat},{lon}" if lat or lon else "",
