@@ -484,6 +484,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "field.notes": ("備考", "Notes"),
     "field.medical_notes": ("既往歴・障害", "Medical/disability notes"),
     "field.dietary_needs": ("食事の配慮", "Dietary needs"),
+    "field.needs_wheelchair": ("車椅子", "Wheelchair"),
     "import.missing_column": (
         "必須の列「{column}」がありません",
         "The required column “{column}” is missing",
@@ -774,6 +775,15 @@ CATALOG: dict[str, tuple[str, str]] = {
     "import.venue_unknown": ("会場「{value}」が見つかりません", "Venue “{value}” not found"),
     "import.no_people": ("人数を入力してください", "Enter the number of people"),
     "import.meal_note": ("{file} から取り込み", "Imported from {file}"),
+    "import.needs_read": (
+        "「{column}」から{field}を{count}人分読み取りました",
+        "Read {field} for {count} people from “{column}”",
+    ),
+    "import.needs_notes": (
+        "「{column}」のそのほかの内容は、{count}人分を氏名を付けて世帯の備考に残しました",
+        "Kept the rest of “{column}” for {count} people in the household notes, under each "
+        "person's name",
+    ),
     "erase.reason": (
         "消去の理由「{value}」は選べません（{choices}のいずれか）",
         "“{value}” is not an erasure reason (one of {choices})",

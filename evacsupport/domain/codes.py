@@ -141,6 +141,13 @@ class FollowUpSource(StrEnum):
     RULE = "rule"
 
 
+class YesNo(StrEnum):
+    """A yes/no column of a list (車椅子: ○, あり, 有, はい ...), read through the vocabulary."""
+
+    YES = "yes"
+    NO = "no"
+
+
 class Role(StrEnum):
     ADMIN = "admin"
     COORDINATOR = "coordinator"
@@ -255,6 +262,10 @@ LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
         FollowUpSource.VISIT: ("訪問", "Visit"),
         FollowUpSource.CHECKIN: ("チェックイン", "Check-in"),
         FollowUpSource.RULE: ("リスク判定", "Risk rule"),
+    },
+    YesNo: {
+        YesNo.YES: ("あり", "Yes"),
+        YesNo.NO: ("なし", "No"),
     },
     Role: {
         Role.ADMIN: ("管理者", "Administrator"),

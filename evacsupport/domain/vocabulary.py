@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import jaconv
@@ -37,6 +38,19 @@ def fold(text: str) -> str:
     """The form two spellings of one word share: ``ｺﾄﾞﾓ食堂``, ``こども食堂`` and ``コドモ 食堂``
     all fold to ``コドモ食堂``; ``M`` and ``m`` to ``m``."""
     return _SPACES_RE.sub("", jaconv.hira2kata(nfkc(text)).casefold())
+
+
+@dataclass(frozen=True)
+class NeedsWords:
+    """The words that say where a piece of a 配慮事項 cell belongs (see domain/needs.py)."""
+
+    ignore: tuple[str, ...]  # "nothing to note": なし, 特になし
+    wheelchair: tuple[str, ...]
+    negations: tuple[str, ...]  # 車椅子不要 is not a wheelchair user
+    allergy_markers: tuple[str, ...]  # 卵アレルギー, 乳除去
+    allergy_fillers: tuple[str, ...]  # words around an allergen that add nothing (食物, の)
+    dietary: tuple[str, ...]
+    fillers: tuple[str, ...]  # words around a care level or wheelchair that add nothing
 
 
 def _words(value: Any, where: str) -> tuple[str, ...]:
@@ -83,3 +97,14 @@ def allergen_none() -> tuple[str, ...]:
     """Words that mean "no allergy" in an allergen column (なし, 特になし)."""
     section = _mapping(_data().get("allergens", {}), "allergens")
     return _words(section.get("none", []), "allergens.none") if section.get("none") else ()
+
+
+@functools.cache
+def needs_words() -> NeedsWords:
+    section = _mapping(_data().get("needs", {}), "needs")
+    return NeedsWords(
+        **{
+            name: _words(section.get(name, []), f"needs.{name}") if section.get(name) else ()
+            for name in NeedsWords.__dataclass_fields__
+        }
+    )

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from evacsupport.domain import allergens, codes, vocabulary
+from evacsupport.domain import allergens, codes, needs, vocabulary
 from evacsupport.domain.codes import (
     CareLevel,
     ConsentMethod,
@@ -18,6 +18,7 @@ from evacsupport.domain.codes import (
     Relation,
     Sex,
     VenueKind,
+    YesNo,
     parse_choice,
 )
 from evacsupport.domain.vocabulary import VocabularyError, fold
@@ -55,6 +56,8 @@ WORDS: list[tuple[type[StrEnum], str, str]] = [
     (MealType, "宅配", "delivery"),
     (ConsentMethod, "同意書", "written"),
     (ConsentMethod, "口答", "verbal"),  # the common slip for 口頭
+    *[(YesNo, w, "yes") for w in ("○", "あり", "有", "はい", "yes")],
+    *[(YesNo, w, "no") for w in ("×", "なし", "無", "いいえ")],
 ]
 
 
@@ -139,9 +142,13 @@ _CACHED: list[Callable[..., Any]] = [
     vocabulary.synonyms,
     vocabulary.allergen_aliases,
     vocabulary.allergen_none,
+    vocabulary.needs_words,
     codes._lookup,
     allergens._lookup,
     allergens._none,
+    needs._care_phrases,
+    needs._allergen_phrases,
+    needs._folded,
 ]
 
 
