@@ -784,6 +784,17 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Kept the rest of “{column}” for {count} people in the household notes, under each "
         "person's name",
     ),
+    "import.map_column": (
+        "--map の列「{column}」は、このファイルの選択肢の列ではありません"
+        "（このファイルの選択肢の列：{columns}）",
+        "“{column}” in --map is not a choice column of this file (its choice columns: {columns})",
+    ),
+    "import.map_target": (
+        "--map で「{column}」の「{value}」に指定した「{target}」は選択肢にありません。"
+        "次のどれかを指定してください：{choices}",
+        "“{target}”, given in --map for “{value}” in “{column}”, is not a choice; give one "
+        "of: {choices}",
+    ),
     "erase.reason": (
         "消去の理由「{value}」は選べません（{choices}のいずれか）",
         "“{value}” is not an erasure reason (one of {choices})",

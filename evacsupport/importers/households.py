@@ -1,7 +1,7 @@
 """Import a municipal or partner household list: one row per person, rows grouped by 世帯番号.
 
 Choice columns (避難形態, 性別, 続柄, 要介護度, 車椅子, アレルギー) take the vocabulary's
-everyday words (resources/data/vocabulary.json). The 配慮事項 cell
+everyday words and the user's mapping (:mod:`evacsupport.importers.choices`). The 配慮事項 cell
 is read word by word (:mod:`evacsupport.domain.needs`): care level, wheelchair and allergens go
 to the person's fields, food words to 食事の配慮, and the rest to the household's 備考 under the
 person's name. A dedicated column (要介護度, 車椅子, 食事の配慮) is read as it is and wins
@@ -32,6 +32,7 @@ from evacsupport.domain.codes import (
     ConsentRecipient,
     EvacuationStatus,
     Relation,
+    Sex,
     YesNo,
     label,
     parse_choice,
@@ -41,6 +42,7 @@ from evacsupport.domain.normalize import clean_text
 from evacsupport.domain.roles import Permission
 from evacsupport.errors import EvacError, FieldError, InvalidValue, ValidationError
 from evacsupport.i18n import message
+from evacsupport.importers import choices
 from evacsupport.importers._common import (
     Cancelled,
     ImportResult,
@@ -112,6 +114,15 @@ TEMPLATE = [
     "アレルギー",
     "配慮事項",
     "同意日",
+]
+# Columns whose values are choices (everyday words in resources/data/vocabulary.json).
+CHOICES = [
+    choices.ChoiceColumn.of("evacuation_status", EvacuationStatus),
+    choices.ChoiceColumn.of("sex", Sex),
+    choices.ChoiceColumn.of("relation", Relation),
+    choices.ChoiceColumn.of("care_level", CareLevel),
+    choices.ChoiceColumn.of("wheelchair", YesNo),
+    choices.ChoiceColumn.allergen_list("allergens"),
 ]
 # What the 配慮事項 column may fill, in the order the import's notices name them.
 _NEEDS_FIELDS = ("care_level", "needs_wheelchair", "allergens", "dietary_needs", "notes")
@@ -332,13 +343,20 @@ def import_households(
     event_code: str = "",
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    mapping: choices.ValueMap | None = None,
+    remembered: choices.ValueMap | None = None,
 ) -> ImportResult:
-    """Import a household list; see the package docstring for matching and transactions."""
+    """Import a household list; see the package docstring for matching and transactions.
+
+    ``mapping`` and ``remembered`` map values of choice columns that are no choice
+    (:func:`evacsupport.importers.choices.apply`); ``result.unmatched`` lists them.
+    """
     path = Path(path)
     table = read_table(path, ALIASES, REQUIRED)
     # A long file name is cut to the column's width, the same way on every re-import.
     source = (source or path.stem).strip()[:SOURCE_MAX]
     result = ImportResult(notices=list(table.notices), dry_run=dry_run)
+    result.unmatched = choices.apply(table, CHOICES, mapping, remembered)
     ticker = Ticker(len(table.rows) * 2, progress, cancelled)
 
     groups: dict[str, _Group] = {}

@@ -15,6 +15,7 @@ from evacsupport.domain.normalize import clean_text
 from evacsupport.domain.roles import Permission
 from evacsupport.errors import ValidationError
 from evacsupport.i18n import message
+from evacsupport.importers import choices
 from evacsupport.importers._common import (
     Cancelled,
     ImportResult,
@@ -58,6 +59,11 @@ TEMPLATE = [
     "対応アレルゲン",
     "車椅子対応",
     "電話番号",
+]
+# Columns whose values are choices (everyday words in resources/data/vocabulary.json).
+CHOICES = [
+    choices.ChoiceColumn.of("kind", VenueKind),
+    choices.ChoiceColumn.allergen_list("allergens_handled"),
 ]
 _TRUE = {"○", "〇", "◯", "はい", "あり", "有", "可", "true", "yes", "y", "1"}
 _FIELD_COLUMN = {"coordinates": "latitude", "schedule": "days", "municipality_code": "address"}
@@ -110,9 +116,13 @@ def import_venues(
     skip_invalid: bool = False,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    mapping: choices.ValueMap | None = None,
+    remembered: choices.ValueMap | None = None,
 ) -> ImportResult:
+    """Import a venue list; ``mapping`` and ``remembered`` as for households."""
     table = read_table(Path(path), ALIASES, REQUIRED)
     result = ImportResult(notices=list(table.notices), dry_run=dry_run)
+    result.unmatched = choices.apply(table, CHOICES, mapping, remembered)
     ticker = Ticker(len(table.rows), progress, cancelled)
     valid: list[tuple[int, dict[str, Any]]] = []
     bad_rows = []

@@ -1,17 +1,20 @@
 """Lists as they really arrive: everyday words in choice columns, a 配慮事項 column that holds
-everything, short rows."""
+everything, short rows, and values no list knows (listed, mappable, refused row by row)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 from sqlalchemy import select, update
 
 from evacsupport.db import Database
-from evacsupport.db.models import Household, Member
-from evacsupport.importers import import_households
+from evacsupport.db.models import Household, MealLog, Member, Venue
+from evacsupport.errors import EvacError
+from evacsupport.importers import import_households, import_meals, import_venues
 from tests.importers.helpers import person, write_csv
+from tests.importers.test_venues_meals import VENUE
 
 
 def members(db: Database) -> dict[str, Member]:
@@ -51,7 +54,7 @@ def municipal_rows() -> list[dict[str, str]]:
 def test_a_cp932_municipal_list_reads_every_everyday_word(db: Database, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "輪島市名簿.csv", municipal_rows(), encoding="cp932")
     result = import_households(db, path)
-    assert (result.created, result.rejected) == (4, [])
+    assert (result.created, result.rejected, result.unmatched) == (4, [], [])
     people = members(db)
     ichiro, hanako = people["能登 一郎"], people["能登 花子"]
     assert (ichiro.sex, ichiro.relation, ichiro.care_level) == ("male", "head", "care_2")
@@ -125,6 +128,7 @@ def test_a_wheelchair_cell_that_is_neither_yes_nor_no_is_a_row_error(
     result = import_households(db, path, skip_invalid=True)
     assert [(e.row, e.column) for e in result.rejected] == [(3, "車椅子")]
     assert "ときどき" in result.rejected[0].message
+    assert [(u.column, u.value, u.rows) for u in result.unmatched] == [("車椅子", "ときどき", 1)]
     assert result.created == 1
 
 
@@ -174,3 +178,117 @@ def test_silence_in_needs_changes_no_care_level(db: Database, tmp_path: Path) ->
     again = import_households(db, write_csv(tmp_path / "list.csv", [person("101")]))
     assert again.unchanged == 1
     assert members(db)["能登 太郎"].care_level == "care_3"
+
+
+# ---- venues and meals --------------------------------------------------------------------------
+
+
+def test_a_venue_list_of_ibasho_and_kodomo_shokudo_is_accepted(
+    db: Database, tmp_path: Path
+) -> None:
+    kinds = {"居場所": "other", "地域の居場所": "other", "子供食堂": "kodomo_shokudo",
+             "ＫＯＤＯＭＯ": "kodomo_shokudo", "ふれあいサロン": "salon"}  # fmt: skip
+    rows = [
+        {**VENUE, "名称": f"会場{i}", "種別": kind, "対応アレルゲン": "たまご、こむぎ"}
+        for i, kind in enumerate(kinds)
+    ]
+    result = import_venues(db, write_csv(tmp_path / "venues.csv", rows))
+    assert (result.created, result.rejected, result.unmatched) == (5, [], [])
+    with db.read() as s:
+        saved = {v.name: (v.kind, v.allergens_handled) for v in s.scalars(select(Venue))}
+    assert saved == {f"会場{i}": (code, ["小麦", "卵"]) for i, code in enumerate(kinds.values())}
+
+
+def test_unknown_kinds_are_listed_once_and_refuse_only_their_rows(
+    db: Database, tmp_path: Path
+) -> None:
+    rows = [
+        {**VENUE, "名称": "a", "種別": "地域の拠点"},
+        {**VENUE, "名称": "b", "種別": "居場所"},
+        {**VENUE, "名称": "c", "種別": "地域の拠点"},
+        {**VENUE, "名称": "d", "種別": "謎の場所", "対応アレルゲン": "卵、甲殻類"},
+    ]
+    path = write_csv(tmp_path / "venues.csv", rows)
+    result = import_venues(db, path)
+    assert [(u.column, u.value, u.rows, u.target) for u in result.unmatched] == [
+        ("種別", "地域の拠点", 2, ""),
+        ("種別", "謎の場所", 1, ""),
+        ("対応アレルゲン", "甲殻類", 1, ""),
+    ]
+    assert ("kodomo_shokudo", "こども食堂") in result.unmatched[0].choices
+    assert [(e.row, e.column) for e in result.rejected] == [
+        (2, "種別"),
+        (4, "種別"),
+        (5, "種別"),
+        (5, "対応アレルゲン"),
+    ]
+    assert result.created == 0  # all or nothing, as before
+    skipped = import_venues(db, path, skip_invalid=True)
+    assert skipped.created == 1  # "b", the 居場所
+
+
+def test_a_mapping_applies_to_every_row_with_the_value(db: Database, tmp_path: Path) -> None:
+    rows = [
+        {**VENUE, "名称": "a", "種別": "地域の拠点"},
+        {**VENUE, "名称": "c", "種別": "地域ノ拠点　"},  # the same word, typed otherwise
+        {**VENUE, "名称": "d", "種別": "謎の場所", "対応アレルゲン": "卵、甲殻類"},
+    ]
+    path = write_csv(tmp_path / "venues.csv", rows)
+    mapping = {"種別": {"地域の拠点": "その他の居場所"}, "対応アレルゲン": {"甲殻類": "えび"}}
+    result = import_venues(db, path, mapping=mapping, skip_invalid=True)
+    assert [(u.value, u.rows, u.target, u.target_label) for u in result.unmatched] == [
+        ("地域の拠点", 2, "other", "その他の居場所"),
+        ("謎の場所", 1, "", ""),
+        ("甲殻類", 1, "えび", "えび"),
+    ]
+    assert [(e.row, e.column) for e in result.rejected] == [(4, "種別")]  # still unknown
+    with db.read() as s:
+        assert sorted(v.kind for v in s.scalars(select(Venue))) == ["other", "other"]
+
+
+def test_a_remembered_mapping_is_applied_where_it_still_fits(db: Database, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "venues.csv", [{**VENUE, "種別": "地域の拠点"}])
+    remembered = {
+        "種別": {"地域の拠点": "salon", "古い値": "renamed_code"},  # a code no longer known
+        "運営形態": {"x": "other"},  # a column the file no longer has
+    }
+    result = import_venues(db, path, remembered=remembered)
+    assert (result.created, result.rejected) == (1, [])
+    assert [(u.target, u.remembered) for u in result.unmatched] == [("salon", True)]
+    # what the user gives now wins over what was remembered
+    again = import_venues(
+        db, path, remembered=remembered, mapping={"kind": {"地域の拠点": "community_cafe"}}
+    )
+    assert [(u.target, u.remembered) for u in again.unmatched] == [("community_cafe", False)]
+
+
+@pytest.mark.parametrize(
+    ("mapping", "code", "named"),
+    [
+        ({"定員": {"30": "other"}}, "import.map_column", "種別、対応アレルゲン"),
+        ({"種別": {"地域の拠点": "cafe"}}, "import.map_target", "kodomo_shokudo（こども食堂）"),
+        ({"対応アレルゲン": {"甲殻類": "かにかま"}}, "import.map_target", "えび、かに"),
+    ],
+)
+def test_a_mapping_the_file_cannot_take_is_refused_before_anything_is_read(
+    db: Database, tmp_path: Path, mapping: dict[str, dict[str, str]], code: str, named: str
+) -> None:
+    path = write_csv(tmp_path / "venues.csv", [{**VENUE, "種別": "地域の拠点"}])
+    with pytest.raises(EvacError) as info:
+        import_venues(db, path, mapping=mapping)
+    assert info.value.code == code and named in str(info.value)
+
+
+def test_meal_types_in_everyday_words_and_a_mapped_one(db: Database, tmp_path: Path) -> None:
+    import_venues(db, write_csv(tmp_path / "venues.csv", [VENUE]))
+    meal = {"日付": "R6.3.1", "会場": "にこにこ食堂", "世帯番号": "", "種別": "持ち帰り",
+            "大人": "1", "子ども": "0"}  # fmt: skip
+    rows = [meal, {**meal, "種別": "テイクアウト"}, {**meal, "種別": "朝食", "大人": "2"}]
+    path = write_csv(tmp_path / "meals.csv", rows)
+    refused = import_meals(db, path)
+    assert [(u.value, u.rows) for u in refused.unmatched] == [("朝食", 1)]
+    assert [(e.row, e.column) for e in refused.rejected] == [(4, "種別")]
+    result = import_meals(db, path, mapping={"種別": {"朝食": "会食"}})
+    assert (result.created, result.rejected) == (3, [])
+    with db.read() as s:
+        assert sorted(s.scalars(select(MealLog.meal_type))) == ["eat_in", "takeaway", "takeaway"]
