@@ -186,7 +186,16 @@ def test_the_mapping_model_and_the_dialog_on_a_laptop_screen(
     qtmodeltester.check(model)
     assert not model.setData(model.index(0, TARGET), "not_a_choice")
     assert model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable == Qt.ItemFlag.NoItemFlags
-    dialog = dialog_for(qtbot, db, tmp_path / "none.csv")
+    # 60 refused rows: the summary and the mapping table scroll, the dialog keeps its size
+    rows = [
+        {**VENUE, "名称": f"v{i}", "種別": "謎" if i % 3 else "地域の拠点", "定員": "多い"}
+        for i in range(60)
+    ]
+    dialog = dialog_for(qtbot, db, write_csv(tmp_path / "venues.csv", rows))
+    dialog.kind.setCurrentIndex(dialog.kind.findData("venues"))
+    _check(qtbot, dialog)
+    assert [row[1:3] for row in _shown(dialog)] == [["謎", "40"], ["地域の拠点", "20"]]
     hint = dialog.minimumSizeHint()
     assert dialog.width() <= 1366 and dialog.height() <= 728  # 768 less a taskbar
     assert hint.width() <= 1366 and hint.height() <= 728
+    assert dialog.preview.height() >= 100  # the file stays in view under the mapping

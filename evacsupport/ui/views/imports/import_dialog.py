@@ -29,11 +29,13 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -153,6 +155,12 @@ class ImportDialog(QDialog):
         self.progress.hide()
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # Up to 30 refused rows and 20 changes: scrolled, so the dialog never outgrows a laptop
+        self._summary_area = QScrollArea(self)
+        self._summary_area.setWidgetResizable(True)
+        self._summary_area.setFrameShape(QFrame.Shape.NoFrame)
+        self._summary_area.setWidget(self.summary)
         self.model = PreviewModel(self)
         self.preview = QTableView(self)
         self.preview.setModel(self.model)
@@ -201,13 +209,13 @@ class ImportDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.skip_invalid)
         layout.addLayout(buttons)
-        layout.addWidget(self.summary)
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.addWidget(self.mapping_box)
-        splitter.addWidget(self.preview)
-        splitter.setChildrenCollapsible(False)
-        splitter.setStretchFactor(1, 1)
-        layout.addWidget(splitter, 1)
+        self._splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self._splitter.addWidget(self._summary_area)
+        self._splitter.addWidget(self.mapping_box)
+        self._splitter.addWidget(self.preview)
+        self._splitter.setChildrenCollapsible(False)
+        self._splitter.setStretchFactor(2, 1)
+        layout.addWidget(self._splitter, 1)
         self.resize(980, 640)  # within a 1366×768 laptop screen, taskbar included
 
     def _browse(self) -> None:
@@ -324,6 +332,21 @@ class ImportDialog(QDialog):
         if payload.result.unmatched and not self.mapping_table.currentIndex().isValid():
             self.mapping_table.setCurrentIndex(self.mapping_model.index(0, TARGET))
 
+    def _fit(self) -> None:
+        """The summary and the mapping table as tall as their text and rows need (at most a
+        quarter and 40 % of the space, then they scroll); the preview keeps the rest."""
+        total = sum(self._splitter.sizes())
+        width = self._summary_area.viewport().width()
+        summary = min(self.summary.heightForWidth(width) + 4, total // 4)
+        mapping = 0
+        if not self.mapping_box.isHidden():
+            view = self.mapping_table
+            rows = view.horizontalHeader().sizeHint().height() + 2 * view.frameWidth()
+            rows += self.mapping_model.rowCount() * view.verticalHeader().defaultSectionSize()
+            around = self.mapping_box.sizeHint().height() - view.sizeHint().height()
+            mapping = min(around + rows, total * 2 // 5)
+        self._splitter.setSizes([summary, mapping, max(total - summary - mapping, 0)])
+
     def _checked(self, payload: _Payload) -> None:
         result, cells = payload.result, payload.cells
         self._finish()
@@ -336,6 +359,7 @@ class ImportDialog(QDialog):
         self.summary.setText(
             self.tr("確認の結果（まだ保存していません）：") + self._describe(result)
         )
+        self._fit()
         self._update_import_button()
         self.checked.emit()
 
@@ -355,6 +379,7 @@ class ImportDialog(QDialog):
         if result.rejected_file is not None:
             text += "\n" + self.tr("除いた行：%1").replace("%1", str(result.rejected_file))
         self.summary.setText(text)
+        self._fit()
         self.import_button.setEnabled(False)
         self.ctx.bus.changed.emit("household")
         self.ctx.bus.changed.emit("venue")
@@ -365,6 +390,7 @@ class ImportDialog(QDialog):
         which for a refused row holds its values (names, phone numbers)."""
         self._finish()
         self.summary.setText(error_text(exc, self.ctx.db))
+        self._fit()
 
     def _finish(self) -> None:
         self._task = None
