@@ -118,8 +118,13 @@ def _allergens_in(part: str) -> tuple[list[str], str]:
     return found, _without(residue, _folded("allergy_fillers"))
 
 
+@functools.lru_cache(maxsize=4096)
 def read_needs(text: str | None) -> NeedsReading:
-    """Read a 配慮事項 cell; see the module docstring for where each word goes."""
+    """Read a 配慮事項 cell; see the module docstring for where each word goes.
+
+    Cached: a list repeats a few cells (なし, 独居, 要介護1) over thousands of rows, and a
+    reading is immutable, so one may serve them all.
+    """
     care: dict[str, list[str]] = {}  # code → the parts that named it
     wheelchair = False
     found_allergens: set[str] = set()

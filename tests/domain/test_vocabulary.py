@@ -149,6 +149,7 @@ _CACHED: list[Callable[..., Any]] = [
     needs._care_phrases,
     needs._allergen_phrases,
     needs._folded,
+    needs.read_needs,
 ]
 
 
