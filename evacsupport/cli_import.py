@@ -1,15 +1,24 @@
-"""``evacsupport import …``: municipal household lists, venue lists and meal logs from files."""
+"""``evacsupport import …``: municipal household lists, venue lists and meal logs from files.
+
+A value of a choice column that is no choice (種別「地域の拠点」) is listed with how many rows
+have it and the ``--map`` that would take it (``--map 種別=地域の拠点:other``, repeatable); a
+mapping given is remembered for the next file of the same name, as the window's mapping step
+remembers it, and applied (and listed) then. ``--dry-run`` remembers nothing.
+"""
 
 from __future__ import annotations
 
 import argparse
 import csv
 import io
+import shlex
 from pathlib import Path
 
 from evacsupport.cli_common import open_database
-from evacsupport.i18n import current_language
-from evacsupport.importers import ImportResult, template
+from evacsupport.errors import EvacError
+from evacsupport.i18n import current_language, message
+from evacsupport.importers import ImportResult, remembered, template
+from evacsupport.importers.choices import Unmatched, describe_choices
 
 EXIT_REJECTED = 1
 
@@ -36,6 +45,17 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
             help=_t("確認だけして保存しない", "check and report without saving"),
         )
     for sub in (households, venues, meals):
+        sub.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar=_t("列=値:取り込む値", "COLUMN=VALUE:CHOICE"),
+            help=_t(
+                "選択肢にない値を選択肢に対応付ける（例：--map 種別=居場所:other、複数指定可）",
+                "map a value that is not a choice to one (e.g. --map 種別=居場所:other; "
+                "repeatable)",
+            ),
+        )
         sub.add_argument(
             "--skip-invalid",
             action="store_true",
@@ -64,6 +84,7 @@ def summary(result: ImportResult) -> list[str]:
         )
     )
     lines += result.notices
+    lines += _unmatched_lines(result.unmatched)
     lines += result.updated_fields
     for e in result.rejected:
         lines.append(
@@ -86,6 +107,74 @@ def summary(result: ImportResult) -> list[str]:
     return lines
 
 
+def parse_map(items: list[str]) -> dict[str, dict[str, str]]:
+    """``["種別=居場所:other", …]`` as ``{"種別": {"居場所": "other"}}``.
+
+    The value is everything between the first ``=`` and the last ``:``, so a value may hold a
+    colon (時間=12:00:other); full-width ＝ and ： are read as = and :.
+    """
+    mapping: dict[str, dict[str, str]] = {}
+    for item in items:
+        text = item.replace("＝", "=").replace("：", ":")
+        column, equals, rest = text.partition("=")
+        value, colon, target = rest.rpartition(":")
+        if not (equals and colon and column.strip() and value.strip() and target.strip()):
+            raise EvacError("import.map_syntax", value=item)
+        mapping.setdefault(column.strip(), {})[value.strip()] = target.strip()
+    return mapping
+
+
+# What a shell would split or expand; Japanese text is safe without quotes.
+_SHELL_SPECIAL = frozenset(" \t\n\"'$`\\!*?;&|<>()[]{}#~")
+
+
+def _example(entry: Unmatched) -> str:
+    """A --map argument for the value, quoted only where a shell needs it."""
+    codes = [code for code, _label in entry.choices]
+    target = "other" if "other" in codes else (codes[0] if codes else "")
+    word = f"{entry.column}={entry.value}:{target}"
+    return shlex.quote(word) if _SHELL_SPECIAL & set(word) else word
+
+
+def _unmatched_lines(unmatched: list[Unmatched]) -> list[str]:
+    """Mapped values (and how), then the values still refused with the --map that would take
+    each and, once per column, what it may be mapped to."""
+    lines = [
+        message(
+            "import.mapped_line",
+            column=u.column,
+            value=u.value,
+            rows=u.rows,
+            target=u.target_label,
+            how=message("import.mapped_remembered" if u.remembered else "import.mapped_by_map"),
+        )
+        for u in unmatched
+        if u.target
+    ]
+    refused = [u for u in unmatched if not u.target]
+    if refused:
+        lines.append(message("import.unmatched_head"))
+    for i, entry in enumerate(refused):
+        lines.append(
+            message(
+                "import.unmatched_line",
+                column=entry.column,
+                value=entry.value,
+                rows=entry.rows,
+                example=_example(entry),
+            )
+        )
+        if i + 1 == len(refused) or refused[i + 1].column != entry.column:
+            lines.append(
+                message(
+                    "import.unmatched_choices",
+                    column=entry.column,
+                    choices=describe_choices(entry.choices),
+                )
+            )
+    return lines
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from evacsupport.importers import import_households, import_meals, import_venues
 
@@ -94,23 +183,28 @@ def cmd_import(args: argparse.Namespace) -> int:
         csv.writer(buf, lineterminator="").writerow(template(args.template_kind))
         print(buf.getvalue())
         return 0
+    mapping = parse_map(args.map)  # a mistyped --map is refused before the database opens
+    path = Path(args.file)
+    kind = args.import_kind
+    given = {
+        "dry_run": args.dry_run,
+        "skip_invalid": args.skip_invalid,
+        "mapping": mapping,
+        "remembered": remembered.load(kind, path),
+    }
     db = open_database(args)
     try:
-        path = Path(args.file)
-        if args.import_kind == "households":
-            result = import_households(
-                db,
-                path,
-                source=args.source,
-                dry_run=args.dry_run,
-                skip_invalid=args.skip_invalid,
-            )
-        elif args.import_kind == "venues":
-            result = import_venues(db, path, dry_run=args.dry_run, skip_invalid=args.skip_invalid)
+        if kind == "households":
+            result = import_households(db, path, source=args.source, **given)
+        elif kind == "venues":
+            result = import_venues(db, path, **given)
         else:
-            result = import_meals(db, path, dry_run=args.dry_run, skip_invalid=args.skip_invalid)
+            result = import_meals(db, path, **given)
     finally:
         db.close()
-    for line in summary(result):
+    lines = summary(result)
+    if not args.dry_run and not remembered.remember(kind, path, result.unmatched):
+        lines.append(message("import.map_not_saved", path=remembered.path()))
+    for line in lines:
         print(line)
     return EXIT_REJECTED if result.rejected and not args.skip_invalid else 0

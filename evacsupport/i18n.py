@@ -484,6 +484,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "field.notes": ("備考", "Notes"),
     "field.medical_notes": ("既往歴・障害", "Medical/disability notes"),
     "field.dietary_needs": ("食事の配慮", "Dietary needs"),
+    "field.needs_wheelchair": ("車椅子", "Wheelchair"),
     "import.missing_column": (
         "必須の列「{column}」がありません",
         "The required column “{column}” is missing",
@@ -774,6 +775,59 @@ CATALOG: dict[str, tuple[str, str]] = {
     "import.venue_unknown": ("会場「{value}」が見つかりません", "Venue “{value}” not found"),
     "import.no_people": ("人数を入力してください", "Enter the number of people"),
     "import.meal_note": ("{file} から取り込み", "Imported from {file}"),
+    "import.needs_read": (
+        "「{column}」から{field}を{count}人分読み取りました",
+        "Read {field} for {count} people from “{column}”",
+    ),
+    "import.needs_notes": (
+        "「{column}」のそのほかの内容は、{count}人分を氏名を付けて世帯の備考に残しました",
+        "Kept the rest of “{column}” for {count} people in the household notes, under each "
+        "person's name",
+    ),
+    "import.map_syntax": (
+        "--map「{value}」を読み取れません。--map 列=ファイルの値:取り込む値 の形で指定して"
+        "ください（例：--map 種別=居場所:other）",
+        "Cannot read --map “{value}”; write it as --map COLUMN=VALUE:CHOICE "
+        "(e.g. --map 種別=居場所:other)",
+    ),
+    "import.map_column": (
+        "--map の列「{column}」は、このファイルの選択肢の列ではありません"
+        "（このファイルの選択肢の列：{columns}）",
+        "“{column}” in --map is not a choice column of this file (its choice columns: {columns})",
+    ),
+    "import.map_target": (
+        "--map で「{column}」の「{value}」に指定した「{target}」は選択肢にありません。"
+        "次のどれかを指定してください：{choices}",
+        "“{target}”, given in --map for “{value}” in “{column}”, is not a choice; give one "
+        "of: {choices}",
+    ),
+    "import.unmatched_head": (
+        "選択肢にない値があります。--map 列=値:取り込む値 で対応付けると、その値の行を"
+        "すべて取り込めます：",
+        "Some values are not choices; map one with --map COLUMN=VALUE:CHOICE and every row "
+        "with it is imported:",
+    ),
+    "import.unmatched_line": (
+        "  {column}「{value}」 {rows}行　例：--map {example}",
+        "  {column} “{value}” (rows: {rows}); e.g. --map {example}",
+    ),
+    "import.unmatched_choices": (
+        "  「{column}」で選べる値：{choices}",
+        "  Choices for “{column}”: {choices}",
+    ),
+    "import.mapped_line": (
+        "{column}「{value}」（{rows}行）→ {target}（{how}）",
+        "{column} “{value}” (rows: {rows}) → {target} ({how})",
+    ),
+    "import.mapped_by_map": ("--map で指定", "given with --map"),
+    "import.mapped_remembered": (
+        "前回の対応付け。変えるには --map",
+        "remembered from the last import; --map changes it",
+    ),
+    "import.map_not_saved": (
+        "対応付けを保存できませんでした（{path}）。次回もう一度指定してください",
+        "Could not save the value mapping ({path}); give it again next time",
+    ),
     "erase.reason": (
         "消去の理由「{value}」は選べません（{choices}のいずれか）",
         "“{value}” is not an erasure reason (one of {choices})",

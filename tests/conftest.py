@@ -51,6 +51,16 @@ def _japanese() -> Iterator[None]:
     set_language("ja")
 
 
+@pytest.fixture(autouse=True)
+def _no_remembered_mappings() -> Iterator[None]:
+    """The value mappings one test's import remembers (in the sandbox's config folder, shared
+    by the run) never reach another test's import of a file with the same name."""
+    yield
+    from evacsupport.importers import remembered
+
+    remembered.path().unlink(missing_ok=True)
+
+
 @pytest.fixture
 def log_file(tmp_path: Path) -> Iterator[Path]:
     """The app's log file, sent to this test's own folder (so a test can read what was

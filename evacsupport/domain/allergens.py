@@ -2,7 +2,10 @@
 
 A kodomo shokudo must know which allergens a guest avoids and which it can handle. The list is data
 (``resources/data/allergens.json``) because the standard changes (マカダミアナッツ added in 2024);
-everyday spellings (たまご, ピーナッツ, エビ) are mapped to the listed names so matching works.
+everyday spellings (たまご, ピーナッツ, 海老) are data too (``resources/data/vocabulary.json``,
+read by :mod:`evacsupport.domain.vocabulary`) and map to the listed names, so matching works.
+Matching is width-, kana- and case-insensitive (タマゴ and ﾀﾏｺﾞ find 卵), and the words a list
+writes for "none" (なし, 特になし) are no allergen rather than an unknown one.
 """
 
 from __future__ import annotations
@@ -11,26 +14,13 @@ import functools
 import re
 from collections.abc import Iterable
 
-import jaconv
-
+from evacsupport.domain import vocabulary
 from evacsupport.domain.normalize import nfkc
 from evacsupport.errors import InvalidValue
 from evacsupport.resources import load_json
 
-# Everyday spellings of listed names. Matching is also kana-insensitive, so タマゴ finds 卵.
-ALIASES: dict[str, tuple[str, ...]] = {
-    "卵": ("たまご", "玉子"),
-    "乳": ("牛乳", "乳製品"),
-    "小麦": ("こむぎ",),
-    "落花生": ("ピーナッツ", "ピーナツ"),
-    "えび": ("エビ", "海老"),
-    "かに": ("カニ", "蟹"),
-    "そば": ("ソバ", "蕎麦"),
-    "くるみ": ("クルミ",),
-}
-
-# 、 , ・ and any whitespace (NFKC has already turned ， and ､ into , and 、).
-_SEPARATORS_RE = re.compile(r"[、,・\s]+")
+# 、 , ・ ; and any whitespace (NFKC has already turned ， ､ and ； into , 、 and ;).
+_SEPARATORS_RE = re.compile(r"[、,・;\s]+")
 
 
 def mandatory() -> list[str]:
@@ -48,19 +38,40 @@ def all_allergens() -> list[str]:
     return mandatory() + recommended()
 
 
-def _key(text: str) -> str:
-    return jaconv.hira2kata(nfkc(text).strip())
+@functools.cache
+def _lookup() -> dict[str, str]:
+    """Built once: every household saved or imported normalises its allergens through it.
+
+    A listed name wins over an alias that folds to the same word; an alias for a name that is
+    not listed is a mistake in the data and raises, naming it.
+    """
+    names = all_allergens()
+    table = {vocabulary.fold(name): name for name in names}
+    for name, aliases in vocabulary.allergen_aliases().items():
+        if name not in names:
+            raise vocabulary.VocabularyError(
+                f"{vocabulary.FILE}: allergens.aliases has {name}, which is not listed"
+            )
+        for alias in aliases:
+            table.setdefault(vocabulary.fold(alias), name)
+    return table
 
 
 @functools.cache
-def _lookup() -> dict[str, str]:
-    """Built once: every household saved or imported normalises its allergens through it."""
-    table: dict[str, str] = {}
-    for name in all_allergens():
-        table[_key(name)] = name
-        for alias in ALIASES.get(name, ()):
-            table.setdefault(_key(alias), name)
-    return table
+def _none() -> frozenset[str]:
+    return frozenset(vocabulary.fold(w) for w in vocabulary.allergen_none())
+
+
+def tokens(text: str) -> list[str]:
+    """The single words of an allergen cell (「卵、乳・小麦」 is three), without the ones that
+    mean "none"."""
+    none = _none()
+    return [t for t in _SEPARATORS_RE.split(nfkc(text)) if t and vocabulary.fold(t) not in none]
+
+
+def lookup(token: str) -> str | None:
+    """The listed name one word stands for (たまご → 卵), or None."""
+    return _lookup().get(vocabulary.fold(token))
 
 
 def normalize_allergens(values: Iterable[str] | str | None) -> list[str]:
@@ -68,13 +79,10 @@ def normalize_allergens(values: Iterable[str] | str | None) -> list[str]:
     if values is None:
         return []
     items = [values] if isinstance(values, str) else list(values)
-    table = _lookup()
     found: set[str] = set()
     for item in items:
-        for token in _SEPARATORS_RE.split(nfkc(str(item))):
-            if not token:
-                continue
-            name = table.get(_key(token))
+        for token in tokens(str(item)):
+            name = lookup(token)
             if name is None:
                 raise InvalidValue("allergen.unknown", value=token)
             found.add(name)

@@ -1,15 +1,18 @@
 """Stable codes for the app's choice lists, with their Japanese and English labels.
 
 The database stores the code (never the label), so renaming a label or switching language never
-touches stored data, and imports can accept either the code or a label.
+touches stored data, and imports can accept either the code, a label or one of the everyday
+words listed for it in ``resources/data/vocabulary.json`` (:mod:`evacsupport.domain.vocabulary`).
 """
 
 from __future__ import annotations
 
-import unicodedata
+import functools
+import re
 from enum import StrEnum
 from typing import TypeVar
 
+from evacsupport.domain import vocabulary
 from evacsupport.errors import InvalidValue
 from evacsupport.i18n import current_language
 
@@ -138,6 +141,13 @@ class FollowUpSource(StrEnum):
     RULE = "rule"
 
 
+class YesNo(StrEnum):
+    """A yes/no column of a list (車椅子: ○, あり, 有, はい ...), read through the vocabulary."""
+
+    YES = "yes"
+    NO = "no"
+
+
 class Role(StrEnum):
     ADMIN = "admin"
     COORDINATOR = "coordinator"
@@ -253,6 +263,10 @@ LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
         FollowUpSource.CHECKIN: ("チェックイン", "Check-in"),
         FollowUpSource.RULE: ("リスク判定", "Risk rule"),
     },
+    YesNo: {
+        YesNo.YES: ("あり", "Yes"),
+        YesNo.NO: ("なし", "No"),
+    },
     Role: {
         Role.ADMIN: ("管理者", "Administrator"),
         Role.COORDINATOR: ("コーディネーター", "Coordinator"),
@@ -267,16 +281,60 @@ def label(code: StrEnum, lang: str | None = None) -> str:
     return ja if (lang or current_language()) == "ja" else en
 
 
+def list_name(enum: type[StrEnum]) -> str:
+    """The list's name in the vocabulary file: ``VenueKind`` is ``venue_kind``."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", enum.__name__).lower()
+
+
+def choices(enum: type[E], lang: str | None = None) -> list[tuple[E, str]]:
+    """Every choice of a list with its label, in the list's order (what a picker offers)."""
+    return [(member, label(member, lang)) for member in enum]
+
+
+@functools.cache
+def _lookup(enum: type[StrEnum]) -> dict[str, str]:
+    """Folded word → code for one list: its codes, both labels and the vocabulary's words.
+
+    Built once per list (every imported row parses several choices). A word that would mean
+    two choices of the same list is a mistake in the data and raises, naming both; the test
+    suite builds every list, so such a file never ships.
+    """
+    table: dict[str, str] = {}
+
+    def put(word: str, code: str) -> None:
+        key = vocabulary.fold(word)
+        if not key:
+            return
+        if table.setdefault(key, code) != code:
+            raise vocabulary.VocabularyError(
+                f"{vocabulary.FILE}: “{word}” is both {table[key]} and {code} in {list_name(enum)}"
+            )
+
+    for member in enum:
+        put(member.value, member.value)
+        for text in LABELS[enum][member.value]:
+            put(text, member.value)
+    codes = {member.value for member in enum}
+    for code, words in vocabulary.synonyms(list_name(enum)).items():
+        if code not in codes:
+            raise vocabulary.VocabularyError(
+                f"{vocabulary.FILE}: {list_name(enum)} has no code {code}"
+            )
+        for word in words:
+            put(word, code)
+    return table
+
+
 def parse_choice(enum: type[E], value: str | E | None) -> E:
-    """Accept a code or a label in either language (as imports and forms give them)."""
+    """Accept a code, a label in either language or an everyday word for it (子供食堂, 借り上げ
+    住宅, 男), in any width, kana or case, as imports, forms and the CLI give them."""
     if isinstance(value, enum):
         return value
-    text = unicodedata.normalize("NFKC", str(value or "")).strip()
-    if not text:
+    text = str(value or "")
+    key = vocabulary.fold(text)
+    if not key:
         raise InvalidValue("value.required")
-    for member in enum:
-        if text == member.value or text in (
-            unicodedata.normalize("NFKC", s) for s in LABELS[enum][member.value]
-        ):
-            return member
-    raise InvalidValue("value.choice", value=text)
+    code = _lookup(enum).get(key)
+    if code is None:
+        raise InvalidValue("value.choice", value=text.strip())
+    return enum(code)

@@ -11,6 +11,12 @@ A file is held to the limits in :mod:`evacsupport.importers.limits` (size on dis
 a cell's length, a workbook's unpacked size and compression ratio, reading time) while it is
 read, and refused before anything is written when it passes one.
 
+Choice columns take the everyday words of ``resources/data/vocabulary.json``; a value that
+is no choice is listed in ``ImportResult.unmatched`` with its row count and may be mapped to a
+choice for every row (``mapping=``, ``remembered=``; :mod:`evacsupport.importers.choices`,
+remembered per file name by :mod:`evacsupport.importers.remembered`). A household list's
+配慮事項 is read word by word into the person's fields (:mod:`evacsupport.domain.needs`).
+
 Every row goes through the same validation as the forms. By default an import is all or nothing;
 ``skip_invalid=True`` imports what is valid and writes the refused rows to
 ``<name>.rejected.csv`` beside the file, with an エラー column, ready to fix and re-import.

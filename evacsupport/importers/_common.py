@@ -14,10 +14,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evacsupport.errors import EvacError
 from evacsupport.importers import limits as import_limits
 from evacsupport.importers.limits import MB, Limits
+
+if TYPE_CHECKING:
+    from evacsupport.importers.choices import Unmatched
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -44,6 +48,8 @@ class ImportResult:
     rejected_file: Path | None = None
     updated_fields: list[str] = field(default_factory=list)
     dry_run: bool = False
+    # values of choice columns that are no choice, or were mapped to one (importers.choices)
+    unmatched: list[Unmatched] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -1,4 +1,12 @@
-"""Import a municipal or partner household list: one row per person, rows grouped by 世帯番号."""
+"""Import a municipal or partner household list: one row per person, rows grouped by 世帯番号.
+
+Choice columns (避難形態, 性別, 続柄, 要介護度, 車椅子, アレルギー) take the vocabulary's
+everyday words and the user's mapping (:mod:`evacsupport.importers.choices`). The 配慮事項 cell
+is read word by word (:mod:`evacsupport.domain.needs`): care level, wheelchair and allergens go
+to the person's fields, food words to 食事の配慮, and the rest to the household's 備考 under the
+person's name. A dedicated column (要介護度, 車椅子, 食事の配慮) is read as it is and wins
+over words in 配慮事項 for its field.
+"""
 
 from __future__ import annotations
 
@@ -16,17 +24,25 @@ from sqlalchemy.orm import Session, selectinload
 from evacsupport.db.engine import Database
 from evacsupport.db.failures import unique_violation
 from evacsupport.db.models import Consent, Household, Member, Residence
+from evacsupport.domain.allergens import normalize_allergens
 from evacsupport.domain.codes import (
+    CareLevel,
     ConsentMethod,
     ConsentPurpose,
     ConsentRecipient,
+    EvacuationStatus,
     Relation,
+    Sex,
+    YesNo,
+    label,
     parse_choice,
 )
+from evacsupport.domain.needs import NeedsReading, read_needs
 from evacsupport.domain.normalize import clean_text
 from evacsupport.domain.roles import Permission
 from evacsupport.errors import EvacError, FieldError, InvalidValue, ValidationError
 from evacsupport.i18n import message
+from evacsupport.importers import choices
 from evacsupport.importers._common import (
     Cancelled,
     ImportResult,
@@ -74,8 +90,12 @@ ALIASES: dict[str, Sequence[str]] = {
     "postal_code": ("郵便番号", "postal_code"),
     "evacuation_status": ("避難形態", "evacuation_status"),
     "allergens": ("アレルギー", "allergens"),
-    # 食事の配慮 is the member export's heading, so an exported list reads back in.
-    "needs": ("配慮事項", "食事の配慮", "needs", "dietary_needs"),
+    # Free text read word by word (domain/needs.py).
+    "needs": ("配慮事項", "needs"),
+    # The member export's headings, so an exported list reads back in as it was.
+    "dietary_needs": ("食事の配慮", "dietary_needs"),
+    "care_level": ("要介護度", "介護度", "care_level"),
+    "wheelchair": ("車椅子", "車いす", "needs_wheelchair", "wheelchair"),
     "consent_date": ("同意日", "consent_date"),
 }
 # The width of Household.source and .source_ref, which keep the file's name and 世帯番号.
@@ -97,21 +117,17 @@ TEMPLATE = [
     "配慮事項",
     "同意日",
 ]
-# Everyday spellings that are not the app's labels.
-_SEX = {"男": "male", "女": "female", "m": "male", "f": "female"}
-_RELATION = {
-    **dict.fromkeys(["本人", "世帯主本人"], "head"),
-    **dict.fromkeys(["妻", "夫"], "spouse"),
-    **dict.fromkeys(
-        ["長男", "長女", "次男", "次女", "二男", "二女", "三男", "三女", "息子", "娘"], "child"
-    ),
-    **dict.fromkeys(["父", "母", "義父", "義母"], "parent"),
-    **dict.fromkeys(["孫"], "grandchild"),
-    **dict.fromkeys(["祖父", "祖母"], "grandparent"),
-    **dict.fromkeys(["兄", "弟", "姉", "妹"], "sibling"),
-    **dict.fromkeys(["子の配偶者", "嫁", "婿"], "child_in_law"),
-}
-_STATUS = {"2次避難": "hotel", "二次避難": "hotel", "ホテル": "hotel", "旅館": "hotel"}
+# Columns whose values are choices (everyday words in resources/data/vocabulary.json).
+CHOICES = [
+    choices.ChoiceColumn.of("evacuation_status", EvacuationStatus),
+    choices.ChoiceColumn.of("sex", Sex),
+    choices.ChoiceColumn.of("relation", Relation),
+    choices.ChoiceColumn.of("care_level", CareLevel),
+    choices.ChoiceColumn.of("wheelchair", YesNo),
+    choices.ChoiceColumn.allergen_list("allergens"),
+]
+# What the 配慮事項 column may fill, in the order the import's notices name them.
+_NEEDS_FIELDS = ("care_level", "needs_wheelchair", "allergens", "dietary_needs", "notes")
 # Household fields and the file column they come from (compared only when that column exists).
 _HOUSEHOLD_FIELDS = {
     "evacuation_status": "evacuation_status",
@@ -133,7 +149,9 @@ _MEMBER_FIELDS = {
     "sex": ("sex",),
     "relation": ("relation",),
     "allergens": ("allergens",),
-    "dietary_needs": ("needs",),
+    "dietary_needs": ("needs", "dietary_needs"),
+    "care_level": ("care_level",),
+    "needs_wheelchair": ("wheelchair",),
 }
 
 
@@ -145,6 +163,7 @@ class _Group:
     consent: dict[str, Any] | None = None
     source_rows: dict[str, Row] | None = None  # household field → row that gave it
     consent_row: Row | None = None
+    readings: list[NeedsReading] | None = None  # each row's 配慮事項, read
 
 
 def _first(rows: list[Row], key: str) -> tuple[str, Row]:
@@ -154,7 +173,8 @@ def _first(rows: list[Row], key: str) -> tuple[str, Row]:
     return "", rows[0]
 
 
-def _member(row: Row, relation: str) -> MemberInput:
+def _member(row: Row, relation: str, needs: NeedsReading) -> MemberInput:
+    """A person from a row; the 配慮事項 fills a field only where no column of its own did."""
     v = row.values
     family, given = (
         split_name(v["name"])
@@ -166,24 +186,63 @@ def _member(row: Row, relation: str) -> MemberInput:
         if v.get("furigana")
         else (v.get("family_kana", ""), v.get("given_kana", ""))
     )
-    sex = v.get("sex", "")
+    wheelchair = v.get("wheelchair", "")
     return MemberInput(
         family_name=family,
         given_name=given,
         family_kana=fkana,
         given_kana=gkana,
         birth_date=v.get("birth_date") or None,
-        sex=_SEX.get(sex.lower(), sex),
+        sex=v.get("sex", ""),
         relation=relation,
-        allergens=split_list(v.get("allergens", "")),
-        dietary_needs=v.get("needs", ""),
+        allergens=[*split_list(v.get("allergens", "")), *needs.allergens],
+        dietary_needs="、".join(t for t in (v.get("dietary_needs", ""), needs.dietary_text) if t),
+        care_level=v.get("care_level") or (needs.care_level or CareLevel.NONE),
+        needs_wheelchair=_yes(wheelchair) if clean_text(wheelchair) else needs.wheelchair,
     )
+
+
+def _yes(text: str) -> bool:
+    """A 車椅子 cell; one that is neither yes nor no is refused by :func:`_wheelchair_errors`."""
+    try:
+        return parse_choice(YesNo, text) is YesNo.YES
+    except InvalidValue:
+        return False
+
+
+def _wheelchair_errors(table: Table, rows: list[Row]) -> list[RowError]:
+    """MemberInput.needs_wheelchair is a bool, so the household rules cannot refuse a cell
+    that is neither yes nor no: it is refused here, naming the row and the column."""
+    errors = []
+    for row in rows:
+        text = row.values.get("wheelchair", "")
+        if not clean_text(text):
+            continue
+        try:
+            parse_choice(YesNo, text)
+        except InvalidValue as exc:
+            errors.append(RowError(row.number, table.columns["wheelchair"], exc.message()))
+    return errors
+
+
+def _notes(members: list[MemberInput], readings: list[NeedsReading]) -> str:
+    """The 配慮事項 words that are no field's, one line per person: 「能登 太郎：独居・高齢」.
+
+    The household's 備考 rather than a member field: 独居 and 高齢 describe the household's
+    situation, which is what a coordinator reads first on opening it; the member's medical
+    notes are for 要配慮個人情報 recorded with consent, and 食事の配慮 goes to venue laptops.
+    """
+    lines = []
+    for member, reading in zip(members, readings, strict=True):
+        if reading.notes:
+            name = f"{member.family_name} {member.given_name}".strip()
+            lines.append(f"{name}：{reading.notes_text}" if name else reading.notes_text)
+    return "\n".join(lines)
 
 
 def _relations(rows: list[Row]) -> list[str]:
     """The file's 続柄; the first person heads the household unless another row says 世帯主."""
     given = [r.values.get("relation", "") for r in rows]
-    given = [_RELATION.get(clean_text(t), t) for t in given]
     heads = []
     for i, text in enumerate(given):
         try:
@@ -214,9 +273,15 @@ def _validate_group(table: Table, group: _Group, source: str) -> list[RowError]:
         return value
 
     status = take("evacuation_status")
+    group.readings = [read_needs(r.values.get("needs", "")) for r in rows]
+    members = [
+        _member(r, rel, needs)
+        for r, rel, needs in zip(rows, _relations(rows), group.readings, strict=True)
+    ]
     data = HouseholdInput(
-        evacuation_status=_STATUS.get(status, status) if status else "hotel",
-        members=[_member(r, rel) for r, rel in zip(rows, _relations(rows), strict=True)],
+        evacuation_status=status or EvacuationStatus.HOTEL,
+        members=members,
+        notes=_notes(members, group.readings),
         origin_address=take("origin_address"),
         current_address=take("current_address"),
         postal_code=take("postal_code"),
@@ -224,7 +289,7 @@ def _validate_group(table: Table, group: _Group, source: str) -> list[RowError]:
         source=source,
         source_ref=group.ref,
     )
-    errors: list[RowError] = []
+    errors: list[RowError] = _wheelchair_errors(table, rows)
     try:
         group.valid = validate_household(data)
     except ValidationError as exc:
@@ -280,13 +345,20 @@ def import_households(
     event_code: str = "",
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    mapping: choices.ValueMap | None = None,
+    remembered: choices.ValueMap | None = None,
 ) -> ImportResult:
-    """Import a household list; see the package docstring for matching and transactions."""
+    """Import a household list; see the package docstring for matching and transactions.
+
+    ``mapping`` and ``remembered`` map values of choice columns that are no choice
+    (:func:`evacsupport.importers.choices.apply`); ``result.unmatched`` lists them.
+    """
     path = Path(path)
     table = read_table(path, ALIASES, REQUIRED)
     # A long file name is cut to the column's width, the same way on every re-import.
     source = (source or path.stem).strip()[:SOURCE_MAX]
     result = ImportResult(notices=list(table.notices), dry_run=dry_run)
+    result.unmatched = choices.apply(table, CHOICES, mapping, remembered)
     ticker = Ticker(len(table.rows) * 2, progress, cancelled)
 
     groups: dict[str, _Group] = {}
@@ -309,6 +381,7 @@ def import_households(
             bad_groups.append(group)
             result.rejected += errs
         ticker.step(len(group.rows))
+    result.notices += _needs_notices(table, list(groups.values()))
     result.rejected.sort(key=lambda e: e.row)
     for e in result.rejected:
         errors_by_row.setdefault(e.row, []).append(f"{e.column}: {e.message}")
@@ -346,6 +419,46 @@ def import_households(
         )
         result.rejected_file = write_rejected(table, bad_rows, errors_by_row)
     return result
+
+
+def _needs_used(row: Row, reading: NeedsReading) -> set[str]:
+    """The fields a row's 配慮事項 filled (a column of the field's own, when filled, wins)."""
+    used = set()
+    if reading.care_level is not None and not clean_text(row.values.get("care_level")):
+        used.add("care_level")
+    if reading.wheelchair and not clean_text(row.values.get("wheelchair")):
+        used.add("needs_wheelchair")
+    for key, value in (
+        ("allergens", reading.allergens),
+        ("dietary_needs", reading.dietary),
+        ("notes", reading.notes),
+    ):
+        if value:
+            used.add(key)
+    return used
+
+
+def _needs_notices(table: Table, groups: list[_Group]) -> list[str]:
+    """One line per field the 配慮事項 column filled, with how many people: what the user
+    should know went where, without a line per row."""
+    if "needs" not in table.columns:
+        return []
+    counts = dict.fromkeys(_NEEDS_FIELDS, 0)
+    for group in groups:
+        for row, reading in zip(group.rows, group.readings or (), strict=False):
+            for key in _needs_used(row, reading):
+                counts[key] += 1
+    column = table.columns["needs"]
+    lines = []
+    for key, count in counts.items():
+        if not count:
+            continue
+        if key == "notes":
+            lines.append(message("import.needs_notes", column=column, count=count))
+        else:
+            field = message("field." + key)
+            lines.append(message("import.needs_read", column=column, field=field, count=count))
+    return lines
 
 
 def _write(
@@ -490,8 +603,9 @@ def _update(
     current: dict[tuple[object, object, object], Member] = {
         (m.family_kana, m.given_kana, m.birth_date): m for m in household.current_members
     }
+    changes += _add_notes(household, group)
     position = len(household.members)
-    for values in group.valid.members:
+    for index, values in enumerate(group.valid.members):
         member = current.get(_member_key(values))
         if member is None:
             session.add(Member(household=household, position=position, **values))
@@ -501,14 +615,20 @@ def _update(
                 f"{values['family_name']} {values['given_name']}".rstrip()
             )
             continue
+        used = _needs_used(group.rows[index], group.readings[index]) if group.readings else set()
         for key, columns in _MEMBER_FIELDS.items():
-            if not any(c in table.columns for c in columns):
-                continue
             new, old = values[key], getattr(member, key)
+            if not any(c in table.columns for c in columns):
+                # No column of its own: only what 配慮事項 said changes it, and an allergen
+                # read there is added to the person's, never taking one away.
+                if key not in used:
+                    continue
+                if key == "allergens":
+                    new = normalize_allergens([*member.allergens, *cast(list[str], new)])
             if old != new:
                 changes.append(
                     f"{group.ref} {member.family_kana} {member.given_kana} "
-                    f"{message('field.' + key)}: {_fmt(old)} → {_fmt(new)}"
+                    f"{message('field.' + key)}: {_shown(key, old)} → {_shown(key, new)}"
                 )
                 setattr(member, key, new)
     if group.consent:
@@ -521,6 +641,28 @@ def _update(
         household.search_text = build_search_text(household)
         result.updated_fields += changes
     return bool(changes)
+
+
+def _add_notes(household: Household, group: _Group) -> list[str]:
+    """The file's 配慮事項 lines not yet in the household's 備考, added after what is there:
+    the coordinator's own notes are never replaced by a re-import."""
+    assert group.valid is not None
+    lines = str(group.valid.household["notes"]).splitlines()
+    have = set(household.notes.splitlines())
+    missing = [line for line in lines if line and line not in have]
+    if not missing:
+        return []
+    household.notes = "\n".join([household.notes, *missing] if household.notes else missing)
+    return [f"{group.ref} {message('field.notes')}: + {line}" for line in missing]
+
+
+def _shown(key: str, value: object) -> str:
+    """A value in the list of changes as the user reads it (要介護2, not care_2)."""
+    if key == "care_level" and value in set(CareLevel):
+        return label(CareLevel(str(value)))
+    if key == "needs_wheelchair" and isinstance(value, bool):
+        return label(YesNo.YES if value else YesNo.NO)
+    return _fmt(value)
 
 
 def _consent_input(values: dict[str, Any]) -> dict[str, Any]:

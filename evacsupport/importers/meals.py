@@ -23,6 +23,7 @@ from evacsupport.domain.roles import Permission
 from evacsupport.domain.wareki import check_not_future, parse_date
 from evacsupport.errors import FieldErrors
 from evacsupport.i18n import message
+from evacsupport.importers import choices
 from evacsupport.importers._common import (
     Cancelled,
     ImportResult,
@@ -47,6 +48,8 @@ ALIASES: dict[str, Sequence[str]] = {
     "children": ("子ども", "子供", "こども", "children"),
 }
 REQUIRED = (("date",), ("venue",), ("meal_type",))
+# Columns whose values are choices (everyday words in resources/data/vocabulary.json).
+CHOICES = [choices.ChoiceColumn.of("meal_type", MealType)]
 TEMPLATE = ["日付", "会場", "世帯番号", "種別", "大人", "子ども"]
 
 
@@ -84,9 +87,13 @@ def import_meals(
     skip_invalid: bool = False,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    mapping: choices.ValueMap | None = None,
+    remembered: choices.ValueMap | None = None,
 ) -> ImportResult:
+    """Import a meal log; ``mapping`` and ``remembered`` as for households."""
     table = read_table(Path(path), ALIASES, REQUIRED)
     result = ImportResult(notices=list(table.notices), dry_run=dry_run)
+    result.unmatched = choices.apply(table, CHOICES, mapping, remembered)
     ticker = Ticker(len(table.rows), progress, cancelled)
     try:
         with db.session() as session:

@@ -11,10 +11,12 @@ from sqlalchemy import select
 
 from evacsupport.db.engine import Database
 from evacsupport.db.models import Venue
+from evacsupport.domain.codes import VenueKind
 from evacsupport.domain.normalize import clean_text
 from evacsupport.domain.roles import Permission
 from evacsupport.errors import ValidationError
 from evacsupport.i18n import message
+from evacsupport.importers import choices
 from evacsupport.importers._common import (
     Cancelled,
     ImportResult,
@@ -61,7 +63,11 @@ TEMPLATE = [
     "車椅子対応",
     "電話番号",
 ]
-_KIND = {"子ども食堂": "kodomo_shokudo", "子供食堂": "kodomo_shokudo", "パントリー": "food_pantry"}
+# Columns whose values are choices (everyday words in resources/data/vocabulary.json).
+CHOICES = [
+    choices.ChoiceColumn.of("kind", VenueKind),
+    choices.ChoiceColumn.allergen_list("allergens_handled"),
+]
 _TRUE = {"○", "〇", "◯", "はい", "あり", "有", "可", "true", "yes", "y", "1"}
 _FIELD_COLUMN = {"coordinates": "latitude", "schedule": "days", "municipality_code": "address"}
 _COMPARED = {
@@ -106,7 +112,7 @@ def _input(v: dict[str, str]) -> VenueInput:
     lat, lon = v.get("latitude", ""), v.get("longitude", "")
     return VenueInput(
         name=v.get("name", ""),
-        kind=_KIND.get(clean_text(v.get("kind", "")), v.get("kind") or "kodomo_shokudo"),
+        kind=v.get("kind") or VenueKind.KODOMO_SHOKUDO,
         operator=v.get("operator", ""),
         address=v.get("address", ""),
         coordinates=f"{lat},{lon}" if lat or lon else "",
@@ -127,9 +133,13 @@ def import_venues(
     skip_invalid: bool = False,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    mapping: choices.ValueMap | None = None,
+    remembered: choices.ValueMap | None = None,
 ) -> ImportResult:
+    """Import a venue list; ``mapping`` and ``remembered`` as for households."""
     table = read_table(Path(path), ALIASES, REQUIRED)
     result = ImportResult(notices=list(table.notices), dry_run=dry_run)
+    result.unmatched = choices.apply(table, CHOICES, mapping, remembered)
     ticker = Ticker(len(table.rows), progress, cancelled)
     valid: list[tuple[int, dict[str, Any]]] = []
     bad_rows = []

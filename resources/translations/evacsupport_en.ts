@@ -1525,6 +1525,10 @@ Type the case number %1 to confirm:</translation>
         <translation>Close</translation>
     </message>
     <message>
+        <source>選択肢にない値(&amp;M)：取り込む値を選ぶと、その値の行をすべて取り込めます（F2 キーで選択、次回も同じ名前のファイルに使います）</source>
+        <translation>Values that are not choices (&amp;M): pick what each is imported as and every row with it is imported (F2 to choose; used again for the next file of the same name)</translation>
+    </message>
+    <message>
         <source>種類(&amp;K)</source>
         <translation>&amp;Kind</translation>
     </message>
@@ -1541,12 +1545,24 @@ Type the case number %1 to confirm:</translation>
         <translation>Lists (*.csv *.xlsx);;All files (*)</translation>
     </message>
     <message>
+        <source>対応付けを変えました。「内容を確認」を押すと、この対応付けで確かめ直します。</source>
+        <translation>The mapping has changed. Press “Check” to check the file again with it.</translation>
+    </message>
+    <message>
         <source>新規 %1・更新 %2・変更なし %3・誤りのある行 %4</source>
         <translation>New %1, updated %2, unchanged %3, rows in error %4</translation>
     </message>
     <message>
+        <source>選択肢にない値が %1 種類あります。下の表で取り込む値を選べます。</source>
+        <translation>Values that are not choices: %1. Choose what each is imported as in the table below.</translation>
+    </message>
+    <message>
         <source>行</source>
         <translation>Row </translation>
+    </message>
+    <message>
+        <source>対応付けを保存できませんでした（%1）。次回もう一度選んでください。</source>
+        <translation>Could not save the mapping (%1); choose it again next time.</translation>
     </message>
     <message>
         <source>確認の結果（まだ保存していません）：</source>
@@ -1852,6 +1868,33 @@ The language will change the next time the app starts.</translation>
     <message>
         <source>%1（%2 / %3 人）</source>
         <translation>%1 (%2 / %3 people)</translation>
+    </message>
+</context>
+<context>
+    <name>MappingModel</name>
+    <message>
+        <source>列</source>
+        <translation>Column</translation>
+    </message>
+    <message>
+        <source>ファイルの値</source>
+        <translation>Value in the file</translation>
+    </message>
+    <message>
+        <source>行数</source>
+        <translation>Rows</translation>
+    </message>
+    <message>
+        <source>取り込む値</source>
+        <translation>Import as</translation>
+    </message>
+    <message>
+        <source>（取り込まない）</source>
+        <translation>(not imported)</translation>
+    </message>
+    <message>
+        <source>F2 キーかダブルクリックで選びます。「（取り込まない）」のままの値の行は取り込みません</source>
+        <translation>Press F2 or double-click to choose. Rows whose value stays “(not imported)” are not imported.</translation>
     </message>
 </context>
 <context>
