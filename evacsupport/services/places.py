@@ -10,14 +10,26 @@ when the address changes.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
 from evacsupport.db.engine import Database
 from evacsupport.db.models import Household, Venue
-from evacsupport.domain.geocode import Geocoded, Precision, describe, explain, geocode
+from evacsupport.domain.geo import haversine_km
+from evacsupport.domain.geocode import (
+    Geocoded,
+    Precision,
+    describe,
+    explain,
+    geocode,
+    municipalities,
+    towns_near,
+)
 from evacsupport.domain.roles import Permission
+from evacsupport.domain.towns import NO_OAZA
 from evacsupport.i18n import message
 from evacsupport.services.authz import gate, require
 
@@ -133,3 +145,66 @@ def precision_label(precision: str, lang: str | None = None) -> str:
     if precision == MANUAL:
         return message("place.manual", lang)
     return message(f"geocode.precision.{precision}", lang)
+
+
+@dataclass(frozen=True)
+class MapPlace:
+    """A place name for the map: a municipality (drawn larger, at every zoom) or a town."""
+
+    name: str
+    latitude: float
+    longitude: float
+    municipality: bool
+
+
+MAP_REACH_KM = 80.0
+"""How far around the points' centre town names are read: beyond it the map shows only
+municipality names, which are enough when it is zoomed out that far."""
+
+
+def map_places(points: list[tuple[float, float]], margin_km: float = 3.0) -> list[MapPlace]:
+    """The municipality and town names around ``points`` (lat, lon), for a map without tiles:
+    a coordinator finds their way by names they know (広岡一丁目, 野々市市), not by a km grid.
+
+    Municipalities first (they win the room when labels would overlap), then towns nearest the
+    centre first. Public geography only, so no role is needed; pure, so a worker thread may call it.
+    """
+    if not points:
+        return []
+    south = min(p[0] for p in points)
+    north = max(p[0] for p in points)
+    west = min(p[1] for p in points)
+    east = max(p[1] for p in points)
+    pad_lat = margin_km / 111.0
+    pad_lon = margin_km / (111.0 * max(math.cos(math.radians((south + north) / 2)), 0.1))
+    inside = _box(south - pad_lat, west - pad_lon, north + pad_lat, east + pad_lon)
+    found = [
+        MapPlace(_short_city(m.city), m.latitude, m.longitude, municipality=True)
+        for m in municipalities()
+        if inside(m.latitude, m.longitude)
+    ]
+    centre = ((south + north) / 2, (west + east) / 2)
+    reach = haversine_km(south, west, north, east) / 2 + margin_km
+    found += [
+        MapPlace(_short_town(t.name), t.latitude, t.longitude, municipality=False)
+        for t in towns_near(*centre, min(reach, MAP_REACH_KM))
+        if inside(t.latitude, t.longitude) and t.name != NO_OAZA
+    ]
+    return found
+
+
+def _box(south: float, west: float, north: float, east: float) -> Callable[[float, float], bool]:
+    return lambda lat, lon: south <= lat <= north and west <= lon <= east
+
+
+def _short_city(city: str) -> str:
+    """鳳珠郡穴水町 → 穴水町: the county adds nothing on a map and takes room."""
+    return city.split("郡", 1)[1] if "郡" in city and not city.endswith("郡") else city
+
+
+def _short_town(name: str) -> str:
+    """大字三小牛 → 三小牛, 字倶利伽羅 → 倶利伽羅: people say the name without the prefix."""
+    for prefix in ("大字", "字"):
+        if name.startswith(prefix) and len(name) > len(prefix):
+            return name[len(prefix) :]
+    return name

@@ -408,12 +408,13 @@ def test_plan_preview_and_confirm(
     assert assignments(db) == []  # a preview writes nothing
 
     model = dialog.placements_model
-    rows = [[model.index(r, c).data() for c in range(5)] for r in range(model.rowCount())]
+    rows = [[model.index(r, c).data() for c in range(6)] for r in range(model.rowCount())]
     seats = {NEAR: 4, FAR: 3}
     for venue, capacity in seats.items():
         assert sum(int(r[1]) for r in rows if r[2] == venue) <= capacity
     assert sum(int(r[1]) for r in rows) == 7  # every seat taken: 3+2+2 or 3+2+1+1…
-    assert all(r[4].startswith("直線距離") for r in rows)
+    assert all(r[5].startswith("直線距離") for r in rows)
+    assert {r[4] for r in rows} == {"入力された位置"}  # the crowd's points were typed
     unplaced = dialog.unplaced_model
     reasons = {
         unplaced.index(r, 0).data(): unplaced.index(r, 2).data() for r in range(unplaced.rowCount())
@@ -585,3 +586,37 @@ def test_the_map_shows_the_plan_and_a_familys_usable_venues(
     assert panel.highlighted_venue_ids() == usable
     panel.select_household(None)
     assert panel.highlighted_venue_ids() == set()
+
+
+def test_plan_lists_the_households_placed_from_an_approximate_point(
+    qtbot: QtBot, db: Database, window: MainWindow
+) -> None:
+    """A list gave only 金沢市 for one family: it is placed like the others, and the plan says
+    its distance is approximate (the 位置 column, the summary), as the map draws it as a ring."""
+    add_venue(db, NEAR, "36.5610, 136.6500", capacity=10)
+    exact = add_household(db, "一子", "いちこ")
+    rough = HouseholdService(db).create(
+        household(
+            coordinates="",
+            current_address="金沢市",
+            postal_code="",
+            members=[member(given_name="二子", given_kana="ふたこ")],
+        )
+    )
+    record_consent(
+        db,
+        rough.id,
+        ConsentInput(
+            consented_on="2024-02-01", purposes=["venue_connection"], recipients=["assigned_venue"]
+        ),
+    )
+    dialog = open_dialog(qtbot, window)
+    make_plan(qtbot, dialog)
+    model = dialog.placements_model
+    where = {model.index(r, 0).data(): model.index(r, 4).data() for r in range(model.rowCount())}
+    assert where == {exact.case_number: "入力された位置", rough.case_number: "およそ（市区町村）"}
+    reason = next(p.reason for p in dialog.plan.placements if p.household.id == rough.id)
+    assert "およその距離" in reason
+    assert dialog.summary.text().endswith(
+        "。うち 1 世帯は住所からおよその位置しか分からず、距離もおよそです（「位置」列）"
+    )

@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QFont
 
 from evacsupport.services.assignment import HouseholdNeeds, Placement, Suggestion
+from evacsupport.services.places import precision_label
 from evacsupport.ui.models.records import Column, Index, RecordTableModel
 from evacsupport.ui.models.venues import muted_text_color
 
@@ -88,8 +89,18 @@ def placement_columns() -> list[Column[Placement]]:
         Column(
             QCoreApplication.translate("Allocation", "距離 km"), lambda p: km(p.distance_km), True
         ),
+        Column(QCoreApplication.translate("Allocation", "位置"), lambda p: where(p.household)),
         Column(QCoreApplication.translate("Allocation", "理由"), lambda p: p.reason),
     ]
+
+
+def where(household: HouseholdNeeds) -> str:
+    """What the household's point stands for: 町丁目, or およそ（郵便番号の区域） when the distance
+    from it is only approximate (the plan lists those, as the map draws them as rings)."""
+    label = precision_label(household.precision)
+    if household.approximate:
+        return QCoreApplication.translate("Allocation", "およそ（%1）").replace("%1", label)
+    return label
 
 
 def unplaced_columns() -> list[Column[tuple[HouseholdNeeds, str]]]:

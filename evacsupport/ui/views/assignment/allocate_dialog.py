@@ -32,6 +32,7 @@ from evacsupport.services.assignment import (
     Placement,
     VenueFacts,
 )
+from evacsupport.services.places import MapPlace, map_places
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.errors import error_text
 from evacsupport.ui.models.assignment import placement_columns, unplaced_columns
@@ -42,6 +43,25 @@ from evacsupport.ui.views.sections.activity import make_table
 
 HEADING_STYLE = "font-weight: bold; font-size: 12pt;"
 DEFAULT_TIME_LIMIT = 10.0
+
+
+def _households(plan: AllocationPlan) -> list[HouseholdNeeds]:
+    return [p.household for p in plan.placements] + [h for h, _ in plan.unplaced]
+
+
+def _plan_with_places(
+    service: AssignmentService, today: date | None, limit: float
+) -> tuple[AllocationPlan, list[VenueFacts], list[MapPlace]]:
+    """On the worker: the plan, the venues, and the place names around them for the map."""
+    plan = service.plan(today, time_limit=limit)
+    venues = service.venues()
+    points = [
+        (lat, lon)
+        for lat, lon in [(v.latitude, v.longitude) for v in venues]
+        + [(h.latitude, h.longitude) for h in _households(plan)]
+        if lat is not None and lon is not None
+    ]
+    return plan, venues, map_places(points)
 
 
 class AllocateDialog(QDialog):
@@ -190,7 +210,7 @@ class AllocateDialog(QDialog):
         self._set_busy(True)
         service, today, limit = self.service, self.today, self.time_limit
         self._task = run_in_background(
-            lambda: (service.plan(today, time_limit=limit), service.venues()),
+            lambda: _plan_with_places(service, today, limit),
             self._on_planned,
             self._on_failed,
         )
@@ -216,17 +236,13 @@ class AllocateDialog(QDialog):
         else:
             self.plan_button.setFocus()
 
-    def _on_planned(self, result: tuple[AllocationPlan, list[VenueFacts]]) -> None:
+    def _on_planned(self, result: tuple[AllocationPlan, list[VenueFacts], list[MapPlace]]) -> None:
         if self._task is None:  # cancelled after the worker had already answered
             return
         self._task = None
-        plan, venues = result
+        plan, venues, places = result
         self.show_plan(plan)
-        self.map.show_points(
-            venues,
-            [p.household for p in plan.placements] + [h for h, _ in plan.unplaced],
-            plan.placements,
-        )
+        self.map.show_points(venues, _households(plan), plan.placements, places)
         self._set_busy(False)
         self.planned.emit()
 
@@ -258,13 +274,19 @@ class AllocateDialog(QDialog):
             if plan.optimal
             else self.tr("時間内の最良解（差 %1%）").replace("%1", f"{plan.gap * 100:.1f}")
         )
-        return (
+        text = (
             self.tr("配置 %1 世帯・%2 人、合計距離 %3 km、%4")
             .replace("%1", str(len(plan.placements)))
             .replace("%2", str(sum(p.household.size for p in plan.placements)))
             .replace("%3", f"{plan.total_km:.1f}")
             .replace("%4", quality)
         )
+        approximate = sum(p.household.approximate for p in plan.placements)
+        if approximate:
+            text += self.tr(
+                "。うち %1 世帯は住所からおよその位置しか分からず、距離もおよそです（「位置」列）"
+            ).replace("%1", str(approximate))
+        return text
 
     def _can_confirm(self) -> bool:
         return self._task is None and self.plan is not None and bool(self.plan.placements)

@@ -1,23 +1,21 @@
-"""A map without tiles: venues and households as points at their coordinates, with a km scale.
+"""The allocation map: venues and households as points, with place names and a km scale.
 
-No map tiles, so it works offline and needs no tile licence; the coordinator sees at a glance who
-is far from every venue and which venues a family could use. An equirectangular projection around
-the mean latitude is off by well under 1 % across a prefecture, which is plenty for that.
+The coordinator sees at a glance who is far from every venue and which venues a family could use.
+A household whose point stands for a whole postal area or municipality is drawn as a ring, not a
+dot: its distance is only approximate, and the plan says so too.
 """
 
 from __future__ import annotations
 
-import math
 import uuid
 from collections.abc import Sequence
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QResizeEvent, QWheelEvent
+from PySide6.QtGui import QBrush, QColor, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsItem,
     QGraphicsRectItem,
-    QGraphicsScene,
     QGraphicsSimpleTextItem,
     QGraphicsView,
     QWidget,
@@ -29,24 +27,17 @@ from evacsupport.services.assignment import (
     VenueFacts,
     hard_exclusions,
 )
+from evacsupport.services.places import MapPlace, map_places, precision_label
+from evacsupport.ui.views.places.place_map import PlaceMapView, project
 
-KM_PER_DEGREE = 111.32
 ID_KEY = 0  # QGraphicsItem.data key holding the household's or venue's id
+COLOUR_KEY = 1  # a household marker's colour: placed or not
 HOUSEHOLD_PX = 7.0
 VENUE_PX = 12.0
 PLACED = QColor("#1565c0")
 UNPLACED = QColor("#c62828")
 VENUE = QColor("#ef6c00")
 CANDIDATE = QColor("#2e7d32")
-NICE_KM = (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200)
-
-
-def project(latitude: float, longitude: float, origin: tuple[float, float]) -> QPointF:
-    """km east and south of ``origin`` (scene y grows downwards, as on paper maps)."""
-    lat0, lon0 = origin
-    x = (longitude - lon0) * KM_PER_DEGREE * math.cos(math.radians(lat0))
-    y = -(latitude - lat0) * KM_PER_DEGREE
-    return QPointF(x, y)
 
 
 def legend_html() -> str:
@@ -59,6 +50,8 @@ def legend_html() -> str:
         (
             dot(PLACED, "●") + QCoreApplication.translate("MapPanel", "割り当てる世帯"),
             dot(UNPLACED, "●") + QCoreApplication.translate("MapPanel", "割り当てられない世帯"),
+            dot(PLACED, "○")
+            + QCoreApplication.translate("MapPanel", "およその位置（郵便番号・市区町村の代表点）"),
             dot(VENUE, "■") + QCoreApplication.translate("MapPanel", "会場"),
             dot(CANDIDATE, "□")
             + QCoreApplication.translate(
@@ -74,8 +67,9 @@ def _marker(item: QGraphicsItem, key: uuid.UUID, tip: str) -> None:
     item.setToolTip(tip)
 
 
-class MapPanel(QGraphicsView):
-    """Households (circles: blue placed, red not) and venues (orange squares, named).
+class MapPanel(PlaceMapView):
+    """Households (circles: blue placed, red not; rings where the point is approximate) and
+    venues (orange squares, named), over municipality and town names.
 
     Selecting a household outlines, in green, the venues it could use (no hard exclusion) and
     greys the others. Wheel zooms; the view fits everything when resized.
@@ -88,13 +82,7 @@ class MapPanel(QGraphicsView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setScene(QGraphicsScene(self))
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.setBackgroundBrush(QColor("#f4f1ea"))
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.households: dict[uuid.UUID, HouseholdNeeds] = {}
         self.venues: dict[uuid.UUID, VenueFacts] = {}
         self._household_items: dict[uuid.UUID, QGraphicsEllipseItem] = {}
@@ -102,8 +90,6 @@ class MapPanel(QGraphicsView):
         self._labels: list[QGraphicsSimpleTextItem] = []
         self._highlighted: set[uuid.UUID] = set()
         self._bounds = QRectF()
-        # The scale bar is drawn over the viewport: repaint all of it, never scroll pixels.
-        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
         self.scene().selectionChanged.connect(self._on_selection)
 
     # --- data ----------------------------------------------------------------------------------
@@ -112,8 +98,12 @@ class MapPanel(QGraphicsView):
         venues: Sequence[VenueFacts],
         households: Sequence[HouseholdNeeds],
         placements: Sequence[Placement] = (),
+        places: Sequence[MapPlace] | None = None,
     ) -> None:
-        """Draw what has coordinates; the rest cannot be placed on a map and is left out."""
+        """Draw what has coordinates; the rest cannot be placed on a map and is left out.
+
+        ``places``: the place names around the points, from :func:`map_places` (a worker thread
+        can read them beforehand); None reads them here."""
         scene = self.scene()
         scene.clear()
         self._household_items.clear()
@@ -126,11 +116,13 @@ class MapPanel(QGraphicsView):
         points = [(v.latitude, v.longitude) for v in self.venues.values()]
         points += [(h.latitude, h.longitude) for h in self.households.values()]
         if not points:
+            self.set_places([])
             return
         origin = (
             sum(p[0] for p in points if p[0] is not None) / len(points),
             sum(p[1] for p in points if p[1] is not None) / len(points),
         )
+        self.origin = (origin[0] or 0.0, origin[1] or 0.0)
         xs, ys = [], []
         for lat, lon in points:
             at = project(lat or 0.0, lon or 0.0, origin)
@@ -145,6 +137,8 @@ class MapPanel(QGraphicsView):
             self._add_household(h, placed.get(h.id), origin)
         for v in self.venues.values():
             self._add_venue(v, origin)
+        located = [(lat, lon) for lat, lon in points if lat is not None and lon is not None]
+        self.set_places(map_places(located) if places is None else places)
         self._fit()
 
     def _add_household(
@@ -160,13 +154,23 @@ class MapPanel(QGraphicsView):
         r = HOUSEHOLD_PX / 2
         item = QGraphicsEllipseItem(-r, -r, 2 * r, 2 * r)
         item.setPos(at)
-        item.setBrush(QBrush(PLACED if venue is not None else UNPLACED))
-        item.setPen(QPen(Qt.GlobalColor.white, 1))
+        colour = PLACED if venue is not None else UNPLACED
+        item.setData(COLOUR_KEY, colour)
+        if h.approximate:  # a ring: the household is somewhere in that postal area or town
+            item.setBrush(QBrush(QColor(255, 255, 255, 180)))
+            item.setPen(QPen(colour, 2))
+        else:
+            item.setBrush(QBrush(colour))
+            item.setPen(QPen(Qt.GlobalColor.white, 1))
         item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         item.setCursor(Qt.CursorShape.PointingHandCursor)
         tip = self.tr("%1（%2人）").replace("%1", h.case_number).replace("%2", str(h.size))
         if venue is not None:
             tip += " → " + venue.name
+        if h.approximate:
+            tip += "\n" + self.tr("およその位置：%1の代表点").replace(
+                "%1", precision_label(h.precision)
+            )
         _marker(item, h.id, tip)
         self.scene().addItem(item)
         self._household_items[h.id] = item
@@ -226,7 +230,11 @@ class MapPanel(QGraphicsView):
             chosen = dot in selected
             dot.setScale(2.0 if chosen else 1.0)
             dot.setZValue(3 if chosen else 0)
-            dot.setPen(QPen(Qt.GlobalColor.black if chosen else Qt.GlobalColor.white, 1))
+            household = self.households.get(dot.data(ID_KEY))
+            if household is not None and household.approximate:
+                dot.setPen(QPen(Qt.GlobalColor.black if chosen else dot.data(COLOUR_KEY), 2))
+            else:
+                dot.setPen(QPen(Qt.GlobalColor.black if chosen else Qt.GlobalColor.white, 1))
         household = self.households.get(selected[0].data(ID_KEY)) if selected else None
         self._highlighted = (
             {v.id for v in self.venues.values() if not hard_exclusions(household, v)}
@@ -278,35 +286,31 @@ class MapPanel(QGraphicsView):
         super().resizeEvent(event)
         self._fit()
 
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        factor = 1.25 if event.angleDelta().y() > 0 else 0.8
-        self.scale(factor, factor)
+    def zoom(self, factor: float) -> None:
+        super().zoom(factor)
         self._declutter()
 
-    def scale_bar_km(self) -> float:
-        """The scale bar's length: a round distance about 120 pixels long at this zoom."""
-        px_per_km = abs(self.transform().m11()) or 1.0
-        wanted = 120 / px_per_km
-        return min(NICE_KM, key=lambda km: abs(math.log(km / wanted)))
+    def has_content(self) -> bool:
+        return bool(self.households or self.venues)
 
-    def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
-        """The scale bar, in the bottom-left corner of the viewport whatever the zoom."""
-        if not self.households and not self.venues:
-            return
-        km = self.scale_bar_km()
-        length = km * abs(self.transform().m11())
-        painter.save()
-        painter.resetTransform()
-        x, y = 16.0, self.viewport().height() - 20.0
-        painter.fillRect(
-            QRectF(x - 8, y - 26, length + 16, 38), QColor(255, 255, 255, 200)
-        )  # readable over the points beneath
-        painter.setPen(QPen(Qt.GlobalColor.black, 2))
-        painter.drawLine(QPointF(x, y), QPointF(x + length, y))
-        for end in (x, x + length):
-            painter.drawLine(QPointF(end, y - 5), QPointF(end, y + 5))
-        text = f"{km:g} km"
-        painter.drawText(
-            QPointF(x + length / 2 - painter.fontMetrics().horizontalAdvance(text) / 2, y - 7), text
-        )
-        painter.restore()
+    def label_obstacles(self) -> list[QRect]:
+        """Markers and the venue names shown keep their room: place names give way to them.
+
+        In viewport pixels from each marker's position: the markers ignore the zoom, so their
+        scene rectangles say nothing about what they cover on the screen."""
+        rects = []
+        for item in [*self._household_items.values(), *self._venue_items.values()]:
+            at = self.mapFromScene(item.pos())
+            r = round(item.boundingRect().width() * item.scale() / 2) + 1
+            rects.append(QRect(at.x() - r, at.y() - r, 2 * r, 2 * r))
+        for label in self._labels:
+            marker = label.parentItem()
+            if label.isVisible() and marker is not None:
+                at = self.mapFromScene(marker.pos())
+                size = label.boundingRect().size().toSize()
+                rects.append(
+                    QRect(
+                        at.x() + round(label.pos().x()), at.y() + round(label.pos().y()), 1, 1
+                    ).adjusted(0, 0, size.width(), size.height())
+                )
+        return rects
