@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QGraphicsEllipseItem
 from pytestqt.qtbot import QtBot
 
 from evacsupport.services.assignment import HouseholdNeeds, Placement, VenueFacts
@@ -105,7 +106,9 @@ def test_zoomed_out_only_municipalities_are_named(qtbot: QtBot) -> None:
 
 def test_an_approximate_household_is_a_ring_and_says_why(qtbot: QtBot) -> None:
     panel, town, rough = shown_map(qtbot)
-    items = {i.data(ID_KEY): i for i in panel.scene().items() if i.data(ID_KEY) is not None}
+    items = {
+        i.data(ID_KEY): i for i in panel.scene().items() if isinstance(i, QGraphicsEllipseItem)
+    }
     solid, ring = items[town.id], items[rough.id]
     assert solid.brush().color() == PLACED
     assert ring.brush().color() != PLACED and ring.pen().color() == PLACED
