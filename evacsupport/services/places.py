@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from evacsupport.db.engine import Database
 from evacsupport.db.models import Household, Venue
-from evacsupport.domain.geo import haversine_km
+from evacsupport.domain.geo import haversine_km, parse_coordinates
 from evacsupport.domain.geocode import (
     Geocoded,
     Precision,
@@ -30,6 +30,7 @@ from evacsupport.domain.geocode import (
 )
 from evacsupport.domain.roles import Permission
 from evacsupport.domain.towns import NO_OAZA
+from evacsupport.errors import InvalidValue
 from evacsupport.i18n import message
 from evacsupport.services.authz import gate, require
 
@@ -208,3 +209,30 @@ def _short_town(name: str) -> str:
         if name.startswith(prefix) and len(name) > len(prefix):
             return name[len(prefix) :]
     return name
+
+
+def nearest_place(latitude: float, longitude: float, within_km: float = 1.5) -> str:
+    """The name of the town nearest a point (香林坊二丁目), or "" when none is that near: what
+    a person picking a point on the map reads to know they clicked where they meant."""
+    found = towns_near(latitude, longitude, within_km)
+    return _short_town(found[0].name) if found and found[0].name != NO_OAZA else ""
+
+
+def default_map_centre() -> tuple[float, float]:
+    """Where the map opens when nothing is known yet: 金沢市, where most secondary evacuees live."""
+    kanazawa = next(m for m in municipalities() if m.prefecture == "石川県" and m.city == "金沢市")
+    return kanazawa.latitude, kanazawa.longitude
+
+
+def point_so_far(typed: str, address: str, postal_code: str = "") -> tuple[float, float] | None:
+    """The point a form stands for now: the coordinates typed (when they read as a point), else
+    the address's; where the point picker opens."""
+    if typed.strip():
+        try:
+            return parse_coordinates(typed)
+        except InvalidValue:
+            pass
+    where = locate(None, address, postal_code)
+    if where.latitude is None or where.longitude is None:
+        return None
+    return where.latitude, where.longitude

@@ -2070,6 +2070,44 @@ The language will change the next time the app starts.</translation>
     </message>
 </context>
 <context>
+    <name>PointPicker</name>
+    <message>
+        <source>地図で選ぶ…</source>
+        <translation>Pick on map…</translation>
+    </message>
+    <message>
+        <source>地図をクリックして位置を決めます（住所で位置が決まらないときなど）</source>
+        <translation>Click on a map to set the location (when the address does not give one, say)</translation>
+    </message>
+</context>
+<context>
+    <name>PointPickerDialog</name>
+    <message>
+        <source>地図で位置を選ぶ</source>
+        <translation>Pick the location on the map</translation>
+    </message>
+    <message>
+        <source>地図をクリックした所を位置にします。矢印キーで動かし、＋／－（ホイール）で拡大・縮小、ドラッグで地図を動かせます。Enter で決定します。</source>
+        <translation>Click the map where the place is. Arrow keys move the pin, + and - (or the wheel) zoom, dragging moves the map. Enter takes the point.</translation>
+    </message>
+    <message>
+        <source>この位置にする</source>
+        <translation>Use this location</translation>
+    </message>
+    <message>
+        <source>キャンセル</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>北緯 %1、東経 %2</source>
+        <translation>Latitude %1, longitude %2</translation>
+    </message>
+    <message>
+        <source>（%1 付近）</source>
+        <translation> (near %1)</translation>
+    </message>
+</context>
+<context>
     <name>Prompter</name>
     <message>
         <source>保存されていない変更</source>

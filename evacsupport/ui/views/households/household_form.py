@@ -21,7 +21,8 @@ from evacsupport.domain.geo import parse_coordinates
 from evacsupport.domain.normalize import format_phone, format_postal
 from evacsupport.domain.postal import lookup
 from evacsupport.errors import InvalidValue
-from evacsupport.services.places import MANUAL, locate
+from evacsupport.services.places import MANUAL, locate, point_so_far
+from evacsupport.ui.views.places.point_picker import map_button
 from evacsupport.ui.widgets.fields import ChoiceCombo, FieldMessage
 
 HOUSEHOLD_FIELDS = (
@@ -79,9 +80,15 @@ class HouseholdForm(QWidget):
         postal = QHBoxLayout()
         postal.addWidget(self.postal_code)
         postal.addStretch(1)
+        self.map_button = map_button(
+            self.coordinates, self.known_point, self.coordinates_hint.text, self
+        )
+        typed = QHBoxLayout()
+        typed.addWidget(self.coordinates, 1)
+        typed.addWidget(self.map_button)
         coordinates = QVBoxLayout()
         coordinates.setSpacing(1)
-        coordinates.addWidget(self.coordinates)
+        coordinates.addLayout(typed)
         coordinates.addWidget(self.coordinates_hint)
         origin = QHBoxLayout()
         origin.addWidget(self.origin_municipality_code)
@@ -176,6 +183,12 @@ class HouseholdForm(QWidget):
             self.current_address.setText(found.address)
             self.current_address.setFocus()
             self.current_address.end(False)
+
+    def known_point(self) -> tuple[float, float] | None:
+        """Where the map opens: the typed point, else the address's."""
+        return point_so_far(
+            self.coordinates.text(), self.current_address.text(), self.postal_code.text()
+        )
 
     def _show_location(self) -> None:
         """Under the field, where the household will be placed: the typed point, or what the

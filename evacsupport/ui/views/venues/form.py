@@ -28,9 +28,10 @@ from evacsupport.domain.codes import VenueKind
 from evacsupport.domain.geo import parse_coordinates
 from evacsupport.domain.normalize import format_phone, format_postal
 from evacsupport.errors import FieldError, InvalidValue
-from evacsupport.services.places import MANUAL, locate
+from evacsupport.services.places import MANUAL, locate, point_so_far
 from evacsupport.services.venues import VenueInput
 from evacsupport.ui.models.venues import schedule_text
+from evacsupport.ui.views.places.point_picker import map_button
 from evacsupport.ui.widgets.fields import AllergenPicker, ChoiceCombo, FieldMessage
 
 HINT_STYLE = "color: #555;"
@@ -86,8 +87,23 @@ class VenueForm(QWidget):
         self.coordinates_hint.setWordWrap(True)
         self.coordinates_hint.setStyleSheet(HINT_STYLE)
         self.coordinates_hint.hide()
+        self.map_button = map_button(
+            self.coordinates,
+            lambda: point_so_far(
+                self.coordinates.text(), self.address.text(), self.postal_code.text()
+            ),
+            self.coordinates_hint.text,
+            self,
+        )
+        typed = QHBoxLayout()
+        typed.addWidget(self.coordinates, 1)
+        typed.addWidget(self.map_button)
         self._add(
-            "coordinates", self.tr("位置（緯度経度）(&L)"), self.coordinates, self.coordinates_hint
+            "coordinates",
+            self.tr("位置（緯度経度）(&L)"),
+            self.coordinates,
+            self.coordinates_hint,
+            layout=typed,
         )
         for edit in (self.coordinates, self.address, self.postal_code):
             edit.textChanged.connect(self._update_coordinates_hint)
@@ -131,6 +147,8 @@ class VenueForm(QWidget):
                 chain.extend(self.allergens.boxes.values())
             else:
                 chain.append(widget)
+            if widget is self.coordinates:
+                chain.append(self.map_button)
         return chain
 
     def fill(self, venue: Venue) -> None:
