@@ -3,6 +3,14 @@
 SQLite gets WAL (readers never block the writer at the counter), foreign keys (off by default in
 SQLite) and a busy timeout on every connection. Opening always brings the schema up to date, and
 refuses a database written by a newer version of the app instead of damaging it.
+
+Transactions are the app's, not the driver's (SQLAlchemy's pysqlite recipe): pysqlite would
+issue ``BEGIN`` only before the first write, so a read session was no snapshot (a count could
+change between two queries of one report) and a write session read "the last case number"
+before it held the write lock (an import and an editor save then gave out the same number).
+Here a read session begins with ``BEGIN`` (one snapshot for its whole life, in WAL mode) and a
+write session with ``BEGIN IMMEDIATE``: it holds the write lock from its first statement, so
+what it reads cannot change under it; another writer waits (the busy timeout) instead.
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,6 +33,7 @@ from evacsupport.errors import StorageError
 from evacsupport.sync import capture
 
 BUSY_TIMEOUT_MS = 5000
+WRITE_OPTION = "evacsupport_write"  # execution option of the write sessions' connections
 log = logging.getLogger(__name__)
 
 
@@ -35,6 +44,13 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    dbapi_conn.isolation_level = None  # no BEGIN from the driver: _sqlite_begin issues it
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """A snapshot for readers, the write lock at once for writers (see the module docstring)."""
+    write = conn.get_execution_options().get(WRITE_OPTION, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def make_engine(url: URL | str) -> Engine:
@@ -44,6 +60,7 @@ def make_engine(url: URL | str) -> Engine:
             private.prepare_database_file(url.database)  # 0600, and so its WAL and SHM
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -93,6 +110,9 @@ class Database:
             self.engine.dispose()
             raise storage_error(exc, self.url) from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(
+            self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
+        )
         self.actor = ""
         """Who saves through this database (staff name or account), written to ``updated_by``."""
         self.role: str | None = None
@@ -123,7 +143,7 @@ class Database:
         here, once for every service; other driver errors (a unique value taken, a bug) pass
         through for the service to name or the caller to log.
         """
-        with self._faults_as_storage_errors(), self._sessions.begin() as session:
+        with self._faults_as_storage_errors(), self._write_sessions.begin() as session:
             session.info["actor"] = self.actor
             yield session
 
@@ -134,7 +154,8 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A unit of work that never commits; objects stay readable (detached) after it ends."""
+        """A unit of work that never commits, one snapshot throughout; objects stay readable
+        (detached) after it ends."""
         with self._faults_as_storage_errors():
             session = self._sessions()
             try:

@@ -67,6 +67,7 @@ from evacsupport.services.households import (
     MemberInput,
     _Valid,
     build_search_text,
+    case_numbers,
     validate_household,
 )
 from evacsupport.services.places import MANUAL, Location
@@ -490,21 +491,13 @@ def _write(
         by_case[h.case_number] = h
         if h.source == source and h.source_ref:
             by_ref[h.source_ref] = h
-    prefix = f"{event.code}-"
-    last = session.scalar(
-        select(Household.case_number)
-        .where(Household.case_number.like(prefix + "%"))
-        .order_by(Household.case_number.desc())
-        .limit(1)
-    )
-    seq = int(last.rsplit("-", 1)[1]) if last else 0
+    numbers = case_numbers(session, event.code)
     batch = _Batch()
     for group in groups:
         assert group.valid is not None
         existing = by_case.get(group.ref.upper()) or by_ref.get(group.ref)
         if existing is None:
-            seq += 1
-            batch.add(event, f"{prefix}{seq:06d}", group)
+            batch.add(event, next(numbers), group)
             result.created += 1
         elif _update(session, table, existing, group, result):
             result.updated += 1

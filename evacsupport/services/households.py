@@ -276,13 +276,27 @@ def build_search_text(household: Household) -> str:
     return "|".join(p for p in parts if p)
 
 
-def next_case_number(session: Session, event_code: str) -> str:
+def case_numbers(session: Session, event_code: str) -> Iterator[str]:
+    """The next free case numbers of a disaster event, in order: the one place numbers are
+    given out (the editor, the importer, a merge's renumbering).
+
+    Call it inside a write session: on SQLite that holds the write lock from its first
+    statement (``BEGIN IMMEDIATE``), so no other save can take a number between this read and
+    the insert. On PostgreSQL two servers' sessions can still race; the unique index stops the
+    second and :func:`_case_number_taken` words it.
+    """
     prefix = f"{event_code}-"
     last = session.scalar(
         select(func.max(Household.case_number)).where(Household.case_number.like(prefix + "%"))
     )
-    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{seq:06d}"
+    seq = int(last.rsplit("-", 1)[1]) if last else 0
+    while True:
+        seq += 1
+        yield f"{prefix}{seq:06d}"
+
+
+def next_case_number(session: Session, event_code: str) -> str:
+    return next(case_numbers(session, event_code))
 
 
 def _apply_members(session: Session, household: Household, valid: _Valid) -> None:

@@ -279,20 +279,24 @@ def test_a_removed_member_does_not_count(filled: Database) -> None:
 
 @sqlite_only("orphan rows can be written only with SQLite's foreign_keys pragma off")
 def test_orphan_rows_and_an_old_schema_are_reported(filled: Database) -> None:
-    with filled.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        conn.execute(
-            text(
-                "INSERT INTO residence (id, household_id, evacuation_status, moved_on, place,"
-                " municipality_code, notes, created_at, updated_at, version)"
-                " VALUES (:id, :hh, 'hotel', '2024-01-01', '', '', '',"
-                " '2024-01-01 00:00:00', '2024-01-01 00:00:00', 1)"
-            ),
+    # On the driver's connection: a PRAGMA inside a transaction does nothing, and SQLAlchemy's
+    # connections always begin one (BEGIN, see db/engine.py).
+    raw = filled.engine.raw_connection()
+    try:
+        driver = raw.driver_connection
+        assert driver is not None
+        driver.execute("PRAGMA foreign_keys=OFF")
+        driver.execute(
+            "INSERT INTO residence (id, household_id, evacuation_status, moved_on, place,"
+            " municipality_code, notes, created_at, updated_at, version)"
+            " VALUES (:id, :hh, 'hotel', '2024-01-01', '', '', '',"
+            " '2024-01-01 00:00:00', '2024-01-01 00:00:00', 1)",
             {"id": "0" * 32, "hh": "f" * 32},
         )
-        conn.execute(text("UPDATE alembic_version SET version_num = '0000_old'"))
-        conn.commit()
-        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        driver.execute("UPDATE alembic_version SET version_num = '0000_old'")
+        driver.execute("PRAGMA foreign_keys=ON")
+    finally:
+        raw.close()
     found = problems(filled)
     assert "[foreign_keys] 参照先のない行：residence" in found
     assert "[schema] スキーマの版が古い：0000_old" in found
