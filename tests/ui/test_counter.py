@@ -278,3 +278,26 @@ def test_the_counter_remembers_this_laptops_venue(
     again.refresh()
     assert again.venue_id() == other
     Settings().save()
+
+
+def test_a_trailing_enter_on_the_duplicate_question_logs_nothing_more(
+    qtbot: QtBot, db: Database, venue_id, households: list[str]
+) -> None:  # type: ignore[no-untyped-def]
+    """The real question: Enter (a scanner's trailing one, or a second press) answers いいえ."""
+    from evacsupport.ui.prompts import QtPrompter
+    from tests.ui.test_prompts import press_enter_on_the_question
+
+    view = CounterView(AppContext(db, prompter=QtPrompter(), settings=Settings(staff_name="佐藤")))
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+    view.refresh()
+    scan(qtbot, view, households[1])
+    seen: list[str] = []
+    press_enter_on_the_question(qtbot, seen)
+    qtbot.keyClicks(view.scan, households[1])
+    qtbot.keyClick(view.scan, Qt.Key.Key_Return)
+    assert seen == ["No"]
+    assert len(MealService(db).session_log(venue_id, date.today())) == 1
