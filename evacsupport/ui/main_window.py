@@ -322,7 +322,7 @@ class MainWindow(QMainWindow):
 
     def lock_now(self) -> None:
         """The idle lock: the same person's password, or the app closes."""
-        if LockDialog(self.ctx.db, self).exec() != LockDialog.DialogCode.Accepted:
+        if LockDialog(self.ctx.db, self, prompter=self._prompter).exec() != LockDialog.DialogCode.Accepted:
             self.close()
 
     def show_section(self, name: str) -> None:

@@ -3237,4 +3237,15 @@ The language will change the next time the app starts.</translation>
         <translation>&amp;Follow up on</translation>
     </message>
 </context>
+<context>
+    <name>_Form</name>
+    <message>
+        <source>終了の確認</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <source>終了しますか？</source>
+        <translation>Quit evacsupport?</translation>
+    </message>
+</context>
 </TS>
