@@ -276,6 +276,11 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Answer at least one scale or write a note",
     ),
     "member.not_found": ("この世帯員は見つかりません", "That member was not found"),
+    "member.given_name_needed": (
+        "名を入力してください（姓だけの世帯員は保存できません。不要なら「この世帯員を削除」）",
+        "Type the given name (a member with only a family name cannot be saved; not needed? "
+        "“Delete this member”)",
+    ),
     "followup.not_found": ("このフォローアップは見つかりません", "That follow-up was not found"),
     "followup.already_done": (
         "このフォローアップはすでに完了しています",
