@@ -250,6 +250,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "世帯番号「{value}」は登録されていません。番号を確かめてください",
         "No household has case number “{value}”; check the number",
     ),
+    "meal.ambiguous_case": (
+        "番号「{value}」に当たる世帯が{count}つあります。どの世帯か選んでください",
+        "{count} households have the number “{value}”; choose which",
+    ),
     "meal.not_at_this_venue": (
         "世帯番号「{value}」はこの会場に登録されていません。コーディネーターに確認してください",
         "Case number “{value}” is not registered at this venue; ask a coordinator",
