@@ -322,7 +322,8 @@ class MainWindow(QMainWindow):
 
     def lock_now(self) -> None:
         """The idle lock: the same person's password, or the app closes."""
-        if LockDialog(self.ctx.db, self, prompter=self._prompter).exec() != LockDialog.DialogCode.Accepted:
+        dialog = LockDialog(self.ctx.db, self, prompter=self._prompter)
+        if dialog.exec() != LockDialog.DialogCode.Accepted:
             self.close()
 
     def show_section(self, name: str) -> None:
