@@ -36,6 +36,10 @@ class Prompter(Protocol):
 
     def ask_password(self, parent: QWidget | None, title: str, label: str) -> str | None: ...
 
+    def choose(
+        self, parent: QWidget | None, title: str, label: str, options: list[str]
+    ) -> int | None: ...
+
 
 class QtPrompter:
     """Message boxes; each call blocks until the user answers."""
@@ -99,3 +103,10 @@ class QtPrompter:
         """A secret typed without echo (a passphrase); None when the user cancels."""
         value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Password)
         return value if ok else None
+
+    def choose(
+        self, parent: QWidget | None, title: str, label: str, options: list[str]
+    ) -> int | None:
+        """One of ``options`` (its index), picked from a list; None when the user cancels."""
+        value, ok = QInputDialog.getItem(parent, title, label, options, 0, False)
+        return options.index(value) if ok and value in options else None

@@ -894,6 +894,10 @@
         <translation>Second time for this household</translation>
     </message>
     <message>
+        <source>どの世帯ですか？</source>
+        <translation>Which household?</translation>
+    </message>
+    <message>
         <source>記録しました：%1</source>
         <translation>Logged: %1</translation>
     </message>
