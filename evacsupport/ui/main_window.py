@@ -474,7 +474,8 @@ class MainWindow(QMainWindow):
             view_menu.addAction(
                 self._gated(
                     self._action(
-                        self._section_title(name),
+                        # An "&" in a title ("Visits & check-ins") is text, not a mnemonic.
+                        self._section_title(name).replace("&", "&&"),
                         functools.partial(self._show_named, name),
                         f"Ctrl+{number}",
                     ),
