@@ -11,6 +11,7 @@ which the panel asks for on that row.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from evacsupport.domain.allergens import display_list
 from evacsupport.domain.codes import CareLevel, Relation, Sex, label
 from evacsupport.domain.wareki import parse_date
 from evacsupport.errors import FieldError, InvalidValue
@@ -93,6 +95,10 @@ def _typed(member: MemberInput) -> tuple[object, ...]:
     )
 
 
+def _allergens(value: Sequence[str] | str) -> str:
+    return display_list([value] if isinstance(value, str) else value)
+
+
 def _relation(code: str) -> str:
     try:
         return label(Relation(code))
@@ -119,7 +125,7 @@ class MemberPanel(QWidget):
                 Column(self.tr("フリガナ"), lambda m: f"{m.family_kana} {m.given_kana}".strip()),
                 Column(self.tr("生年月日"), lambda m: m.birth_date or ""),
                 Column(self.tr("年齢"), lambda m: _age(m.birth_date), numeric=True),
-                Column(self.tr("アレルギー"), lambda m: "、".join(m.allergens)),
+                Column(self.tr("アレルギー"), lambda m: _allergens(m.allergens)),
             ],
             self,
         )
