@@ -61,7 +61,7 @@ def open_window(db: Database, settings: Settings) -> MainWindow | None:
     from evacsupport.ui.main_window import MainWindow
     from evacsupport.ui.views.signin import sign_in
 
-    if not sign_in(db):  # the first administrator, or who is at the keyboard
+    if not sign_in(db, quits_app=True):  # the first administrator, or who is at the keyboard
         return None
     window = MainWindow(db, settings=settings)
     window.show()

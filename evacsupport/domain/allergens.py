@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from evacsupport.domain import vocabulary
 from evacsupport.domain.normalize import nfkc
 from evacsupport.errors import InvalidValue
+from evacsupport.i18n import CATALOG, current_language, message
 from evacsupport.resources import load_json
 
 # 、 , ・ ; and any whitespace (NFKC has already turned ， ､ and ； into , 、 and ;).
@@ -87,3 +88,17 @@ def normalize_allergens(values: Iterable[str] | str | None) -> list[str]:
                 raise InvalidValue("allergen.unknown", value=token)
             found.add(name)
     return [name for name in all_allergens() if name in found]
+
+
+def display(name: str, lang: str | None = None) -> str:
+    """A listed allergen as the window shows it: stored and matched by its Japanese name, shown
+    in English from the message catalogue (``allergen.name.<name>``) in an English window. A
+    name the catalogue lacks shows as stored rather than not at all."""
+    key = f"allergen.name.{name}"
+    return message(key, lang) if key in CATALOG else name
+
+
+def display_list(names: Iterable[str], lang: str | None = None) -> str:
+    """Several allergens on one line: 「卵、小麦」 or "Egg, Wheat"."""
+    separator = "、" if (lang or current_language()) == "ja" else ", "
+    return separator.join(display(name, lang) for name in names)

@@ -3,10 +3,16 @@
 Built for a busy counter: the lookup and the save are one call, the same household twice on a
 day is a warning the staff can confirm (not a silent duplicate), a venue's own rules refuse a
 meal with the reason (staff may override with a note), and every entry can be undone.
+
+Staff type what they read off a card: the full case number, or only its number (``150``,
+``n24-150``, in full width too). A number that names one household (among the venue's own,
+for venue staff) is that household; one that names several is never guessed: the staff are
+asked which (:class:`AmbiguousCase` lists them), and venue staff only ever see their venue's.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -114,6 +120,35 @@ class LoggedMeal:
             else _t("登録外のお客さん", "Unregistered guests")
         )
         return f"{who}（{label(MealType(self.meal_type))}）"
+
+
+@dataclass(frozen=True)
+class CaseCandidate:
+    """One household a short number may mean, as the staff are asked to choose."""
+
+    case_number: str
+    head_name: str
+    head_kana: str
+
+
+class AmbiguousCase(EvacError):
+    """A short number matches more than one household: the staff choose from ``candidates``."""
+
+    def __init__(self, typed: str, candidates: list[CaseCandidate]) -> None:
+        super().__init__("meal.ambiguous_case", value=typed, count=len(candidates))
+        self.candidates = candidates
+
+
+# A case number without its zeros and perhaps its prefix: 150, N24-150, N24-000150.
+CASE_TAIL = re.compile(r"^(?:([A-Z][A-Z0-9]{0,6})-)?(\d{1,6})$")
+# Dashes people type for the hyphen (NFKC leaves these, the long vowel mark above all).
+DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―ーｰ−", "-"))
+
+
+def case_key(code: str) -> str:
+    """The typed or scanned code as case numbers are stored: NFKC, upper case, no spaces,
+    any dash a hyphen."""
+    return clean_text(code).translate(DASHES).upper().replace(" ", "")
 
 
 class MealWarning(EvacError):
@@ -528,16 +563,62 @@ class MealService:
 
         For anyone else's household they learn that it is not theirs, never its names or
         allergens: case numbers are sequential, so a curious person could try them all."""
-        key = clean_text(code).upper().replace(" ", "")
+        key = case_key(code)
         household = session.scalar(
             select(Household)
             .where(Household.case_number == key, Household.deleted_at.is_(None))
             .options(selectinload(Household.members), selectinload(Household.assignments))
         )
         if household is None:
+            household = self._by_number(session, key)
+        if household is None:
             raise NotFound("meal.unknown_case", value=key or code)
-        if self.db.venue_scope is not None:
-            active = household.active_assignment
-            if active is None or active.venue_id != self.db.venue_scope:
-                raise NotFound("meal.not_at_this_venue", value=key)
+        if not self._in_scope(household):
+            raise NotFound("meal.not_at_this_venue", value=key)
         return card_of(household, today)
+
+    def _in_scope(self, household: Household) -> bool:
+        """Venue staff see only the households assigned to their venue."""
+        if self.db.venue_scope is None:
+            return True
+        active = household.active_assignment
+        return active is not None and active.venue_id == self.db.venue_scope
+
+    def _by_number(self, session: Session, key: str) -> Household | None:
+        """The household a case number's number names (``150`` → ``N24-000150``), if only one
+        does among those this user may see; raises AmbiguousCase when several do, listing
+        only those. None when the key is no such number or nothing matches at all."""
+        match = CASE_TAIL.match(key)
+        if match is None:
+            return None
+        prefix, digits = match.groups()
+        number = f"{int(digits):06d}"
+        wanted = (
+            Household.case_number == f"{prefix}-{number}"
+            if prefix
+            else Household.case_number.like(f"%-{number}")
+        )
+        found = session.scalars(
+            select(Household)
+            .where(wanted, Household.deleted_at.is_(None))
+            .options(selectinload(Household.members), selectinload(Household.assignments))
+            .order_by(Household.case_number)
+        ).all()
+        if not found:
+            return None
+        mine = [h for h in found if self._in_scope(h)]
+        if not mine:
+            raise NotFound("meal.not_at_this_venue", value=key)
+        if len(mine) > 1:
+            raise AmbiguousCase(
+                key,
+                [
+                    CaseCandidate(
+                        h.case_number,
+                        h.head.full_name if h.head else "",
+                        h.head.full_kana if h.head else "",
+                    )
+                    for h in mine
+                ],
+            )
+        return mine[0]

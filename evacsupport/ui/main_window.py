@@ -322,7 +322,8 @@ class MainWindow(QMainWindow):
 
     def lock_now(self) -> None:
         """The idle lock: the same person's password, or the app closes."""
-        if LockDialog(self.ctx.db, self).exec() != LockDialog.DialogCode.Accepted:
+        dialog = LockDialog(self.ctx.db, self, prompter=self._prompter)
+        if dialog.exec() != LockDialog.DialogCode.Accepted:
             self.close()
 
     def show_section(self, name: str) -> None:
@@ -473,7 +474,8 @@ class MainWindow(QMainWindow):
             view_menu.addAction(
                 self._gated(
                     self._action(
-                        self._section_title(name),
+                        # An "&" in a title ("Visits & check-ins") is text, not a mnemonic.
+                        self._section_title(name).replace("&", "&&"),
                         functools.partial(self._show_named, name),
                         f"Ctrl+{number}",
                     ),

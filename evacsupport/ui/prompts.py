@@ -22,7 +22,9 @@ class Discard(Enum):
 class Prompter(Protocol):
     def ask_unsaved(self, parent: QWidget | None) -> Discard: ...
 
-    def confirm(self, parent: QWidget | None, title: str, text: str) -> bool: ...
+    def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
+        """Yes or no; the default answer (Enter) is no, the safe one."""
+        ...
 
     def error(self, parent: QWidget | None, text: str) -> None: ...
 
@@ -33,6 +35,10 @@ class Prompter(Protocol):
     ) -> str | None: ...
 
     def ask_password(self, parent: QWidget | None, title: str, label: str) -> str | None: ...
+
+    def choose(
+        self, parent: QWidget | None, title: str, label: str, options: list[str]
+    ) -> int | None: ...
 
 
 class QtPrompter:
@@ -66,7 +72,16 @@ class QtPrompter:
         return Discard.CANCEL
 
     def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
-        answer = QMessageBox.question(parent, title, text)
+        """はい/いいえ with いいえ the default: every question the app asks would duplicate,
+        overwrite, destroy or quit something, so a second Enter (or a scanner's trailing Enter)
+        must leave things as they were. Qt alone would make はい the default."""
+        answer = QMessageBox.question(
+            parent,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
         return answer == QMessageBox.StandardButton.Yes
 
     def error(self, parent: QWidget | None, text: str) -> None:
@@ -88,3 +103,10 @@ class QtPrompter:
         """A secret typed without echo (a passphrase); None when the user cancels."""
         value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Password)
         return value if ok else None
+
+    def choose(
+        self, parent: QWidget | None, title: str, label: str, options: list[str]
+    ) -> int | None:
+        """One of ``options`` (its index), picked from a list; None when the user cancels."""
+        value, ok = QInputDialog.getItem(parent, title, label, options, 0, False)
+        return options.index(value) if ok and value in options else None

@@ -144,3 +144,14 @@ def test_normalize_allergens_never_crashes_on_lists(values: list[str]) -> None:
 def test_result_is_canonical_and_unique(values: list[str]) -> None:
     result = normalize_allergens(values)
     assert result == [a for a in all_allergens() if a in set(values)]
+
+
+def test_every_listed_allergen_has_an_english_name_for_display() -> None:
+    from evacsupport.domain.allergens import display, display_list
+
+    missing = [n for n in all_allergens() if display(n, "en") == n]
+    assert missing == []
+    assert display("卵", "ja") == "卵" and display("卵", "en") == "Egg"
+    assert display_list(["小麦", "卵"], "en") == "Wheat, Egg"
+    assert display_list(["小麦", "卵"], "ja") == "小麦、卵"
+    assert display("未知", "en") == "未知"  # not in the catalogue: shown as stored

@@ -14,6 +14,7 @@ from evacsupport.db.models import Assignment, Household, MealLog, Venue
 from evacsupport.errors import EvacError, NotFound, ValidationError
 from evacsupport.services.households import HouseholdService, MemberInput
 from evacsupport.services.meals import (
+    AmbiguousCase,
     MealEntry,
     MealRefused,
     MealRules,
@@ -652,3 +653,90 @@ def test_ten_meals_in_a_row_each_get_their_own_id(
     served_on = logged[0].served_on
     assert {m.id for m in meals.session_log(venue.id, served_on)} == ids
     assert meal_count(db) == 10
+
+
+# --- the number alone: what staff read off a card ----------------------------------------------
+
+
+def _numbered(households: HouseholdService, *cases: tuple[str, str]) -> None:
+    for case_number, given in cases:
+        households.create(household(case_number=case_number, members=[member(given_name=given)]))
+
+
+@pytest.mark.parametrize("typed", ["150", "0150", "n24-150", "１５０", "Ｎ２４ー１５０", " 150 "])
+def test_the_number_alone_finds_the_one_household_with_it(
+    meals: MealService, households: HouseholdService, typed: str
+) -> None:
+    _numbered(
+        households, ("N24-000015", "一"), ("N24-000150", "百五十"), ("N24-001150", "千百五十")
+    )
+    card = meals.lookup(typed, today=TODAY)
+    assert (card.case_number, card.head_name) == ("N24-000150", "山田 百五十")
+
+
+def test_a_number_two_households_share_is_never_guessed(
+    db: Database, meals: MealService, households: HouseholdService, venue: Venue
+) -> None:
+    _numbered(households, ("N24-000150", "能登"), ("K24-000150", "加賀"))
+    with pytest.raises(AmbiguousCase) as info:
+        meals.lookup("150", today=TODAY)
+    assert [(c.case_number, c.head_name) for c in info.value.candidates] == [
+        ("K24-000150", "山田 加賀"),
+        ("N24-000150", "山田 能登"),
+    ]
+    assert "番号「150」に当たる世帯が2つあります" in info.value.message()
+    with pytest.raises(AmbiguousCase):
+        meals.log(entry(venue, "150"), now=NOON)
+    assert meal_count(db) == 0
+    assert meals.lookup("k24-150", today=TODAY).case_number == "K24-000150"  # the prefix decides
+    with pytest.raises(NotFound) as unknown:
+        meals.lookup("151", today=TODAY)
+    assert unknown.value.code == "meal.unknown_case"
+
+
+def test_venue_staff_choose_only_among_their_venues_households(
+    db: Database, households: HouseholdService
+) -> None:
+    from evacsupport.services.accounts import AccountService, sign_in
+    from evacsupport.services.assignment import AssignmentService
+    from evacsupport.services.consents import record_consent
+    from tests.factories import consent
+
+    here = "36.5613, 136.6562"
+    mine = VenueService(db).create(
+        VenueInput(name="こども食堂わじま", capacity=30, coordinates=here)
+    )
+    other = VenueService(db).create(VenueInput(name="みんなの食堂", capacity=30, coordinates=here))
+    placed = {}
+    for case_number, given, venue in (
+        ("N24-000150", "能登", mine),
+        ("K24-000150", "加賀", other),
+        ("N24-000007", "七尾", mine),
+        ("K24-000007", "小松", mine),
+        ("S24-000007", "珠洲", other),
+        ("K24-000009", "白山", other),
+    ):
+        saved = households.create(
+            household(case_number=case_number, coordinates=here, members=[member(given_name=given)])
+        )
+        record_consent(db, saved.id, consent())
+        AssignmentService(db).assign(saved.id, venue.id)
+        placed[case_number] = saved.id
+    accounts = AccountService(db)
+    accounts.create("admin", "long enough", "admin")
+    sign_in(db, accounts.authenticate("admin", "long enough"))
+    accounts.create("staff", "long enough", "venue_staff", venue=mine.name)
+    sign_in(db, accounts.authenticate("staff", "long enough"))
+    meals = MealService(db)
+
+    assert meals.lookup("150").case_number == "N24-000150"  # the other venue's is not counted
+    with pytest.raises(AmbiguousCase) as info:
+        meals.lookup("7")
+    assert [c.case_number for c in info.value.candidates] == ["K24-000007", "N24-000007"]
+    assert "珠洲" not in str(info.value) and "2つ" in info.value.message()
+    with pytest.raises(NotFound) as elsewhere:  # only another venue's: no name, no candidates
+        meals.lookup("9")
+    assert elsewhere.value.code == "meal.not_at_this_venue"
+    assert "白山" not in str(elsewhere.value)
+    logged = meals.log(MealEntry(venue_id=mine.id, code="１５０"), now=NOON)
+    assert logged.household is not None and logged.household.id == placed["N24-000150"]

@@ -20,6 +20,8 @@ class FakePrompter:
     text_answer: str | None = None
     password_answer: str | None = None
     texts: list[str] = field(default_factory=list)
+    choice_answer: int | None = None
+    choices: list[list[str]] = field(default_factory=list)
 
     def ask_unsaved(self, parent: QWidget | None) -> Discard:
         self.asked.append("unsaved")
@@ -45,3 +47,10 @@ class FakePrompter:
     def ask_password(self, parent: QWidget | None, title: str, label: str) -> str | None:
         self.asked.append(f"password:{title}")
         return self.password_answer
+
+    def choose(
+        self, parent: QWidget | None, title: str, label: str, options: list[str]
+    ) -> int | None:
+        self.asked.append(f"choose:{title}")
+        self.choices.append(list(options))
+        return self.choice_answer

@@ -163,7 +163,7 @@ def test_after_a_restore_the_administrator_signs_in_to_the_restored_database(
     HouseholdService(staffed).create(household())
     asked: list[Database] = []
 
-    def sign_in_again(database: Database, parent: object) -> bool:
+    def sign_in_again(database: Database, parent: object, **_options: object) -> bool:
         asked.append(database)
         signed_in(database, "admin", PASSWORD)
         return True
@@ -188,7 +188,7 @@ def test_giving_up_the_sign_in_after_a_restore_closes_the_window(
     settings = settings_for(tmp_path)
     backup.make_backup(staffed, backup.policy_from_settings(settings, staffed.url.database))
     HouseholdService(staffed).create(household())
-    monkeypatch.setattr(auto, "sign_in", lambda database, parent: False)
+    monkeypatch.setattr(auto, "sign_in", lambda database, parent, **_options: False)
     win = window(qtbot, staffed, FakePrompter(confirm_answer=True), settings)
     win.show()
     assert restore_newest(win)

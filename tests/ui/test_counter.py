@@ -19,6 +19,7 @@ from evacsupport.ui.context import AppContext
 from evacsupport.ui.views.counter.session_view import CounterView
 from tests.factories import household, member
 from tests.ui.fakes import FakePrompter
+from tests.ui.helpers import type_japanese
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -278,3 +279,102 @@ def test_the_counter_remembers_this_laptops_venue(
     again.refresh()
     assert again.venue_id() == other
     Settings().save()
+
+
+def test_a_trailing_enter_on_the_duplicate_question_logs_nothing_more(
+    qtbot: QtBot, db: Database, venue_id, households: list[str]
+) -> None:  # type: ignore[no-untyped-def]
+    """The real question: Enter (a scanner's trailing one, or a second press) answers いいえ."""
+    from evacsupport.ui.prompts import QtPrompter
+    from tests.ui.test_prompts import press_enter_on_the_question
+
+    view = CounterView(AppContext(db, prompter=QtPrompter(), settings=Settings(staff_name="佐藤")))
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+    view.refresh()
+    scan(qtbot, view, households[1])
+    seen: list[str] = []
+    press_enter_on_the_question(qtbot, seen)
+    qtbot.keyClicks(view.scan, households[1])
+    qtbot.keyClick(view.scan, Qt.Key.Key_Return)
+    assert seen == ["No"]
+    assert len(MealService(db).session_log(venue_id, date.today())) == 1
+
+
+def test_the_number_alone_logs_the_household_it_names(
+    qtbot: QtBot, counter: CounterView, households: list[str], db: Database, venue_id
+) -> None:  # type: ignore[no-untyped-def]
+    scan(qtbot, counter, "3")  # N24-000003, as read off the card without its zeros
+    assert counter.scan.text() == ""
+    [meal] = MealService(db).session_log(venue_id, date.today())
+    assert meal.household is not None and meal.household.case_number == households[2]
+    assert counter.card.name.text().startswith(f"{households[2]}　山田 花子2")
+
+
+def test_a_number_two_households_share_asks_which_with_their_names(
+    qtbot: QtBot, counter: CounterView, households: list[str], db: Database, venue_id,
+    prompter: FakePrompter,
+) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    other = HouseholdService(db).create(
+        household(case_number="K24-000003", members=[member(given_name="加賀")])
+    )
+    prompter.choice_answer = None
+    scan(qtbot, counter, "3")
+    assert prompter.choices == [
+        ["K24-000003　山田 加賀（ヤマダ ハナコ）", f"{households[2]}　山田 花子2（ヤマダ ハナコ）"]
+    ]
+    assert "番号「3」に当たる世帯が2つあります" in counter.card.status.text()
+    assert MealService(db).session_log(venue_id, date.today()) == []
+    assert counter.scan.hasFocus() and counter.scan.selectedText() == "3"
+
+    prompter.choice_answer = 0
+    scan(qtbot, counter, "3")
+    [meal] = MealService(db).session_log(venue_id, date.today())
+    assert meal.household is not None and meal.household.id == other.id
+
+
+def test_venue_staff_are_asked_only_about_their_venues_households(
+    qtbot: QtBot, db: Database, venue_id
+) -> None:  # type: ignore[no-untyped-def]
+    """Staff of one venue type 7: of the three households numbered 7 they are asked about the
+    two at their venue, never shown the third (another venue's)."""
+    from evacsupport.services.accounts import AccountService, sign_in
+    from tests.factories import consent
+
+    here = "36.5605, 136.659"
+    elsewhere = VenueService(db).create(
+        VenueInput(name="みんなの食堂", capacity=30, coordinates=here)
+    )
+    for case_number, given, venue in (
+        ("N24-000007", "七尾", venue_id),
+        ("K24-000007", "小松", venue_id),
+        ("S24-000007", "珠洲", elsewhere.id),
+    ):
+        saved = HouseholdService(db).create(
+            household(case_number=case_number, coordinates=here, members=[member(given_name=given)])
+        )
+        record_consent(db, saved.id, consent())
+        AssignmentService(db).assign(saved.id, venue)
+    accounts = AccountService(db)
+    accounts.create("admin", "long enough", "admin")
+    sign_in(db, accounts.authenticate("admin", "long enough"))
+    accounts.create("staff", "long enough", "venue_staff", venue="こども食堂 ひだまり")
+    sign_in(db, accounts.authenticate("staff", "long enough"))
+    prompter = FakePrompter(choice_answer=1)
+    view = CounterView(AppContext(db, prompter=prompter, settings=Settings(staff_name="加藤")))
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+    view.refresh()
+    type_japanese(view.scan, "７")  # full width, as an input method left on types it
+    qtbot.keyClick(view.scan, Qt.Key.Key_Return)
+    [options] = prompter.choices
+    assert [o.split("　")[0] for o in options] == ["K24-000007", "N24-000007"]
+    assert not any("珠洲" in o for o in options)
+    [meal] = MealService(db).session_log(venue_id, date.today())
+    assert meal.household is not None and meal.household.case_number == "N24-000007"

@@ -3,6 +3,7 @@ would at a shelter desk."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -392,3 +393,61 @@ def test_record_a_visit_and_a_checkin_from_the_household(
     assert editor.activity.checkin_model.rowCount() == 1
     assert editor.activity.trend_chart.series["K6"] == [3.0]
     assert not editor.is_dirty()  # recorded at once, apart from the editor's Save
+
+
+def _two_people(db: Database) -> str:
+    saved = HouseholdService(db).create(
+        household(
+            members=[
+                member(family_name="能登", family_kana="ノト", given_name="太郎"),
+                member(
+                    family_name="能登", family_kana="ノト", given_name="花子",
+                    given_kana="ハナコ", relation="spouse",
+                ),
+            ]
+        )
+    )  # fmt: skip
+    return str(saved.id)
+
+
+def test_alt_a_then_ctrl_s_saves_no_phantom_member(
+    qtbot: QtBot, window: MainWindow, db: Database
+) -> None:
+    """Alt+A pre-fills the family name; saving without typing anything into the row drops it."""
+    household_id = uuid.UUID(_two_people(db))
+    editor = window.open_household(household_id)
+    qtbot.waitExposed(editor)
+    editor.activateWindow()
+    qtbot.waitUntil(editor.isActiveWindow)
+    key(qtbot, editor, Qt.Key.Key_A, ALT)
+    qtbot.waitUntil(lambda: editor.members.model.rowCount() == 3)
+    assert editor.members.family_name.text() == "能登"
+    key(qtbot, focused(), Qt.Key.Key_S, CTRL)
+    assert not editor.isVisible()
+    saved = HouseholdService(db).get(household_id)
+    assert [m.full_name for m in saved.current_members] == ["能登 太郎", "能登 花子"]
+
+
+def test_an_added_member_typed_into_without_a_given_name_is_refused_on_its_row(
+    qtbot: QtBot, window: MainWindow, db: Database
+) -> None:
+    household_id = uuid.UUID(_two_people(db))
+    editor = window.open_household(household_id)
+    qtbot.waitExposed(editor)
+    editor.activateWindow()
+    qtbot.waitUntil(editor.isActiveWindow)
+    panel = editor.members
+    key(qtbot, editor, Qt.Key.Key_A, ALT)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 3)
+    panel.birth_date.setFocus()
+    qtbot.keyClicks(panel.birth_date, "H20.4.1")
+    key(qtbot, focused(), Qt.Key.Key_S, CTRL)
+    assert editor.isVisible()
+    assert panel.current_index() == 2 and focused() is panel.given_name
+    assert panel.messages["given_name"].text().startswith("名を入力してください")
+    assert len(HouseholdService(db).get(household_id).current_members) == 2
+    type_here("一郎")
+    key(qtbot, focused(), Qt.Key.Key_S, CTRL)
+    assert not editor.isVisible()
+    saved = HouseholdService(db).get(household_id)
+    assert [m.full_name for m in saved.current_members] == ["能登 太郎", "能登 花子", "能登 一郎"]

@@ -65,9 +65,25 @@ def test_search_by_case_number_typed_on_the_keyboard(qtbot: QtBot, window: MainW
     qtbot.keyClicks(box, "n24-000042")
     qtbot.waitUntil(lambda: visible_case_numbers(window) == ["N24-000042"], timeout=2000)
     with qtbot.waitSignal(window.household_list.household_activated) as signal:
-        qtbot.keyClick(box, Qt.Key.Key_Return)
-        qtbot.keyClick(window.household_list.table, Qt.Key.Key_Return)
+        qtbot.keyClick(box, Qt.Key.Key_Return)  # Enter opens it, as the README says
     assert signal.args[0] == window.household_list.model.row_at(0).id
+
+
+def test_up_and_down_in_the_search_box_move_in_the_list_and_enter_opens(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    box = window.household_list.search_box
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert box.hasFocus()
+    qtbot.keyClicks(box, "n24-00004")  # N24-000040 … N24-000049
+    qtbot.waitUntil(lambda: len(visible_case_numbers(window)) == 10, timeout=2000)
+    for key in (Qt.Key.Key_Down, Qt.Key.Key_Down, Qt.Key.Key_Down, Qt.Key.Key_Up):
+        qtbot.keyClick(box, key)
+    assert box.hasFocus()  # typing goes on into the search
+    model = window.household_list.model
+    with qtbot.waitSignal(window.household_list.household_activated) as signal:
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert signal.args[0] == model.row_at(1).id  # the first row, then down twice, up once
 
 
 def test_a_search_with_no_match_shows_an_empty_list(qtbot: QtBot, window: MainWindow) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
 )
 from pytestqt.qtbot import QtBot
 
@@ -211,15 +212,17 @@ def answer_dialogs(*steps: Step) -> list[QDialog]:
 
     def poll() -> None:
         dialog = QApplication.activeModalWidget()
-        fresh = isinstance(dialog, QDialog) and (not seen or dialog is not seen[-1])
+        fresh = isinstance(dialog, QDialog) and all(d is not dialog for d in seen)
         if fresh and dialog.isActiveWindow():  # shown and given the keyboard, as on a desktop
             seen.append(dialog)
+            if len(seen) < len(steps):  # a step may open the next dialog and wait in it
+                QTimer.singleShot(20, poll)
             try:
                 steps[len(seen) - 1](dialog)
             except BaseException:
-                dialog.reject()
+                dialog.done(QDialog.DialogCode.Rejected)  # reject() might ask first
                 raise
-        if len(seen) < len(steps):
+        elif len(seen) < len(steps):
             QTimer.singleShot(20, poll)
 
     QTimer.singleShot(0, poll)
@@ -254,6 +257,14 @@ def cancel(dialog: QDialog) -> None:
     dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
 
 
+def quit_yes(dialog: QDialog) -> None:
+    """The question 「終了しますか？」 that giving up asks: はい."""
+    assert isinstance(dialog, QMessageBox)
+    assert dialog.text() == "終了しますか？"
+    assert dialog.defaultButton() is dialog.button(QMessageBox.StandardButton.No)
+    dialog.button(QMessageBox.StandardButton.Yes).click()
+
+
 def intro(dialog: QDialog) -> str:
     assert isinstance(dialog, FirstAdminDialog)
     return dialog.intro.text()
@@ -284,11 +295,62 @@ def test_the_login_dialog_takes_typing_straight_away(qtbot: QtBot, db: Database)
     assert signin_flow(db) and db.actor == "tanaka"
 
 
+def test_at_start_typing_straight_away_signs_in_and_esc_asks_before_quitting(
+    qtbot: QtBot, db: Database
+) -> None:
+    """The app's start, from the keyboard alone: no click first. Esc asks 「終了しますか？」 and
+    Enter there (いいえ) keeps the form, with the cursor back in 利用者名; then the name, Enter
+    (on to the password, no attempt wasted), the password and Enter sign in."""
+    AccountService(db).create("tanaka", "noto-2024!", "admin")
+    questions: list[str] = []
+
+    def login(dialog: QDialog) -> None:
+        assert isinstance(dialog, LoginDialog)
+        assert QApplication.focusWidget() is dialog.username
+        default = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        assert default.isDefault()
+        keyboard(qtbot, Qt.Key.Key_Escape)  # the question opens and is answered meanwhile
+        assert questions == ["終了しますか？"] and dialog.isVisible()
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.username)
+        keyboard(qtbot, "tanaka", Qt.Key.Key_Return)
+        assert QApplication.focusWidget() is dialog.password and _message(dialog) == ""
+        keyboard(qtbot, "noto-2024!", Qt.Key.Key_Return)
+
+    def enter_on_the_question(dialog: QDialog) -> None:
+        assert isinstance(dialog, QMessageBox)
+        questions.append(dialog.text())
+        assert dialog.defaultButton() is dialog.button(QMessageBox.StandardButton.No)
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+
+    answer_dialogs(login, enter_on_the_question)
+    window = open_window(db, Settings())
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    assert db.actor == "tanaka"
+
+
+def test_enter_on_cancel_asks_before_quitting(qtbot: QtBot, db: Database) -> None:
+    """Tab on to キャンセル and Enter: the question, not a silent quit."""
+    AccountService(db).create("tanaka", "noto-2024!", "admin")
+    prompter = FakePrompter(confirm_answer=False)
+    dialog = LoginDialog(db, prompter=prompter, quits_app=True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    cancel_button = dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    cancel_button.setFocus()
+    qtbot.keyClick(cancel_button, Qt.Key.Key_Return)
+    assert prompter.confirms == ["終了の確認\n終了しますか？"]
+    assert dialog.isVisible()
+    prompter.confirm_answer = True
+    qtbot.keyClick(dialog.username, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Rejected
+
+
 def test_records_without_an_account_get_an_administrator_before_the_window_opens(
     qtbot: QtBot, db: Database
 ) -> None:
     _holding_records(db)
-    seen = answer_dialogs(cancel)
+    seen = answer_dialogs(cancel, quit_yes)
     assert open_window(db, Settings()) is None  # given up: nothing opened
     assert "世帯の記録がありますが、利用者のアカウントがありません" in intro(seen[0])
     assert not any(isinstance(w, MainWindow) for w in QApplication.topLevelWidgets())
@@ -318,13 +380,13 @@ def test_giving_up_at_the_first_administrator_quits_the_app(
     qapp = QApplication.instance()
     assert isinstance(qapp, QApplication)
     name, version = qapp.applicationName(), qapp.applicationVersion()
-    seen = answer_dialogs(cancel)
+    seen = answer_dialogs(cancel, quit_yes)
     try:
         assert app_module.run_gui(sqlite_url(path), Settings()) == 0
     finally:
         qapp.setApplicationName(name)
         qapp.setApplicationVersion(version)
-    assert [type(d) for d in seen] == [FirstAdminDialog]
+    assert [type(d) for d in seen] == [FirstAdminDialog, QMessageBox]
     assert not any(isinstance(w, MainWindow) for w in QApplication.topLevelWidgets())
     assert not in_use_marker(path).exists()
     after = Database(sqlite_url(path))

@@ -74,3 +74,54 @@ def test_english_window_after_switching_the_language(qtbot: QtBot, db: Database)
             app.removeTranslator(translator)
         QLocale.setDefault(QLocale(QLocale.Language.Japanese))
         Settings(language="ja").save()
+
+
+def _stray_mnemonic(text: str) -> bool:
+    """An "&" that Qt would take for a mnemonic though a word does not follow it ("& x")."""
+    bare = text.replace("&&", "")
+    return bare.count("&") > 1 or "& " in bare or bare.endswith("&")
+
+
+def test_english_menus_tabs_and_allergens_read_as_written(qtbot: QtBot, db: Database) -> None:
+    """Menus keep "Visits & check-ins" (no mnemonic underlining the space), tabs too, and the
+    allergen check boxes and the counter show English names."""
+    from PySide6.QtWidgets import QMenu, QTabWidget
+
+    from evacsupport.app import install_translators
+    from evacsupport.services.households import HouseholdService
+    from tests.factories import household, member
+
+    app = QCoreApplication.instance()
+    assert app is not None
+    translators = install_translators(app, "en")
+    set_language("en")
+    try:
+        window = MainWindow(db, prompter=FakePrompter(), settings=Settings())
+        qtbot.addWidget(window)
+        menus = [a.menu() for a in window.menuBar().actions() if a.menu()]
+        actions = [a for menu in menus if isinstance(menu, QMenu) for a in menu.actions()]
+        assert [a.text() for a in actions if _stray_mnemonic(a.text())] == []
+        shown = [a.iconText() for a in actions]
+        assert "Visits & check-ins" in shown and "Summary & reports" in shown
+        tabs = [
+            tab.tabText(i) for tab in window.findChildren(QTabWidget) for i in range(tab.count())
+        ]
+        assert [t for t in tabs if _stray_mnemonic(t)] == []
+
+        saved = HouseholdService(db).create(household(members=[member(allergens="卵、小麦")]))
+        editor = window.open_household(saved.id)
+        qtbot.addWidget(editor)
+        boxes = editor.members.allergens.boxes
+        assert (boxes["卵"].text(), boxes["落花生"].text(), boxes["ゼラチン"].text()) == (
+            "Egg",
+            "Peanut",
+            "Gelatin",
+        )
+        assert boxes["卵"].isChecked() and editor.members.allergens.values() == ["小麦", "卵"]
+        assert editor.members.model.index(0, 5).data() == "Wheat, Egg"
+        editor._closing = True
+        editor.close()
+    finally:
+        for translator in translators:
+            app.removeTranslator(translator)
+        QLocale.setDefault(QLocale(QLocale.Language.Japanese))

@@ -125,6 +125,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.tabs)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
+        self.organisation.setFocus()  # the first field, not the tab bar
 
     # --- tabs ---------------------------------------------------------------------------------
     def _number(self, form: QFormLayout, name: str, title: str, value: int, hint: str = "") -> None:

@@ -107,7 +107,7 @@ class AllergenPicker(QWidget):
             layout.addWidget(heading)
             grid = QGridLayout()
             for i, name in enumerate(names):
-                box = QCheckBox(name, self)
+                box = QCheckBox(allergens.display(name), self)  # kept by its Japanese name
                 box.toggled.connect(self.changed)
                 self.boxes[name] = box
                 grid.addWidget(box, i // self.COLUMNS, i % self.COLUMNS)

@@ -187,7 +187,9 @@ class AutoBackup(QObject):
             window.close()
             return False
         reopened.actor = db.actor  # until someone signs in (a database without accounts)
-        if AccountService(reopened).has_accounts() and not sign_in(reopened, self._window):
+        if AccountService(reopened).has_accounts() and not sign_in(
+            reopened, self._window, prompter=self._prompter, quits_app=True
+        ):
             reopened.close()
             window.close()
             return True

@@ -3,7 +3,8 @@ them, Ctrl+S to save, Esc to cancel, and a question before throwing away what wa
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -60,6 +61,7 @@ class RecordDialog(QDialog):
         self.addAction(save)
         self._pristine: object = None
         self._closing = False
+        self._first_field: QWidget | None = None
 
     def add_row(
         self, title: str, field: QWidget | QLayout, names: tuple[str, ...], buddy: QWidget | None
@@ -76,7 +78,16 @@ class RecordDialog(QDialog):
         caption = QLabel(title, self)
         if buddy is not None:
             caption.setBuddy(buddy)
+            self._first_field = self._first_field or buddy
         self.form.addRow(caption, box)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The first row holds the cursor unless a subclass put it elsewhere (the visit form
+        puts it in its summary): never the Save button, where typing goes nowhere."""
+        super().showEvent(event)
+        focus = self.focusWidget()
+        if self._first_field is not None and (focus is None or isinstance(focus, QPushButton)):
+            self._first_field.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def mark_pristine(self) -> None:
         self._pristine = self.snapshot()

@@ -8,6 +8,7 @@ import uuid
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from evacsupport.domain.allergens import display_list
 from evacsupport.services.meals import HouseholdCard, LoggedMeal
 
 
@@ -61,7 +62,7 @@ class CardPanel(QFrame):
         self.name.setText(f"{card.case_number}　{card.head_name} " + self.tr("さんの世帯"))
         if card.allergens:
             self.allergens.setText(
-                self.tr("⚠ アレルギー：%1").replace("%1", "、".join(card.allergens))
+                self.tr("⚠ アレルギー：%1").replace("%1", display_list(card.allergens))
             )
             self.allergens.show()
         else:
@@ -87,7 +88,9 @@ class CardPanel(QFrame):
         if card is None:
             return
         for member in card.members:
-            text = member.name + (f"（{'、'.join(member.allergens)}）" if member.allergens else "")
+            text = member.name + (
+                f"（{display_list(member.allergens)}）" if member.allergens else ""
+            )
             box = QCheckBox(text, self)
             box.setChecked(True)
             box.toggled.connect(self._emit_members)

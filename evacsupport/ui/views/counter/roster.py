@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from evacsupport.domain.allergens import display_list
 from evacsupport.services.meals import HouseholdCard
 
 Index = QModelIndex | QPersistentModelIndex
@@ -69,7 +70,7 @@ class RosterModel(QAbstractTableModel):
                 card.case_number,
                 card.head_name,
                 len(card.members),
-                "、".join(card.allergens),
+                display_list(card.allergens),
             )[column]
         if role == Qt.ItemDataRole.ForegroundRole and column == 4 and card.allergens:
             from PySide6.QtGui import QColor

@@ -8,6 +8,7 @@ entry. A past date turns the same screen into the paper-roster fallback.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -28,7 +29,14 @@ from PySide6.QtWidgets import (
 from evacsupport.domain.codes import MealType
 from evacsupport.domain.wareki import parse_date
 from evacsupport.errors import EvacError
-from evacsupport.services.meals import LoggedMeal, MealEntry, MealRefused, MealService, MealWarning
+from evacsupport.services.meals import (
+    AmbiguousCase,
+    LoggedMeal,
+    MealEntry,
+    MealRefused,
+    MealService,
+    MealWarning,
+)
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.models.records import Column, RecordTableModel
 from evacsupport.ui.views.counter.card_panel import CardPanel
@@ -257,6 +265,12 @@ class CounterView(QWidget):
                 return self._log(entry, confirm=True, override=override)
             self._refused(warning.message())
             return False
+        except AmbiguousCase as ambiguous:
+            chosen = self._which(ambiguous)
+            if chosen is None:
+                self._refused(ambiguous.message())
+                return False
+            return self._log(replace(entry, code=chosen), confirm=confirm, override=override)
         except MealRefused as refused:
             self._pending = entry
             self._refused(refused.message())
@@ -268,6 +282,15 @@ class CounterView(QWidget):
             return False
         self._saved(meal)
         return True
+
+    def _which(self, ambiguous: AmbiguousCase) -> str | None:
+        """A short number several households share: the staff pick one by name (the list holds
+        only what this user may see), or cancel; the case number chosen, or None."""
+        options = [f"{c.case_number}　{c.head_name}（{c.head_kana}）" for c in ambiguous.candidates]
+        index = self.ctx.prompter.choose(
+            self, self.tr("どの世帯ですか？"), ambiguous.message(), options
+        )
+        return None if index is None else ambiguous.candidates[index].case_number
 
     def _refused(self, text: str) -> None:
         self.card.clear()

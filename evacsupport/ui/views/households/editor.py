@@ -206,7 +206,7 @@ class HouseholdEditor(QDialog):
             coordinates=f.coordinates.text(),
             phone=f.phone.text(),
             notes=f.notes.toPlainText(),
-            members=list(self.members.members),
+            members=self.members.members_to_save(),
         )
         if self.household is not None:
             household.evacuation_status = self.household.evacuation_status
@@ -235,13 +235,27 @@ class HouseholdEditor(QDialog):
         """Check the whole form with the service rules and show the messages; True when valid."""
         self._timer.stop()
         self.assignment.form_changed()  # suggestions follow the form (shown: now; else later)
+        errors: list[FieldError] = []
         try:
             validate_case(self.changes())
         except ValidationError as exc:
-            self._show_errors(exc.errors)
-            return False
-        self._show_errors([])
-        return True
+            errors = self._on_panel_rows(exc.errors)
+        errors += self.members.draft_errors()
+        self._show_errors(errors)
+        return not errors
+
+    def _on_panel_rows(self, errors: list[FieldError]) -> list[FieldError]:
+        """The service numbers the members it was given; the panel also holds the added rows
+        nobody typed into (not saved), so ``members.N`` is mapped to the panel's row."""
+        rows = self.members.saved_rows()
+        mapped = []
+        for error in errors:
+            parts = error.field.split(".")
+            if parts[0] == "members" and len(parts) == 3 and int(parts[1]) < len(rows):
+                parts[1] = str(rows[int(parts[1])])
+                error = FieldError(".".join(parts), error.code, error.params)
+            mapped.append(error)
+        return mapped
 
     def _show_errors(self, errors: list[FieldError]) -> None:
         show_all = self._save_attempted
@@ -319,7 +333,7 @@ class HouseholdEditor(QDialog):
                 expected_version=self.household.version if self.household else None,
             )
         except ValidationError as exc:
-            self._show_errors(exc.errors)
+            self._show_errors(self._on_panel_rows(exc.errors))
             self._focus_first_error()
             return False
         except EvacError as exc:

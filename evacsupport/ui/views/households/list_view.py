@@ -1,4 +1,8 @@
-"""The household list: search-as-you-type and filters over the whole caseload, held in memory."""
+"""The household list: search-as-you-type and filters over the whole caseload, held in memory.
+
+From the search box the keyboard never has to leave it: Up/Down move the selection in the list
+(typing goes on narrowing it), and Enter opens the selected household, or the first one.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ import gc
 import uuid
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -36,6 +41,13 @@ NOT_SEEN_DAYS = 14  # "not seen for two weeks": the usual point at which a link 
 # rest, then the activity columns, in the background.
 SHOW_FIRST_FROM = 2_000
 FIRST_PAGE = 200
+# Keys in the search box that move the list's selection, by how many rows.
+SEARCH_MOVES = {
+    Qt.Key.Key_Down: 1,
+    Qt.Key.Key_Up: -1,
+    Qt.Key.Key_PageDown: 10,
+    Qt.Key.Key_PageUp: -10,
+}
 
 
 class HouseholdListView(QWidget):
@@ -118,7 +130,8 @@ class HouseholdListView(QWidget):
         layout.addWidget(self.table, 1)
 
         self.search_box.textChanged.connect(self._apply_filter)
-        self.search_box.returnPressed.connect(self._focus_first_row)
+        self.search_box.returnPressed.connect(self._open_from_search)
+        self.search_box.installEventFilter(self)
         for combo in (self.status_filter, self.origin_filter, self.venue_filter):
             combo.currentIndexChanged.connect(self._apply_filter)
         self.risk_filter.toggled.connect(self._apply_filter)
@@ -222,10 +235,44 @@ class HouseholdListView(QWidget):
         )
         self.count_label.setText(f"{count}　{self._pending}" if self._pending else count)
 
-    def _focus_first_row(self) -> None:
-        if self.model.rowCount():
-            self.table.setFocus()
-            self.table.selectRow(0)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Up/Down (and PageUp/PageDown) in the search box move in the list."""
+        if (
+            watched is self.search_box
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and event.key() in SEARCH_MOVES
+        ):
+            self._move_selection(SEARCH_MOVES[Qt.Key(event.key())])
+            return True
+        return super().eventFilter(watched, event)
+
+    def _selected_row(self) -> int:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].row() if rows else -1
+
+    def _move_selection(self, step: int) -> None:
+        count = self.model.rowCount()
+        if not count:
+            return
+        current = self._selected_row()
+        row = 0 if current < 0 else max(0, min(count - 1, current + step))
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+
+    def _open_from_search(self) -> None:
+        """Enter in the search box: open the selected household, else the first one listed."""
+        if not self.model.rowCount():
+            return
+        row = max(self._selected_row(), 0)
+        self.table.selectRow(row)
+        self.household_activated.emit(self.model.row_at(row).id)
 
     def _on_activated(self, index: QModelIndex) -> None:
         self.household_activated.emit(self.model.row_at(index.row()).id)

@@ -2,10 +2,16 @@
 
 The panel edits :class:`MemberInput` drafts in memory; nothing reaches the database until the
 editor saves the whole household, so a half-typed member can never be stored on its own.
+
+A member added with 世帯員を追加 (Alt+A) comes with the head's family name filled in. Until the
+person types something of their own into it, it is no one: saving drops it (Alt+A then Ctrl+S
+must not register a person called only 能登). Once something is typed, it needs a given name,
+which the panel asks for on that row.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -25,9 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from evacsupport.domain.allergens import display_list
 from evacsupport.domain.codes import CareLevel, Relation, Sex, label
 from evacsupport.domain.wareki import parse_date
-from evacsupport.errors import InvalidValue
+from evacsupport.errors import FieldError, InvalidValue
 from evacsupport.services.households import MemberInput
 from evacsupport.ui.models.records import Column, RecordTableModel
 from evacsupport.ui.widgets.fields import (
@@ -67,6 +74,31 @@ def _age(value: object) -> str:
     return str(today.year - born.year - ((today.month, today.day) < (born.month, born.day)))
 
 
+def _typed(member: MemberInput) -> tuple[object, ...]:
+    """What a person types about a member: every field but the relation and sex, which the
+    new row comes with and which alone describe no one."""
+    born = member.birth_date
+    allergens = [member.allergens] if isinstance(member.allergens, str) else member.allergens
+    return (
+        member.family_name.strip(),
+        member.given_name.strip(),
+        member.family_kana.strip(),
+        member.given_kana.strip(),
+        born.isoformat() if isinstance(born, date) else (born or "").strip(),
+        tuple(a for a in allergens if a),
+        member.dietary_needs.strip(),
+        member.medical_notes.strip(),
+        member.language.strip(),
+        member.phone.strip(),
+        str(member.care_level),
+        member.needs_wheelchair,
+    )
+
+
+def _allergens(value: Sequence[str] | str) -> str:
+    return display_list([value] if isinstance(value, str) else value)
+
+
 def _relation(code: str) -> str:
     try:
         return label(Relation(code))
@@ -84,6 +116,8 @@ class MemberPanel(QWidget):
         self.members: list[MemberInput] = []
         self.errors: dict[int, dict[str, str]] = {}
         self._loading = False
+        # Members added here, by id(), with what they were pre-filled with.
+        self._prefilled: dict[int, tuple[object, ...]] = {}
         self.model: RecordTableModel[MemberInput] = RecordTableModel(
             [
                 Column(self.tr("続柄"), lambda m: _relation(str(m.relation))),
@@ -91,7 +125,7 @@ class MemberPanel(QWidget):
                 Column(self.tr("フリガナ"), lambda m: f"{m.family_kana} {m.given_kana}".strip()),
                 Column(self.tr("生年月日"), lambda m: m.birth_date or ""),
                 Column(self.tr("年齢"), lambda m: _age(m.birth_date), numeric=True),
-                Column(self.tr("アレルギー"), lambda m: "、".join(m.allergens)),
+                Column(self.tr("アレルギー"), lambda m: _allergens(m.allergens)),
             ],
             self,
         )
@@ -271,6 +305,7 @@ class MemberPanel(QWidget):
     def set_members(self, members: list[MemberInput]) -> None:
         self.members = [replace(m) for m in members]
         self.errors = {}
+        self._prefilled = {}
         self.model.set_rows(self.members)
         self.select(0)
 
@@ -296,15 +331,38 @@ class MemberPanel(QWidget):
             relation=Relation.HEAD if not self.members else Relation.CHILD,
         )
         self.members.append(new)
+        self._prefilled[id(new)] = _typed(new)
         self.model.set_rows(self.members)
         self.select(len(self.members) - 1)
         (self.given_name if head else self.family_name).setFocus()
         self.changed.emit()
 
+    def is_untouched(self, member: MemberInput) -> bool:
+        """Added here and nothing typed into it beyond what it came pre-filled with."""
+        first = self._prefilled.get(id(member))
+        return first is not None and _typed(member) == first
+
+    def saved_rows(self) -> list[int]:
+        """The rows that a save stores: all but the added rows nobody typed into."""
+        return [i for i, m in enumerate(self.members) if not self.is_untouched(m)]
+
+    def members_to_save(self) -> list[MemberInput]:
+        return [self.members[i] for i in self.saved_rows()]
+
+    def draft_errors(self) -> list[FieldError]:
+        """An added row that was typed into but has no given name yet: refused on its row
+        (the family name alone is the head's, copied, and names no one new)."""
+        return [
+            FieldError(f"members.{i}.given_name", "member.given_name_needed")
+            for i, m in enumerate(self.members)
+            if id(m) in self._prefilled and not self.is_untouched(m) and not m.given_name.strip()
+        ]
+
     def remove_current(self) -> None:
         row = self.current_index()
         if row < 0:
             return
+        self._prefilled.pop(id(self.members[row]), None)
         del self.members[row]
         self.errors = {}
         self.model.set_rows(self.members)

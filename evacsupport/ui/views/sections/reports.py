@@ -295,7 +295,8 @@ class ReportsPage(QTabWidget):
         super().__init__(parent)
         self.form = ReportForm(ctx, self)
         self.summary = SummaryPage(ctx, self)
-        self.addTab(self.form, self.tr("報告書・書き出し"))
+        # "&" in the English title ("Reports & exports") is text, not a mnemonic.
+        self.addTab(self.form, self.tr("報告書・書き出し").replace("&", "&&"))
         self.addTab(self.summary, self.tr("集計"))
         self.setTabVisible(1, can(ctx.db, Permission.AGGREGATE_REPORTS))
         self.currentChanged.connect(lambda _i: self.refresh())

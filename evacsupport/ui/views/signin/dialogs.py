@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -52,10 +53,26 @@ def _busy() -> Iterator[None]:
 
 class _Form(QDialog):
     """A form with an error line above OK/Cancel; the first field made holds the cursor when
-    the dialog opens (the buttons come first in the focus chain, and Qt would pick OK)."""
+    the dialog opens (the buttons come first in the focus chain, and Qt would pick OK).
 
-    def __init__(self, title: str, intro: str, parent: QWidget | None) -> None:
+    Enter anywhere in the form is OK. When giving up here quits the app (``quits_app``), Cancel,
+    Esc and the close button ask 「終了しますか？」 first, いいえ the default: a person who typed
+    before the form had the keyboard, or pressed Enter on キャンセル, is not thrown out silently.
+    """
+
+    def __init__(
+        self,
+        title: str,
+        intro: str,
+        parent: QWidget | None,
+        *,
+        prompter: Prompter | None = None,
+        quits_app: bool = False,
+    ) -> None:
         super().__init__(parent)
+        self.prompter: Prompter = prompter or QtPrompter()
+        self.quits_app = quits_app
+        self._first: QLineEdit | None = None
         self.setWindowTitle(title)
         self.setModal(True)
         layout = QVBoxLayout(self)
@@ -73,10 +90,37 @@ class _Form(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setDefault(True)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(420)
+
+    def _take_keyboard(self) -> None:
+        """The first field gets the keyboard unless a field already has it: whatever the window
+        manager does on showing and activating the window, typing goes into the form."""
+        if self._first is not None and not isinstance(self.focusWidget(), QLineEdit):
+            self._first.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._take_keyboard()
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.WindowActivate:
+            self._take_keyboard()
+        return handled
+
+    def reject(self) -> None:
+        """Cancel, Esc or the close button; asks first when it would quit the app."""
+        if self.quits_app and not self.prompter.confirm(
+            self, self.tr("終了の確認"), self.tr("終了しますか？")
+        ):
+            self.activateWindow()  # back from the question, the form has the keyboard again
+            self._take_keyboard()
+            return
+        super().reject()
 
     def field(self, label: str, *, secret: bool = False, name: str = "") -> QLineEdit:
         edit = QLineEdit(self)
@@ -85,7 +129,8 @@ class _Form(QDialog):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
         edit.textEdited.connect(lambda _text: self.message.hide())
         self.form.addRow(label, edit)
-        if self.form.rowCount() == 1:
+        if self._first is None:
+            self._first = edit
             edit.setFocus()  # taken when the dialog is first shown
         return edit
 
@@ -105,11 +150,20 @@ class _Form(QDialog):
 class LoginDialog(_Form):
     """Who is at the keyboard; accepted only with a right password."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        parent: QWidget | None = None,
+        *,
+        prompter: Prompter | None = None,
+        quits_app: bool = False,
+    ) -> None:
         super().__init__(
             self.tr("ログイン"),
             self.tr("利用者名とパスワードを入力してください。"),
             parent,
+            prompter=prompter,
+            quits_app=quits_app,
         )
         self.db = db
         self.principal: Principal | None = None
@@ -118,6 +172,11 @@ class LoginDialog(_Form):
         self.form.addRow("", QLabel(self.tr("データベース：%1").replace("%1", db.description)))
 
     def submit(self) -> None:
+        """OK or Enter. Enter after the name with no password yet moves on to the password:
+        an empty password is never right, and trying it would count as a failed attempt."""
+        if self.username.text().strip() and not self.password.text():
+            self.password.setFocus()
+            return
         try:
             with _busy():
                 self.principal = AccountService(self.db).authenticate(
@@ -143,6 +202,7 @@ class FirstAdminDialog(_Form):
         *,
         after_package: bool = False,
         prompter: Prompter | None = None,
+        quits_app: bool = False,
     ) -> None:
         if after_package:
             intro = self.tr(
@@ -162,9 +222,10 @@ class FirstAdminDialog(_Form):
                 "このデータベースにはまだ利用者がいません。管理者のアカウントを作ってください。"
                 "管理者はほかの利用者（コーディネーター・会場スタッフ・閲覧者）を追加できます。"
             )
-        super().__init__(self.tr("最初の管理者の登録"), intro, parent)
+        super().__init__(
+            self.tr("最初の管理者の登録"), intro, parent, prompter=prompter, quits_app=quits_app
+        )
         self.db = db
-        self.prompter: Prompter = prompter or QtPrompter()
         self.principal: Principal | None = None
         self.from_package = QPushButton(self.tr("会場用の同期ファイルから始める…"), self)
         self.from_package.setToolTip(
@@ -244,7 +305,9 @@ class FirstAdminDialog(_Form):
 class LockDialog(_Form):
     """The window was left alone: the same person's password opens it again."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, db: Database, parent: QWidget | None = None, *, prompter: Prompter | None = None
+    ) -> None:
         super().__init__(
             self.tr("画面をロックしました"),
             self.tr(
@@ -252,6 +315,8 @@ class LockDialog(_Form):
                 "入力してください。"
             ).replace("%1", db.actor),
             parent,
+            prompter=prompter,
+            quits_app=True,  # 終了 closes the window and the app
         )
         self.db = db
         self.password = self.field(self.tr("パスワード"), secret=True, name="password")
@@ -269,9 +334,16 @@ class LockDialog(_Form):
         self.accept()
 
 
-def sign_in(db: Database, parent: QWidget | None = None) -> bool:
+def sign_in(
+    db: Database,
+    parent: QWidget | None = None,
+    *,
+    prompter: Prompter | None = None,
+    quits_app: bool = False,
+) -> bool:
     """Ask who is there (or make the first administrator); False if they gave up, and then
-    nothing of the database may be shown.
+    nothing of the database may be shown. ``quits_app``: giving up closes the app (at start,
+    after a restore), so the dialog asks before it gives up.
 
     A venue package read from the first-start dialog ends it with ``FROM_PACKAGE``: when the
     package brought the venue's staff accounts they sign in; when it brought none, the records
@@ -281,9 +353,11 @@ def sign_in(db: Database, parent: QWidget | None = None) -> bool:
     after_package = False
     while True:
         dialog: LoginDialog | FirstAdminDialog = (
-            LoginDialog(db, parent)
+            LoginDialog(db, parent, prompter=prompter, quits_app=quits_app)
             if service.has_accounts()
-            else FirstAdminDialog(db, parent, after_package=after_package)
+            else FirstAdminDialog(
+                db, parent, after_package=after_package, prompter=prompter, quits_app=quits_app
+            )
         )
         result = dialog.exec()
         if result == FirstAdminDialog.FROM_PACKAGE:
