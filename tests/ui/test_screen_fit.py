@@ -16,18 +16,14 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import json
-import os
 import pkgutil
 import shutil
-import subprocess
-import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, QRect, QSettings
+from PySide6.QtCore import QCoreApplication, QLocale, QRect, QSettings, QSize
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -37,6 +33,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QScrollArea,
     QTabBar,
+    QTabWidget,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -283,3 +280,53 @@ def test_each_dialog_fits_the_screen(
     if hasattr(dialog, "_closing"):
         dialog._closing = True  # never ask about unsaved changes on the way out
     dialog.done(0)
+
+
+# --- the main window ------------------------------------------------------------------------------
+FIRST = ("世帯番号", "要注意", "最終接触")
+"""The household list's first columns: whom to call, and since when nobody did."""
+WINDOW_SIZES = {"1024x700": QSize(1024, 700), "1366x768": QSize(1366, 728) - screen_fit.FRAME}
+
+
+def _every_tab(page: QWidget) -> Iterator[None]:
+    """Each tab of the page's tab widgets in turn (the page itself once when it has none)."""
+    yield
+    for tabs in page.findChildren(QTabWidget):
+        for index in range(tabs.count()):
+            if tabs.isTabVisible(index) and index != tabs.currentIndex():
+                tabs.setCurrentIndex(index)
+                yield
+
+
+@pytest.mark.parametrize("size", list(WINDOW_SIZES))
+def test_every_section_fits_the_window(qtbot: QtBot, window: MainWindow, size: str) -> None:
+    window.resize(WINDOW_SIZES[size])
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.size() == WINDOW_SIZES[size]  # nothing holds the window wider or taller
+    problems = []
+    for name in window.SECTIONS:
+        window.show_section(name)
+        for _shown in _every_tab(window.sections[name]):
+            qtbot.wait(20)
+            problems += [f"{name}: {problem}" for problem in cut_off(window)]
+    assert problems == []
+
+
+def test_the_household_list_shows_what_matters_first(qtbot: QtBot, window: MainWindow) -> None:
+    window.resize(WINDOW_SIZES["1024x700"])
+    window.show()
+    window.show_section("households")
+    qtbot.waitExposed(window)
+    table = window.household_list.table
+    header = table.horizontalHeader()
+    model = table.model()
+    headings = [str(model.headerData(c, header.orientation())) for c in range(model.columnCount())]
+    shown = [headings[header.logicalIndex(v)] for v in range(header.count())]
+    wanted = [QCoreApplication.translate("HouseholdTableModel", t) for t in FIRST]
+    assert shown[:3] == wanted
+    for visual in range(3):
+        column = header.logicalIndex(visual)
+        right = header.sectionViewportPosition(column) + header.sectionSize(column)
+        assert right <= table.viewport().width(), f"{shown[visual]} is off the table's edge"
+    assert headers_cut(header) == []
