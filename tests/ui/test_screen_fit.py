@@ -16,8 +16,12 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import json
+import os
 import pkgutil
 import shutil
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -330,3 +334,26 @@ def test_the_household_list_shows_what_matters_first(qtbot: QtBot, window: MainW
         right = header.sectionViewportPosition(column) + header.sectionSize(column)
         assert right <= table.viewport().width(), f"{shown[visual]} is off the table's edge"
     assert headers_cut(header) == []
+
+
+def test_a_real_small_screen(tmp_path: Path) -> None:
+    """1366×768 at 125 %: the offscreen platform's screen made so from a config file, in a
+    process of its own (a process has one such screen), every dialog opened as it comes."""
+    config = tmp_path / "screens.json"
+    screen = {"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768}
+    config.write_text(json.dumps({"screens": [screen | {"logicalDpi": 120, "dpr": 1}]}))
+    env = os.environ | {
+        "QT_QPA_PLATFORM": f"offscreen:configfile={config}",
+        "PYTHONPATH": str(ROOT),
+    }
+    child = subprocess.run(
+        [sys.executable, "-m", "tests.ui.screen_fit_child"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert child.returncode == 0, child.stderr[-3000:]
+    assert "screen 1093x614" in child.stderr  # the screen really was the small one
+    assert json.loads(child.stdout.strip().splitlines()[-1]) == []
