@@ -103,14 +103,19 @@ class CounterView(QWidget):
 
         # Two lines, so a 1024 px window shows every field whole (the date read back is long).
         top = QHBoxLayout()
-        for text, widget in ((self.tr("会場"), self.venue), (self.tr("日付"), self.day)):
+        fields: list[tuple[str, QWidget]] = [
+            (self.tr("会場"), self.venue),
+            (self.tr("日付"), self.day),
+        ]
+        for text, widget in fields:
             top.addWidget(QLabel(text, self))
             top.addWidget(widget)
         top.addWidget(self.day.hint)
         top.addStretch(1)
         top.addWidget(self.rules_button)
         second = QHBoxLayout()
-        for text, widget in ((self.tr("種別"), self.meal_type), (self.tr("担当"), self.staff)):
+        fields = [(self.tr("種別"), self.meal_type), (self.tr("担当"), self.staff)]
+        for text, widget in fields:
             second.addWidget(QLabel(text, self))
             second.addWidget(widget)
         second.addStretch(1)
