@@ -68,7 +68,7 @@ from evacsupport.ui.views.settings_dialog import SettingsDialog
 from evacsupport.ui.views.signin import IdleLock, LockDialog, sign_in
 from evacsupport.ui.views.sync.page import SyncPage
 from evacsupport.ui.views.venues.list_view import VenueListView
-from evacsupport.ui.widgets.screen_fit import FRAME, fit_to_screen
+from evacsupport.ui.widgets.screen_fit import FRAME, fit_labels, fit_to_screen
 
 
 def default_window_state() -> QSettings:
@@ -239,6 +239,7 @@ class MainWindow(QMainWindow):
             self.nav.addItem(self._section_title(name))
         self.nav.blockSignals(False)
         self._fit_navigation()
+        fit_labels(self.stack)
 
     def _fit_navigation(self) -> None:
         """As wide as the longest section name in the current font (and scale), never narrower

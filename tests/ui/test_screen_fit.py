@@ -110,7 +110,7 @@ def cut_off(top: QWidget) -> list[str]:
             continue
         if label.pixmap() is not None and not label.pixmap().isNull():
             continue
-        if label.width() < label.minimumSizeHint().width():
+        if label.width() < screen_fit.label_width(label):
             problems.append(f"label {label.text()!r} is cut ({label.width()} px)")
     for tabs in top.findChildren(QTabBar):
         if _visible(tabs, top) and tabs.width() < tabs.sizeHint().width():

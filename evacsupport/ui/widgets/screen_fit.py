@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QScrollArea, QWidget
+from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
 FRAME = QSize(16, 44)
 """Room for the window manager's title bar and borders, which a window does not know about
@@ -36,6 +36,7 @@ def fit_to_screen(window: QWidget, preferred: QSize | None = None) -> None:
     Call it at the end of the constructor, once the layout holds all its widgets."""
     area = available_geometry(window)
     room = QSize(max(1, area.width() - FRAME.width()), max(1, area.height() - FRAME.height()))
+    fit_labels(window)
     layout = window.layout()
     if layout is not None:
         layout.activate()  # sizeHint and the minimum size reflect every widget added so far
@@ -45,6 +46,37 @@ def fit_to_screen(window: QWidget, preferred: QSize | None = None) -> None:
         window.setMinimumSize(window.minimumSize().boundedTo(room))
     window.resize(size)
     window.move(_place(window, size + FRAME, area))
+
+
+def label_width(label: QLabel) -> int:
+    """The width a one-line label needs to show its text whole.
+
+    A mnemonic (``&Telephone``) is drawn underlined, as a run of its own, so the letters either
+    side of it are not kerned together as they are when the label measures itself: "Te" drawn
+    apart is wider, and the last letter was cut. Measured here in the three runs it is drawn in.
+    """
+    text = label.text()
+    hint = label.sizeHint().width()
+    if label.buddy() is None or label.wordWrap() or "&" not in text or "<" in text:
+        return hint  # no mnemonic (a label shows one only with a buddy), or not plain text
+    at = text.replace("&&", "\0\0").find("&")  # "&&" is a literal ampersand
+    if at < 0 or at + 1 >= len(text):
+        return hint
+    metrics = label.fontMetrics()
+    before, key, after = (
+        part.replace("&&", "&") for part in (text[:at], text[at + 1], text[at + 2 :])
+    )
+    drawn = sum(metrics.horizontalAdvance(run) for run in (before, key, after))
+    return hint + max(0, drawn - metrics.horizontalAdvance(before + key + after))
+
+
+def fit_labels(root: QWidget) -> None:
+    """Every one-line label under ``root`` at least as wide as :func:`label_width` says (for
+    pages built after their window was fitted)."""
+    for label in root.findChildren(QLabel):
+        width = label_width(label)
+        if width > label.sizeHint().width():
+            label.setMinimumWidth(width)
 
 
 def _scrolled_away(window: QWidget) -> QSize:

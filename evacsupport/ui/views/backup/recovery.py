@@ -155,6 +155,7 @@ class AdministratorDialog(QDialog):
         for field in (self.username, self.password):
             field.textChanged.connect(self._enable)
         self._enable()
+        fit_to_screen(self)
 
     def _enable(self) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
