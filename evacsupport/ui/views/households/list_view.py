@@ -42,7 +42,7 @@ FILTER_CHARACTERS = 12
 FIRST_COLUMNS = (0, 8, 7)  # 世帯番号, 要注意, 最終接触: what a link worker looks for first
 COLUMN_TEXT = {0: "N24-000000", 3: "00", 7: "2026-12-31", 8: "支援終了"}
 """Sample contents for columns whose width is their content (the rest have a fixed share)."""
-COLUMN_WIDTH = {1: 110, 2: 130, 4: 80, 5: 150, 6: 170}
+COLUMN_WIDTH = {1: 110, 2: 130, 4: 80, 5: 170, 6: 170}
 
 
 def _arrange_columns(table: QTableView) -> None:
@@ -120,7 +120,6 @@ class HouseholdListView(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
