@@ -2,14 +2,15 @@
 
 The dialogs are found by walking ``evacsupport.ui.views`` for ``QDialog`` subclasses, so a new
 dialog without a way to open it here fails :func:`test_every_dialog_has_a_case`. Each is opened
-on 1366×768 and 1280×720 screens (taskbar off) and on 1366×768 at 125 % scaling (a 1093×614
-desktop), in Japanese and in English: its frame must lie on the screen's available area, its
+on 1366×768 and 1280×720 screens and on 1366×768 at 125 % scaling (a 1093×614 desktop), each
+less a taskbar, in Japanese and in English: its frame must lie on the screen's available area, its
 buttons outside any scroll area must be wholly visible, and no label, tab or date may be cut.
 
 The offscreen platform's one screen is fixed for the process, so the in-process cases give the
 sizing helper the screen to fit (``screen_fit.available_geometry``);
-:func:`test_a_real_small_screen` runs the household editor and the check-in dialog in a child
-process whose offscreen screen really is 1093×614.
+:func:`test_a_real_small_screen` opens every dialog again in a child process whose offscreen
+screen really is 1093×614 (``QT_QPA_PLATFORM=offscreen:configfile=…``). The main window is
+checked at 1024×700 and at 1366×768 with every section and tab shown.
 """
 
 from __future__ import annotations
