@@ -1,7 +1,9 @@
 """Screenshots of the main screens on a demo database, for docs/screenshots/.
 
-Run under a real X server so fonts render as users see them (needs fonts-noto-cjk):
-    xvfb-run -a -s "-screen 0 1400x1000x24" .venv/bin/python tools/screenshots.py [--lang en]
+Run under a real X server so fonts render as users see them (needs fonts-noto-cjk), on the
+screen of a coordinator's laptop, 1366×768: every window sizes itself to fit it
+(``ui/widgets/screen_fit``), and the main window fills it as a maximised window does:
+    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python tools/screenshots.py [--lang en]
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from evacsupport.services.accounts import AccountService, sign_in  # noqa: E402
 from evacsupport.sync.service import SyncService  # noqa: E402
 from evacsupport.ui.main_window import MainWindow  # noqa: E402
 from evacsupport.ui.views.signin import LoginDialog  # noqa: E402
+from evacsupport.ui.widgets.screen_fit import FRAME  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 PASSPHRASE = "noto-team-2024"
@@ -105,7 +108,7 @@ def main() -> int:
             # a fresh window state, not the size and splitters this computer remembers
             window_state=QSettings(str(Path(tmp) / "window.ini"), QSettings.Format.IniFormat),
         )
-        window.resize(1280, 760)
+        window.resize(window.screen().availableGeometry().size() - FRAME)  # as if maximised
         window.show()
         shoot(app, window, "main_window", suffix)
         window.household_list.search_box.setText("やまもと")
@@ -119,7 +122,6 @@ def main() -> int:
             rows.row_at(i) for i in range(rows.rowCount()) if rows.row_at(i).member_count >= 3
         )
         editor = window.open_household(family.id)
-        editor.resize(1000, 860)
         shoot(app, editor, "household_editor", suffix)
         editor.tabs.setCurrentIndex(1)
         shoot(app, editor, "household_editor_consent", suffix)
@@ -168,7 +170,6 @@ def main() -> int:
         other_db.close()
 
         new = window.new_household()
-        new.resize(1000, 860)
         new.form.phone.setText("0768-22")
         new.members.family_name.setText("能登")
         new.members.birth_date.setText("R8.1.1")
@@ -201,7 +202,6 @@ def main() -> int:
         dialog.staff_name.setText("山田 花子")
         dialog.venue.setCurrentIndex(1)
         dialog.numbers["idle_lock_minutes"].setText("10")  # the default (off for this script)
-        dialog.resize(760, 470)
         shoot(app, dialog, "settings_dialog", suffix)
         dialog.tabs.setCurrentIndex(1)
         shoot(app, dialog, "settings_dialog_risk", suffix)

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
-from PySide6.QtCore import QByteArray, QPoint, QSettings, QUrl
+from PySide6.QtCore import QByteArray, QPoint, QSettings, QSize, QUrl
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -68,6 +68,7 @@ from evacsupport.ui.views.settings_dialog import SettingsDialog
 from evacsupport.ui.views.signin import IdleLock, LockDialog, sign_in
 from evacsupport.ui.views.sync.page import SyncPage
 from evacsupport.ui.views.venues.list_view import VenueListView
+from evacsupport.ui.widgets.screen_fit import FRAME, fit_labels, fit_to_screen
 
 
 def default_window_state() -> QSettings:
@@ -127,7 +128,7 @@ class MainWindow(QMainWindow):
         self.auto_backup = AutoBackup(  # once a day while open, and on exit
             self, self.statusBar(), self._prompter, self._settings, lambda: self.ctx.db
         )
-        self.resize(1200, 760)
+        fit_to_screen(self, QSize(1200, 760))  # title bar and taskbar included
         self.restore_window_state()
 
     # --- database ------------------------------------------------------------------------------
@@ -190,6 +191,7 @@ class MainWindow(QMainWindow):
         self.venue_list = VenueListView(ctx, self, load=False)
         self.counter = CounterView(ctx, self)
         meals = QTabWidget(self)
+        meals.setUsesScrollButtons(False)
         meals.addTab(self.counter, self.tr("受付（食事の記録）"))
         if can(ctx.db, Permission.CASEWORK):  # every venue's meals, with case numbers
             meals.addTab(
@@ -237,6 +239,7 @@ class MainWindow(QMainWindow):
             self.nav.addItem(self._section_title(name))
         self.nav.blockSignals(False)
         self._fit_navigation()
+        fit_labels(self.stack)
 
     def _fit_navigation(self) -> None:
         """As wide as the longest section name in the current font (and scale), never narrower
@@ -283,7 +286,7 @@ class MainWindow(QMainWindow):
         if self.isMaximized() or self.isFullScreen():
             return
         available = screen.availableGeometry()
-        size = self.size().boundedTo(available.size())
+        size = self.size().boundedTo(available.size() - FRAME)
         if size != self.size():
             self.resize(size)
         frame = self.frameGeometry()

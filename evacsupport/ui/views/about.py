@@ -14,7 +14,7 @@ import json
 import platform
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QFontDatabase, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,6 +36,7 @@ from evacsupport import __version__, logs
 from evacsupport.config import data_dir
 from evacsupport.i18n import current_language
 from evacsupport.resources import resource_path
+from evacsupport.ui.widgets.screen_fit import fit_to_screen
 
 QT_LGPL_URL = "https://www.qt.io/licensing/open-source-lgpl-obligations"
 
@@ -118,7 +119,7 @@ class LicenceTextDialog(QDialog):
         layout.addWidget(self.text)
         layout.addWidget(buttons)
         metrics = self.fontMetrics()
-        self.resize(metrics.horizontalAdvance("あ") * 40, metrics.height() * 30)
+        fit_to_screen(self, QSize(metrics.horizontalAdvance("あ") * 40, metrics.height() * 30))
 
 
 class AboutDialog(QDialog):
@@ -220,7 +221,7 @@ class AboutDialog(QDialog):
         layout.addWidget(hint)
         layout.addWidget(buttons)
         metrics = self.fontMetrics()
-        self.resize(metrics.horizontalAdvance("あ") * 76, metrics.height() * 40)
+        fit_to_screen(self, QSize(metrics.horizontalAdvance("あ") * 76, metrics.height() * 40))
 
     def _selectable(self, text: str) -> QLabel:
         label = QLabel(text, self)

@@ -39,6 +39,7 @@ from evacsupport.services.risk import RiskSettings
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.errors import error_text
 from evacsupport.ui.widgets.fields import ERROR_STYLE, FieldMessage
+from evacsupport.ui.widgets.screen_fit import fit_to_screen
 
 TEXT_LIMIT = 100  # organisation and staff names, as the name columns
 
@@ -125,6 +126,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.tabs)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
+        fit_to_screen(self)
         self.organisation.setFocus()  # the first field, not the tab bar
 
     # --- tabs ---------------------------------------------------------------------------------

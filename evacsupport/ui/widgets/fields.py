@@ -46,6 +46,8 @@ class DateField(QLineEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setPlaceholderText(self.tr("例：S20.5.3、昭和20年5月3日、1945-05-03"))
+        # a whole date, however narrow its row: a squeezed field showed "-12-03"
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("0000-00-00") + 24)
         # no parent: the hint shows only where a form places it in a layout
         self.hint = QLabel()
         self.hint.setStyleSheet("color: #555;")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -40,6 +40,7 @@ from evacsupport.ui.models.records import RecordTableModel
 from evacsupport.ui.tasks import Task, run_in_background
 from evacsupport.ui.views.assignment.map_panel import MapPanel, legend_html
 from evacsupport.ui.views.sections.activity import make_table
+from evacsupport.ui.widgets.screen_fit import fit_to_screen
 
 HEADING_STYLE = "font-weight: bold; font-size: 12pt;"
 DEFAULT_TIME_LIMIT = 10.0
@@ -143,7 +144,7 @@ class AllocateDialog(QDialog):
         self.close_button.setAutoDefault(False)
         self.close_button.clicked.connect(self.reject)
         self._lay_out(intro)
-        self.resize(1100, 720)
+        fit_to_screen(self, QSize(1100, 720))  # the plan's table and map use any room there is
         self.plan_button.setFocus()
 
     def _tables(self) -> QWidget:

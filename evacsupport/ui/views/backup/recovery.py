@@ -16,7 +16,7 @@ from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QSize
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -37,6 +37,7 @@ from evacsupport.errors import EvacError, StorageError
 from evacsupport.services import backup
 from evacsupport.services.backup import BackupInfo, BackupPolicy
 from evacsupport.services.integrity import mark_closed, mark_open, start_check
+from evacsupport.ui.widgets.screen_fit import fit_to_screen
 
 
 class Choice(Enum):
@@ -105,7 +106,7 @@ class RecoveryDialog(QDialog):
         ):
             button.clicked.connect(lambda _c=False, ch=choice: self._choose(ch))
             layout.addWidget(button)
-        self.resize(640, 360)
+        fit_to_screen(self, QSize(640, 360))
 
     def _choose(self, choice: Choice) -> None:
         self.choice = choice
@@ -154,6 +155,7 @@ class AdministratorDialog(QDialog):
         for field in (self.username, self.password):
             field.textChanged.connect(self._enable)
         self._enable()
+        fit_to_screen(self)
 
     def _enable(self) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -22,6 +22,7 @@ from evacsupport.services import backup
 from evacsupport.services.backup import BackupInfo, BackupPolicy
 from evacsupport.ui.prompts import Prompter
 from evacsupport.ui.views.backup.recovery import describe_size
+from evacsupport.ui.widgets.screen_fit import fit_to_screen
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -110,7 +111,7 @@ class RestoreDialog(QDialog):
         layout.addLayout(buttons)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
         self.reload()
-        self.resize(720, 400)
+        fit_to_screen(self, QSize(720, 400))
 
     def reload(self) -> None:
         self.model.set_rows(backup.list_backups(self._policy))

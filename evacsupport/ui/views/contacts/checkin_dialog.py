@@ -25,6 +25,7 @@ from evacsupport.services.contacts import CheckInInput, CheckInResult, ContactSe
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.views.contacts.forms import RecordDialog
 from evacsupport.ui.widgets.fields import DateField
+from evacsupport.ui.widgets.screen_fit import fit_to_screen
 
 
 class InstrumentBox(QGroupBox):
@@ -134,7 +135,7 @@ class CheckInDialog(RecordDialog):
             self.tr("健康の心配"), self.health_worries, ("health_worries",), self.health_worries
         )
         self.add_row(self.tr("メモ"), self.note, ("note",), self.note)
-        self.resize(760, 860)
+        fit_to_screen(self)
         self.mark_pristine()
 
     def _condition(self) -> QComboBox:

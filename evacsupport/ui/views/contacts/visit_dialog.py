@@ -6,6 +6,7 @@ import uuid
 from dataclasses import asdict
 from datetime import date
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPlainTextEdit, QWidget
 
 from evacsupport.domain.codes import Referral, VisitKind
@@ -13,6 +14,7 @@ from evacsupport.services.contacts import ContactService, VisitInput
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.views.contacts.forms import RecordDialog
 from evacsupport.ui.widgets.fields import ChoiceCombo, DateField
+from evacsupport.ui.widgets.screen_fit import fit_to_screen
 
 
 class VisitDialog(RecordDialog):
@@ -57,7 +59,7 @@ class VisitDialog(RecordDialog):
         self.add_row(self.tr("気がかり"), self.concerns, ("concerns",), self.concerns)
         self.add_row(self.tr("紹介先(&R)"), self.referral, ("referral",), self.referral)
         self.add_row(self.tr("次回確認日(&F)"), due, ("follow_up_due",), self.follow_up_due)
-        self.resize(620, 520)
+        fit_to_screen(self, QSize(620, 520))
         self.mark_pristine()
         self.summary.setFocus()
 

@@ -22,6 +22,7 @@ from evacsupport.domain.codes import MealType, label
 from evacsupport.errors import EvacError
 from evacsupport.services.meals import MealRules, MealService
 from evacsupport.ui.context import AppContext
+from evacsupport.ui.widgets.screen_fit import fit_to_screen
 
 
 class MealRulesDialog(QDialog):
@@ -74,6 +75,7 @@ class MealRulesDialog(QDialog):
         layout.addWidget(pairs_box)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
+        fit_to_screen(self)
 
     def rules(self) -> MealRules:
         return MealRules(

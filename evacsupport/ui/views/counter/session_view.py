@@ -109,18 +109,24 @@ class CounterView(QWidget):
         self.roster_model = RosterModel(self)
         self.roster_model.tick.connect(self._roster_ticked)
 
+        # Two lines, so a 1024 px window shows every field whole (the date read back is long).
         top = QHBoxLayout()
-        for text, widget in (
+        fields: list[tuple[str, QWidget]] = [
             (self.tr("会場"), self.venue),
             (self.tr("日付"), self.day),
-            (self.tr("種別"), self.meal_type),
-            (self.tr("担当"), self.staff),
-        ):
+        ]
+        for text, widget in fields:
             top.addWidget(QLabel(text, self))
             top.addWidget(widget)
         top.addWidget(self.day.hint)
         top.addStretch(1)
         top.addWidget(self.rules_button)
+        second = QHBoxLayout()
+        fields = [(self.tr("種別"), self.meal_type), (self.tr("担当"), self.staff)]
+        for text, widget in fields:
+            second.addWidget(QLabel(text, self))
+            second.addWidget(widget)
+        second.addStretch(1)
         guests = QHBoxLayout()
         guests.addWidget(QLabel(self.tr("登録外：大人"), self))
         guests.addWidget(self.guests_adults)
@@ -128,7 +134,9 @@ class CounterView(QWidget):
         guests.addWidget(self.guests_children)
         guests.addWidget(self.guests_button)
         guests.addStretch(1)
-        guests.addWidget(self.undo_button)
+        undo_row = QHBoxLayout()
+        undo_row.addStretch(1)
+        undo_row.addWidget(self.undo_button)
 
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
@@ -139,7 +147,9 @@ class CounterView(QWidget):
         left_layout.addWidget(self.override_note)
         left_layout.addWidget(self.card, 1)
         left_layout.addLayout(guests)
+        left_layout.addLayout(undo_row)
         tabs = QTabWidget(self)
+        tabs.setUsesScrollButtons(False)  # both tab names whole: the splitter keeps the room
         log_box = QWidget(tabs)
         log_layout = QVBoxLayout(log_box)
         log_layout.addWidget(self.total)
@@ -153,6 +163,7 @@ class CounterView(QWidget):
         splitter.setSizes([620, 480])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(second)
         layout.addWidget(self.past_banner)
         layout.addWidget(splitter, 1)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import asdict
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -41,6 +41,7 @@ from evacsupport.ui.views.households.household_form import HouseholdForm
 from evacsupport.ui.views.households.member_panel import MemberPanel
 from evacsupport.ui.views.households.residence_panel import ResidencePanel
 from evacsupport.ui.widgets.fields import FieldMessage
+from evacsupport.ui.widgets.screen_fit import fit_to_screen
 
 VALIDATE_DELAY_MS = 250
 
@@ -152,7 +153,7 @@ class HouseholdEditor(QDialog):
 
         self._load()
         self._pristine = self._snapshot()
-        self.resize(980, 820)
+        fit_to_screen(self, QSize(980, 820))  # the member table and the tabs use the room
         (self.form.evacuation_status if self.household is None else self.form.phone).setFocus()
 
     # --- loading -------------------------------------------------------------------------------

@@ -50,6 +50,34 @@ SEARCH_MOVES = {
 }
 
 
+FILTER_CHARACTERS = 12
+FIRST_COLUMNS = (0, 8, 7)  # 世帯番号, 要注意, 最終接触: what a link worker looks for first
+COLUMN_TEXT = {0: "N24-000000", 3: "00", 7: "2026-12-31", 8: "支援終了"}
+"""Sample contents for columns whose width is their content (the rest have a fixed share)."""
+COLUMN_WIDTH = {1: 110, 2: 130, 4: 80, 5: 170, 6: 170}
+
+
+def _arrange_columns(table: QTableView) -> None:
+    """The columns that matter first, each at least as wide as its heading in the current
+    language (and the short ones as their content); the last, the venue, takes the rest.
+
+    The order is the header's (visual) one: the model keeps its columns, so the sort column,
+    the tests and the exports read them where they always were."""
+    header = table.horizontalHeader()
+    for place, column in enumerate(FIRST_COLUMNS):
+        header.moveSection(header.visualIndex(column), place)
+    metrics = table.fontMetrics()
+    padding = 2 * metrics.horizontalAdvance("0") + 24  # cell margins and the sort arrow
+    model = table.model()
+    for column in range(model.columnCount()):
+        heading = str(model.headerData(column, Qt.Orientation.Horizontal))
+        width = header.fontMetrics().horizontalAdvance(heading) + padding
+        sample = COLUMN_TEXT.get(column)
+        if sample is not None:
+            width = max(width, metrics.horizontalAdvance(sample) + padding)
+        table.setColumnWidth(column, max(width, COLUMN_WIDTH.get(column, 0)))
+
+
 class HouseholdListView(QWidget):
     """Search box and filters over a table of households.
 
@@ -107,8 +135,7 @@ class HouseholdListView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((100, 110, 140, 48, 80, 170, 190, 95)):
-            self.table.setColumnWidth(column, width)
+        _arrange_columns(self.table)
         self.table.activated.connect(self._on_activated)
 
         search_row = QHBoxLayout()
@@ -116,14 +143,18 @@ class HouseholdListView(QWidget):
         search_label.setBuddy(self.search_box)
         search_row.addWidget(search_label)
         search_row.addWidget(self.search_box, 1)
+        search_row.addWidget(self.count_label)
         search_row.addWidget(self.new_button)
         filter_row = QHBoxLayout()
         for widget in (self.status_filter, self.origin_filter, self.venue_filter):
-            filter_row.addWidget(widget)
+            # narrow enough for a 1024 px window, as wide as the row allows; the list is whole
+            widget.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            widget.setMinimumContentsLength(FILTER_CHARACTERS)
+            filter_row.addWidget(widget, 1)
         filter_row.addWidget(self.risk_filter)
         filter_row.addWidget(self.unseen_filter)
-        filter_row.addStretch(1)
-        filter_row.addWidget(self.count_label)
         layout = QVBoxLayout(self)
         layout.addLayout(search_row)
         layout.addLayout(filter_row)

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSize,
     Qt,
     Signal,
 )
@@ -50,6 +51,7 @@ from evacsupport.ui.context import AppContext
 from evacsupport.ui.errors import error_text
 from evacsupport.ui.tasks import Task, run_in_background
 from evacsupport.ui.views.imports.mapping import TARGET, MappingModel, mapping_view
+from evacsupport.ui.widgets.screen_fit import fit_to_screen
 
 PREVIEW_ROWS = 300
 Index = QModelIndex | QPersistentModelIndex
@@ -216,7 +218,7 @@ class ImportDialog(QDialog):
         self._splitter.setChildrenCollapsible(False)
         self._splitter.setStretchFactor(2, 1)
         layout.addWidget(self._splitter, 1)
-        self.resize(980, 640)  # within a 1366×768 laptop screen, taskbar included
+        fit_to_screen(self, QSize(980, 640))  # the preview table uses any room there is
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

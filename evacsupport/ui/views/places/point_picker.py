@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent, QMouseEvent, QPen, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from evacsupport.services.places import default_map_centre, map_places, nearest_place
 from evacsupport.ui.views.places.place_map import PlaceMapView, project, unproject
+from evacsupport.ui.widgets.screen_fit import fit_to_screen
 
 PIN = QColor("#c62828")
 PIN_PX = 14.0
@@ -156,7 +157,7 @@ class PointPickerDialog(QDialog):
         layout.addWidget(self.map, 1)
         layout.addWidget(self.where_label)
         layout.addWidget(buttons)
-        self.resize(760, 560)  # within a 1280×720 screen with its taskbar
+        fit_to_screen(self, QSize(760, 560))
         self.map.put_pin(*centre)
         self.map.setFocus()
 

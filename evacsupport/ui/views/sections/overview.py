@@ -38,6 +38,7 @@ class NumberTile(QFrame):
         layout = QVBoxLayout(self)
         caption = QLabel(title, self)
         caption.setStyleSheet("color: #444;")
+        caption.setWordWrap(True)  # five tiles share a row even on a 1024 px wide window
         self.value = QLabel("—", self)
         self.value.setStyleSheet("font-size: 22pt; font-weight: bold;")
         self.value.setAlignment(Qt.AlignmentFlag.AlignRight)

@@ -39,6 +39,7 @@ from evacsupport.services.accounts import AccountService, Principal
 from evacsupport.services.accounts import sign_in as sign_in_as
 from evacsupport.sync.service import SyncService, UnknownRecipient
 from evacsupport.ui.prompts import Prompter, QtPrompter
+from evacsupport.ui.widgets.screen_fit import fit_to_screen, wrappable
 
 
 @contextmanager
@@ -95,6 +96,7 @@ class _Form(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(420)
+        self._fitted = False
 
     def _take_keyboard(self) -> None:
         """The first field gets the keyboard unless a field already has it: whatever the window
@@ -103,6 +105,9 @@ class _Form(QDialog):
             self._first.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
     def showEvent(self, event: QShowEvent) -> None:
+        if not self._fitted:  # sized once the subclass has added its fields
+            self._fitted = True
+            fit_to_screen(self)
         super().showEvent(event)
         self._take_keyboard()
 
@@ -169,7 +174,9 @@ class LoginDialog(_Form):
         self.principal: Principal | None = None
         self.username = self.field(self.tr("利用者名"), name="username")
         self.password = self.field(self.tr("パスワード"), secret=True, name="password")
-        self.form.addRow("", QLabel(self.tr("データベース：%1").replace("%1", db.description)))
+        where = QLabel(self.tr("データベース：%1").replace("%1", wrappable(db.description)), self)
+        where.setWordWrap(True)  # a long folder breaks after a separator, never off the edge
+        self.form.addRow("", where)
 
     def submit(self) -> None:
         """OK or Enter. Enter after the name with no password yet moves on to the password:

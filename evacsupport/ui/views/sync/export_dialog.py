@@ -8,7 +8,7 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QObject, QSize, QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -29,6 +29,7 @@ from evacsupport.sync.service import ExportResult, PeerInfo, SyncService
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.tasks import Task, run_in_background
 from evacsupport.ui.widgets.fields import FieldMessage
+from evacsupport.ui.widgets.screen_fit import fit_to_screen
 
 SUFFIX = ".evsync"
 CANCELLED = "import.cancelled"  # the code a service's progress ticker raises when stopped
@@ -164,7 +165,7 @@ class ExportDialog(QDialog):
         layout.addLayout(buttons)
         layout.addWidget(self.result_label)
         layout.addStretch(1)
-        self.resize(680, 400)
+        fit_to_screen(self, QSize(680, 400))
         self._peer_changed("")
 
     # --- choices --------------------------------------------------------------------------------

@@ -31,9 +31,7 @@ from evacsupport.ui.errors import error_text
 from evacsupport.ui.prompts import Discard
 from evacsupport.ui.views.venues.form import VenueForm
 from evacsupport.ui.widgets.fields import FieldMessage, set_tab_order
-
-# Room left on screen around the dialog when it is sized to its contents.
-_SCREEN_MARGIN = 80
+from evacsupport.ui.widgets.screen_fit import fit_to_screen
 
 
 class VenueEditor(QDialog):
@@ -91,7 +89,7 @@ class VenueEditor(QDialog):
         else:
             self.setWindowTitle(self.tr("会場の登録"))
         self._loaded = self._input()
-        self._fit_to_screen()
+        fit_to_screen(self)
         self.form.name.setFocus()
 
     def is_dirty(self) -> bool:
@@ -157,16 +155,3 @@ class VenueEditor(QDialog):
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
             self._scroll.ensureWidgetVisible(first)
-
-    def _fit_to_screen(self) -> None:
-        """As tall as the form needs, but never taller than the screen (then it scrolls)."""
-        hint = self.form.sizeHint()
-        width = hint.width() + self._scroll.verticalScrollBar().sizeHint().width() + 40
-        # The minimum height already gives the notes four lines; more would only be blank.
-        height = self.form.minimumSizeHint().height() + self.save_button.sizeHint().height() + 60
-        screen = self.screen().availableGeometry() if self.screen() else None
-        if screen is not None:
-            width = min(width, screen.width() - _SCREEN_MARGIN)
-            height = min(height, screen.height() - _SCREEN_MARGIN)
-        self.setMinimumWidth(min(width, hint.width()))
-        self.resize(width, height)
