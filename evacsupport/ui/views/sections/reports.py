@@ -137,7 +137,7 @@ class ReportForm(QWidget):
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 0)
         self.progress.hide()
-        self.status = FieldMessage(self)
+        self.status = FieldMessage(self, wrap=True)
         self.status.setWordWrap(True)
         self.open_button = QPushButton(self.tr("開く(&O)"), self)
         self.open_button.setEnabled(False)
