@@ -211,7 +211,11 @@ class ReportForm(QWidget):
             table, fmt = data.split(":", 1)[1], str(self.fmt.currentData())
             function = getattr(tables, f"export_{table}")
             return lambda path: function(db, fmt, path)
-        request = ReportRequest(kind=data, suppress_small=self.suppress.isChecked())
+        request = ReportRequest(
+            kind=data,
+            suppress_small=self.suppress.isChecked(),
+            risk=self.ctx.settings.risk_settings(),
+        )
         if data == "monthly":
             from evacsupport.services.reporting import parse_month
 
