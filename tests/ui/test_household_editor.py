@@ -392,3 +392,22 @@ def test_record_a_visit_and_a_checkin_from_the_household(
     assert editor.activity.checkin_model.rowCount() == 1
     assert editor.activity.trend_chart.series["K6"] == [3.0]
     assert not editor.is_dirty()  # recorded at once, apart from the editor's Save
+
+
+def test_the_trend_of_a_household_without_check_ins_says_there_are_none(
+    qtbot: QtBot, window: MainWindow, db: Database
+) -> None:
+    saved = HouseholdService(db).create(household())
+    editor = window.open_household(saved.id)
+    chart = editor.activity.trend_chart
+    editor.tabs.setCurrentWidget(next(p for p, t in editor.activity.pages() if t == "チェックイン"))
+    qtbot.waitUntil(chart.empty.isVisible)
+    assert "記録がありません" in chart.empty.text()
+    assert not chart.plot.isVisible()  # no 0–1 axis pretending to be a chart
+    checkin = editor.activity.record_checkin()
+    assert checkin is not None
+    for combo in checkin.boxes["k6"].items:
+        combo.setCurrentIndex(combo.findData("1"))
+    assert checkin.save()
+    qtbot.waitUntil(chart.plot.isVisible)
+    assert not chart.empty.isVisible()
