@@ -122,9 +122,34 @@ def make_table(model: RecordTableModel[Any], parent: QWidget) -> QTableView:
     table.setWordWrap(False)
     table.verticalHeader().setVisible(False)
     table.verticalHeader().setDefaultSectionSize(26)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     table.horizontalHeader().setStretchLastSection(True)
+    keep_columns_steady(table)
     return table
+
+
+MAX_COLUMN_WIDTH = 360  # a long reason or summary is cut (its tooltip or the record has it all)
+
+
+def keep_columns_steady(table: QTableView) -> None:
+    """Size the columns from the first rows shown, then keep them across reloads.
+
+    Sized to contents on every reload, the columns jumped whenever a long row came or went
+    (completing a follow-up moved 担当 and きっかけ under the pointer). The user can still widen
+    a column by hand; a reload leaves it as it is.
+    """
+    model = table.model()
+
+    def size_once() -> None:
+        if table.property("columns_sized") or model.rowCount() == 0:
+            return
+        table.resizeColumnsToContents()
+        for column in range(model.columnCount() - 1):  # the last one stretches
+            table.setColumnWidth(column, min(table.columnWidth(column), MAX_COLUMN_WIDTH))
+        table.setProperty("columns_sized", True)
+
+    model.modelReset.connect(size_once)
+    model.rowsInserted.connect(size_once)
 
 
 class RecordsPage(QWidget):
