@@ -21,7 +21,8 @@ from evacsupport.ui.context import AppContext
 from evacsupport.ui.views.contacts.checkin_dialog import CheckInDialog
 from evacsupport.ui.views.contacts.followup_queue import FollowUpQueueView
 from evacsupport.ui.views.contacts.visit_dialog import VisitDialog
-from tests.factories import consent, household
+from evacsupport.ui.views.contacts.visits_page import VisitsPage
+from tests.factories import consent, household, member
 from tests.reports.test_cards_roster import pdf_text
 from tests.ui.fakes import FakePrompter
 from tests.ui.helpers import type_japanese
@@ -226,3 +227,47 @@ def test_the_queue_keeps_its_columns_when_a_follow_up_is_completed(
     assert columns() == before
     view.refresh()
     assert columns() == before
+
+
+def test_the_visits_section_names_households_and_records_a_visit_for_one_found_by_name(
+    qtbot: QtBot, ctx: AppContext, db: Database
+) -> None:
+    service = HouseholdService(db)
+    service.create(household())
+    sato = service.create(
+        household(
+            members=[
+                member(family_name="佐藤", given_name="健", family_kana="さとう", given_kana="けん")
+            ]
+        )
+    )
+    page = VisitsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh()
+    assert page.visit_button.isVisible() and page.checkin_button.isVisible()
+
+    qtbot.mouseClick(page.visit_button, Qt.MouseButton.LeftButton)
+    picker = page.picker
+    assert picker is not None and picker.model.rowCount() == 2
+    type_japanese(picker.search, "サトウ")
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    assert picker.chosen == sato.id
+    dialog = page.dialog
+    assert isinstance(dialog, VisitDialog) and dialog.household_id == sato.id
+    dialog.summary.setPlainText("電話で様子を確認")
+    assert dialog.save()
+
+    visits, _checkins = page.models
+    qtbot.waitUntil(lambda: visits[0].rowCount() == 1)
+    header = [visits[0].headerData(c, Qt.Orientation.Horizontal) for c in range(4)]
+    assert header == ["日付", "世帯番号", "世帯主", "フリガナ"]
+    row = [visits[0].index(0, c).data() for c in range(1, 4)]
+    assert row == [sato.case_number, "佐藤 健", "サトウ ケン"]
+
+    picker = page.record_checkin()
+    qtbot.keyClicks(picker.search, sato.case_number)
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    assert isinstance(page.dialog, CheckInDialog) and page.dialog.household_id == sato.id
+    page.dialog._closing = True
+    page.dialog.close()
