@@ -16,10 +16,6 @@ from evacsupport.ui.views.contacts.visit_dialog import VisitDialog
 from evacsupport.ui.views.sections.activity import RecordsPage, checkin_columns, visit_columns
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("VisitsPage", text)
-
-
 class VisitsPage(RecordsPage):
     """Attributes: ``visit_button``, ``checkin_button``, ``picker`` (the open household
     search, if any), ``dialog`` (the visit or check-in dialog opened last)."""
@@ -28,9 +24,13 @@ class VisitsPage(RecordsPage):
         super().__init__(
             ctx,
             [
-                (_tr("最近の訪問・電話"), visit_columns(with_head=True), lambda a: a.visits()),
                 (
-                    _tr("最近のチェックイン（見守り尺度）"),
+                    QCoreApplication.translate("VisitsPage", "最近の訪問・電話"),
+                    visit_columns(with_head=True),
+                    lambda a: a.visits(),
+                ),
+                (
+                    QCoreApplication.translate("VisitsPage", "最近のチェックイン（見守り尺度）"),
                     checkin_columns(with_head=True),
                     lambda a: a.checkins(),
                 ),
