@@ -43,7 +43,9 @@ class FieldMessage(QLabel):
     going away never moves the rows below it (a click aimed at the next check box would land
     on another one). A field message is one line: a longer text is elided and given whole in
     the tooltip. ``wrap=True`` is for a form's general or status line, which may take several
-    lines; it still keeps its first line when empty.
+    lines and, unless ``reserve=True`` (a line above a form's rows), takes no room while empty:
+    a section's status line under everything else moves nothing, and the window's smallest
+    height is that of its tallest section.
 
     A message that follows its field (:meth:`follow`) waits until the user has *touched* the field
     (changed it, then moved the focus out of it) or the form asked for every message with
@@ -51,7 +53,9 @@ class FieldMessage(QLabel):
     a field being typed into is not told off after the first character.
     """
 
-    def __init__(self, parent: QWidget | None = None, *, wrap: bool = False) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, wrap: bool = False, reserve: bool | None = None
+    ) -> None:
         super().__init__(parent)
         self.setStyleSheet(ERROR_STYLE)
         palette = self.palette()
@@ -59,8 +63,9 @@ class FieldMessage(QLabel):
         self.setPalette(palette)
         self._wrap = wrap
         self.setWordWrap(wrap)
+        self._reserve = not wrap if reserve is None else reserve
         policy = self.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)
+        policy.setRetainSizeWhenHidden(self._reserve)
         if not wrap:
             policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
             policy.setVerticalPolicy(QSizePolicy.Policy.Fixed)
@@ -80,20 +85,23 @@ class FieldMessage(QLabel):
     def sizeHint(self) -> QSize:
         if self._wrap:
             hint = super().sizeHint()
-            return QSize(hint.width(), max(hint.height(), self._line_height()))
+            return QSize(hint.width(), max(hint.height(), self._reserved()))
         # no width of its own: the field above decides it, a long text is elided
         return QSize(0, self._line_height())
 
     def minimumSizeHint(self) -> QSize:
         if self._wrap:
             hint = super().minimumSizeHint()
-            return QSize(hint.width(), max(hint.height(), self._line_height()))
+            return QSize(hint.width(), max(hint.height(), self._reserved()))
         return QSize(0, self._line_height())
 
     def heightForWidth(self, width: int) -> int:
         if self._wrap:
-            return max(super().heightForWidth(width), self._line_height())
+            return max(super().heightForWidth(width), self._reserved())
         return self._line_height()
+
+    def _reserved(self) -> int:
+        return self._line_height() if self._reserve else 0
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if self._wrap:

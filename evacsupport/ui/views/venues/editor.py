@@ -53,7 +53,7 @@ class VenueEditor(QDialog):
         self._ctx = ctx
         # Raises NotFound before any widget exists if the venue was deleted meanwhile.
         self.venue: Venue | None = ctx.venues.get(venue_id) if venue_id is not None else None
-        self.general_message = FieldMessage(self, wrap=True)
+        self.general_message = FieldMessage(self, wrap=True, reserve=True)  # above the form
         self.form = VenueForm(self)
         scroll = QScrollArea(self)
         scroll.setWidget(self.form)
