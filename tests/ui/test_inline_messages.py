@@ -117,6 +117,9 @@ def test_household_rows_stay_put_when_messages_appear(qtbot: QtBot, window: Main
     assert editor.form.messages["phone"].isVisible()
     assert [where(w) for w in below] == before
     assert [where(editor.form.notes), where(editor.form.phone)] == form_before
+    count = editor.general_message  # in the button row, and wide enough to be read
+    assert count.isVisible() and count.text().endswith("件の入力を確認してください")
+    assert count.width() >= count.fontMetrics().horizontalAdvance(count.text())
 
 
 def test_a_long_message_keeps_its_one_line_and_is_whole_in_the_tooltip(qtbot: QtBot) -> None:

@@ -92,7 +92,8 @@ class HouseholdEditor(QDialog):
         self._closing = False
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
 
-        self.general_message = FieldMessage(self)
+        # the count, in the button row: as wide as it says (a field line takes the field's width)
+        self.general_message = FieldMessage(self, wrap=True)
         self.general_message.setWordWrap(False)
         self.form = HouseholdForm(self)
         self.members = MemberPanel(self)
