@@ -86,7 +86,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     db = open_database(args)
     try:
         request = ReportRequest(
-            kind=args.report_kind, suppress_small=not getattr(args, "no_suppress", False)
+            kind=args.report_kind,
+            suppress_small=not getattr(args, "no_suppress", False),
+            risk=Settings.load().risk_settings(),  # the thresholds the window uses
         )
         if args.report_kind == "monthly":
             from evacsupport.services.reporting import parse_month

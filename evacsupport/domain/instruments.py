@@ -25,6 +25,8 @@ class Instrument:
     choices: tuple[tuple[int, str], ...]
     min_value: int
     max_value: int
+    short_ja: str = ""  # in a sentence: 「K6が14点」
+    short_en: str = ""
 
     @property
     def min_total(self) -> int:
@@ -49,6 +51,8 @@ LONELINESS_DIRECT = Instrument(
     ),
     min_value=1,
     max_value=5,
+    short_ja="孤独感（直接質問）",
+    short_en="Loneliness (direct question)",
 )
 
 UCLA3 = Instrument(
@@ -63,6 +67,8 @@ UCLA3 = Instrument(
     choices=((1, "決してない"), (2, "ほとんどない"), (3, "時々ある"), (4, "常にある")),
     min_value=1,
     max_value=4,
+    short_ja="孤独感尺度（UCLA 3項目）",
+    short_en="UCLA-3 loneliness score",
 )
 
 K6 = Instrument(
@@ -80,6 +86,8 @@ K6 = Instrument(
     choices=((0, "まったくない"), (1, "少しだけ"), (2, "ときどき"), (3, "たいてい"), (4, "いつも")),
     min_value=0,
     max_value=4,
+    short_ja="K6",
+    short_en="K6 score",
 )
 
 INSTRUMENTS: dict[str, Instrument] = {i.key: i for i in (LONELINESS_DIRECT, UCLA3, K6)}
@@ -125,22 +133,151 @@ def score(instrument: Instrument, answers: Sequence[int | str | None]) -> int:
     return sum(_answer(instrument, i, value) for i, value in enumerate(answers))
 
 
+@dataclass(frozen=True)
+class Band:
+    """A range of one instrument's results and what it means.
+
+    ``level`` is what the household list makes of it (0 nothing, 1 watch, 2 high: the values of
+    ``services.risk.RiskLevel``); a band with a level above 0 is also followed up after the
+    check-in that gave it.
+    """
+
+    key: str
+    low: int
+    high: int
+    label_ja: str
+    label_en: str
+    level: int = 0
+
+    @property
+    def follow_up(self) -> bool:
+        return self.level > 0
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, int) and self.low <= value <= self.high
+
+
+def _choice(instrument: Instrument, value: int) -> str:
+    return dict(instrument.choices).get(value, str(value))
+
+
+@dataclass(frozen=True)
+class Cutoffs:
+    """Every instrument's cut-offs, in one place: the check-in form's band texts, the follow-up
+    a check-in creates, the household list's risk rules and the reports all read them here.
+
+    The defaults are the published ones (K6: 5 and 10, 10 being Japan's official indicator, 13
+    for serious distress); the team may move them in the settings (``RiskSettings``).
+    """
+
+    k6_moderate: int = 5
+    k6_indicator: int = 10
+    k6_serious: int = 13
+    ucla3_high: int = 10
+    loneliness_high: int = 4
+
+    def bands(self, instrument: Instrument) -> tuple[Band, ...]:
+        """The instrument's bands, lowest first, covering its whole range without gaps."""
+        edges: tuple[tuple[str, int, str, str, int], ...]
+        if instrument.key == K6.key:
+            edges = (
+                ("low", K6.min_total, "低い", "low", 0),
+                ("moderate", self.k6_moderate, "中程度", "moderate", 0),
+                ("high", self.k6_indicator, "要確認", "needs attention", 1),
+                ("serious", self.k6_serious, "重い心理的苦痛", "serious distress", 2),
+            )
+        elif instrument.key == UCLA3.key:
+            edges = (
+                ("low", UCLA3.min_total, "基準未満", "below the cut-off", 0),
+                ("high", self.ucla3_high, "孤独感が高い", "high loneliness", 1),
+            )
+        else:
+            edges = (
+                ("low", instrument.min_total, "基準未満", "below the cut-off", 0),
+                ("high", self.loneliness_high, "孤独感が高い", "high loneliness", 1),
+            )
+        bands: list[Band] = []
+        for i, (key, low, ja, en, level) in enumerate(edges):
+            # A band ends where any higher one starts: a cut-off moved below a lower one (K6's
+            # indicator set to 3) takes over, leaving the lower band shorter or empty.
+            later = [edge[1] for edge in edges[i + 1 :]]
+            high = min([*later, instrument.max_total + 1]) - 1
+            low = max(low, instrument.min_total)
+            if low <= high:
+                bands.append(Band(key, low, min(high, instrument.max_total), ja, en, level))
+        return tuple(bands)
+
+    def band(self, instrument: Instrument, result: int) -> Band:
+        """The band ``result`` (a total, or the answer of a single question) falls in."""
+        bands = self.bands(instrument)
+        return next((b for b in bands if result in b), bands[0] if result < 0 else bands[-1])
+
+    def flagged(self, instrument: Instrument, result: int | None) -> Band | None:
+        """The band of ``result`` when it calls for a follow-up, else None."""
+        if result is None:
+            return None
+        band = self.band(instrument, result)
+        return band if band.follow_up else None
+
+    # --- the words, one definition for every screen and report --------------------------------
+    def range_text(self, instrument: Instrument, band: Band, lang: str = "ja") -> str:
+        """「10〜12点」「13点以上」, or for a single question its answers (「時々ある」以上)."""
+        if len(instrument.items) == 1:
+            first = _choice(instrument, band.low)
+            if band.high >= instrument.max_value:
+                return f"「{first}」以上" if lang == "ja" else f"“{first}” or more"
+            last = _choice(instrument, band.high)
+            if band.low == band.high:
+                return f"「{first}」" if lang == "ja" else f"“{first}”"
+            return f"「{first}」〜「{last}」" if lang == "ja" else f"“{first}” to “{last}”"
+        if band.high >= instrument.max_total and band.low > instrument.min_total:
+            return f"{band.low}点以上" if lang == "ja" else f"≥ {band.low}"
+        if band.low == band.high:
+            return f"{band.low}点" if lang == "ja" else f"{band.low}"
+        return f"{band.low}〜{band.high}点" if lang == "ja" else f"{band.low}–{band.high}"
+
+    def band_text(self, instrument: Instrument, band: Band, lang: str = "ja") -> str:
+        """「13点以上：重い心理的苦痛」: the band's range and meaning."""
+        label = band.label_ja if lang == "ja" else band.label_en
+        sep = "：" if lang == "ja" else ": "
+        return f"{self.range_text(instrument, band, lang)}{sep}{label}"
+
+    def result_text(self, instrument: Instrument, result: int, lang: str = "ja") -> str:
+        """「14点」, or for a single question the answer given (「時々ある」)."""
+        if len(instrument.items) == 1:
+            answer = _choice(instrument, result)
+            return f"「{answer}」" if lang == "ja" else f"“{answer}”"
+        return f"{result}点" if lang == "ja" else f"{result}"
+
+    def describe(self, instrument: Instrument, result: int, lang: str = "ja") -> str:
+        """One sentence for a follow-up's reason and the household list's risk reasons:
+        「K6が14点（13点以上：重い心理的苦痛）」."""
+        band = self.band(instrument, result)
+        name = instrument.short_ja if lang == "ja" else instrument.short_en
+        if lang == "ja":
+            said = self.result_text(instrument, result, lang)
+            what = f"{name}に{said}と回答" if len(instrument.items) == 1 else f"{name}が{said}"
+            return f"{what}（{self.band_text(instrument, band, lang)}）"
+        return (
+            f"{name} {self.result_text(instrument, result, lang)}"
+            f" ({self.band_text(instrument, band, lang)})"
+        )
+
+
+DEFAULT_CUTOFFS = Cutoffs()
+
+
 def k6_band(score: int, *, moderate: int = 5, high: int = 10, serious: int = 13) -> str:
     """ "low", "moderate" (≥5), "high" (≥10, Japan's official indicator) or "serious" (≥13)."""
-    if score >= serious:
-        return "serious"
-    if score >= high:
-        return "high"
-    if score >= moderate:
-        return "moderate"
-    return "low"
+    cutoffs = Cutoffs(k6_moderate=moderate, k6_indicator=high, k6_serious=serious)
+    return cutoffs.band(K6, score).key
 
 
 def ucla3_high(score: int, threshold: int = 10) -> bool:
     """Whether a UCLA-3 total counts as high loneliness (no official cut-off: a setting)."""
-    return score >= threshold
+    return Cutoffs(ucla3_high=threshold).flagged(UCLA3, score) is not None
 
 
 def loneliness_high(answer: int, threshold: int = 4) -> bool:
     """Whether the direct question was answered 時々ある (4) or しばしばある・常にある (5)."""
-    return answer >= threshold
+    return Cutoffs(loneliness_high=threshold).flagged(LONELINESS_DIRECT, answer) is not None

@@ -233,6 +233,44 @@ CELL_SIZE, CELL_LEADING = 8.5, 11  # as the "cell" paragraph styles
 CELL_PADDING = 6  # reportlab's default left and right padding of a table cell
 
 
+SMALL_NUMBER_SIZE = 7.5  # a number is set this much smaller before a pair goes on two lines
+MIN_NUMBER_SIZE = 6.0  # and never smaller than this
+MIN_DONOR_SHARE = 0.8  # a text column keeps this much of its width when numbers need room
+
+
+def _plain(value: Any) -> str | None:
+    """The text of a plain (markup-free) cell, or None for markup."""
+    return None if "<" in str(value) else unescape(str(value))
+
+
+def _fit_widths(
+    widths: Sequence[float], rows: Sequence[Sequence[Any]], numbers: frozenset[int]
+) -> list[float]:
+    """``widths`` with every numeric column as wide as its widest number, the room taken from
+    the text columns (which wrap), as far as they can spare it."""
+    fitted = list(widths)
+    need = [0.0] * len(fitted)
+    for row in rows:
+        for i, value in enumerate(row):
+            text = _plain(value) if i in numbers and i < len(fitted) else None
+            if text is not None:
+                need[i] = max(need[i], _width(text) + 2 * CELL_PADDING)
+    deficit = {i: need[i] - fitted[i] for i in numbers if i < len(fitted) and need[i] > fitted[i]}
+    donors = [j for j in range(len(fitted)) if j not in numbers]
+    spare = {j: fitted[j] * (1 - MIN_DONOR_SHARE) for j in donors}
+    available = sum(spare.values())
+    if not deficit or available <= 0:
+        return fitted
+    share = min(1.0, available / sum(deficit.values()))
+    taken = 0.0
+    for i, missing in deficit.items():
+        fitted[i] += missing * share
+        taken += missing * share
+    for j in donors:
+        fitted[j] -= taken * spare[j] / available
+    return fitted
+
+
 def table(
     headers: Sequence[str],
     rows: Sequence[Sequence[Any]],
@@ -240,29 +278,44 @@ def table(
     *,
     numeric: Sequence[int] = (),
 ) -> Table:
-    """A table that repeats its header on every page; cells wrap Japanese text.
+    """A table that repeats its header on every page; text cells wrap Japanese text.
 
     Cells are Paragraph markup (escaped text). Numeric cells print as plain right-aligned
     strings instead: a Paragraph per cell costs CJK line breaking, about 3 s for the monthly
-    report's 1,500-venue week table. Only a number too wide for its column stays a Paragraph,
-    so that it wraps rather than overflows.
+    report's 1,500-venue week table. A number is never broken ("1,0" over "18" reads as two
+    numbers): numeric columns are first widened towards their widest number at the text
+    columns' expense; a number still too wide is set a little smaller, or, for a pair
+    "meals / people", goes on two lines at its slash (set smaller only if a line still does
+    not fit).
     """
     st = styles()
     numbers = frozenset(numeric)
+    if widths is not None:
+        widths = _fit_widths(widths, rows, numbers)
     inner = [None if widths is None else w - 2 * CELL_PADDING for w in widths or ()]
+    cell_styles: list[tuple[Any, ...]] = []
 
-    def number(value: Any, i: int) -> Any:
-        text = unescape(str(value))
-        room = inner[i] if i < len(inner) else None
-        if "<" in str(value) or (room is not None and _width(text) > room):
+    def number(value: Any, i: int, r: int) -> Any:
+        text = _plain(value)
+        if text is None:
             return Paragraph(str(value), st["cell_right"])
+        room = inner[i] if i < len(inner) else None
+        if room is None or _width(text) <= room:
+            return text
+        if " / " in text and _width(text) * SMALL_NUMBER_SIZE / CELL_SIZE > room:
+            text = text.replace(" / ", " /\n", 1)  # a pair on two lines, at its slash
+        widest = max(_width(line) for line in text.split("\n"))
+        if widest > room:
+            size = max(MIN_NUMBER_SIZE, CELL_SIZE * room / widest)
+            cell_styles.append(("FONTSIZE", (i, r), (i, r), size))
+            cell_styles.append(("LEADING", (i, r), (i, r), size * CELL_LEADING / CELL_SIZE))
         return text
 
     data: list[list[Any]] = [[Paragraph(str(h), st["cell"]) for h in headers]]
-    for row in rows:
+    for r, row in enumerate(rows, start=1):
         data.append(
             [
-                number(value, i) if i in numbers else Paragraph(str(value), st["cell"])
+                number(value, i, r) if i in numbers else Paragraph(str(value), st["cell"])
                 for i, value in enumerate(row)
             ]
         )
@@ -280,6 +333,7 @@ def table(
                 ("TOPPADDING", (0, 0), (-1, -1), 2),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
                 *(("ALIGN", (i, 1), (i, -1), "RIGHT") for i in sorted(numbers)),
+                *cell_styles,
             ]
         )
     )

@@ -9,6 +9,7 @@ written only when complete, so a refusal or an error leaves the target untouched
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from datetime import date
@@ -42,6 +43,7 @@ from evacsupport.domain.codes import (
     VisitKind,
     label,
 )
+from evacsupport.domain.instruments import DEFAULT_CUTOFFS, K6, LONELINESS_DIRECT, UCLA3, Cutoffs
 from evacsupport.domain.normalize import format_phone, format_postal
 from evacsupport.domain.roles import Permission
 from evacsupport.domain.wareki import format_wareki
@@ -326,7 +328,7 @@ def _score(value: int | None) -> str:
     return NONE if value is None else str(value)
 
 
-def _trend_chart(name: str, points: Sequence[CheckInPoint]) -> Drawing:
+def _trend_chart(name: str, points: Sequence[CheckInPoint], cutoffs: Cutoffs) -> Drawing:
     """K6 and UCLA-3 of one person over time, with K6's national indicator as a dashed line."""
     width, height = WIDTH, 52 * mm
     drawing = Drawing(width, height)
@@ -370,7 +372,9 @@ def _trend_chart(name: str, points: Sequence[CheckInPoint]) -> Drawing:
     plot.yValueAxis.visibleGrid = True
     plot.yValueAxis.gridStrokeColor = colors.HexColor("#e0e0e0")
     drawing.add(plot)
-    indicator = RiskSettings().k6_indicator
+    # the line where a K6 total starts to be followed up (the check-in form's bands)
+    followed = next(b for b in cutoffs.bands(K6) if b.follow_up)
+    indicator = followed.low
     y = plot.y + plot.height * indicator / 24
     drawing.add(
         Line(
@@ -387,7 +391,7 @@ def _trend_chart(name: str, points: Sequence[CheckInPoint]) -> Drawing:
         String(
             plot.x + plot.width + 2,
             y - 2.5,
-            _t(f"K6 {indicator}点", f"K6 {indicator}"),
+            _t(f"K6 {indicator}点以上", f"K6 ≥ {indicator}"),
             fontName=FONT,
             fontSize=6.5,
             fillColor=K6_COLOR,
@@ -403,7 +407,7 @@ def _trend_chart(name: str, points: Sequence[CheckInPoint]) -> Drawing:
     return drawing
 
 
-def _checkins(report: CaseReport) -> list[Any]:
+def _checkins(report: CaseReport, cutoffs: Cutoffs = DEFAULT_CUTOFFS) -> list[Any]:
     story: list[Any] = [paragraph(_t("心の健康チェックの推移", "Wellbeing check-ins"), "h2")]
     points = report.checkins
     if not points:
@@ -431,13 +435,32 @@ def _checkins(report: CaseReport) -> list[Any]:
         _t("K6（0〜24）", "K6 (0–24)"),
     )
     story.append(table(headers, rows, _widths(26, 45, 32, 36), numeric=(2, 3, 4)))
+    story.append(paragraph(_bands_note(cutoffs), "note"))
     by_member: dict[uuid.UUID, list[CheckInPoint]] = {}
     for p in points:
         if p.k6 is not None or p.ucla3 is not None:
             by_member.setdefault(p.member_id, []).append(p)
     for member_points in by_member.values():
-        story += [Spacer(1, 3 * mm), _trend_chart(member_points[-1].member, member_points)]
+        story += [
+            Spacer(1, 3 * mm),
+            _trend_chart(member_points[-1].member, member_points, cutoffs),
+        ]
     return story
+
+
+def _bands_note(cutoffs: Cutoffs) -> str:
+    """How the totals are read: the bands of the check-in form, word for word."""
+    lang = current_language()
+    lines = []
+    for instrument in (LONELINESS_DIRECT, UCLA3, K6):
+        name = instrument.short_ja if lang == "ja" else instrument.short_en
+        bands = "／".join(
+            cutoffs.band_text(instrument, band, lang) + ("＊" if band.follow_up else "")
+            for band in cutoffs.bands(instrument)
+        )
+        lines.append(f"{escape(name)}：{escape(bands)}")
+    lines.append(_t("＊フォローアップの対象", "* followed up"))
+    return "<br/>".join(lines)
 
 
 def _followups(report: CaseReport) -> list[Any]:
@@ -475,9 +498,11 @@ def make_case_summary(
     organisation: str = "",
     today: date | None = None,
     recipient: str | None = None,
+    risk: RiskSettings | None = None,
     target: Target,
 ) -> None:
-    """Write the case summary of one household to ``target``.
+    """Write the case summary of one household to ``target``; ``risk`` gives the instruments'
+    cut-offs as the team set them (the check-in form's bands).
 
     Raises ``EvacError("report.no_consent")`` (writing nothing) unless the household's current
     consent is valid on ``today`` and covers referral (and ``recipient``, when one is named).
@@ -497,6 +522,7 @@ def make_case_summary(
             "note",
         ),
     ]
+    cutoffs = (risk or RiskSettings()).cutoffs()
     for section in (
         _consent,
         _household,
@@ -504,7 +530,7 @@ def make_case_summary(
         _residences,
         _assignments,
         _visits,
-        _checkins,
+        functools.partial(_checkins, cutoffs=cutoffs),
         _followups,
     ):
         # A heading never stays alone at the foot of a page; long sections still split.

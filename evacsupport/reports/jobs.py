@@ -19,6 +19,7 @@ from evacsupport.domain.roles import Permission, counts_permission
 from evacsupport.errors import EvacError
 from evacsupport.services import audit
 from evacsupport.services.authz import gate
+from evacsupport.services.risk import RiskSettings
 
 KINDS = ("monthly", "venue", "case", "cards", "roster")
 
@@ -35,6 +36,9 @@ class ReportRequest:
     served_on: date | None = None
     household_id: uuid.UUID | None = None
     household_ids: list[uuid.UUID] | None = field(default=None)
+    # the team's thresholds (Settings.risk_settings()): the monthly report's risk counts and the
+    # case summary's bands read them as the household list and the check-in form do
+    risk: RiskSettings | None = None
 
     @property
     def permission(self) -> Permission:
@@ -99,6 +103,7 @@ def _build(db: Database, request: ReportRequest, out: BinaryIO, organisation: st
             by=request.by,
             suppress_small=request.suppress_small,
             organisation=organisation,
+            settings=request.risk,
             target=out,
         )
     elif kind == "venue":
@@ -122,7 +127,9 @@ def _build(db: Database, request: ReportRequest, out: BinaryIO, organisation: st
 
         if request.household_id is None:
             raise EvacError("value.required")
-        make_case_summary(db, request.household_id, organisation=organisation, target=out)
+        make_case_summary(
+            db, request.household_id, organisation=organisation, risk=request.risk, target=out
+        )
     elif kind == "cards":
         from evacsupport.reports.cards import make_id_cards
 

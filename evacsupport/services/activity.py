@@ -7,7 +7,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Integer, func, select
+from sqlalchemy import ColumnElement, Integer, func, select
+from sqlalchemy.orm import aliased
 
 from evacsupport.db.engine import Database
 from evacsupport.db.models import (
@@ -20,7 +21,7 @@ from evacsupport.db.models import (
     Venue,
     Visit,
 )
-from evacsupport.domain.codes import HouseholdStatus
+from evacsupport.domain.codes import HouseholdStatus, Relation
 from evacsupport.domain.roles import Permission
 from evacsupport.services.authz import gate
 
@@ -48,6 +49,9 @@ class VisitEntry:
     summary: str
     referral: str | None
     follow_up_due: date | None
+    # whose record it is, beside the case number (the household's head)
+    household_name: str = ""
+    household_kana: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,23 @@ class CheckInEntry:
     ucla3: int | None
     k6: int | None
     staff: str
+    household_name: str = ""
+    household_kana: str = ""
+
+
+def _head() -> tuple[type[Member], ColumnElement[bool]]:
+    """The household's head as a second Member (a check-in joins its own member too), and
+    the condition to outer-join it on."""
+    head = aliased(Member)
+    return head, (
+        (head.household_id == Household.id)
+        & (head.relation == Relation.HEAD)
+        & head.deleted_at.is_(None)
+    )
+
+
+def _names(family: str | None, given: str | None) -> str:
+    return f"{family or ''} {given or ''}".strip()
 
 
 @dataclass(frozen=True)
@@ -128,9 +149,18 @@ class ActivityService:
 
     @gate(Permission.CASEWORK)
     def visits(self, household_id: uuid.UUID | None = None, limit: int = 500) -> list[VisitEntry]:
+        head, on_head = _head()
         query = (
-            select(Visit, Household.case_number)
+            select(
+                Visit,
+                Household.case_number,
+                head.family_name,
+                head.given_name,
+                head.family_kana,
+                head.given_kana,
+            )
             .join(Household, Household.id == Visit.household_id)
+            .outerjoin(head, on_head)
             .where(Visit.deleted_at.is_(None))
             .order_by(Visit.visited_on.desc(), Visit.created_at.desc())
             .limit(limit)
@@ -148,18 +178,31 @@ class ActivityService:
                     v.summary,
                     v.referral,
                     v.follow_up_due,
+                    _names(fam, giv),
+                    _names(fam_kana, giv_kana),
                 )
-                for v, case in session.execute(query)
+                for v, case, fam, giv, fam_kana, giv_kana in session.execute(query)
             ]
 
     @gate(Permission.CASEWORK)
     def checkins(
         self, household_id: uuid.UUID | None = None, limit: int = 500
     ) -> list[CheckInEntry]:
+        head, on_head = _head()
         query = (
-            select(CheckIn, Household.case_number, Member.family_name, Member.given_name)
+            select(
+                CheckIn,
+                Household.case_number,
+                Member.family_name,
+                Member.given_name,
+                head.family_name,
+                head.given_name,
+                head.family_kana,
+                head.given_kana,
+            )
             .join(Household, Household.id == CheckIn.household_id)
             .join(Member, Member.id == CheckIn.member_id)
+            .outerjoin(head, on_head)
             .where(CheckIn.deleted_at.is_(None))
             .order_by(CheckIn.checked_on.desc(), CheckIn.created_at.desc())
             .limit(limit)
@@ -176,8 +219,12 @@ class ActivityService:
                     c.ucla3_score,
                     c.k6_score,
                     c.staff,
+                    _names(head_fam, head_giv),
+                    _names(head_fam_kana, head_giv_kana),
                 )
-                for c, case, fam, giv in session.execute(query)
+                for c, case, fam, giv, head_fam, head_giv, head_fam_kana, head_giv_kana in (
+                    session.execute(query)
+                )
             ]
 
     @gate(Permission.CASEWORK)

@@ -196,15 +196,18 @@ class ContactService:
         note = _text(errors, "note", data.note, multiline=True)
         errors.raise_if_any()
         s = self.risk
-        alerts = []
-        if k6 is not None and k6 >= s.k6_indicator:
-            alerts.append(
-                _t(f"K6が{k6}点（{s.k6_indicator}点以上）", f"K6 {k6} (≥ {s.k6_indicator})")
+        # The same cut-offs and words as the check-in form's bands and the household list.
+        cutoffs = s.cutoffs()
+        lang = current_language()
+        alerts = [
+            cutoffs.describe(instrument, result, lang)
+            for instrument, result in (
+                (instruments.K6, k6),
+                (instruments.LONELINESS_DIRECT, lonely),
+                (instruments.UCLA3, ucla),
             )
-        if lonely is not None and lonely >= s.loneliness_high:
-            alerts.append(_t("孤独感が高い", "High loneliness"))
-        if ucla is not None and ucla >= s.ucla3_high:
-            alerts.append(_t(f"UCLA孤独感尺度が{ucla}点", f"UCLA-3 score {ucla}"))
+            if result is not None and cutoffs.flagged(instrument, result)
+        ]
         with self.db.session() as session:
             household = load_household(session, household_id)
             member = session.get(Member, data.member_id)
@@ -255,9 +258,7 @@ class ContactService:
             lonely,
             ucla,
             k6,
-            instruments.k6_band(k6, high=s.k6_indicator, serious=s.k6_serious)
-            if k6 is not None
-            else None,
+            cutoffs.band(instruments.K6, k6).key if k6 is not None else None,
             alerts,
             follow_up_id,
         )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
 
+from evacsupport.domain.instruments import DEFAULT_CUTOFFS, K6, LONELINESS_DIRECT, UCLA3, Cutoffs
 from evacsupport.i18n import current_language
 
 
@@ -21,10 +22,11 @@ class RiskLevel(IntEnum):
 
 @dataclass(frozen=True)
 class RiskSettings:
-    k6_serious: int = 13
-    k6_indicator: int = 10
-    loneliness_high: int = 4
-    ucla3_high: int = 10
+    # the instruments' cut-offs; their meaning and words are domain.instruments.Cutoffs
+    k6_serious: int = DEFAULT_CUTOFFS.k6_serious
+    k6_indicator: int = DEFAULT_CUTOFFS.k6_indicator
+    loneliness_high: int = DEFAULT_CUTOFFS.loneliness_high
+    ucla3_high: int = DEFAULT_CUTOFFS.ucla3_high
     older_age: int = 65
     alone_no_contact_days: int = 14
     stopped_days: int = 14  # no meal for this many days ...
@@ -33,6 +35,15 @@ class RiskSettings:
     k6_worsen: int = 4
     ucla3_worsen: int = 2
     loneliness_worsen: int = 2
+
+    def cutoffs(self) -> Cutoffs:
+        """The instruments' cut-offs these settings give (the one definition of the bands)."""
+        return Cutoffs(
+            k6_indicator=self.k6_indicator,
+            k6_serious=self.k6_serious,
+            ucla3_high=self.ucla3_high,
+            loneliness_high=self.loneliness_high,
+        )
 
 
 @dataclass(frozen=True)
@@ -64,44 +75,16 @@ def _t(ja: str, en: str) -> str:
 def assess(facts: RiskFacts, settings: RiskSettings | None = None) -> RiskAssessment:
     s = settings or RiskSettings()
     found: list[tuple[RiskLevel, str]] = []
-    if facts.latest_k6 is not None:
-        if facts.latest_k6 >= s.k6_serious:
-            found.append(
-                (
-                    RiskLevel.HIGH,
-                    _t(
-                        f"K6が{facts.latest_k6}点（{s.k6_serious}点以上：重い心理的苦痛）",
-                        f"K6 score {facts.latest_k6} (≥ {s.k6_serious}: serious distress)",
-                    ),
-                )
-            )
-        elif facts.latest_k6 >= s.k6_indicator:
-            found.append(
-                (
-                    RiskLevel.WATCH,
-                    _t(
-                        f"K6が{facts.latest_k6}点（{s.k6_indicator}点以上）",
-                        f"K6 score {facts.latest_k6} (≥ {s.k6_indicator})",
-                    ),
-                )
-            )
-    if facts.latest_loneliness is not None and facts.latest_loneliness >= s.loneliness_high:
-        found.append(
-            (
-                RiskLevel.WATCH,
-                _t("孤独感を「時々ある」以上と回答", "Feels lonely at least sometimes"),
-            )
-        )
-    if facts.latest_ucla3 is not None and facts.latest_ucla3 >= s.ucla3_high:
-        found.append(
-            (
-                RiskLevel.WATCH,
-                _t(
-                    f"孤独感尺度（UCLA 3項目）が{facts.latest_ucla3}点",
-                    f"UCLA-3 loneliness score {facts.latest_ucla3}",
-                ),
-            )
-        )
+    cutoffs = s.cutoffs()
+    lang = current_language()
+    for instrument, result in (
+        (K6, facts.latest_k6),
+        (LONELINESS_DIRECT, facts.latest_loneliness),
+        (UCLA3, facts.latest_ucla3),
+    ):
+        band = cutoffs.flagged(instrument, result)
+        if band is not None and result is not None:
+            found.append((RiskLevel(band.level), cutoffs.describe(instrument, result, lang)))
     if facts.older_living_alone:
         days = (facts.today - facts.last_contact).days if facts.last_contact else None
         if days is None or days >= s.alone_no_contact_days:

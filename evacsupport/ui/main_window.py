@@ -51,6 +51,7 @@ from evacsupport.ui.views.audit.page import AuditPage
 from evacsupport.ui.views.backup.auto import AutoBackup
 from evacsupport.ui.views.backup.restore_dialog import RestoreDialog
 from evacsupport.ui.views.contacts.followup_queue import FollowUpQueueView
+from evacsupport.ui.views.contacts.visits_page import VisitsPage
 from evacsupport.ui.views.counter.session_view import CounterView
 from evacsupport.ui.views.households.editor import HouseholdEditor
 from evacsupport.ui.views.households.list_view import HouseholdListView
@@ -58,9 +59,7 @@ from evacsupport.ui.views.imports.import_dialog import ImportDialog
 from evacsupport.ui.views.retention import run_retention_purge
 from evacsupport.ui.views.sections.activity import (
     RecordsPage,
-    checkin_columns,
     meal_columns,
-    visit_columns,
 )
 from evacsupport.ui.views.sections.overview import DashboardPage
 from evacsupport.ui.views.sections.reports import ReportsPage
@@ -203,22 +202,7 @@ class MainWindow(QMainWindow):
                 self.tr("最近の食事提供"),
             )
         meals.currentChanged.connect(lambda _i: self._refresh_page(meals.currentWidget()))
-        visits = RecordsPage(
-            ctx,
-            [
-                (self.tr("最近の訪問・電話"), visit_columns(), lambda a: a.visits()),
-                (
-                    self.tr("最近のチェックイン（見守り尺度）"),
-                    checkin_columns(),
-                    lambda a: a.checkins(),
-                ),
-            ],
-            note=self.tr(
-                "訪問・電話・チェックインは、世帯を開いて「訪問・電話を記録」"
-                "「チェックインを記録」から入力します。"
-            ),
-            parent=self,
-        )
+        visits = VisitsPage(ctx, self)
         self.followup_queue = FollowUpQueueView(ctx, self)
         self.followup_queue.household_activated.connect(self.open_household)
         followups = self.followup_queue

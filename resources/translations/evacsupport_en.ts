@@ -1447,6 +1447,45 @@ Type the case number %1 to confirm:</translation>
     </message>
 </context>
 <context>
+    <name>HouseholdPicker</name>
+    <message>
+        <source>氏名・フリガナ・世帯番号・電話番号の一部</source>
+        <translation>Part of a name, furigana, case number or phone number</translation>
+    </message>
+    <message>
+        <source>世帯を検索(&amp;F)</source>
+        <translation>&amp;Find a household</translation>
+    </message>
+    <message>
+        <source>世帯番号</source>
+        <translation>Case number</translation>
+    </message>
+    <message>
+        <source>世帯主</source>
+        <translation>Head of household</translation>
+    </message>
+    <message>
+        <source>フリガナ</source>
+        <translation>Furigana</translation>
+    </message>
+    <message>
+        <source>人数</source>
+        <translation>People</translation>
+    </message>
+    <message>
+        <source>電話番号</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>該当する世帯がありません</source>
+        <translation>No household matches</translation>
+    </message>
+    <message>
+        <source>上位 %1 件を表示しています。絞り込んでください</source>
+        <translation>Showing the first %1; type more to narrow the search</translation>
+    </message>
+</context>
+<context>
     <name>HouseholdTableModel</name>
     <message>
         <source>世帯番号</source>
@@ -1599,6 +1638,10 @@ Type the case number %1 to confirm:</translation>
         <translation>(not answered)</translation>
     </message>
     <message>
+        <source>＊フォローアップの対象</source>
+        <translation>* followed up</translation>
+    </message>
+    <message>
         <source>未回答</source>
         <translation>Not answered</translation>
     </message>
@@ -1607,24 +1650,27 @@ Type the case number %1 to confirm:</translation>
         <translation>Answer every item to see the total</translation>
     </message>
     <message>
+        <source>回答：%1</source>
+        <translation>Answer: %1</translation>
+    </message>
+    <message>
         <source>合計 %1 点（%2〜%3）</source>
         <translation>Total %1 (range %2-%3)</translation>
     </message>
     <message>
-        <source>低い</source>
-        <translation>Low</translation>
+        <source>（フォローアップの対象）</source>
+        <translation> (followed up)</translation>
+    </message>
+</context>
+<context>
+    <name>LineChart</name>
+    <message>
+        <source>記録がありません</source>
+        <translation>No records</translation>
     </message>
     <message>
-        <source>中程度</source>
-        <translation>Moderate</translation>
-    </message>
-    <message>
-        <source>10点以上：要確認</source>
-        <translation>10 or more: check</translation>
-    </message>
-    <message>
-        <source>13点以上：重い</source>
-        <translation>13 or more: serious</translation>
+        <source>表示できませんでした</source>
+        <translation>Could not be shown</translation>
     </message>
 </context>
 <context>
@@ -1690,18 +1736,6 @@ Type the case number %1 to confirm:</translation>
     <message>
         <source>最近の食事提供</source>
         <translation>Recent meals served</translation>
-    </message>
-    <message>
-        <source>最近の訪問・電話</source>
-        <translation>Recent visits and calls</translation>
-    </message>
-    <message>
-        <source>最近のチェックイン（見守り尺度）</source>
-        <translation>Recent check-ins (wellbeing scales)</translation>
-    </message>
-    <message>
-        <source>訪問・電話・チェックインは、世帯を開いて「訪問・電話を記録」「チェックインを記録」から入力します。</source>
-        <translation>Record visits, calls and check-ins from the household: open it and use “Record a visit or call” or “Record a check-in”.</translation>
     </message>
     <message>
         <source>ファイル(&amp;F)</source>
@@ -2178,6 +2212,14 @@ The language will change the next time the app starts.</translation>
     <message>
         <source>世帯番号</source>
         <translation>Case number</translation>
+    </message>
+    <message>
+        <source>世帯主</source>
+        <translation>Head of household</translation>
+    </message>
+    <message>
+        <source>フリガナ</source>
+        <translation>Furigana</translation>
     </message>
     <message>
         <source>分</source>
@@ -3296,6 +3338,33 @@ The language will change the next time the app starts.</translation>
     <message>
         <source>次回確認日(&amp;F)</source>
         <translation>&amp;Follow up on</translation>
+    </message>
+</context>
+<context>
+    <name>VisitsPage</name>
+    <message>
+        <source>最近の訪問・電話</source>
+        <translation>Recent visits and calls</translation>
+    </message>
+    <message>
+        <source>最近のチェックイン（見守り尺度）</source>
+        <translation>Recent check-ins (wellbeing scales)</translation>
+    </message>
+    <message>
+        <source>訪問を記録(&amp;V)…</source>
+        <translation>Record a &amp;visit…</translation>
+    </message>
+    <message>
+        <source>チェックインを記録(&amp;C)…</source>
+        <translation>Record a &amp;check-in…</translation>
+    </message>
+    <message>
+        <source>訪問・電話を記録する世帯</source>
+        <translation>Household to record a visit or call for</translation>
+    </message>
+    <message>
+        <source>チェックインを記録する世帯</source>
+        <translation>Household to record a check-in for</translation>
     </message>
 </context>
 <context>

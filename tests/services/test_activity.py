@@ -167,6 +167,8 @@ def test_visits_newest_first_with_every_field(
         "元気そう",
         "public_health_nurse",
         TODAY + timedelta(days=7),
+        "佐藤 健",  # the household's head, beside the case number
+        "サトウ ケン",
     )
     assert (visits[2].duration_minutes, visits[2].referral, visits[2].follow_up_due) == (
         None,
@@ -206,8 +208,28 @@ def test_checkins_newest_first_with_member_name_and_scores(
     )
     checkins = activity.checkins()
     assert checkins == [
-        CheckInEntry(days_ago(2), second.case_number, "佐藤 健", None, None, None, ""),
-        CheckInEntry(days_ago(7), first.case_number, "山田 花子", 4, 9, 11, "佐藤"),
+        CheckInEntry(
+            days_ago(2),
+            second.case_number,
+            "佐藤 健",
+            None,
+            None,
+            None,
+            "",
+            "佐藤 健",
+            "サトウ ケン",
+        ),
+        CheckInEntry(
+            days_ago(7),
+            first.case_number,
+            "山田 花子",
+            4,
+            9,
+            11,
+            "佐藤",
+            "山田 花子",
+            "ヤマダ ハナコ",
+        ),
     ]
     assert [c.case_number for c in activity.checkins(first.id)] == [first.case_number]
     assert len(activity.checkins(limit=1)) == 1

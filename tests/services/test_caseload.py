@@ -300,8 +300,8 @@ def test_a_recent_bad_checkin_after_a_good_one_is_at_risk(
     assert row.risk_level is RiskLevel.HIGH
     assert row.risk.reasons == [
         "K6が14点（13点以上：重い心理的苦痛）",
-        "孤独感を「時々ある」以上と回答",
-        "孤独感尺度（UCLA 3項目）が10点",
+        "孤独感（直接質問）に「時々ある」と回答（「時々ある」以上：孤独感が高い）",
+        "孤独感尺度（UCLA 3項目）が10点（10点以上：孤独感が高い）",
         "前回より悪化：山田 花子（K6 2→14）",  # the earlier check-in had no loneliness answers
     ]
 
@@ -316,7 +316,7 @@ def test_a_deleted_latest_checkin_falls_back_to_the_one_before(
         checkin(saved.id, mid, days_ago(30), k6=11),
         checkin(saved.id, mid, days_ago(5), k6=0, deleted_at=utcnow()),
     )
-    assert only_row(db).risk.reasons == ["K6が11点（10点以上）"]
+    assert only_row(db).risk.reasons == ["K6が11点（10〜12点：要確認）"]
 
 
 def test_risk_settings_are_passed_through(db: Database, service: HouseholdService) -> None:

@@ -351,14 +351,20 @@ def ucla_answers(total: int) -> list[int]:
     ("data", "alert"),
     [
         ({"k6": k6_answers(9)}, None),
-        ({"k6": k6_answers(10)}, "K6が10点（10点以上）"),
-        ({"k6": k6_answers(24)}, "K6が24点（10点以上）"),
+        ({"k6": k6_answers(10)}, "K6が10点（10〜12点：要確認）"),
+        ({"k6": k6_answers(24)}, "K6が24点（13点以上：重い心理的苦痛）"),
         ({"loneliness": [3]}, None),
-        ({"loneliness": [4]}, "孤独感が高い"),
-        ({"loneliness": [5]}, "孤独感が高い"),
+        (
+            {"loneliness": [4]},
+            "孤独感（直接質問）に「時々ある」と回答（「時々ある」以上：孤独感が高い）",
+        ),
+        (
+            {"loneliness": [5]},
+            "孤独感（直接質問）に「しばしばある・常にある」と回答（「時々ある」以上：孤独感が高い）",
+        ),
         ({"ucla3": ucla_answers(9)}, None),
-        ({"ucla3": ucla_answers(10)}, "UCLA孤独感尺度が10点"),
-        ({"ucla3": ucla_answers(12)}, "UCLA孤独感尺度が12点"),
+        ({"ucla3": ucla_answers(10)}, "孤独感尺度（UCLA 3項目）が10点（10点以上：孤独感が高い）"),
+        ({"ucla3": ucla_answers(12)}, "孤独感尺度（UCLA 3項目）が12点（10点以上：孤独感が高い）"),
     ],
 )
 def test_alerts_and_a_follow_up_at_the_cut_offs(
@@ -405,18 +411,23 @@ def test_every_alert_goes_into_one_follow_up(
         ),
         today=TODAY,
     )
-    assert result.alerts == ["K6が24点（10点以上）", "孤独感が高い", "UCLA孤独感尺度が12点"]
+    assert result.alerts == [
+        "K6が24点（13点以上：重い心理的苦痛）",
+        "孤独感（直接質問）に「しばしばある・常にある」と回答（「時々ある」以上：孤独感が高い）",
+        "孤独感尺度（UCLA 3項目）が12点（10点以上：孤独感が高い）",
+    ]
     (task,) = followups(db)
     assert (
-        task.reason
-        == "チェックイン（山田 太郎）：K6が24点（10点以上）、孤独感が高い、UCLA孤独感尺度が12点"
+        task.reason == "チェックイン（山田 太郎）：K6が24点（13点以上：重い心理的苦痛）、"
+        "孤独感（直接質問）に「しばしばある・常にある」と回答（「時々ある」以上：孤独感が高い）、"
+        "孤独感尺度（UCLA 3項目）が12点（10点以上：孤独感が高い）"
     )
 
 
 def test_cut_offs_come_from_the_risk_settings(db: Database, home: Household) -> None:
     strict = ContactService(db, RiskSettings(k6_indicator=5, k6_serious=8, loneliness_high=3))
     result = strict.record_checkin(home.id, checkin(home, k6=k6_answers(8)), today=TODAY)
-    assert result.alerts == ["K6が8点（5点以上）"]
+    assert result.alerts == ["K6が8点（8点以上：重い心理的苦痛）"]  # as its band says
     assert result.k6_band == "serious"
     assert strict.record_checkin(home.id, checkin(home, loneliness=[3]), today=TODAY).alerts
     assert len(followups(db)) == 2
@@ -454,7 +465,11 @@ def test_english_alerts(contacts: ContactService, home: Household) -> None:
     result = contacts.record_checkin(
         home.id, checkin(home, loneliness=[4], ucla3=[4, 3, 3], k6=k6_answers(10)), today=TODAY
     )
-    assert result.alerts == ["K6 10 (≥ 10)", "High loneliness", "UCLA-3 score 10"]
+    assert result.alerts == [
+        "K6 score 10 (10–12: needs attention)",
+        "Loneliness (direct question) “時々ある” (“時々ある” or more: high loneliness)",
+        "UCLA-3 loneliness score 10 (≥ 10: high loneliness)",
+    ]
 
 
 # --- history ----------------------------------------------------------------------------------

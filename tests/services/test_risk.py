@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from evacsupport.domain.instruments import LONELINESS_DIRECT
 from evacsupport.i18n import set_language
 from evacsupport.services.risk import (
     RiskAssessment,
@@ -50,8 +51,8 @@ def test_good_scores_and_recent_contact_give_none() -> None:
     [
         (0, RiskLevel.NONE, None),
         (9, RiskLevel.NONE, None),
-        (10, RiskLevel.WATCH, "K6が10点（10点以上）"),
-        (12, RiskLevel.WATCH, "K6が12点（10点以上）"),
+        (10, RiskLevel.WATCH, "K6が10点（10〜12点：要確認）"),
+        (12, RiskLevel.WATCH, "K6が12点（10〜12点：要確認）"),
         (13, RiskLevel.HIGH, "K6が13点（13点以上：重い心理的苦痛）"),
         (24, RiskLevel.HIGH, "K6が24点（13点以上：重い心理的苦痛）"),
     ],
@@ -77,7 +78,10 @@ def test_loneliness_answer_boundary(answer: int, level: RiskLevel) -> None:
     result = assess(facts(latest_loneliness=answer))
     assert result.level is level
     if level is RiskLevel.WATCH:
-        assert result.reasons == ["孤独感を「時々ある」以上と回答"]
+        assert result.reasons == [
+            f"孤独感（直接質問）に「{dict(LONELINESS_DIRECT.choices)[answer]}」と回答"
+            "（「時々ある」以上：孤独感が高い）"
+        ]
     else:
         assert result.reasons == []
 
@@ -90,7 +94,7 @@ def test_ucla3_boundary(score: int, level: RiskLevel) -> None:
     result = assess(facts(latest_ucla3=score))
     assert result.level is level
     if level is RiskLevel.WATCH:
-        assert result.reasons == [f"孤独感尺度（UCLA 3項目）が{score}点"]
+        assert result.reasons == [f"孤独感尺度（UCLA 3項目）が{score}点（10点以上：孤独感が高い）"]
     else:
         assert result.reasons == []
 
@@ -139,7 +143,7 @@ def test_custom_k6_thresholds_change_the_outcome() -> None:
     assert result.reasons == ["K6が9点（9点以上：重い心理的苦痛）"]
     lenient = RiskSettings(k6_indicator=15, k6_serious=20)
     assert assess(facts(latest_k6=14), lenient).level is RiskLevel.NONE
-    assert assess(facts(latest_k6=15), lenient).reasons == ["K6が15点（15点以上）"]
+    assert assess(facts(latest_k6=15), lenient).reasons == ["K6が15点（15〜19点：要確認）"]
 
 
 def test_custom_loneliness_and_ucla3_thresholds_change_the_outcome() -> None:
@@ -180,9 +184,9 @@ def test_level_is_the_highest_of_the_rules_and_every_reason_is_listed() -> None:
     )
     assert mixed.level is RiskLevel.HIGH
     assert mixed.reasons == [
-        "K6が11点（10点以上）",
-        "孤独感を「時々ある」以上と回答",
-        "孤独感尺度（UCLA 3項目）が12点",
+        "K6が11点（10〜12点：要確認）",
+        "孤独感（直接質問）に「時々ある」と回答（「時々ある」以上：孤独感が高い）",
+        "孤独感尺度（UCLA 3項目）が12点（10点以上：孤独感が高い）",
         "一人暮らしの高齢者で30日間接触なし",
         "期限切れのフォローアップが1件",
     ]
@@ -215,12 +219,12 @@ def test_reasons_are_english_after_switching_language() -> None:
     assert result.level is RiskLevel.HIGH
     assert result.reasons == [
         "K6 score 13 (≥ 13: serious distress)",
-        "Feels lonely at least sometimes",
-        "UCLA-3 loneliness score 10",
+        "Loneliness (direct question) “時々ある” (“時々ある” or more: high loneliness)",
+        "UCLA-3 loneliness score 10 (≥ 10: high loneliness)",
         "Older person living alone, no contact for 14 days",
         "Overdue follow-ups: 2",
     ]
-    assert assess(facts(latest_k6=10)).reasons == ["K6 score 10 (≥ 10)"]
+    assert assess(facts(latest_k6=10)).reasons == ["K6 score 10 (10–12: needs attention)"]
     assert assess(facts(older_living_alone=True)).reasons == [
         "Older person living alone, never contacted"
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -11,13 +12,18 @@ from pytestqt.qtbot import QtBot
 from evacsupport.config import Settings
 from evacsupport.db import Database
 from evacsupport.db.models import CheckIn, FollowUp, Visit
+from evacsupport.domain.instruments import K6
+from evacsupport.reports.jobs import ReportRequest, run_report
+from evacsupport.services.consents import record_consent
 from evacsupport.services.followups import FollowUpService
 from evacsupport.services.households import HouseholdService
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.views.contacts.checkin_dialog import CheckInDialog
 from evacsupport.ui.views.contacts.followup_queue import FollowUpQueueView
 from evacsupport.ui.views.contacts.visit_dialog import VisitDialog
-from tests.factories import household
+from evacsupport.ui.views.contacts.visits_page import VisitsPage
+from tests.factories import consent, household, member
+from tests.reports.test_cards_roster import pdf_text
 from tests.ui.fakes import FakePrompter
 from tests.ui.helpers import type_japanese
 
@@ -84,10 +90,13 @@ def test_checkin_shows_the_computed_score_and_queues_a_follow_up(
         combo.setFocus()
         for _ in range(answer + 1):  # (未回答) is first; each Down moves one answer on
             qtbot.keyClick(combo, Qt.Key.Key_Down)
-    assert k6.total.text() == "合計 12 点（0〜24）　10点以上：要確認"
+    assert k6.total.text() == "合計 12 点（0〜24）　10〜12点：要確認（フォローアップの対象）"
     lonely = dialog.boxes["loneliness"]
     lonely.items[0].setCurrentIndex(lonely.items[0].findData("4"))
-    assert lonely.total.text().startswith("合計 4 点")
+    # a single question has no total: its answer is shown
+    assert lonely.total.text() == (
+        "回答：「時々ある」　「時々ある」以上：孤独感が高い（フォローアップの対象）"
+    )
     assert dialog.save()
     assert dialog.saved is not None and dialog.saved.k6 == 12
     assert "フォローアップに登録しました" in ctx.prompter.infos[0]  # type: ignore[attr-defined]
@@ -137,3 +146,128 @@ def test_completing_a_follow_up_removes_it_from_the_queue(
     with db.read() as session:
         done = session.query(FollowUp).filter(FollowUp.status == "done").one()
     assert done.outcome == "訪問して無事を確認"
+
+
+def test_one_definition_of_the_cut_offs_for_the_form_the_follow_up_and_the_report(
+    qtbot: QtBot, db: Database, tmp_path: Path
+) -> None:
+    """The check-in form's bands, the follow-up it creates and the case summary all read the
+    team's cut-offs (here moved from the defaults) the same way, in the same words."""
+    settings = Settings(staff_name="佐藤", risk={"k6_indicator": 12, "k6_serious": 16})
+    ctx = AppContext(db, prompter=FakePrompter(), settings=settings)
+    created = HouseholdService(db).create(household())
+    record_consent(
+        db,
+        created.id,
+        consent(purposes=["support", "referral"], recipients=["social_welfare_council"]),
+    )
+    cutoffs = settings.risk_settings().cutoffs()
+    dialog = CheckInDialog(ctx, created.id)
+    qtbot.addWidget(dialog)
+    k6 = dialog.boxes["k6"]
+    expected = [
+        "0〜4点：低い",
+        "5〜11点：中程度",
+        "12〜15点：要確認＊",
+        "16点以上：重い心理的苦痛＊",
+    ]
+    assert k6.band_texts() == expected
+    assert [cutoffs.band_text(K6, b) for b in cutoffs.bands(K6)] == [
+        t.rstrip("＊") for t in expected
+    ]
+    for combo, answer in zip(k6.items, [3, 3, 2, 2, 2, 2], strict=True):  # 14
+        combo.setCurrentIndex(combo.findData(str(answer)))
+    band = "12〜15点：要確認"
+    assert band in k6.total.text()
+    assert dialog.save()
+    with db.read() as session:
+        (task,) = session.query(FollowUp).all()
+    assert task.reason.endswith(f"K6が14点（{band}）")  # the dialog's band, word for word
+
+    out = tmp_path / "case.pdf"
+    run_report(
+        db, ReportRequest(kind="case", household_id=created.id, risk=settings.risk_settings()), out
+    )
+    text = pdf_text(out.read_bytes())
+    for line in expected:
+        assert line in text
+    assert "K612点以上" in text  # the chart's dashed line where follow-ups start
+
+
+def test_the_queue_keeps_its_columns_when_a_follow_up_is_completed(
+    qtbot: QtBot, ctx: AppContext, db: Database, saved_id
+) -> None:  # type: ignore[no-untyped-def]
+    service = FollowUpService(db)
+    service.add(
+        saved_id,
+        due_on=date.today() - timedelta(days=3),
+        reason="電話が通じない。昨日も一昨日も留守電で、近所の方も最近見かけないとのこと",
+        owner="佐藤",
+    )
+    service.add(saved_id, due_on=date.today() + timedelta(days=3), reason="会場で様子を見る")
+    view = FollowUpQueueView(ctx)
+    qtbot.addWidget(view)
+    view.resize(1200, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    view.refresh()
+    header = view.table.horizontalHeader()
+
+    def columns() -> list[tuple[int, int, int]]:
+        return [
+            (header.visualIndex(c), header.sectionPosition(c), header.sectionSize(c))
+            for c in range(view.model.columnCount())
+        ]
+
+    before = columns()
+    view.table.selectRow(0)  # the long one, overdue first
+    type_japanese(view.outcome, "訪問して無事を確認")
+    view.complete_selected()
+    assert view.model.rowCount() == 1
+    assert columns() == before
+    view.refresh()
+    assert columns() == before
+
+
+def test_the_visits_section_names_households_and_records_a_visit_for_one_found_by_name(
+    qtbot: QtBot, ctx: AppContext, db: Database
+) -> None:
+    service = HouseholdService(db)
+    service.create(household())
+    sato = service.create(
+        household(
+            members=[
+                member(family_name="佐藤", given_name="健", family_kana="さとう", given_kana="けん")
+            ]
+        )
+    )
+    page = VisitsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh()
+    assert page.visit_button.isVisible() and page.checkin_button.isVisible()
+
+    qtbot.mouseClick(page.visit_button, Qt.MouseButton.LeftButton)
+    picker = page.picker
+    assert picker is not None and picker.model.rowCount() == 2
+    type_japanese(picker.search, "サトウ")
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    assert picker.chosen == sato.id
+    dialog = page.dialog
+    assert isinstance(dialog, VisitDialog) and dialog.household_id == sato.id
+    dialog.summary.setPlainText("電話で様子を確認")
+    assert dialog.save()
+
+    visits, _checkins = page.models
+    qtbot.waitUntil(lambda: visits[0].rowCount() == 1)
+    header = [visits[0].headerData(c, Qt.Orientation.Horizontal) for c in range(4)]
+    assert header == ["日付", "世帯番号", "世帯主", "フリガナ"]
+    row = [visits[0].index(0, c).data() for c in range(1, 4)]
+    assert row == [sato.case_number, "佐藤 健", "サトウ ケン"]
+
+    picker = page.record_checkin()
+    qtbot.keyClicks(picker.search, sato.case_number)
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    assert isinstance(page.dialog, CheckInDialog) and page.dialog.household_id == sato.id
+    page.dialog._closing = True
+    page.dialog.close()

@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from evacsupport.config import Settings
@@ -16,6 +18,7 @@ from evacsupport.services.households import HouseholdService
 from evacsupport.services.meals import MealRules, MealService
 from evacsupport.services.venues import VenueInput, VenueService
 from evacsupport.ui.context import AppContext
+from evacsupport.ui.views.counter.card_panel import WORD_JOINER
 from evacsupport.ui.views.counter.session_view import CounterView
 from tests.factories import household, member
 from tests.ui.fakes import FakePrompter
@@ -102,7 +105,7 @@ def test_the_card_shows_the_name_and_allergens_large(
     qtbot: QtBot, counter: CounterView, households: list[str]
 ) -> None:
     scan(qtbot, counter, households[0])
-    assert counter.card.name.text().startswith(f"{households[0]}　山田 花子0")
+    assert plain(counter.card.name).startswith(f"{households[0]}　山田 花子0")
     assert counter.card.allergens.isVisible()
     assert counter.card.allergens.text() == "⚠ アレルギー：卵"
     assert counter.card.counts.text() == "大人 1 人・子ども 1 人"
@@ -311,7 +314,7 @@ def test_the_number_alone_logs_the_household_it_names(
     assert counter.scan.text() == ""
     [meal] = MealService(db).session_log(venue_id, date.today())
     assert meal.household is not None and meal.household.case_number == households[2]
-    assert counter.card.name.text().startswith(f"{households[2]}　山田 花子2")
+    assert counter.card.name.text().replace("\u2060", "").startswith(f"{households[2]}　山田 花子2")
 
 
 def test_a_number_two_households_share_asks_which_with_their_names(
@@ -378,3 +381,44 @@ def test_venue_staff_are_asked_only_about_their_venues_households(
     assert not any("珠洲" in o for o in options)
     [meal] = MealService(db).session_log(venue_id, date.today())
     assert meal.household is not None and meal.household.case_number == "N24-000007"
+
+
+def plain(label: QLabel) -> str:
+    """The text as read (without the invisible word joiners that keep words whole)."""
+    return label.text().replace(WORD_JOINER, "")
+
+
+def wrapped_lines(label: QLabel, width: int) -> list[str]:
+    """The lines the label's text falls into at ``width``, as Qt lays it out."""
+    label.ensurePolished()
+    document = QTextDocument()
+    document.setDefaultFont(label.font())
+    document.setPlainText(label.text())
+    document.setTextWidth(width)
+    document.size()  # lays the text out
+    lines = []
+    block = document.begin()
+    while block.isValid():
+        layout = block.layout()
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            text = block.text()[line.textStart() : line.textStart() + line.textLength()]
+            lines.append(text.replace(WORD_JOINER, ""))
+        block = block.next()
+    return [line.strip() for line in lines]
+
+
+def test_the_large_name_wraps_between_words_never_inside_one(
+    qtbot: QtBot, counter: CounterView, households: list[str]
+) -> None:
+    scan(qtbot, counter, households[0])
+    name = counter.card.name
+    metrics = name.fontMetrics()
+    whole = metrics.horizontalAdvance(plain(name))
+    broke = False
+    for width in range(metrics.horizontalAdvance("さんの世帯") + 10, whole, 15):
+        lines = wrapped_lines(name, width)
+        broke = broke or len(lines) > 1
+        assert "さんの世帯" in lines or any(line.endswith("さんの世帯") for line in lines), lines
+        assert not any(line.endswith(("さんの世", "さんの", "山")) for line in lines), lines
+    assert broke  # the narrow widths did wrap, between the parts

@@ -101,6 +101,7 @@ DIALOGS: dict[str, Make] = {
     "AdministratorDialog": _make("backup.recovery", "AdministratorDialog"),
     "RestoreDialog": _restore,
     "VenueEditor": _make("venues.editor", "VenueEditor", "@ctx"),
+    "HouseholdPicker": _make("contacts.household_picker", "HouseholdPicker", "@ctx", "訪問を記録"),
     "LoginDialog": _make("signin.dialogs", "LoginDialog", "@db"),
     "FirstAdminDialog": _make("signin.dialogs", "FirstAdminDialog", "@db"),
     "LockDialog": _make("signin.dialogs", "LockDialog", "@db", prompter=FakePrompter()),

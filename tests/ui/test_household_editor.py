@@ -451,3 +451,22 @@ def test_an_added_member_typed_into_without_a_given_name_is_refused_on_its_row(
     assert not editor.isVisible()
     saved = HouseholdService(db).get(household_id)
     assert [m.full_name for m in saved.current_members] == ["能登 太郎", "能登 花子", "能登 一郎"]
+
+
+def test_the_trend_of_a_household_without_check_ins_says_there_are_none(
+    qtbot: QtBot, window: MainWindow, db: Database
+) -> None:
+    saved = HouseholdService(db).create(household())
+    editor = window.open_household(saved.id)
+    chart = editor.activity.trend_chart
+    editor.tabs.setCurrentWidget(next(p for p, t in editor.activity.pages() if t == "チェックイン"))
+    qtbot.waitUntil(chart.empty.isVisible)
+    assert "記録がありません" in chart.empty.text()
+    assert not chart.plot.isVisible()  # no 0–1 axis pretending to be a chart
+    checkin = editor.activity.record_checkin()
+    assert checkin is not None
+    for combo in checkin.boxes["k6"].items:
+        combo.setCurrentIndex(combo.findData("1"))
+    assert checkin.save()
+    qtbot.waitUntil(chart.plot.isVisible)
+    assert not chart.empty.isVisible()

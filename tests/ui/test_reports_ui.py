@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from evacsupport.config import Settings, sqlite_url
 from evacsupport.db import Database
+from evacsupport.reports import names
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.views.sections.reports import ReportForm
 from tests.ui.fakes import FakePrompter
@@ -133,3 +135,30 @@ def test_the_summary_tab_prints_counts_as_the_reports_do(qtbot: QtBot, demo_db: 
         statuses = row[3:]
         if row[1] != "X":  # a printed households count: no lone hidden status beside it
             assert statuses.count("X") != 1, row
+
+
+def test_the_file_is_named_after_what_it_reports(form: ReportForm, tmp_path: Path) -> None:
+    choose(form, "monthly")
+    form.month.setText("2026-11")
+    assert Path(form.out.text()).name == "月次報告_2026-11_避難元市町別.pdf"
+    form.by.setCurrentIndex(form.by.findData("host"))
+    assert Path(form.out.text()).name == "月次報告_2026-11_避難先市町別.pdf"
+    choose(form, "venue")
+    venue = form.venue.currentText()
+    form.start.setText("2024-05-01")
+    form.end.setText("2024-05-31")
+    assert Path(form.out.text()).name == names.venue_activity_name(
+        venue, date(2024, 5, 1), date(2024, 5, 31)
+    )
+    assert venue.split()[0] in form.out.text()
+    choose(form, "export:meals")
+    form.fmt.setCurrentIndex(form.fmt.findData("csv"))
+    assert Path(form.out.text()).name == f"食事記録_{date.today():%Y-%m-%d}.csv"
+
+    # a folder chosen is kept for the next suggestion; a name typed by the user is kept
+    form.out.setText(str(tmp_path / Path(form.out.text()).name))
+    choose(form, "monthly")
+    assert form.out.text() == str(tmp_path / "月次報告_2026-11_避難先市町別.pdf")
+    form.out.setText(str(tmp_path / "十一月分.pdf"))
+    form.month.setText("2026-10")
+    assert form.out.text() == str(tmp_path / "十一月分.pdf")

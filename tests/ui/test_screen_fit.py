@@ -186,6 +186,7 @@ def _openers() -> dict[str, Opener]:
     from evacsupport.ui.views.about import AboutDialog, LicenceTextDialog
     from evacsupport.ui.views.backup.recovery import AdministratorDialog, RecoveryDialog
     from evacsupport.ui.views.contacts.checkin_dialog import CheckInDialog
+    from evacsupport.ui.views.contacts.household_picker import HouseholdPicker
     from evacsupport.ui.views.contacts.visit_dialog import VisitDialog
     from evacsupport.ui.views.counter.rules_dialog import MealRulesDialog
     from evacsupport.ui.views.imports.import_dialog import ImportDialog
@@ -205,6 +206,9 @@ def _openers() -> dict[str, Opener]:
         ),
         "backup.restore_dialog.RestoreDialog": _open_restore,
         "contacts.checkin_dialog.CheckInDialog": lambda w: CheckInDialog(w.ctx, _household(w), w),
+        "contacts.household_picker.HouseholdPicker": lambda w: HouseholdPicker(
+            w.ctx, "訪問を記録", w
+        ),
         "contacts.visit_dialog.VisitDialog": lambda w: VisitDialog(w.ctx, _household(w), w),
         "counter.rules_dialog.MealRulesDialog": lambda w: MealRulesDialog(w.ctx, *_venue(w), w),
         "households.editor.HouseholdEditor": lambda w: w.open_household(_household(w)),

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
@@ -46,8 +47,18 @@ class LineChart(QWidget):
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(0)
+        # With nothing to draw, this says so in place of the plot: an empty 0–1 axis reads as
+        # "everything was zero", which is not what a household without check-ins means.
+        self.empty = QLabel(self)
+        self.empty.setObjectName("chart_empty")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.empty.setStyleSheet("background: white; color: #555; font-size: 11pt;")
+        self.empty.hide()
+        self._layout.addWidget(self.empty, 1)
         self._layout.addWidget(self.legend)
         self.series: dict[str, list[float]] = {}
+        self._blank = False
 
     @property
     def plot(self) -> Any:
@@ -66,8 +77,16 @@ class LineChart(QWidget):
                 plot.getAxis(axis).setTextPen("#333")
                 plot.getAxis(axis).setPen("#999")
             self._layout.insertWidget(0, plot, 1)
+            plot.setVisible(not self._blank)
             self._plot = plot
         return self._plot
+
+    def _show_empty(self, text: str) -> None:
+        """The title and ``text`` where the plot was; an empty ``text`` shows the plot again."""
+        self._blank = bool(text)
+        self.plot.setVisible(not self._blank)
+        self.empty.setText(f"<b>{html.escape(self._title)}</b><br><br>{html.escape(text)}")
+        self.empty.setVisible(self._blank)
 
     def showEvent(self, event: QShowEvent) -> None:
         self.plot  # noqa: B018 - an empty chart still shows its title and axes
@@ -113,10 +132,12 @@ class LineChart(QWidget):
         finite = [x for v in self.series.values() for x in v if x == x]  # NaN != NaN
         top = max(finite, default=1.0) or 1.0
         self.plot.setYRange(0, top * 1.1, padding=0)
+        self._show_empty("" if finite else self.tr("記録がありません"))
 
     def show_problem(self, text: str) -> None:
         """An empty chart that says why, in place of its legend (a load that failed)."""
         self.set_data([], {})
+        self._show_empty(self.tr("表示できませんでした"))
         problem = QLabel(text, self.legend)
         problem.setWordWrap(True)
         problem.setStyleSheet("color: #b00020;")

@@ -29,12 +29,24 @@ from evacsupport.ui.widgets.screen_fit import fit_to_screen
 
 
 class InstrumentBox(QGroupBox):
-    """One questionnaire: a choice list per item and the live total."""
+    """One questionnaire: a choice list per item, the live result and the bands it is read by.
 
-    def __init__(self, instrument: instruments.Instrument, parent: QWidget | None = None) -> None:
-        name = instrument.name_ja if current_language() == "ja" else instrument.name_en
+    The bands, their words and which of them is followed up are ``instruments.Cutoffs`` (as
+    set for the team), the same definition the follow-up this check-in creates and the
+    household list's risk reasons are worded from.
+    """
+
+    def __init__(
+        self,
+        instrument: instruments.Instrument,
+        parent: QWidget | None = None,
+        cutoffs: instruments.Cutoffs = instruments.DEFAULT_CUTOFFS,
+    ) -> None:
+        self.lang = current_language()
+        name = instrument.name_ja if self.lang == "ja" else instrument.name_en
         super().__init__(name, parent)
         self.instrument = instrument
+        self.cutoffs = cutoffs
         self.items: list[QComboBox] = []
         form = QFormLayout(self)
         # each question on its own line above its answers, so long questions are never squeezed
@@ -51,7 +63,22 @@ class InstrumentBox(QGroupBox):
         self.total = QLabel(self)
         self.total.setStyleSheet("font-weight: bold;")
         form.addRow(self.total)
+        self.legend = QLabel(self)
+        self.legend.setWordWrap(True)
+        self.legend.setStyleSheet("color: #555;")
+        self.legend.setText(
+            "　／　".join(self.band_texts()) + "　" + self.tr("＊フォローアップの対象")
+        )
+        form.addRow(self.legend)
         self._update()
+
+    def band_texts(self) -> list[str]:
+        """Every band as the legend shows it, 「10〜12点：要確認＊」 (＊: followed up)."""
+        return [
+            self.cutoffs.band_text(self.instrument, band, self.lang)
+            + ("＊" if band.follow_up else "")
+            for band in self.cutoffs.bands(self.instrument)
+        ]
 
     def answers(self) -> list[str]:
         values = [combo.currentData() for combo in self.items]
@@ -68,8 +95,14 @@ class InstrumentBox(QGroupBox):
         score = self.score()
         if not answers:
             self.total.setText(self.tr("未回答"))
-        elif score is None:
+            return
+        if score is None:
             self.total.setText(self.tr("すべての項目に回答すると合計が出ます"))
+            return
+        if len(self.instrument.items) == 1:  # a single question has an answer, not a total
+            text = self.tr("回答：%1").replace(
+                "%1", self.cutoffs.result_text(self.instrument, score, self.lang)
+            )
         else:
             text = (
                 self.tr("合計 %1 点（%2〜%3）")
@@ -77,15 +110,11 @@ class InstrumentBox(QGroupBox):
                 .replace("%2", str(self.instrument.min_total))
                 .replace("%3", str(self.instrument.max_total))
             )
-            if self.instrument is instruments.K6:
-                band = {
-                    "low": self.tr("低い"),
-                    "moderate": self.tr("中程度"),
-                    "high": self.tr("10点以上：要確認"),
-                    "serious": self.tr("13点以上：重い"),
-                }
-                text += "　" + band[instruments.k6_band(score)]
-            self.total.setText(text)
+        band = self.cutoffs.band(self.instrument, score)
+        text += "　" + self.cutoffs.band_text(self.instrument, band, self.lang)
+        if band.follow_up:
+            text += self.tr("（フォローアップの対象）")
+        self.total.setText(text)
 
 
 class CheckInDialog(RecordDialog):
@@ -106,8 +135,9 @@ class CheckInDialog(RecordDialog):
         self.checked_on = DateField(self)
         self.checked_on.set_date(date.today())
         self.staff = QLineEdit(ctx.settings.staff_name or ctx.user, self)
+        cutoffs = ctx.settings.risk_settings().cutoffs()  # as the follow-up will be worded
         self.boxes = {
-            i.key: InstrumentBox(i, self)
+            i.key: InstrumentBox(i, self, cutoffs)
             for i in (instruments.LONELINESS_DIRECT, instruments.UCLA3, instruments.K6)
         }
         self.sleep = self._condition()

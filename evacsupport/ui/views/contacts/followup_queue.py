@@ -66,7 +66,7 @@ class FollowUpQueueView(QWidget):
             self.tr("選んだフォローアップの結果（例：電話で様子を確認、来週会場で会う約束）")
         )
         self.done_button = QPushButton(self.tr("完了にする(&D)"), self)
-        self.message = FieldMessage(self)
+        self.message = FieldMessage(self, wrap=True)
         self.from_risk = QPushButton(self.tr("要注意の世帯からフォローアップを作成(&R)"), self)
         self.done_button.clicked.connect(self.complete_selected)
         self.outcome.returnPressed.connect(self.complete_selected)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from evacsupport.errors import EvacError, ValidationError
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.prompts import Discard
-from evacsupport.ui.widgets.fields import FieldMessage
+from evacsupport.ui.widgets.fields import FieldMessage, messages_under, reveal_messages
 
 
 class RecordDialog(QDialog):
@@ -32,7 +32,7 @@ class RecordDialog(QDialog):
         self.setWindowTitle(title)
         self.messages: dict[str, FieldMessage] = {}
         self.form = QFormLayout()
-        self.general = FieldMessage(self)
+        self.general = FieldMessage(self, wrap=True)
         self.save_button = QPushButton(self.tr("保存(&S)"), self)
         self.save_button.setAutoDefault(False)
         self.cancel_button = QPushButton(self.tr("キャンセル"), self)
@@ -66,15 +66,9 @@ class RecordDialog(QDialog):
     def add_row(
         self, title: str, field: QWidget | QLayout, names: tuple[str, ...], buddy: QWidget | None
     ) -> None:
-        box = QVBoxLayout()
-        box.setSpacing(1)
-        if isinstance(field, QWidget):
-            box.addWidget(field)
-        else:
-            box.addLayout(field)
         for name in names:
             self.messages[name] = FieldMessage(self)
-            box.addWidget(self.messages[name])
+        box = messages_under(field, [self.messages[name] for name in names])
         caption = QLabel(title, self)
         if buddy is not None:
             caption.setBuddy(buddy)
@@ -100,6 +94,7 @@ class RecordDialog(QDialog):
         raise NotImplementedError
 
     def save(self) -> bool:
+        reveal_messages(self)
         for label in self.messages.values():
             label.show_message("")
         self.general.show_message("")

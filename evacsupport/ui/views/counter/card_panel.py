@@ -5,11 +5,26 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from evacsupport.domain.allergens import display_list
 from evacsupport.services.meals import HouseholdCard, LoggedMeal
+
+WORD_JOINER = "\u2060"  # invisible; no line break on either side of it
+
+
+def unbroken_words(*parts: str, sep: str = "　") -> str:
+    """``parts`` joined by ``sep``, wrapping only at spaces and separators.
+
+    Qt breaks Japanese between any two characters, which at the counter's size split 世帯
+    (さんの世 / 帯), a family name or a case number at its hyphen. A word joiner between the
+    letters of each word keeps it whole; the space between family and given name and ``sep``
+    stay places to wrap.
+    """
+    return sep.join(
+        " ".join(WORD_JOINER.join(word) for word in part.split(" ")) for part in parts if part
+    )
 
 
 class CardPanel(QFrame):
@@ -28,6 +43,7 @@ class CardPanel(QFrame):
         self.name.setObjectName("counterName")
         self.name.setStyleSheet("font-size: 26pt; font-weight: bold;")
         self.name.setWordWrap(True)
+        self.name.setTextFormat(Qt.TextFormat.PlainText)
         self.allergens = QLabel(self)
         self.allergens.setObjectName("counterAllergens")
         self.allergens.setWordWrap(True)
@@ -59,7 +75,7 @@ class CardPanel(QFrame):
         self.status.setStyleSheet(f"font-size: 14pt; font-weight: bold; color: {colour};")
 
     def show_card(self, card: HouseholdCard, meal: LoggedMeal | None) -> None:
-        self.name.setText(f"{card.case_number}　{card.head_name} " + self.tr("さんの世帯"))
+        self.name.setText(unbroken_words(card.case_number, card.head_name, self.tr("さんの世帯")))
         if card.allergens:
             self.allergens.setText(
                 self.tr("⚠ アレルギー：%1").replace("%1", display_list(card.allergens))

@@ -105,6 +105,7 @@ class ActivityTabs(QWidget):
     def _show_trend(self) -> None:
         data = self.trend_member.currentData()
         if not data:
+            self.trend_chart.set_data([], {})  # says 記録がありません
             return
         checkins = ContactService(self.ctx.db).member_checkins(uuid.UUID(data))
         self.trend_chart.set_data(

@@ -33,7 +33,7 @@ from evacsupport.domain.codes import (
 from evacsupport.services.consents import ConsentInput, is_valid_on
 from evacsupport.ui.models.records import Column, RecordTableModel
 from evacsupport.ui.views.sections.activity import make_table
-from evacsupport.ui.widgets.fields import ChoiceCombo, DateField, FieldMessage
+from evacsupport.ui.widgets.fields import ChoiceCombo, DateField, FieldMessage, messages_under
 
 CONSENT_FIELDS = (
     "consented_on",
@@ -139,25 +139,21 @@ class ConsentPanel(QWidget):
             (self.tr("有効期限"), self._with_hint(self.expires_on), ("expires_on",)),
         ]
         for title, field, names in rows:
-            box = QVBoxLayout()
-            box.setSpacing(1)
-            if isinstance(field, QWidget):
-                box.addWidget(field)
-            else:
-                box.addLayout(field)
-            for name in names:
-                box.addWidget(self.messages[name])
-            form.addRow(title, box)
+            form.addRow(title, messages_under(field, [self.messages[name] for name in names]))
 
         self.withdraw_group = QGroupBox(self.tr("現在の同意を撤回する(&W)"), self)
         self.withdraw_group.setCheckable(True)
         self.withdraw_group.setChecked(False)
         self.withdrawn_on = DateField(self)
         withdraw = QFormLayout(self.withdraw_group)
-        box = QVBoxLayout()
-        box.addLayout(self._with_hint(self.withdrawn_on))
-        box.addWidget(self.messages["withdrawn_on"])
-        withdraw.addRow(self.tr("撤回日"), box)
+        withdraw.addRow(
+            self.tr("撤回日"),
+            messages_under(self._with_hint(self.withdrawn_on), [self.messages["withdrawn_on"]]),
+        )
+        for name, message in self.messages.items():
+            widget = getattr(self, name, None)
+            if isinstance(widget, QWidget):
+                message.follow(widget)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)

@@ -40,7 +40,7 @@ from evacsupport.ui.views.households.consent_panel import ConsentPanel
 from evacsupport.ui.views.households.household_form import HouseholdForm
 from evacsupport.ui.views.households.member_panel import MemberPanel
 from evacsupport.ui.views.households.residence_panel import ResidencePanel
-from evacsupport.ui.widgets.fields import FieldMessage
+from evacsupport.ui.widgets.fields import FieldMessage, reveal_messages
 from evacsupport.ui.widgets.screen_fit import fit_to_screen
 
 VALIDATE_DELAY_MS = 250
@@ -90,11 +90,11 @@ class HouseholdEditor(QDialog):
             ctx.households.get(household_id) if household_id else None
         )
         self._save_attempted = False
-        self._touched: set[str] = set()
         self._closing = False
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
 
-        self.general_message = FieldMessage(self)
+        # the count, in the button row: as wide as it says (a field line takes the field's width)
+        self.general_message = FieldMessage(self, wrap=True)
         self.general_message.setWordWrap(False)
         self.form = HouseholdForm(self)
         self.members = MemberPanel(self)
@@ -226,10 +226,6 @@ class HouseholdEditor(QDialog):
 
     # --- validation ----------------------------------------------------------------------------
     def _edited(self) -> None:
-        focus = self.focusWidget()
-        if focus is not None:
-            self._touched.add(focus.objectName() or str(id(focus)))
-        self._touched.add("*any*")
         self._timer.start()
 
     def validate(self) -> bool:
@@ -280,13 +276,9 @@ class HouseholdEditor(QDialog):
                 consent["withdrawn_on"] = text
             else:
                 household[parts[0]] = text
-        if not show_all:  # before the first save, only speak about what the user is typing in
-            household = {
-                k: v
-                for k, v in household.items()
-                if self._field_touched(getattr(self.form, k, None))
-            }
-            members = {i: m for i, m in members.items() if i == self.members.current_index()}
+        if not show_all:
+            # Each field message waits until its field was touched (widgets.fields); the list's
+            # own message and the count wait for the first save.
             list_message = ""
         self.form.show_errors(household)
         self.members.set_errors(members, list_message)
@@ -296,15 +288,10 @@ class HouseholdEditor(QDialog):
             self.tr("%n 件の入力を確認してください", "", len(errors)) if show_all and errors else ""
         )
 
-    def _field_touched(self, widget: object) -> bool:
-        return (
-            isinstance(widget, QWidget)
-            and (widget.objectName() or str(id(widget))) in self._touched
-        )
-
     # --- saving and closing --------------------------------------------------------------------
     def save(self) -> bool:
         self._save_attempted = True
+        reveal_messages(self)
         if not self.validate():
             self._focus_first_error()
             return False

@@ -41,7 +41,7 @@ class EndAssignmentForm(QWidget):
         self.cancel = QPushButton(self.tr("やめる"), self)
         for button in (self.confirm, self.cancel):
             button.setAutoDefault(False)  # Enter in the fields is handled below, once
-        self.message = FieldMessage(self)
+        self.message = FieldMessage(self, wrap=True)
         self.reason.returnPressed.connect(self.confirmed)
         self.date.returnPressed.connect(self.confirmed)
         self.confirm.clicked.connect(self.confirmed)

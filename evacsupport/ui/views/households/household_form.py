@@ -23,7 +23,7 @@ from evacsupport.domain.postal import lookup
 from evacsupport.errors import InvalidValue
 from evacsupport.services.places import MANUAL, locate, point_so_far
 from evacsupport.ui.views.places.point_picker import map_button
-from evacsupport.ui.widgets.fields import ChoiceCombo, FieldMessage
+from evacsupport.ui.widgets.fields import ChoiceCombo, FieldMessage, messages_under
 
 HOUSEHOLD_FIELDS = (
     "case_number",
@@ -119,17 +119,16 @@ class HouseholdForm(QWidget):
             (self.tr("備考"), self.notes, ("notes",), self.notes),
         ]
         for title, field, names, buddy in rows:
-            box = QVBoxLayout()
-            box.setSpacing(1)
-            if isinstance(field, QWidget):
-                box.addWidget(field)
-            else:
-                box.addLayout(field)
-            for name in names:
-                box.addWidget(self.messages[name])
+            box = messages_under(field, [self.messages[name] for name in names])
             caption = QLabel(title, self)
             caption.setBuddy(buddy)
             form.addRow(caption, box)
+        for name, message in self.messages.items():
+            # the municipality is read from the current address; it has no input of its own
+            target = self.current_address if name == "current_municipality_code" else None
+            widget = target or getattr(self, name, None)
+            if isinstance(widget, QWidget):
+                message.follow(widget)
 
         for edit in (
             self.case_number,

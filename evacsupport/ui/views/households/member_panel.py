@@ -42,6 +42,7 @@ from evacsupport.ui.widgets.fields import (
     ChoiceCombo,
     DateField,
     FieldMessage,
+    messages_under,
     set_tab_order,
 )
 
@@ -118,6 +119,7 @@ class MemberPanel(QWidget):
         self._loading = False
         # Members added here, by id(), with what they were pre-filled with.
         self._prefilled: dict[int, tuple[object, ...]] = {}
+        self._shown_row = -1
         self.model: RecordTableModel[MemberInput] = RecordTableModel(
             [
                 Column(self.tr("続柄"), lambda m: _relation(str(m.relation))),
@@ -288,14 +290,11 @@ class MemberPanel(QWidget):
         names: tuple[str, ...],
         buddy: QWidget | None,
     ) -> None:
-        box = QVBoxLayout()
-        box.setSpacing(1)
-        if isinstance(field, QWidget):
-            box.addWidget(field)
-        else:
-            box.addLayout(field)  # type: ignore[arg-type]
+        box = messages_under(field, [self.messages[name] for name in names])  # type: ignore[arg-type]
         for name in names:
-            box.addWidget(self.messages[name])
+            widget = getattr(self, name, None)
+            if isinstance(widget, QWidget):
+                self.messages[name].follow(widget)
         caption = QLabel(title, self)
         if buddy is not None:
             caption.setBuddy(buddy)
@@ -408,6 +407,10 @@ class MemberPanel(QWidget):
         self.language.setText(member.language)
         self.phone.setText(member.phone)
         self._loading = False
+        if row != self._shown_row:  # another member: what was touched was someone else's field
+            self._shown_row = row
+            for message in self.messages.values():
+                message.reset()
         self._show_errors()
 
     def _store(self) -> None:

@@ -13,7 +13,7 @@ from evacsupport.domain.codes import EvacuationStatus, label
 from evacsupport.services.residences import MoveInput
 from evacsupport.ui.models.records import Column, RecordTableModel
 from evacsupport.ui.views.sections.activity import make_table
-from evacsupport.ui.widgets.fields import ChoiceCombo, DateField, FieldMessage
+from evacsupport.ui.widgets.fields import ChoiceCombo, DateField, FieldMessage, messages_under
 
 MOVE_FIELDS = ("evacuation_status", "moved_on", "place", "municipality_code")
 
@@ -64,16 +64,14 @@ class ResidencePanel(QWidget):
             (self.tr("転居日"), date_row, "moved_on"),
             (self.tr("場所"), self.place, "place"),
         ):
-            box = QVBoxLayout()
-            box.setSpacing(1)
-            if isinstance(field, QWidget):
-                box.addWidget(field)
-            else:
-                box.addLayout(field)
-            box.addWidget(self.messages[name])
-            if name == "place":
-                box.addWidget(self.messages["municipality_code"])
-            form.addRow(title, box)
+            shown = [self.messages[name]]
+            if name == "place":  # the municipality is read from the place
+                shown.append(self.messages["municipality_code"])
+            form.addRow(title, messages_under(field, shown))
+        for name, message in self.messages.items():
+            widget = self.place if name == "municipality_code" else getattr(self, name, None)
+            if isinstance(widget, QWidget):
+                message.follow(widget)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.move_group)

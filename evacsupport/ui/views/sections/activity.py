@@ -47,6 +47,20 @@ def _with_case(columns: list[Column[Any]]) -> list[Column[Any]]:
     return [columns[0], case, *columns[1:]]
 
 
+def _with_head(columns: list[Column[Any]]) -> list[Column[Any]]:
+    """The case number, then whose household it is: a coordinator knows people by name."""
+    case: Column[Any] = Column(
+        QCoreApplication.translate("Records", "世帯番号"), lambda r: r.case_number
+    )
+    head: Column[Any] = Column(
+        QCoreApplication.translate("Records", "世帯主"), lambda r: r.household_name
+    )
+    kana: Column[Any] = Column(
+        QCoreApplication.translate("Records", "フリガナ"), lambda r: r.household_kana
+    )
+    return [columns[0], case, head, kana, *columns[1:]]
+
+
 def meal_columns(with_case: bool = True) -> list[Column[MealEntry]]:
     columns: list[Column[MealEntry]] = [
         Column(QCoreApplication.translate("Records", "日付"), lambda m: m.served_on),
@@ -61,7 +75,7 @@ def meal_columns(with_case: bool = True) -> list[Column[MealEntry]]:
     return _with_case(columns) if with_case else columns
 
 
-def visit_columns(with_case: bool = True) -> list[Column[VisitEntry]]:
+def visit_columns(with_case: bool = True, with_head: bool = False) -> list[Column[VisitEntry]]:
     columns: list[Column[VisitEntry]] = [
         Column(QCoreApplication.translate("Records", "日付"), lambda v: v.visited_on),
         Column(QCoreApplication.translate("Records", "種別"), lambda v: code(VisitKind)(v.kind)),
@@ -75,10 +89,12 @@ def visit_columns(with_case: bool = True) -> list[Column[VisitEntry]]:
         Column(QCoreApplication.translate("Records", "次回確認日"), lambda v: v.follow_up_due),
         Column(QCoreApplication.translate("Records", "内容"), lambda v: v.summary),
     ]
+    if with_head:
+        return _with_head(columns)
     return _with_case(columns) if with_case else columns
 
 
-def checkin_columns(with_case: bool = True) -> list[Column[CheckInEntry]]:
+def checkin_columns(with_case: bool = True, with_head: bool = False) -> list[Column[CheckInEntry]]:
     columns: list[Column[CheckInEntry]] = [
         Column(QCoreApplication.translate("Records", "日付"), lambda c: c.checked_on),
         Column(QCoreApplication.translate("Records", "対象者"), lambda c: c.member),
@@ -93,6 +109,8 @@ def checkin_columns(with_case: bool = True) -> list[Column[CheckInEntry]]:
         Column(QCoreApplication.translate("Records", "K6(0-24)"), lambda c: c.k6, numeric=True),
         Column(QCoreApplication.translate("Records", "担当"), lambda c: c.staff),
     ]
+    if with_head:
+        return _with_head(columns)
     return _with_case(columns) if with_case else columns
 
 
@@ -122,9 +140,34 @@ def make_table(model: RecordTableModel[Any], parent: QWidget) -> QTableView:
     table.setWordWrap(False)
     table.verticalHeader().setVisible(False)
     table.verticalHeader().setDefaultSectionSize(26)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     table.horizontalHeader().setStretchLastSection(True)
+    keep_columns_steady(table)
     return table
+
+
+MAX_COLUMN_WIDTH = 360  # a long reason or summary is cut (its tooltip or the record has it all)
+
+
+def keep_columns_steady(table: QTableView) -> None:
+    """Size the columns from the first rows shown, then keep them across reloads.
+
+    Sized to contents on every reload, the columns jumped whenever a long row came or went
+    (completing a follow-up moved 担当 and きっかけ under the pointer). The user can still widen
+    a column by hand; a reload leaves it as it is.
+    """
+    model = table.model()
+
+    def size_once() -> None:
+        if table.property("columns_sized") or model.rowCount() == 0:
+            return
+        table.resizeColumnsToContents()
+        for column in range(model.columnCount() - 1):  # the last one stretches
+            table.setColumnWidth(column, min(table.columnWidth(column), MAX_COLUMN_WIDTH))
+        table.setProperty("columns_sized", True)
+
+    model.modelReset.connect(size_once)
+    model.rowsInserted.connect(size_once)
 
 
 class RecordsPage(QWidget):

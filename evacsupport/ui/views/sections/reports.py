@@ -30,6 +30,7 @@ from evacsupport.config import data_dir
 from evacsupport.domain.roles import Permission, counts_permission
 from evacsupport.domain.wareki import parse_date
 from evacsupport.errors import EvacError
+from evacsupport.reports import names
 from evacsupport.reports.jobs import ReportRequest, run_report
 from evacsupport.services.authz import can
 from evacsupport.services.households import card_ids
@@ -137,7 +138,7 @@ class ReportForm(QWidget):
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 0)
         self.progress.hide()
-        self.status = FieldMessage(self)
+        self.status = FieldMessage(self, wrap=True)
         self.status.setWordWrap(True)
         self.open_button = QPushButton(self.tr("開く(&O)"), self)
         self.open_button.setEnabled(False)
@@ -145,6 +146,18 @@ class ReportForm(QWidget):
         self.cancel_button.clicked.connect(self.cancel)
         self.open_button.clicked.connect(self.open_result)
         self.kind.currentIndexChanged.connect(self._kind_changed)
+        self._suggested = ""
+        for line in (
+            self.month,
+            self.start,
+            self.end,
+            self.served_on,
+            self.case_number,
+            self.cases,
+        ):
+            line.textChanged.connect(self._suggest_path)
+        for combo in (self.by, self.venue, self.roster_venue, self.fmt):
+            combo.currentIndexChanged.connect(self._suggest_path)
 
         top = QFormLayout()
         top.addRow(self.tr("作るもの(&K)"), self.kind)
@@ -187,13 +200,52 @@ class ReportForm(QWidget):
         key = self._key()
         self.params.setCurrentIndex(self._pages[key])
         self.suppress.setVisible(key in ("monthly", "venue"))
-        self.out.setText(str(self._default_path()))
+        self._suggest_path()
 
-    def _default_path(self) -> Path:
-        data = str(self.kind.currentData())
-        suffix = f".{self.fmt.currentData()}" if data.startswith("export:") else ".pdf"
-        name = data.replace("export:", "export-")
-        return data_dir() / "reports" / f"{name}-{date.today():%Y%m%d}{suffix}"
+    def _suggested_name(self) -> str | None:
+        """The file name for what is asked for (reports.names), or None while a parameter
+        cannot be read yet (a month half typed)."""
+        from evacsupport.services.reporting import parse_month
+
+        data, today = str(self.kind.currentData()), date.today()
+        try:
+            if data == "monthly":
+                return names.monthly_name(
+                    parse_month(self.month.text()), str(self.by.currentData())
+                )
+            if data == "venue":
+                start, end = parse_date(self.start.text()), parse_date(self.end.text())
+                if start is None or end is None:
+                    return None
+                return names.venue_activity_name(self.venue.currentText(), start, end)
+            if data == "case":
+                number = self.case_number.text().strip().upper()
+                return names.case_summary_name(number, today) if number else None
+            if data == "cards":
+                return names.cards_name(self.cases.text().split(), today)
+            if data == "roster":
+                served = parse_date(self.served_on.text())
+                if served is None:
+                    return None
+                return names.roster_name(self.roster_venue.currentText(), served)
+            if data.startswith("export:"):
+                return names.export_name(data.split(":", 1)[1], str(self.fmt.currentData()), today)
+        except EvacError:
+            return None
+        return None
+
+    def _suggest_path(self, *_: object) -> None:
+        """Name the file after what it reports, as the parameters change; a name the user typed
+        or chose stays (only its folder is used for the next suggestion)."""
+        name = self._suggested_name()
+        if name is None:
+            return
+        current = self.out.text().strip()
+        if current and Path(current).name != self._suggested:
+            return  # the user's own name
+        folder = Path(current).parent if current else data_dir() / "reports"
+        self._suggested = name
+        self.out.setText(str(folder / name))
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("保存先"), self.out.text())
@@ -211,7 +263,11 @@ class ReportForm(QWidget):
             table, fmt = data.split(":", 1)[1], str(self.fmt.currentData())
             function = getattr(tables, f"export_{table}")
             return lambda path: function(db, fmt, path)
-        request = ReportRequest(kind=data, suppress_small=self.suppress.isChecked())
+        request = ReportRequest(
+            kind=data,
+            suppress_small=self.suppress.isChecked(),
+            risk=self.ctx.settings.risk_settings(),
+        )
         if data == "monthly":
             from evacsupport.services.reporting import parse_month
 

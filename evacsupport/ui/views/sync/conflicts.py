@@ -50,7 +50,7 @@ class ConflictPanel(QWidget):
         self.keep_mine_button = QPushButton(self.tr("こちらを残す"), self)
         self.take_theirs_button = QPushButton(self.tr("相手を採用"), self)
         self.edit_button = QPushButton(self.tr("編集…"), self)
-        self.message = FieldMessage(self)
+        self.message = FieldMessage(self, wrap=True)
         note = QLabel(
             self.tr(
                 "同期の前に両方の端末で編集された項目です。どちらの値も消えていません。"

@@ -104,7 +104,7 @@ class ExportDialog(QDialog):
         )
         self.confirm = QLineEdit(self)
         self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
-        self.message = FieldMessage(self)
+        self.message = FieldMessage(self, wrap=True)
         self.make_button = QPushButton(self.tr("作成(&G)"), self)
         self.make_button.setDefault(True)
         self.cancel_button = QPushButton(self.tr("中止"), self)

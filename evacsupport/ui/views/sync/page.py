@@ -72,7 +72,7 @@ class SyncPage(QWidget):
         self.site_name = QLineEdit(self)
         self.site_name.setMaxLength(100)
         self.rename_button = QPushButton(self.tr("名前を変更(&R)"), self)
-        self.site_message = FieldMessage(self)
+        self.site_message = FieldMessage(self, wrap=True)
         self.rename_button.clicked.connect(self.rename)
         self.site_name.returnPressed.connect(self.rename)
         self.site_name.textEdited.connect(lambda _t: self.site_message.show_message(""))

@@ -30,7 +30,7 @@ from evacsupport.ui.context import AppContext
 from evacsupport.ui.errors import error_text
 from evacsupport.ui.prompts import Discard
 from evacsupport.ui.views.venues.form import VenueForm
-from evacsupport.ui.widgets.fields import FieldMessage, set_tab_order
+from evacsupport.ui.widgets.fields import FieldMessage, reveal_messages, set_tab_order
 from evacsupport.ui.widgets.screen_fit import fit_to_screen
 
 
@@ -51,7 +51,7 @@ class VenueEditor(QDialog):
         self._ctx = ctx
         # Raises NotFound before any widget exists if the venue was deleted meanwhile.
         self.venue: Venue | None = ctx.venues.get(venue_id) if venue_id is not None else None
-        self.general_message = FieldMessage(self)
+        self.general_message = FieldMessage(self, wrap=True, reserve=True)  # above the form
         self.form = VenueForm(self)
         scroll = QScrollArea(self)
         scroll.setWidget(self.form)
@@ -98,6 +98,7 @@ class VenueEditor(QDialog):
 
     def save(self) -> bool:
         """Validate and store; on success announce the change and close. Returns success."""
+        reveal_messages(self)
         data = self._input()
         try:
             if self.venue is None:

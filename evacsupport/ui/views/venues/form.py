@@ -214,7 +214,7 @@ class VenueForm(QWidget):
         first: QWidget | None = None
         for key, message in self.messages.items():
             if key in texts:
-                message.show_message("\n".join(dict.fromkeys(texts[key])))
+                message.show_message("／".join(dict.fromkeys(texts[key])))  # one line
                 first = first or self._inputs[key]
         return first, unplaced
 
@@ -232,10 +232,8 @@ class VenueForm(QWidget):
         *extras: QWidget,
         layout: QLayout | None = None,
     ) -> None:
-        """A labelled row whose cell holds the field, any hint and the field's (hidden) message.
-
-        One cell per field (rather than extra form rows) so a hidden message takes no space.
-        """
+        """A labelled row whose cell holds the field, any hint and the field's message (on the
+        line reserved for it, so the rows below never move)."""
         label = QLabel(text, self)
         label.setBuddy(field)
         cell = QWidget(self)
