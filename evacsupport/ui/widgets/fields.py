@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
+    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -326,3 +327,27 @@ class AllergenPicker(QWidget):
 def set_tab_order(widgets: Sequence[QWidget]) -> None:
     for first, second in itertools.pairwise(widgets):
         QWidget.setTabOrder(first, second)
+
+
+def align_captions(form: QFormLayout) -> None:
+    """Each caption beside its field's first line, not the middle of field and message line.
+
+    A row's field cell holds the field and, under it, the line its message keeps (see
+    :func:`messages_under`); a caption centred on that cell sat half a line below its field.
+    Captions go to the top of their rows, lowered by half the difference between a line edit's
+    height and their own, so their text lines up with a one-line field's text.
+    """
+    form.setLabelAlignment(
+        (form.labelAlignment() & ~Qt.AlignmentFlag.AlignVertical_Mask) | Qt.AlignmentFlag.AlignTop
+    )
+    line = QLineEdit().sizeHint().height()
+    for row in range(form.rowCount()):
+        caption = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+        label = caption.widget() if caption is not None else None
+        if isinstance(label, QLabel):
+            top = max(0, (line - label.sizeHint().height()) // 2)
+            label.setContentsMargins(0, top, 0, 0)
+            label.setAlignment(  # the row may stretch the caption: its text stays at the top
+                (label.alignment() & ~Qt.AlignmentFlag.AlignVertical_Mask)
+                | Qt.AlignmentFlag.AlignTop
+            )

@@ -20,7 +20,12 @@ from PySide6.QtWidgets import (
 from evacsupport.errors import EvacError, ValidationError
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.prompts import Discard
-from evacsupport.ui.widgets.fields import FieldMessage, messages_under, reveal_messages
+from evacsupport.ui.widgets.fields import (
+    FieldMessage,
+    align_captions,
+    messages_under,
+    reveal_messages,
+)
 
 
 class RecordDialog(QDialog):
@@ -74,6 +79,7 @@ class RecordDialog(QDialog):
             caption.setBuddy(buddy)
             self._first_field = self._first_field or buddy
         self.form.addRow(caption, box)
+        align_captions(self.form)
 
     def showEvent(self, event: QShowEvent) -> None:
         """The first row holds the cursor unless a subclass put it elsewhere (the visit form

@@ -33,7 +33,13 @@ from evacsupport.domain.codes import (
 from evacsupport.services.consents import ConsentInput, is_valid_on
 from evacsupport.ui.models.records import Column, RecordTableModel
 from evacsupport.ui.views.sections.activity import make_table
-from evacsupport.ui.widgets.fields import ChoiceCombo, DateField, FieldMessage, messages_under
+from evacsupport.ui.widgets.fields import (
+    ChoiceCombo,
+    DateField,
+    FieldMessage,
+    align_captions,
+    messages_under,
+)
 
 CONSENT_FIELDS = (
     "consented_on",
@@ -140,6 +146,7 @@ class ConsentPanel(QWidget):
         ]
         for title, field, names in rows:
             form.addRow(title, messages_under(field, [self.messages[name] for name in names]))
+        align_captions(form)
 
         self.withdraw_group = QGroupBox(self.tr("現在の同意を撤回する(&W)"), self)
         self.withdraw_group.setCheckable(True)
@@ -150,6 +157,7 @@ class ConsentPanel(QWidget):
             self.tr("撤回日"),
             messages_under(self._with_hint(self.withdrawn_on), [self.messages["withdrawn_on"]]),
         )
+        align_captions(withdraw)
         for name, message in self.messages.items():
             widget = getattr(self, name, None)
             if isinstance(widget, QWidget):

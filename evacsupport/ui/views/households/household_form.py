@@ -23,7 +23,7 @@ from evacsupport.domain.postal import lookup
 from evacsupport.errors import InvalidValue
 from evacsupport.services.places import MANUAL, locate, point_so_far
 from evacsupport.ui.views.places.point_picker import map_button
-from evacsupport.ui.widgets.fields import ChoiceCombo, FieldMessage, messages_under
+from evacsupport.ui.widgets.fields import ChoiceCombo, FieldMessage, align_captions, messages_under
 
 HOUSEHOLD_FIELDS = (
     "case_number",
@@ -123,6 +123,7 @@ class HouseholdForm(QWidget):
             caption = QLabel(title, self)
             caption.setBuddy(buddy)
             form.addRow(caption, box)
+        align_captions(form)
         for name, message in self.messages.items():
             # the municipality is read from the current address; it has no input of its own
             target = self.current_address if name == "current_municipality_code" else None

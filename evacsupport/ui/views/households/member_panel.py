@@ -42,6 +42,7 @@ from evacsupport.ui.widgets.fields import (
     ChoiceCombo,
     DateField,
     FieldMessage,
+    align_captions,
     messages_under,
     set_tab_order,
 )
@@ -299,6 +300,7 @@ class MemberPanel(QWidget):
         if buddy is not None:
             caption.setBuddy(buddy)
         form.addRow(caption, box)
+        align_captions(form)
 
     # --- the member list -----------------------------------------------------------------------
     def set_members(self, members: list[MemberInput]) -> None:

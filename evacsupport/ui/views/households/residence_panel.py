@@ -13,7 +13,13 @@ from evacsupport.domain.codes import EvacuationStatus, label
 from evacsupport.services.residences import MoveInput
 from evacsupport.ui.models.records import Column, RecordTableModel
 from evacsupport.ui.views.sections.activity import make_table
-from evacsupport.ui.widgets.fields import ChoiceCombo, DateField, FieldMessage, messages_under
+from evacsupport.ui.widgets.fields import (
+    ChoiceCombo,
+    DateField,
+    FieldMessage,
+    align_captions,
+    messages_under,
+)
 
 MOVE_FIELDS = ("evacuation_status", "moved_on", "place", "municipality_code")
 
@@ -68,6 +74,7 @@ class ResidencePanel(QWidget):
             if name == "place":  # the municipality is read from the place
                 shown.append(self.messages["municipality_code"])
             form.addRow(title, messages_under(field, shown))
+        align_captions(form)
         for name, message in self.messages.items():
             widget = self.place if name == "municipality_code" else getattr(self, name, None)
             if isinstance(widget, QWidget):

@@ -32,7 +32,7 @@ from evacsupport.services.places import MANUAL, locate, point_so_far
 from evacsupport.services.venues import VenueInput
 from evacsupport.ui.models.venues import schedule_text
 from evacsupport.ui.views.places.point_picker import map_button
-from evacsupport.ui.widgets.fields import AllergenPicker, ChoiceCombo, FieldMessage
+from evacsupport.ui.widgets.fields import AllergenPicker, ChoiceCombo, FieldMessage, align_captions
 
 HINT_STYLE = "color: #555;"
 
@@ -248,6 +248,7 @@ class VenueForm(QWidget):
         for below in (*extras, message):
             column.addWidget(below)
         self._layout.addRow(label, cell)
+        align_captions(self._layout)
         self.messages[key] = message
         self._inputs[key] = field
 
