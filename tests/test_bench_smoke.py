@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
         ("bench_reports.py", ["| monthly municipal report PDF"]),
         ("bench_import.py", ["| first import into a fresh database"]),
         ("bench_sync.py", ["| import (merge) of one month's package"]),
+        ("bench_ui_stall.py", ["UI stall while logging meals", "scan → ready for the next"]),
     ],
 )
 def test_benchmark_smoke_run(script: str, expected: list[str]) -> None:

@@ -97,7 +97,8 @@ def test_every_section_opens_on_demo_data(qtbot: QtBot, window: MainWindow) -> N
         qtbot.keyClick(window, Qt.Key(Qt.Key.Key_0 + number), Qt.KeyboardModifier.ControlModifier)
         assert window.stack.currentWidget() is window.sections[name]
     dashboard = window.dashboard
-    window.show_section("dashboard")
+    with qtbot.waitSignal(dashboard.loaded, timeout=10_000):  # read in the background
+        window.show_section("dashboard")
     assert dashboard.tiles["households"].value.text() == "120"
     levels = [dashboard.at_risk.index(r, 0).data() for r in range(dashboard.at_risk.rowCount())]
     assert levels == sorted(levels, key=lambda level: level != "高")  # high risk first

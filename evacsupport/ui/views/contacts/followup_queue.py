@@ -21,6 +21,7 @@ from evacsupport.errors import EvacError, ValidationError
 from evacsupport.services.followups import FollowUpService, QueueItem
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.models.records import Column, RecordTableModel
+from evacsupport.ui.refresh import RefreshWhenShown
 from evacsupport.ui.views.sections.activity import make_table
 from evacsupport.ui.widgets.fields import FieldMessage
 
@@ -84,7 +85,7 @@ class FollowUpQueueView(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(done_row)
         layout.addWidget(self.message)
-        ctx.bus.changed.connect(lambda _kind: self.refresh())
+        RefreshWhenShown(self, ctx.bus, self.refresh)
 
     def refresh(self) -> None:
         items = self.service.queue(date.today())

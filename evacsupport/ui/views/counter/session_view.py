@@ -39,6 +39,7 @@ from evacsupport.services.meals import (
 )
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.models.records import Column, RecordTableModel
+from evacsupport.ui.refresh import RefreshWhenShown
 from evacsupport.ui.views.counter.card_panel import CardPanel
 from evacsupport.ui.views.counter.roster import RosterModel
 from evacsupport.ui.views.counter.rules_dialog import MealRulesDialog
@@ -180,7 +181,7 @@ class CounterView(QWidget):
         self.card.members_changed.connect(self._members_changed)
         self.venue.currentIndexChanged.connect(self._venue_chosen)
         self.day.textChanged.connect(self._day_changed)
-        ctx.bus.changed.connect(self._on_changed)
+        RefreshWhenShown(self, ctx.bus, self.refresh, ("venue", "household"))
 
     # --- set-up ------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -240,10 +241,6 @@ class CounterView(QWidget):
     def _day_changed(self) -> None:
         self.past_banner.setVisible(self.served_on() < date.today())
         self.refresh_lists()
-
-    def _on_changed(self, kind: str) -> None:
-        if kind in ("venue", "household"):
-            self.refresh()
 
     # --- logging -------------------------------------------------------------------------------
     def _entry(self, code: str) -> MealEntry | None:

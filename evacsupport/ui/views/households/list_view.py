@@ -33,6 +33,7 @@ from evacsupport.services.caseload import CaseRow, household_count, load_caseloa
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.errors import error_text
 from evacsupport.ui.models.households import HouseholdTableModel
+from evacsupport.ui.refresh import RefreshWhenShown
 from evacsupport.ui.tasks import Task, run_in_background
 from evacsupport.ui.widgets.fields import ChoiceCombo
 
@@ -167,7 +168,10 @@ class HouseholdListView(QWidget):
             combo.currentIndexChanged.connect(self._apply_filter)
         self.risk_filter.toggled.connect(self._apply_filter)
         self.unseen_filter.toggled.connect(self._apply_filter)
-        ctx.bus.changed.connect(self._on_changed)
+        # no refresh(): the window does not reload it on showing, so it catches up itself
+        RefreshWhenShown(
+            self, ctx.bus, self.reload, ("household", "venue", "activity"), catch_up=True
+        )
 
     # --- loading -------------------------------------------------------------------------------
     def reload(self) -> None:
@@ -243,10 +247,6 @@ class HouseholdListView(QWidget):
         self._task = None
         self.count_label.setText("")
         self.ctx.prompter.error(self, error_text(exc, self.ctx.db))
-
-    def _on_changed(self, kind: str) -> None:
-        if kind in ("household", "venue", "activity"):
-            self.reload()
 
     # --- filtering -----------------------------------------------------------------------------
     def _apply_filter(self) -> None:

@@ -27,6 +27,7 @@ from evacsupport.services.activity import (
 )
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.models.records import Column, RecordTableModel
+from evacsupport.ui.refresh import RefreshWhenShown
 
 
 def code(enum: Any) -> Callable[[str | None], str]:
@@ -202,7 +203,7 @@ class RecordsPage(QWidget):
             inner.addWidget(make_table(model, box))
             self.models.append((model, fetch))
         layout.addWidget(splitter, 1)
-        ctx.bus.changed.connect(lambda _kind: self.refresh())
+        RefreshWhenShown(self, ctx.bus, self.refresh)
 
     def refresh(self) -> None:
         for model, fetch in self.models:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
@@ -12,12 +13,13 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLay
 from evacsupport.domain.codes import EvacuationStatus, label
 from evacsupport.domain.suppression import HIDDEN
 from evacsupport.errors import EvacError
-from evacsupport.services.activity import ActivityService
+from evacsupport.services.activity import ActivityService, Overview
 from evacsupport.services.caseload import CaseRow, load_caseload
 from evacsupport.services.risk import RiskLevel
 from evacsupport.services.summary import (
     OriginSummary,
     RiskPoint,
+    WeeklyMeals,
     by_origin,
     meals_per_week,
     risk_history,
@@ -26,6 +28,7 @@ from evacsupport.services.summary import (
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.errors import error_text
 from evacsupport.ui.models.records import Column, RecordTableModel
+from evacsupport.ui.refresh import RefreshWhenShown
 from evacsupport.ui.tasks import Task, run_in_background
 from evacsupport.ui.views.sections.activity import make_table
 from evacsupport.ui.widgets.charts import LineChart
@@ -46,11 +49,20 @@ class NumberTile(QFrame):
         layout.addWidget(self.value)
 
 
+@dataclass(frozen=True)
+class _Figures:
+    overview: Overview
+    at_risk: list[CaseRow]
+    weekly: WeeklyMeals
+
+
 class DashboardPage(QWidget):
     """Signals: household_activated(uuid.UUID) when a row of the at-risk list is opened;
-    risk_loaded() when the risk history (computed in the background) reached its chart."""
+    loaded() when the numbers, the at-risk list and the meals chart (read in the background)
+    are shown; risk_loaded() when the risk history, read after them, reached its chart."""
 
     household_activated = Signal(uuid.UUID)
+    loaded = Signal()
     risk_loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -102,7 +114,8 @@ class DashboardPage(QWidget):
         layout.addWidget(heading)
         layout.addWidget(self.table, 1)
         self._task: Task | None = None
-        ctx.bus.changed.connect(lambda _kind: self.refresh())
+        self._risk_task: Task | None = None
+        RefreshWhenShown(self, ctx.bus, self.refresh)
 
     @staticmethod
     def _level(row: CaseRow) -> str:
@@ -113,37 +126,54 @@ class DashboardPage(QWidget):
         )
 
     def refresh(self) -> None:
-        overview = self.activity.overview()
+        """Read today's numbers, the at-risk list and the meals chart on a worker, then the
+        risk history: the window stays responsive however large the caseload (a refresh used to
+        read the whole caseload on the UI thread after every meal logged)."""
+        for task in (self._task, self._risk_task):
+            if task is not None:
+                task.cancel()
+        self._risk_task = None
+        activity, db = self.activity, self.ctx.db
+        settings = self.ctx.settings.risk_settings()
+        last_sunday = date.today() - timedelta(days=date.today().weekday() + 1)
+
+        def read() -> _Figures:
+            rows = [
+                r for r in load_caseload(db, settings=settings) if r.risk.level > RiskLevel.NONE
+            ]
+            rows.sort(key=lambda r: (-r.risk.level, r.last_contact or date.min, r.case_number))
+            weekly = meals_per_week(db, today=last_sunday)  # whole weeks only
+            return _Figures(activity.overview(), rows, weekly)
+
+        self._task = run_in_background(read, self._show, self._failed)
+
+    def _show(self, figures: _Figures) -> None:
+        self._task = None
+        overview = figures.overview
         self.tiles["households"].value.setText(f"{overview.active_households:,}")
         self.tiles["people"].value.setText(f"{overview.people:,}")
         self.tiles["meals"].value.setText(f"{overview.meals_this_week:,}")
         self.tiles["overdue"].value.setText(f"{overview.overdue_followups:,}")
         self.tiles["checkins"].value.setText(f"{overview.checkins_due:,}")
-        settings = self.ctx.settings.risk_settings()
-        rows = [
-            r
-            for r in load_caseload(self.ctx.db, settings=settings)
-            if r.risk.level > RiskLevel.NONE
-        ]
-        rows.sort(key=lambda r: (-r.risk.level, r.last_contact or date.min, r.case_number))
-        self.at_risk.set_rows(rows)
-        last_sunday = date.today() - timedelta(days=date.today().weekday() + 1)
-        weekly = meals_per_week(self.ctx.db, today=last_sunday)  # whole weeks only
-        self.meals_chart.set_data(weekly.weeks, weekly.by_venue)
-        if self._task is not None:
-            self._task.cancel()
-        db = self.ctx.db
-        self._task = run_in_background(
+        self.at_risk.set_rows(figures.at_risk)
+        self.meals_chart.set_data(figures.weekly.weeks, figures.weekly.by_venue)
+        self.loaded.emit()
+        db, settings = self.ctx.db, self.ctx.settings.risk_settings()
+        self._risk_task = run_in_background(
             lambda: risk_history(db, settings=settings), self._show_risk, self._risk_failed
         )
 
+    def _failed(self, exc: EvacError) -> None:
+        self._task = None
+        self.ctx.prompter.error(self, error_text(exc, self.ctx.db))
+
     def _risk_failed(self, exc: EvacError) -> None:
         """The chart says it could not be drawn (a bug's details are in the log by now)."""
-        self._task = None
+        self._risk_task = None
         self.risk_chart.show_problem(error_text(exc, self.ctx.db))
 
     def _show_risk(self, points: list[RiskPoint]) -> None:
-        self._task = None
+        self._risk_task = None
         self.risk_chart.set_data(
             [p.day for p in points],
             {self.tr("高"): [p.high for p in points], self.tr("注意"): [p.watch for p in points]},
@@ -194,7 +224,7 @@ class SummaryPage(QWidget):
         layout.addWidget(heading)
         layout.addWidget(make_table(self.model, self), 1)
         layout.addWidget(self.note)
-        ctx.bus.changed.connect(lambda _kind: self.refresh())
+        RefreshWhenShown(self, ctx.bus, self.refresh)
 
     def _shown(
         self, column: str, count: Callable[[OriginSummary], int]

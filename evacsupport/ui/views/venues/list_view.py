@@ -26,6 +26,7 @@ from evacsupport.errors import EvacError
 from evacsupport.services.assignment import AssignmentService
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.models.venues import VenueTableModel
+from evacsupport.ui.refresh import RefreshWhenShown
 from evacsupport.ui.views.assignment.allocate_dialog import AllocateDialog
 from evacsupport.ui.views.venues.editor import VenueEditor
 
@@ -113,7 +114,7 @@ class VenueListView(QWidget):
 
         self.filter_box.textChanged.connect(self._apply_filter)
         self.filter_box.returnPressed.connect(self._focus_first_row)
-        ctx.bus.changed.connect(self._on_changed)
+        RefreshWhenShown(self, ctx.bus, self.refresh, ("venue", "household"))  # assignments: load
         if load:
             self.refresh()
 
@@ -191,7 +192,3 @@ class VenueListView(QWidget):
         venue = index.siblingAtColumn(0).data(VenueTableModel.ROW_ROLE)
         if venue is not None:
             self.open_venue(venue.id)
-
-    def _on_changed(self, kind: str) -> None:
-        if kind in ("venue", "household"):  # assignments change the load column
-            self.refresh()

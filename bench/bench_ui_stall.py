@@ -1,0 +1,168 @@
+"""What the counter's user waits for: the real main window logging meals from the keyboard.
+
+A 5 ms heartbeat timer runs on the UI thread; its largest gap is the longest the window was
+frozen ("UI stall"). "Scan → ready" is from the Enter key to the scan field empty and focused
+again with every event handled, the moment the next case number can be typed. Both include
+whatever the meal sets off elsewhere in the window (the dashboard and the household list were
+once reloaded after each meal, on the UI thread for the dashboard).
+
+Usage (from the repository folder)::
+
+    .venv/bin/python bench/bench_ui_stall.py --size noto       # 5,000 households
+    .venv/bin/python bench/bench_ui_stall.py --smoke           # the small set, 5 meals
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
+
+from bench import generate  # noqa: E402
+from evacsupport.config import Settings, sqlite_url  # noqa: E402
+from evacsupport.db import Database  # noqa: E402
+from evacsupport.db.models import Assignment, Household  # noqa: E402
+from evacsupport.services.accounts import AccountService  # noqa: E402
+from evacsupport.ui.main_window import MainWindow  # noqa: E402
+
+HEARTBEAT_MS = 5
+SETTLE_MS = 300  # after the last meal: background work it set off still counts
+
+
+class Heartbeat:
+    """The largest gap between ticks of a 5 ms timer on the UI thread."""
+
+    def __init__(self) -> None:
+        self.clock = QElapsedTimer()
+        self.timer = QTimer()
+        self.timer.setInterval(HEARTBEAT_MS)
+        self.timer.timeout.connect(self._tick)
+        self.last = 0
+        self.longest = 0
+
+    def start(self) -> None:
+        self.clock.start()
+        self.last = 0
+        self.longest = 0
+        self.timer.start()
+
+    def _tick(self) -> None:
+        now = self.clock.elapsed()
+        self.longest = max(self.longest, now - self.last)
+        self.last = now
+
+    def stop(self) -> int:
+        self.timer.stop()
+        return self.longest
+
+
+def settle(app: QApplication, ms: int) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def busiest_venue(db: Database) -> str:
+    with db.read() as session:
+        return str(
+            session.scalars(
+                select(Assignment.venue_id)
+                .where(Assignment.status == "active")
+                .group_by(Assignment.venue_id)
+                .order_by(func.count().desc())
+                .limit(1)
+            ).one()
+        )
+
+
+def case_numbers(db: Database, venue_id: object, count: int) -> list[str]:
+    """Households assigned to the counter's venue (as a queue at that venue would be)."""
+    with db.read() as session:
+        return list(
+            session.scalars(
+                select(Household.case_number)
+                .join(Assignment, Assignment.household_id == Household.id)
+                .where(Assignment.venue_id == venue_id, Assignment.status == "active")
+                .order_by(Household.case_number)
+                .limit(count)
+            )
+        )
+
+
+def measure(path: Path, meals: int) -> tuple[int, list[float]]:
+    app = QApplication.instance() or QApplication(sys.argv)
+    db = Database(sqlite_url(path))
+    if AccountService(db).has_accounts():
+        raise SystemExit("the bench set should have no accounts")
+    window = MainWindow(db, settings=Settings(staff_name="bench", idle_lock_minutes=0))
+    window.show()
+    window.show_section("dashboard")  # loaded once, as after a morning's use
+    settle(app, 2000)
+    window.show_section("meals")
+    counter = window.counter
+    counter.venue.setCurrentIndex(counter.venue.findData(busiest_venue(db)))
+    settle(app, 500)
+    venue_id = counter.venue_id()
+    numbers = case_numbers(db, venue_id, meals)
+    if len(numbers) < meals:
+        raise SystemExit(f"only {len(numbers)} households at the counter's venue")
+    counter.scan.setFocus()
+    beat = Heartbeat()
+    beat.start()
+    ready: list[float] = []
+    for number in numbers:
+        QTest.keyClicks(counter.scan, number)
+        start = time.perf_counter()
+        QTest.keyClick(counter.scan, Qt.Key.Key_Return)
+        app.processEvents()
+        while counter.scan.text() or not counter.scan.hasFocus():
+            app.processEvents()
+        ready.append((time.perf_counter() - start) * 1000)
+        app.processEvents()
+    settle(app, SETTLE_MS)
+    longest = beat.stop()
+    window.close()
+    db.close()
+    return longest, ready
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=sorted(generate.SIZES), default="noto")
+    parser.add_argument("--meals", type=int, default=20)
+    parser.add_argument("--smoke", action="store_true", help="the small set, 5 meals")
+    args = parser.parse_args(argv)
+    size, meals = ("small", 5) if args.smoke else (args.size, args.meals)
+    source = generate.ensure(size, quiet=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "set.sqlite3"
+        shutil.copy(source, copy)
+        longest, ready = measure(copy, meals)
+    ordered = sorted(ready)
+    p95 = ordered[max(0, round(len(ordered) * 0.95) - 1)]
+    print(f"data set: {size}; {meals} meals logged from the keyboard in the main window")
+    print(f"UI stall while logging meals (largest heartbeat gap): {longest} ms")
+    print(
+        f"scan → ready for the next scan: median {statistics.median(ready):.1f} ms, "
+        f"p95 {p95:.1f} ms, max {ordered[-1]:.1f} ms"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
