@@ -96,7 +96,7 @@ def test_ten_meals_by_typing_case_numbers_and_enter(
     logged = MealService(db).session_log(venue_id, date.today())
     assert len(logged) == 10
     assert {m.household.case_number for m in logged if m.household} == set(households)
-    assert counter.log_model.rowCount() == 10
+    qtbot.waitUntil(lambda: counter.log_model.rowCount() == 10)  # read in the background
     assert counter.total.text() == "10 件・11 人"
     assert all(m.meal_type == "eat_in" for m in logged)
 
@@ -147,7 +147,7 @@ def test_undo_with_ctrl_z(
     qtbot.keyClick(counter.scan, Qt.Key.Key_Z, CTRL)
     assert MealService(db).session_log(venue_id, date.today()) == []
     assert "取り消しました" in counter.card.status.text()
-    assert counter.log_model.rowCount() == 0
+    qtbot.waitUntil(lambda: counter.log_model.rowCount() == 0)
 
 
 def test_untick_a_member_who_did_not_come(
@@ -207,12 +207,15 @@ def test_roster_ticks_log_and_untick_undoes(
         ),
     )
     AssignmentService(db).assign(row.id, venue_id, start_on=date.today() - timedelta(days=7))
-    counter.refresh_lists()
+    with qtbot.waitSignal(counter.lists_loaded):
+        counter.refresh_lists()
     model = counter.roster_model
     assert model.rowCount() == 1
     assert model.index(0, 1).data() == households[4]
     model.setData(model.index(0, 0), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
-    assert model.index(0, 0).data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    qtbot.waitUntil(  # the lists are read again in the background
+        lambda: model.index(0, 0).data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    )
     assert len(MealService(db).session_log(venue_id, date.today())) == 1
     model.setData(model.index(0, 0), Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
     assert MealService(db).session_log(venue_id, date.today()) == []
