@@ -9,7 +9,6 @@ which re-runs with the mapping. The mapping is remembered for the next file of t
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -49,7 +48,7 @@ from evacsupport.importers import remembered
 from evacsupport.importers._common import read_cells
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.errors import error_text
-from evacsupport.ui.tasks import Task, run_in_background
+from evacsupport.ui.operations import Cancelled, Operation, Progress
 from evacsupport.ui.views.imports.mapping import TARGET, MappingModel, mapping_view
 from evacsupport.ui.widgets.screen_fit import fit_to_screen
 
@@ -99,12 +98,6 @@ class PreviewModel(QAbstractTableModel):
         return None
 
 
-class _Progress(QObject):
-    """Carries progress from the worker thread to the progress bar (a queued signal)."""
-
-    moved = Signal(int, int)
-
-
 class _Payload:
     """What a background run hands back: the result, the file's cells for the preview (dry
     runs only) and whether the mapping could be remembered."""
@@ -134,9 +127,7 @@ class ImportDialog(QDialog):
         # The value mapping for the file last checked: remembered, then as the user changes it.
         self._mapping: dict[str, dict[str, str]] = {}
         self._mapping_for: tuple[str, str] | None = None
-        self._task: Task | None = None
-        self._stop = threading.Event()
-        self._signals = _Progress(self)
+        self._op: Operation | None = None
         self.kind = QComboBox(self)
         self.kind.addItem(self.tr("世帯・世帯員の名簿（1人1行）"), "households")
         self.kind.addItem(self.tr("会場の一覧"), "venues")
@@ -191,7 +182,6 @@ class ImportDialog(QDialog):
         self.import_button.clicked.connect(self.run_import)
         self.cancel_button.clicked.connect(self.cancel)
         self.close_button.clicked.connect(self.reject)
-        self._signals.moved.connect(self._moved)
         self.path.textChanged.connect(lambda _t: self._file_changed())
         self.kind.currentIndexChanged.connect(lambda _i: self._file_changed())
         self.skip_invalid.toggled.connect(lambda _c: self._update_import_button())
@@ -256,8 +246,7 @@ class ImportDialog(QDialog):
         path = Path(self.path.text().strip()).expanduser()
         kind = str(self.kind.currentData())
         function, db = self._function(), self.ctx.db
-        skip, signals, stop = self.skip_invalid.isChecked(), self._signals, self._stop
-        stop.clear()
+        skip = self.skip_invalid.isChecked()
         if self._mapping_for != (kind, str(path)):
             self._mapping = remembered.load(kind, path)
             self._mapping_for = (kind, str(path))
@@ -265,14 +254,14 @@ class ImportDialog(QDialog):
         # it is given as remembered: what no longer fits the file is passed over, not refused.
         mapping = {column: dict(values) for column, values in self._mapping.items()}
 
-        def work() -> _Payload:
+        def work(progress: Progress, cancelled: Cancelled) -> _Payload:
             result = function(
                 db,
                 path,
                 dry_run=dry_run,
                 skip_invalid=skip and not dry_run,
-                progress=lambda done, total: signals.moved.emit(done, total),
-                cancelled=stop.is_set,
+                progress=progress,
+                cancelled=cancelled,
                 remembered=mapping,
             )
             kept = remembered.remember(kind, path, result.unmatched)
@@ -284,7 +273,10 @@ class ImportDialog(QDialog):
         self.progress.setRange(0, 0)
         self.progress.show()
         done = self._checked if dry_run else self._imported
-        self._task = run_in_background(work, done, self._failed)
+        # a check reads; an import writes, after any other write the window started
+        self._op = Operation(work, write=not dry_run, parent=self)
+        self._op.progressed.connect(self._moved)
+        self._op.start(done, self._failed)
 
     def check(self) -> None:
         """A dry run: what the file would create, update or reject; nothing is written."""
@@ -294,7 +286,8 @@ class ImportDialog(QDialog):
         self._start(dry_run=False)
 
     def cancel(self) -> None:
-        self._stop.set()  # the importer stops at its next row and rolls back
+        if self._op is not None:
+            self._op.stop()  # the importer stops at its next row and rolls back
 
     def _moved(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -395,7 +388,7 @@ class ImportDialog(QDialog):
         self._fit()
 
     def _finish(self) -> None:
-        self._task = None
+        self._op = None
         self.progress.hide()
         self.check_button.setEnabled(True)
         self.cancel_button.setEnabled(False)

@@ -4,11 +4,10 @@ the team passphrase (typed twice). Written off the UI thread with progress; canc
 from __future__ import annotations
 
 import re
-import threading
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSize, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QSize, QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -27,18 +26,12 @@ from evacsupport.errors import EvacError
 from evacsupport.sync import crypto
 from evacsupport.sync.service import ExportResult, PeerInfo, SyncService
 from evacsupport.ui.context import AppContext
-from evacsupport.ui.tasks import Task, run_in_background
+from evacsupport.ui.operations import Cancelled, Operation, Progress
 from evacsupport.ui.widgets.fields import FieldMessage
 from evacsupport.ui.widgets.screen_fit import fit_to_screen
 
 SUFFIX = ".evsync"
 CANCELLED = "import.cancelled"  # the code a service's progress ticker raises when stopped
-
-
-class Progress(QObject):
-    """Carries progress from the worker thread to the UI thread (a queued signal)."""
-
-    moved = Signal(int, int)
 
 
 def default_folder() -> Path:
@@ -74,10 +67,7 @@ class ExportDialog(QDialog):
         self.service = SyncService(ctx.db)
         self.setWindowTitle(self.tr("同期ファイルを作る"))
         self.result_: ExportResult | None = None
-        self._task: Task | None = None
-        self._stop = threading.Event()
-        self._signals = Progress(self)
-        self._signals.moved.connect(self._moved)
+        self._op: Operation | None = None
         self._peers = {p.name: p for p in peers}
         self._auto_out = True
 
@@ -220,19 +210,13 @@ class ExportDialog(QDialog):
             self.tr("%1 はすでにあります。上書きしますか？").replace("%1", str(path)),
         ):
             return
-        service, signals, stop = self.service, self._signals, self._stop
+        service = self.service
         peer, scope = self.peer.currentText().strip(), str(self.scope.currentData() or "")
         passphrase = self.passphrase.text()
-        stop.clear()
 
-        def work() -> ExportResult:
+        def work(progress: Progress, cancelled: Cancelled) -> ExportResult:
             return service.export(
-                peer,
-                path,
-                passphrase,
-                scope_venue=scope,
-                progress=lambda done, total: signals.moved.emit(done, total),
-                cancelled=stop.is_set,
+                peer, path, passphrase, scope_venue=scope, progress=progress, cancelled=cancelled
             )
 
         self.make_button.setEnabled(False)
@@ -240,14 +224,18 @@ class ExportDialog(QDialog):
         self.progress.setRange(0, 0)
         self.progress.show()
         self.result_label.setText(self.tr("作成しています…"))
-        self._task = run_in_background(work, self._done, self._failed)
+        # it records what was sent to the peer: a write, after any other the window started
+        self._op = Operation(work, write=True, parent=self)
+        self._op.progressed.connect(self._moved)
+        self._op.start(self._done, self._failed)
 
     def running(self) -> bool:
-        return self._task is not None
+        return self._op is not None
 
     def cancel(self) -> None:
         """Stops at the service's next step; nothing is written and the peer is not touched."""
-        self._stop.set()
+        if self._op is not None:
+            self._op.stop()
         self.cancel_button.setEnabled(False)
 
     def _moved(self, done: int, total: int) -> None:
@@ -285,7 +273,7 @@ class ExportDialog(QDialog):
         self.finished.emit("")
 
     def _finish(self) -> None:
-        self._task = None
+        self._op = None
         self.progress.hide()
         self.make_button.setEnabled(True)
         self.cancel_button.setEnabled(False)

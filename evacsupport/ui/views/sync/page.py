@@ -7,7 +7,6 @@ transaction in the service: a wrong passphrase, a damaged file or a cancel chang
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -30,13 +29,12 @@ from evacsupport.services.authz import can
 from evacsupport.sync.service import ImportResult, SyncService, UnknownRecipient
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.models.sync import PeerModel
-from evacsupport.ui.tasks import Task, run_in_background
+from evacsupport.ui.operations import Cancelled, Operation, Progress
 from evacsupport.ui.views.sections.activity import make_table
 from evacsupport.ui.views.sync.conflicts import ConflictPanel
 from evacsupport.ui.views.sync.export_dialog import (
     CANCELLED,
     ExportDialog,
-    Progress,
     default_folder,
 )
 from evacsupport.ui.widgets.fields import FieldMessage
@@ -62,11 +60,9 @@ class SyncPage(QWidget):
         self.service = SyncService(ctx.db)
         self.export_dialog: ExportDialog | None = None
         self.last_import: ImportResult | None = None
-        self._task: Task | None = None
+        self._op: Operation | None = None
         self._reading: tuple[Path, str] = (Path(), "")  # the file being read, to ask and retry
-        self._stop = threading.Event()
-        self._signals = Progress(self)
-        self._signals.moved.connect(self._moved)
+        self._stopped = False
 
         # this laptop
         self.site_name = QLineEdit(self)
@@ -196,17 +192,17 @@ class SyncPage(QWidget):
         self.start_import(Path(path), passphrase)
 
     def start_import(self, path: Path, passphrase: str, *, accept_unknown: bool = False) -> None:
-        service, signals, stop = self.service, self._signals, self._stop
-        stop.clear()
+        service = self.service
+        self._stopped = False
         self._reading = (path, passphrase)
 
-        def work() -> ImportResult:
+        def work(progress: Progress, cancelled: Cancelled) -> ImportResult:
             return service.import_(
                 path,
                 passphrase,
                 accept_unknown=accept_unknown,
-                progress=lambda done, total: signals.moved.emit(done, total),
-                cancelled=stop.is_set,
+                progress=progress,
+                cancelled=cancelled,
             )
 
         self.export_button.setEnabled(False)
@@ -215,14 +211,18 @@ class SyncPage(QWidget):
         self.progress.setRange(0, 0)
         self.progress.show()
         self._show_status(self.tr("読み込んでいます：%1").replace("%1", path.name), OK_STYLE)
-        self._task = run_in_background(work, self._imported, self._failed)
+        self._op = Operation(work, write=True, parent=self)  # a merge: the one writer
+        self._op.progressed.connect(self._moved)
+        self._op.start(self._imported, self._failed)
 
     def running(self) -> bool:
-        return self._task is not None
+        return self._op is not None
 
     def cancel(self) -> None:
         """Stops the read at its next step; the service rolls everything back."""
-        self._stop.set()
+        self._stopped = True
+        if self._op is not None:
+            self._op.stop()
         self.cancel_button.setEnabled(False)
 
     def _moved(self, done: int, total: int) -> None:
@@ -263,7 +263,7 @@ class SyncPage(QWidget):
 
     def _failed(self, exc: Exception) -> None:
         self._finish()
-        cancelled = self._stop.is_set() or (isinstance(exc, EvacError) and exc.code == CANCELLED)
+        cancelled = self._stopped or (isinstance(exc, EvacError) and exc.code == CANCELLED)
         if isinstance(exc, UnknownRecipient) and not cancelled and self._confirm_unknown(exc):
             path, passphrase = self._reading
             self.start_import(path, passphrase, accept_unknown=True)
@@ -292,7 +292,7 @@ class SyncPage(QWidget):
         )
 
     def _finish(self) -> None:
-        self._task = None
+        self._op = None
         self.progress.hide()
         self.export_button.setEnabled(True)
         self.import_button.setEnabled(True)
