@@ -542,7 +542,9 @@ def test_the_venue_list_shows_each_venues_load(
     assert [view.proxy.index(r, 0).data() for r in range(3)] == ["C 満員", "B 混雑", "A 静か"]
     qtmodeltester.check(view.model)
 
-    # A referral made elsewhere updates the load through the change bus.
+    # A referral made elsewhere updates the load through the change bus, on the screen.
+    view.show()
+    qtbot.waitExposed(view)
     service.assign(add_household(db, "四子", "よつこ").id, busy.id)
     ctx.bus.changed.emit("household")
     busy_row = next(r for r in range(3) if view.proxy.index(r, 0).data() == "B 混雑")
