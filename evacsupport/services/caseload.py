@@ -457,6 +457,7 @@ def _caseload(
         households = session.execute(
             select(
                 Household.id,
+                raw_id(Household.id).label("key"),  # the facts' key: hashed at C speed
                 Household.case_number,
                 head.c.family_name,
                 head.c.given_name,
@@ -493,10 +494,11 @@ def _caseload(
             ).all()
         )
         venue_names = dict(session.execute(select(Venue.id, Venue.name)).all())
-        facts = _activity_facts(session, today, settings) if with_facts else NO_FACTS
+        facts = _activity_facts(session, today, settings, raw=True) if with_facts else NO_FACTS
     rows = []
     for (
         hid,
+        key,
         case_number,
         fam,
         giv,
@@ -511,7 +513,7 @@ def _caseload(
         search_text,
     ) in households:
         risk_facts = facts.risk_facts(
-            hid, today, n == 1 and youngest is not None and youngest <= older_born_before
+            key, today, n == 1 and youngest is not None and youngest <= older_born_before
         )
         venue_id = venues.get(hid)
         rows.append(
@@ -527,7 +529,7 @@ def _caseload(
                 phone=phone,
                 venue_id=venue_id,
                 venue_name=venue_names.get(venue_id, "") if venue_id else "",
-                last_contact=facts.last_contact.get(hid),
+                last_contact=facts.last_contact.get(key),
                 risk=assess(risk_facts, settings)
                 if status == "active" and with_facts
                 else RiskAssessment(RiskLevel.NONE),

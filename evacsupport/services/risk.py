@@ -19,7 +19,7 @@ class RiskLevel(IntEnum):
     HIGH = 2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RiskSettings:
     k6_serious: int = 13
     k6_indicator: int = 10
@@ -35,7 +35,7 @@ class RiskSettings:
     loneliness_worsen: int = 2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RiskFacts:
     """What the rules need about one household, gathered set-based for the whole caseload."""
 
@@ -51,7 +51,7 @@ class RiskFacts:
     worsened: tuple[str, ...] = ()  # who got worse between their last two check-ins, and how
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RiskAssessment:
     level: RiskLevel
     reasons: list[str] = field(default_factory=list)
