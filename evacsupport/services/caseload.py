@@ -211,6 +211,7 @@ class _Facts:
 
 
 NO_FACTS = _Facts({}, {}, {}, {}, {}, {})
+NO_VENUE: tuple[uuid.UUID | None, str] = (None, "")
 
 
 def _activity_facts(
@@ -482,9 +483,10 @@ def _caseload(
             )
             .order_by(Household.case_number)
         ).all()
-        venues = dict(
+        # raw ids, made UUIDs once per venue below (not once per assigned household)
+        venues: dict[Any, Any] = dict(
             session.execute(
-                select(Assignment.household_id, Venue.id)
+                select(raw_id(Assignment.household_id), raw_id(Venue.id).label("venue"))
                 .join(Venue, Venue.id == Assignment.venue_id)
                 .where(
                     Assignment.status == "active",
@@ -493,7 +495,12 @@ def _caseload(
                 )
             ).all()
         )
-        venue_names = dict(session.execute(select(Venue.id, Venue.name)).all())
+        venue_of: dict[Any, tuple[uuid.UUID, str]] = {
+            raw: (venue_id, name)
+            for raw, venue_id, name in session.execute(
+                select(raw_id(Venue.id).label("raw"), Venue.id, Venue.name)
+            )
+        }
         facts = _activity_facts(session, today, settings, raw=True) if with_facts else NO_FACTS
     rows = []
     for (
@@ -515,7 +522,7 @@ def _caseload(
         risk_facts = facts.risk_facts(
             key, today, n == 1 and youngest is not None and youngest <= older_born_before
         )
-        venue_id = venues.get(hid)
+        venue_id, venue_name = venue_of.get(venues.get(key), NO_VENUE)
         rows.append(
             CaseRow(
                 id=hid,
@@ -528,7 +535,7 @@ def _caseload(
                 status=status,
                 phone=phone,
                 venue_id=venue_id,
-                venue_name=venue_names.get(venue_id, "") if venue_id else "",
+                venue_name=venue_name,
                 last_contact=facts.last_contact.get(key),
                 risk=assess(risk_facts, settings)
                 if status == "active" and with_facts
