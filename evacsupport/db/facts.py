@@ -101,7 +101,12 @@ def _compute_chunk(conn: Connection, chunk: list[uuid.UUID] | None) -> dict[Any,
 
     rows: dict[Any, dict[str, Any]] = {}
 
+    by_raw: dict[Any, dict[str, Any]] = {}  # the same rows by the id as read
+
     def row(hid: Any) -> dict[str, Any]:
+        found = by_raw.get(hid)
+        if found is not None:
+            return found
         key = _key(hid)
         found = rows.get(key)
         if found is None:
@@ -118,6 +123,7 @@ def _compute_chunk(conn: Connection, chunk: list[uuid.UUID] | None) -> dict[Any,
                 "open_due": [],
                 "horizon": None,
             }
+        by_raw[hid] = found
         return found
 
     # Dates are kept as ISO text while folding (they compare as dates) and made dates at the end.
