@@ -102,7 +102,7 @@ def test_a_rolled_back_write_leaves_the_facts_as_they_were(db: Database, venue: 
     assert fresh(db)
 
 
-def test_erasing_a_household_clears_its_scores(db: Database) -> None:
+def test_erasing_a_household_leaves_its_facts_matching_the_records(db: Database) -> None:
     h = HouseholdService(db).create(household())
     head = HouseholdService(db).get(h.id).members[0].id
     ContactService(db).record_checkin(h.id, CheckInInput(head, TODAY, k6=[4] * 6), today=TODAY)
