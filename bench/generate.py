@@ -49,6 +49,7 @@ if str(ROOT) not in sys.path:
 
 from evacsupport.config import sqlite_url  # noqa: E402
 from evacsupport.db import Database  # noqa: E402
+from evacsupport.db.facts import rebuild_facts  # noqa: E402
 from evacsupport.domain import instruments  # noqa: E402
 from evacsupport.domain.codes import VenueKind  # noqa: E402
 from evacsupport.domain.schedule import Slot  # noqa: E402
@@ -651,6 +652,13 @@ def generate(size: str, out: Path, seed: int = 1) -> Summary:
         loader.conn.execute("DELETE FROM sync_state")
     finally:
         loader.close()
+    # the rows went in around the ORM: the household facts are made from them once, here
+    db = Database(sqlite_url(out))
+    try:
+        with db.session() as session:
+            rebuild_facts(session.connection())
+    finally:
+        db.close()
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -79,7 +79,15 @@ def build_parser() -> argparse.ArgumentParser:
             "do nothing (and succeed) when the database already holds households",
         ),
     )
-    commands.add_parser("check", help=_t("データベースを点検する", "check the database"))
+    check = commands.add_parser("check", help=_t("データベースを点検する", "check the database"))
+    check.add_argument(
+        "--repair",
+        action="store_true",
+        help=_t(
+            "点検の前に、記録から求める集計（要注意・最終接触）を作り直す",
+            "first rebuild what is derived from the records (risk, last contact)",
+        ),
+    )
     assign = commands.add_parser(
         "assign", help=_t("世帯を近くの会場につなぐ", "connect households to nearby venues")
     )
@@ -167,9 +175,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     db = open_database(args)
     try:
-        report = run_checks(db)
+        report = run_checks(db, repair=args.repair)
     finally:
         db.close()
+    if args.repair:
+        print(message("cli.check_repaired", rows=report.repaired))
     for problem in report.problems:
         print(problem)
     if report.ok:

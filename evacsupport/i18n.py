@@ -440,6 +440,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "問題は見つかりませんでした（{checks}項目を確認）",
         "No problems found ({checks} checks)",
     ),
+    "cli.check_repaired": (
+        "活動の集計を記録から作り直しました（{rows}世帯）",
+        "Rebuilt the activity facts from the records ({rows} households)",
+    ),
     "cli.check_failed": ("{count}件の問題が見つかりました", "{count} problems found"),
     "check.erased_leftover": (
         "{case_number}：消去済みの世帯員に個人情報が残っています（{fields}）",

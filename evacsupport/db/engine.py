@@ -27,7 +27,7 @@ from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from evacsupport.config import describe_url
-from evacsupport.db import audit_hook, failures, migrate, private
+from evacsupport.db import audit_hook, facts, failures, migrate, private
 from evacsupport.db.base import RecordMixin
 from evacsupport.errors import StorageError
 from evacsupport.sync import capture
@@ -124,6 +124,7 @@ class Database:
         without a sign-in is refused."""
         capture.install()
         audit_hook.install()
+        facts.install()
         if not event.contains(Session, "before_flush", _mark_updated_by):
             event.listen(Session, "before_flush", _mark_updated_by)
 

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _REVISION = re.compile(r'^revision: str = "([^"]+)"', re.MULTILINE)
+FACTS_REVISION = "0009"
+"""The revision that made ``household_facts``: a database upgraded from before it gets the table
+filled from its history here (the migration, which must not import the app, only creates it)."""
 _DOWN = re.compile(r'^down_revision: [^=]+= (?:"([^"]+)"|None)', re.MULTILINE)
 
 
@@ -98,6 +101,11 @@ def upgrade(engine: Engine) -> None:
         from alembic import command
 
         _refuse_newer(connection)
-        if current_revision(connection) == head_revision():
+        before = current_revision(connection)
+        if before == head_revision():
             return
         command.upgrade(alembic_config(connection), "head")
+        if before is None or before < FACTS_REVISION:
+            from evacsupport.db.facts import rebuild_facts
+
+            rebuild_facts(connection)

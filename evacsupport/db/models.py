@@ -311,6 +311,39 @@ class FollowUp(RecordMixin, Base):
     outcome: Mapped[str] = mapped_column(Text, default="")
 
 
+class HouseholdFacts(Base):
+    """What the risk rules and the household list need from a household's activity, kept current
+    by :mod:`evacsupport.db.facts` in the transaction of every write that changes it, so the list,
+    the dashboard and the risk counts read one row a household instead of the whole history.
+
+    Derived data: never synced, never audited (rebuilt by ``evacsupport check --repair``). Only
+    dates and scores are stored, nothing that depends on "today" or on the risk settings: days
+    since a contact, the regular-attendance window and overdue follow-ups are worked out when
+    read. ``horizon`` is the latest date any of it depends on; a view for an earlier day than
+    the caseload's horizon recomputes from the history instead.
+    """
+
+    __tablename__ = "household_facts"
+
+    household_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("household.id", ondelete="CASCADE"), primary_key=True
+    )
+    last_meal: Mapped[date | None] = mapped_column(Date, default=None)
+    # ISO dates of the last meals (at most facts.RECENT_MEALS, newest first): with the last
+    # meal, whether a regular stopped coming, for any window the settings choose
+    recent_meals: Mapped[list[str]] = mapped_column(JSON, default=list)
+    last_contact: Mapped[date | None] = mapped_column(Date, default=None)  # meal, visit, check-in
+    # the worst of the members' latest scores
+    latest_k6: Mapped[int | None] = mapped_column(Integer, default=None)
+    latest_loneliness: Mapped[int | None] = mapped_column(Integer, default=None)
+    latest_ucla3: Mapped[int | None] = mapped_column(Integer, default=None)
+    # [member id hex, [k6, loneliness, ucla3] latest, [...] the one before or null], by member id
+    member_scores: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    open_followups: Mapped[int] = mapped_column(Integer, default=0)
+    open_due: Mapped[list[str]] = mapped_column(JSON, default=list)  # ISO due dates, ascending
+    horizon: Mapped[date | None] = mapped_column(Date, default=None, index=True)
+
+
 class User(RecordMixin, Base):
     __tablename__ = "app_user"
 

@@ -6,6 +6,7 @@ keystroke never waits for the database; a save elsewhere triggers a reload.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -18,11 +19,13 @@ from sqlalchemy import ColumnElement, String, and_, case, func, select, true, ty
 from sqlalchemy.orm import Session
 
 from evacsupport.db.engine import Database
+from evacsupport.db.facts import RECENT_MEALS
 from evacsupport.db.models import (
     Assignment,
     CheckIn,
     FollowUp,
     Household,
+    HouseholdFacts,
     MealLog,
     Member,
     Venue,
@@ -133,12 +136,7 @@ def checkin_facts(
         for i, value in enumerate(scores):
             if value is not None and (worst[i] is None or value > worst[i]):
                 worst[i] = value
-    lonely = "孤独感" if current_language() == "ja" else "loneliness"
-    steps = (
-        ("K6", 0, settings.k6_worsen),
-        ("UCLA-3", 2, settings.ucla3_worsen),
-        (lonely, 1, settings.loneliness_worsen),
-    )
+    steps = _score_steps(settings)
     changed: dict[Any, tuple[Any, list[str]]] = {}
     for member_id, earlier in before.items():
         household_id, scores = now[member_id]  # a second check-in implies a first
@@ -149,36 +147,191 @@ def checkin_facts(
         ]
         if changes:
             changed[member_id] = (household_id, changes)
-    names: dict[Any, str] = {}
-    ids = list(changed)
+    worsened = _worsened_texts(session, changed)
+    return {h: (v[0], v[1], v[2]) for h, v in latest.items()}, worsened
+
+
+def _score_steps(settings: RiskSettings) -> tuple[tuple[str, int, int], ...]:
+    """(label, index in a (k6, loneliness, ucla3) triple, the rise that counts as worse)."""
+    lonely = "孤独感" if current_language() == "ja" else "loneliness"
+    return (
+        ("K6", 0, settings.k6_worsen),
+        ("UCLA-3", 2, settings.ucla3_worsen),
+        (lonely, 1, settings.loneliness_worsen),
+    )
+
+
+def _worsened_texts(
+    session: Session, changed: dict[Any, tuple[Any, list[str]]], *, names: bool = True
+) -> dict[Any, list[str]]:
+    """Each household's "who got worse, and how" from ``changed`` (member → household, changes),
+    in the members' order there. The names are read only for these members (``names=False``
+    leaves them out: for counts, where only whether someone got worse matters)."""
+    found: dict[Any, str] = {}
+    ids = list(changed) if names else []
     for start in range(0, len(ids), NAME_CHUNK):
         for member_id, family, given in session.execute(
             select(raw_id(Member.id), Member.family_name, Member.given_name).where(
                 raw_id(Member.id).in_(ids[start : start + NAME_CHUNK])
             )
         ):
-            names[member_id] = f"{family} {given}".strip()
+            found[member_id] = f"{family} {given}".strip()
     worsened: dict[Any, list[str]] = defaultdict(list)
     for member_id, (household_id, changes) in changed.items():
-        worsened[household_id].append(f"{names.get(member_id, '')}（{'、'.join(changes)}）")
-    return {h: (v[0], v[1], v[2]) for h, v in latest.items()}, worsened
+        worsened[household_id].append(f"{found.get(member_id, '')}（{'、'.join(changes)}）")
+    return worsened
 
 
 @dataclass
 class _Facts:
-    last_contact: dict[uuid.UUID, date]
-    last_meal: dict[uuid.UUID, date]
-    meals_before: dict[uuid.UUID, int]
-    latest: dict[uuid.UUID, tuple[Any, Any, Any]]
-    worsened: dict[uuid.UUID, list[str]]
-    overdue: dict[uuid.UUID, int]
+    """Keyed by household id (a :func:`raw_id` one where asked for)."""
+
+    last_contact: dict[Any, date]
+    last_meal: dict[Any, date]
+    meals_before: dict[Any, int]
+    latest: dict[Any, tuple[Any, Any, Any]]
+    worsened: dict[Any, list[str]]
+    overdue: dict[Any, int]
+
+    def risk_facts(self, hid: Any, today: date, older_living_alone: bool) -> RiskFacts:
+        """What :func:`assess` needs about household ``hid``."""
+        k6, lonely, ucla = self.latest.get(hid, (None, None, None))
+        return RiskFacts(
+            today=today,
+            last_contact=self.last_contact.get(hid),
+            latest_k6=k6,
+            latest_loneliness=lonely,
+            latest_ucla3=ucla,
+            overdue_followups=self.overdue.get(hid, 0),
+            older_living_alone=older_living_alone,
+            last_meal=self.last_meal.get(hid),
+            regular_meals_before=self.meals_before.get(hid, 0),
+            worsened=tuple(self.worsened.get(hid, ())),
+        )
 
 
 NO_FACTS = _Facts({}, {}, {}, {}, {}, {})
+NO_VENUE: tuple[uuid.UUID | None, str] = (None, "")
 
 
-def _activity_facts(session: Session, today: date, settings: RiskSettings) -> _Facts:
-    """What the risk and "last contact" columns need, for every household, in a few passes."""
+def _activity_facts(
+    session: Session, today: date, settings: RiskSettings, *, raw: bool = False, names: bool = True
+) -> _Facts:
+    """What the risk and "last contact" columns need, for every household: from the stored
+    facts (:class:`HouseholdFacts`, one indexed read) when they hold for ``today``, else from
+    the whole history (:func:`compute_facts`). Keys are household ids, :func:`raw_id` ones with
+    ``raw``; ``names=False`` leaves the names out of "who got worse" (for counts)."""
+    stored = stored_facts(session, today, settings, raw=raw, names=names)
+    return stored if stored is not None else compute_facts(session, today, settings, raw=raw)
+
+
+def _json(value: Any) -> Any:
+    """A JSON column read raw: text from SQLite, already decoded by psycopg."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date) else value[:10]
+
+
+def stored_facts(
+    session: Session, today: date, settings: RiskSettings, *, raw: bool = False, names: bool = True
+) -> _Facts | None:
+    """:func:`compute_facts` from the stored rows, derived for ``today`` and ``settings`` here
+    (days since a contact, the regular-attendance window, overdue follow-ups, who got worse by
+    how much). None when a stored fact is dated after ``today`` (a view of an earlier day, or a
+    record dated ahead): only the history can say what was known on that day."""
+    horizon = session.scalar(select(func.max(HouseholdFacts.horizon)))
+    if horizon is not None and horizon > today:
+        return None
+    facts = HouseholdFacts
+    window_end = today - timedelta(days=settings.stopped_days)
+    window_start = window_end - timedelta(weeks=settings.regular_weeks)
+    start_text, end_text, today_text = (d.isoformat() for d in (window_start, window_end, today))
+    days: dict[str, date] = {}
+
+    def day(text: str) -> date:
+        found = days.get(text)
+        if found is None:
+            found = days[text] = date.fromisoformat(text)
+        return found
+
+    member_key: Any = (lambda m: m) if session.get_bind().dialect.name == "sqlite" else uuid.UUID
+    steps = _score_steps(settings)
+    last_contact: dict[Any, date] = {}
+    last_meal: dict[Any, date] = {}
+    meals_before: dict[Any, int] = {}
+    latest: dict[Any, tuple[Any, Any, Any]] = {}
+    overdue: dict[Any, int] = {}
+    changed: dict[Any, tuple[Any, list[str]]] = {}
+    saturated: list[Any] = []  # every kept meal in the window: counted from the meal index
+    for hid, meal, recent, contact, k6, lonely, ucla3, scores, due in session.execute(
+        select(
+            raw_id(facts.household_id) if raw else facts.household_id,
+            raw_id(facts.last_meal),
+            raw_id(facts.recent_meals),
+            raw_id(facts.last_contact),
+            facts.latest_k6,
+            facts.latest_loneliness,
+            facts.latest_ucla3,
+            raw_id(facts.member_scores),
+            raw_id(facts.open_due),
+        )
+    ):
+        if contact is not None:
+            last_contact[hid] = day(_iso(contact))
+        if meal is not None:
+            meal = _iso(meal)
+            last_meal[hid] = day(meal)
+            # the regular-attendance count matters only once the last meal is stopped_days old
+            if meal <= end_text:
+                dates = _json(recent)
+                n = sum(1 for d in dates if d >= start_text)
+                if n >= RECENT_MEALS:
+                    saturated.append(hid)
+                elif n:
+                    meals_before[hid] = n
+        if k6 is not None or lonely is not None or ucla3 is not None:
+            latest[hid] = (k6, lonely, ucla3)
+        if scores and scores != "[]":
+            for member, now, earlier in _json(scores):
+                if earlier is None:
+                    continue
+                changes = [
+                    f"{label} {earlier[i]}→{now[i]}"
+                    for label, i, step in steps
+                    if earlier[i] is not None and now[i] is not None and now[i] - earlier[i] >= step
+                ]
+                if changes:
+                    changed[member_key(member)] = (hid, changes)
+        if due and due != "[]":
+            n = sum(1 for d in _json(due) if d < today_text)
+            if n:
+                overdue[hid] = n
+    household_col = raw_id(MealLog.household_id) if raw else MealLog.household_id
+    for start in range(0, len(saturated), NAME_CHUNK):
+        meals_before.update(
+            session.execute(
+                select(household_col, func.count())
+                .where(
+                    household_col.in_(saturated[start : start + NAME_CHUNK]),
+                    MealLog.deleted_at.is_(None),
+                    MealLog.served_on.between(window_start, window_end),
+                )
+                .group_by(MealLog.household_id)
+            ).all()
+        )
+    worsened = _worsened_texts(session, changed, names=names)
+    return _Facts(last_contact, last_meal, meals_before, latest, worsened, overdue)
+
+
+def compute_facts(
+    session: Session, today: date, settings: RiskSettings, *, raw: bool = False
+) -> _Facts:
+    """What the risk and "last contact" columns need, for every household, from the whole
+    history as it stood on ``today``, in a few passes. The reference for the stored facts
+    (tests/property/test_household_facts.py), and the answer for a day before their horizon."""
+    hid_of: Any = raw_id if raw else (lambda column: column)
     # One index-only pass over the meals (ix_meal_log_household_date_live) gives both the
     # last meal and the count in the regular-attendance window; visits and check-ins are
     # small tables, merged into the last contact here.
@@ -188,7 +341,7 @@ def _activity_facts(session: Session, today: date, settings: RiskSettings) -> _F
     meals_before: dict[uuid.UUID, int] = {}
     for hid, last, regular in session.execute(
         select(
-            MealLog.household_id,
+            hid_of(MealLog.household_id),
             func.max(MealLog.served_on),
             func.sum(case((MealLog.served_on.between(window_start, window_end), 1), else_=0)),
         )
@@ -205,20 +358,20 @@ def _activity_facts(session: Session, today: date, settings: RiskSettings) -> _F
     last_contact: dict[uuid.UUID, date] = dict(last_meal)
     for hid, day in session.execute(
         union_all(
-            select(Visit.household_id, func.max(Visit.visited_on))
+            select(hid_of(Visit.household_id), func.max(Visit.visited_on))
             .where(Visit.deleted_at.is_(None), Visit.visited_on <= today)
             .group_by(Visit.household_id),
-            select(CheckIn.household_id, func.max(CheckIn.checked_on))
+            select(hid_of(CheckIn.household_id), func.max(CheckIn.checked_on))
             .where(CheckIn.deleted_at.is_(None), CheckIn.checked_on <= today)
             .group_by(CheckIn.household_id),
         )
     ):
         if day is not None and (hid not in last_contact or day > last_contact[hid]):
             last_contact[hid] = day
-    latest, worsened = checkin_facts(session, today, settings)
-    overdue = dict(
+    latest, worsened = checkin_facts(session, today, settings, raw_households=raw)
+    overdue: dict[Any, int] = dict(
         session.execute(
-            select(FollowUp.household_id, func.count())
+            select(hid_of(FollowUp.household_id), func.count())
             .where(
                 # open on that day: still open, or done only later (for past-date views)
                 (FollowUp.status == "open") | (FollowUp.done_on > today),
@@ -305,6 +458,7 @@ def _caseload(
         households = session.execute(
             select(
                 Household.id,
+                raw_id(Household.id).label("key"),  # the facts' key: hashed at C speed
                 Household.case_number,
                 head.c.family_name,
                 head.c.given_name,
@@ -329,9 +483,10 @@ def _caseload(
             )
             .order_by(Household.case_number)
         ).all()
-        venues = dict(
+        # raw ids, made UUIDs once per venue below (not once per assigned household)
+        venues: dict[Any, Any] = dict(
             session.execute(
-                select(Assignment.household_id, Venue.id)
+                select(raw_id(Assignment.household_id), raw_id(Venue.id).label("venue"))
                 .join(Venue, Venue.id == Assignment.venue_id)
                 .where(
                     Assignment.status == "active",
@@ -340,11 +495,17 @@ def _caseload(
                 )
             ).all()
         )
-        venue_names = dict(session.execute(select(Venue.id, Venue.name)).all())
-        facts = _activity_facts(session, today, settings) if with_facts else NO_FACTS
+        venue_of: dict[Any, tuple[uuid.UUID, str]] = {
+            raw: (venue_id, name)
+            for raw, venue_id, name in session.execute(
+                select(raw_id(Venue.id).label("raw"), Venue.id, Venue.name)
+            )
+        }
+        facts = _activity_facts(session, today, settings, raw=True) if with_facts else NO_FACTS
     rows = []
     for (
         hid,
+        key,
         case_number,
         fam,
         giv,
@@ -358,20 +519,10 @@ def _caseload(
         phone,
         search_text,
     ) in households:
-        k6, lonely, ucla = facts.latest.get(hid, (None, None, None))
-        risk_facts = RiskFacts(
-            today=today,
-            last_contact=facts.last_contact.get(hid),
-            latest_k6=k6,
-            latest_loneliness=lonely,
-            latest_ucla3=ucla,
-            overdue_followups=facts.overdue.get(hid, 0),
-            older_living_alone=n == 1 and youngest is not None and youngest <= older_born_before,
-            last_meal=facts.last_meal.get(hid),
-            regular_meals_before=facts.meals_before.get(hid, 0),
-            worsened=tuple(facts.worsened.get(hid, ())),
+        risk_facts = facts.risk_facts(
+            key, today, n == 1 and youngest is not None and youngest <= older_born_before
         )
-        venue_id = venues.get(hid)
+        venue_id, venue_name = venue_of.get(venues.get(key), NO_VENUE)
         rows.append(
             CaseRow(
                 id=hid,
@@ -384,8 +535,8 @@ def _caseload(
                 status=status,
                 phone=phone,
                 venue_id=venue_id,
-                venue_name=venue_names.get(venue_id, "") if venue_id else "",
-                last_contact=facts.last_contact.get(hid),
+                venue_name=venue_name,
+                last_contact=facts.last_contact.get(key),
                 risk=assess(risk_facts, settings)
                 if status == "active" and with_facts
                 else RiskAssessment(RiskLevel.NONE),

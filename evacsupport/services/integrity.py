@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from evacsupport.db import migrate
 from evacsupport.db.engine import Database
+from evacsupport.db.facts import rebuild_facts, stale_households
 from evacsupport.db.models import Assignment, Consent, Household, MealLog, Member, Venue
 from evacsupport.domain import municipalities
 from evacsupport.domain.codes import EvacuationStatus, Relation
@@ -47,6 +48,7 @@ class Problem:
 class CheckReport:
     checks: int
     problems: list[Problem]
+    repaired: int = 0  # activity-facts rows rebuilt (``repair``)
 
     @property
     def ok(self) -> bool:
@@ -210,22 +212,45 @@ def _consents(session: Session, db: Database) -> Iterator[Problem]:
         )
 
 
+def _facts(session: Session, db: Database) -> Iterator[Problem]:
+    """The stored activity facts (the household list's risk and last-contact columns) against
+    a recomputation from the history: a write that bypassed the services leaves them behind."""
+    stale = stale_households(session.connection())
+    if stale:
+        yield Problem(
+            "facts",
+            _ja(
+                f"活動の集計（要注意・最終接触）が記録と合わない世帯：{len(stale)}件"
+                "（evacsupport check --repair で作り直せます）",
+                f"{len(stale)} households' activity facts (risk, last contact) differ from their"
+                " records (evacsupport check --repair rebuilds them)",
+            ),
+        )
+
+
 CHECKS: list[Callable[[Session, Database], Iterator[Problem]]] = [
     _storage,
     _households,
     _assignments,
     _meals,
     _consents,
+    _facts,
 ]
 
 
 @gate(Permission.BACKUP)
-def run_checks(db: Database) -> CheckReport:
+def run_checks(db: Database, *, repair: bool = False) -> CheckReport:
+    """Every check; ``repair`` first rebuilds what is derived from the records (the activity
+    facts), in one transaction, so the checks then see it rebuilt."""
+    repaired = 0
+    if repair:
+        with db.session() as session:
+            repaired = rebuild_facts(session.connection())
     problems: list[Problem] = []
     with db.read() as session:
         for check in CHECKS:
             problems.extend(check(session, db))
-    return CheckReport(len(CHECKS), problems)
+    return CheckReport(len(CHECKS), problems, repaired)
 
 
 def quick_check(path: Path | str) -> bool:

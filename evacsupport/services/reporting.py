@@ -34,7 +34,7 @@ from evacsupport.domain.wareki import parse_date
 from evacsupport.errors import InvalidValue
 from evacsupport.i18n import current_language
 from evacsupport.services.authz import gate
-from evacsupport.services.caseload import _years_before, checkin_facts, raw_id
+from evacsupport.services.caseload import _years_before, checkin_facts, raw_id, stored_facts
 from evacsupport.services.risk import RiskFacts, RiskLevel, RiskSettings, assess
 
 GROUPINGS = ("origin", "host")
@@ -561,6 +561,16 @@ def _risk_levels(
         ).where(live_household, active_at_end)
     ).all()
     if not active:
+        return levels
+    stored = stored_facts(session, today, settings, raw=True, names=False)
+    if stored is not None:  # the facts kept current hold for this day: one read of them
+        for hid, code, status, older_alone in active:
+            level = (
+                assess(stored.risk_facts(hid, today, bool(older_alone)), settings).level
+                if status == HouseholdStatus.ACTIVE
+                else RiskLevel.NONE  # closed after month end: not assessed, as in the list
+            )
+            levels[code, level] += 1
         return levels
 
     # Stopped coming: at least regular_min_meals in the window and none after it (the last

@@ -20,7 +20,7 @@ class RiskLevel(IntEnum):
     HIGH = 2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RiskSettings:
     # the instruments' cut-offs; their meaning and words are domain.instruments.Cutoffs
     k6_serious: int = DEFAULT_CUTOFFS.k6_serious
@@ -46,7 +46,7 @@ class RiskSettings:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RiskFacts:
     """What the rules need about one household, gathered set-based for the whole caseload."""
 
@@ -62,7 +62,7 @@ class RiskFacts:
     worsened: tuple[str, ...] = ()  # who got worse between their last two check-ins, and how
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RiskAssessment:
     level: RiskLevel
     reasons: list[str] = field(default_factory=list)

@@ -10,6 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Column, ColumnDefault, Connection, Table, event, insert, inspect, select
 from sqlalchemy.orm import Session, UOWTransaction
 
+from evacsupport.db import facts
 from evacsupport.db.base import utcnow
 from evacsupport.db.models import SyncChange
 from evacsupport.sync import site
@@ -119,6 +120,8 @@ def insert_logged(
         # the table, not the mapped class: the rows are complete, so the ORM's bulk path
         # (defaults, version counter) has nothing to add but its per-row cost
         session.execute(insert(target), rows[start : start + chunk])
+    if entity in facts.ACTIVITY_ENTITIES:
+        facts.touch(session, {row.get("household_id") for row in rows})
     if not rows or session.info.get(APPLYING):
         return
     columns = synced_columns(entity)

@@ -20,7 +20,9 @@ from typing import Any, cast
 from sqlalchemy import Connection, Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from evacsupport.db import facts
 from evacsupport.db.base import utcnow
+from evacsupport.db.facts import refresh_facts
 from evacsupport.db.models import DisasterEvent, Household, MealLog, SyncChange, SyncConflict
 from evacsupport.services.households import next_case_number
 from evacsupport.sync import capture, site
@@ -84,6 +86,9 @@ class Merger:
         self._numbers: dict[str, uuid.UUID] | None = None  # case number -> household
         self._held: dict[uuid.UUID, str] = {}
         self._keys: set[str] | None = None
+        # households whose meals, visits, check-ins or follow-ups changed: their facts are
+        # recomputed at the end (these Core writes pass no session hook)
+        self.activity_households: set[uuid.UUID | None] = set()
 
     # --- preparation ------------------------------------------------------------------------
 
@@ -190,6 +195,8 @@ class Merger:
             rows = self.pending.setdefault(entity, [])
         rows.append(values)
         self.exists.setdefault(entity, set()).add(row_id)
+        if entity in facts.ACTIVITY_ENTITIES:
+            self.activity_households.add(values.get("household_id"))
         if entity == "household":
             self.result.touched_households.add(row_id)
         return True
@@ -265,6 +272,11 @@ class Merger:
         decoded = {k: decode(t.c[k], v) for k, v in values.items()}
         if entity == "household" and "case_number" in decoded:
             decoded["case_number"] = self._claim_case_number(row_id, decoded["case_number"])
+        if entity in facts.ACTIVITY_ENTITIES:  # the household it leaves, and the one it joins
+            self.activity_households.add(
+                self.conn.scalar(select(t.c.household_id).where(t.c.id == row_id))
+            )
+            self.activity_households.add(decoded.get("household_id"))
         self.conn.execute(
             update(t)
             .where(t.c.id == row_id)
@@ -394,4 +406,5 @@ class Merger:
             for start in range(0, len(self.log), 1000):
                 self.conn.execute(insert(CHANGES), self.log[start : start + 1000])
         self._settle_case_numbers()
+        refresh_facts(self.conn, self.activity_households)
         return self.result

@@ -191,3 +191,20 @@ def test_starting_the_window_without_a_display_says_so(
         monkeypatch.delenv(var, raising=False)
     assert main(["--db", str(tmp_path / "x.sqlite3")]) == 1
     assert "画面を表示できません" in capsys.readouterr().err
+
+
+def test_check_finds_stale_activity_facts_and_repair_rebuilds_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "demo.sqlite3"
+    assert main(["--db", str(path), "demo", "--households", "20", "--seed", "3"]) == 0
+    db = Database(sqlite_url(path))
+    with db.engine.begin() as conn:  # as a write around the services would leave it
+        conn.execute(text("DELETE FROM household_facts"))
+    db.close()
+    capsys.readouterr()
+    assert main(["--db", str(path), "--lang", "en", "check"]) == 1
+    assert "activity facts" in capsys.readouterr().out
+    assert main(["--db", str(path), "--lang", "en", "check", "--repair"]) == 0
+    out = capsys.readouterr().out
+    assert "Rebuilt the activity facts" in out and "No problems found" in out

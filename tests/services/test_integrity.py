@@ -91,7 +91,7 @@ def first_household(session: Session) -> Household:
 def test_an_empty_database_passes(db: Database) -> None:
     report = run_checks(db)
     assert report.ok and report.problems == []
-    assert report.checks == len(CHECKS) == 5
+    assert report.checks == len(CHECKS) == 6
 
 
 def test_records_saved_through_the_services_pass(filled: Database) -> None:

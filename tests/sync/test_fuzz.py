@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 
+from evacsupport.db.facts import stale_households
 from evacsupport.errors import EvacError
 from evacsupport.services.accounts import AccountService
 from evacsupport.services.assignment import AssignmentService
@@ -92,6 +93,8 @@ class Office:
             outcome = exc.code
         else:
             outcome = "merged"
+            with target.db.read() as session:  # whatever merged, the household facts follow
+                assert stale_households(session.connection()) == []
         finally:
             path.unlink()
         assert time.perf_counter() - start < LIMIT_S
