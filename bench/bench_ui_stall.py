@@ -202,9 +202,11 @@ reloading after each meal) the stall was 1.7–3.0 s on this set.
 | scan → ready, p95 / worst | {p95:.1f} / {worst:.1f} ms | |
 
 Measured {day} on {machine}, 2 cores. What is left on the UI thread per meal is the meal's own
-save (`MealService.log`: lookup, rules, duplicate check, insert, commit), about the raw-SQLite
-insert-and-commit baseline of `bench_counter` plus the ORM; the lists and pages it changes are
-read in the background.
+save (`MealService.log`: lookup, rules, duplicate check, insert, the household's activity facts,
+commit): 10–15 ms a meal on this set, with the first one or two slower (caches warming) and an
+occasional one near 100 ms (timed inside the call; not yet traced to its cause: a WAL
+checkpoint at commit is the likely one). The remaining step is to make the save itself one more
+write on the writer thread (`ui.operations`), so the next number can be typed while it commits.
 """
 
 
