@@ -158,3 +158,13 @@ def demo_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     demo.generate(database, households=120, seed=7, today=date(2024, 6, 30))
     database.close()
     return path
+
+
+@pytest.fixture
+def demo_db(demo_db_path: Path, tmp_path: Path) -> Iterator[Database]:
+    """A copy of the demo database of this run, to change freely."""
+    copy = tmp_path / "demo.sqlite3"
+    shutil.copy(demo_db_path, copy)
+    database = Database(sqlite_url(copy))
+    yield database
+    database.close()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,15 +13,6 @@ from evacsupport.db import Database
 from evacsupport.services.households import HouseholdService
 from evacsupport.ui.main_window import MainWindow
 from tests.ui.helpers import type_japanese
-
-
-@pytest.fixture
-def demo_db(demo_db_path: Path, tmp_path: Path) -> Iterator[Database]:
-    copy = tmp_path / "demo.sqlite3"
-    shutil.copy(demo_db_path, copy)
-    database = Database(sqlite_url(copy))
-    yield database
-    database.close()
 
 
 @pytest.fixture

@@ -3,9 +3,6 @@ stays ready for the next person in the queue; the pages catch up when they are s
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from evacsupport.config import Settings, sqlite_url
+from evacsupport.config import Settings
 from evacsupport.db import Database
 from evacsupport.services import caseload
 from evacsupport.services.households import HouseholdService
@@ -23,15 +20,6 @@ from evacsupport.ui.main_window import MainWindow
 from evacsupport.ui.refresh import RefreshWhenShown
 from evacsupport.ui.views.households import list_view
 from evacsupport.ui.views.sections import overview
-
-
-@pytest.fixture
-def demo_db(demo_db_path: Path, tmp_path: Path) -> Iterator[Database]:
-    copy = tmp_path / "demo.sqlite3"
-    shutil.copy(demo_db_path, copy)
-    database = Database(sqlite_url(copy))
-    yield database
-    database.close()
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -11,21 +9,12 @@ import pytest
 from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
-from evacsupport.config import Settings, sqlite_url
+from evacsupport.config import Settings
 from evacsupport.db import Database
 from evacsupport.reports import names
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.views.sections.reports import ReportForm
 from tests.ui.fakes import FakePrompter
-
-
-@pytest.fixture
-def demo_db(demo_db_path: Path, tmp_path: Path) -> Iterator[Database]:
-    copy = tmp_path / "demo.sqlite3"
-    shutil.copy(demo_db_path, copy)
-    database = Database(sqlite_url(copy))
-    yield database
-    database.close()
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ import inspect
 import json
 import os
 import pkgutil
-import shutil
 import subprocess
 import sys
 import uuid
@@ -45,7 +44,7 @@ from pytestqt.qtbot import QtBot
 
 import evacsupport.ui.views
 from evacsupport.app import install_translators
-from evacsupport.config import Settings, sqlite_url
+from evacsupport.config import Settings
 from evacsupport.db import Database
 from evacsupport.i18n import set_language
 from evacsupport.services.backup import policy_from_settings
@@ -235,15 +234,6 @@ def test_every_dialog_has_a_case() -> None:
 
 
 # --- fixtures ------------------------------------------------------------------------------------
-@pytest.fixture
-def demo_db(demo_db_path: Path, tmp_path: Path) -> Iterator[Database]:
-    copy = tmp_path / "demo.sqlite3"
-    shutil.copy(demo_db_path, copy)
-    database = Database(sqlite_url(copy))
-    yield database
-    database.close()
-
-
 @pytest.fixture(params=["ja", "en"])
 def language(request: pytest.FixtureRequest) -> Iterator[str]:
     app = QCoreApplication.instance()
