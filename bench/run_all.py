@@ -42,7 +42,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from sqlalchemy import func, select  # noqa: E402
 
-from bench import generate  # noqa: E402
+from bench import bench_ui_stall, generate  # noqa: E402
 from bench.perfdoc import write_section  # noqa: E402
 from evacsupport.config import Settings, sqlite_url  # noqa: E402
 from evacsupport.db import Database  # noqa: E402
@@ -592,6 +592,16 @@ def run(size: str, seed: int, smoke: bool, log: Callable[[str], None]) -> Report
                             ok=pct(meal_t, 0.95) < 0.05))  # fmt: skip
         finally:
             db.close()
+        log(f"[{size}] counter in the window")
+        stall, ready = bench_ui_stall.measure(office, 5 if smoke else 20)
+        rows.append(Row("UI stall while logging meals at the counter (the window, heartbeat)",
+                        "< 100 ms", f"{stall} ms",
+                        note=f"{len(ready)} meals from the keyboard; bench_ui_stall.py",
+                        ok=stall < 100))  # fmt: skip
+        rows.append(Row("… scan → ready for the next scan, median", "< 50 ms",
+                        f"{statistics.median(ready):.0f} ms",
+                        note=f"worst {max(ready):.0f} ms",
+                        ok=statistics.median(ready) < 50))  # fmt: skip
         log(f"[{size}] sync")
         month = sync_month(office, other, 200 if smoke else n["household"] // 2)
         rows.append(Row("sync: export of one month's package", "—", ms(month["export"]),
