@@ -376,11 +376,14 @@ def test_record_a_visit_and_a_checkin_from_the_household(
 ) -> None:
     saved = HouseholdService(db).create(household())
     editor = window.open_household(saved.id)
+    pages = dict((title, page) for page, title in editor.activity.pages())
+    editor.tabs.setCurrentWidget(pages["訪問"])  # where the user presses 訪問・電話を記録…
     visit = editor.activity.record_visit()
     assert visit is not None
     visit.summary.setPlainText("体調を確認")
     assert visit.save()
     assert editor.activity.visit_model.rowCount() == 1  # the tab refreshed itself
+    editor.tabs.setCurrentWidget(pages["チェックイン"])
     checkin = editor.activity.record_checkin()
     assert checkin is not None
     for box, answers in (

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QTabWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from evacsupport.config import Settings
@@ -102,3 +102,31 @@ def test_without_catch_up_a_hidden_page_leaves_it_to_whoever_shows_it(qtbot: QtB
     page.show()
     qtbot.wait(10)
     assert calls == []
+
+
+def test_tabs_load_when_one_is_first_shown_and_follow_changes_only_while_seen(
+    qtbot: QtBot,
+) -> None:
+    """The household editor's activity tabs: nothing read on opening; a meal logged elsewhere
+    while they are hidden is read when one is shown, not at once."""
+    bus = ChangeBus()
+    tabs = QTabWidget()
+    qtbot.addWidget(tabs)
+    form, meals, visits = QWidget(), QWidget(), QWidget()
+    for page, title in ((form, "基本情報"), (meals, "食事"), (visits, "訪問")):
+        tabs.addTab(page, title)
+    loads: list[int] = []
+    RefreshWhenShown(
+        [meals, visits], bus, lambda: loads.append(1), ("activity",), catch_up=True, stale=True
+    )
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    assert loads == []  # the form tab is shown: nothing read yet
+    bus.changed.emit("activity")
+    assert loads == []
+    tabs.setCurrentWidget(meals)
+    assert loads == [1]
+    tabs.setCurrentWidget(visits)
+    assert loads == [1]  # nothing changed since
+    bus.changed.emit("activity")
+    assert loads == [1, 1]  # shown: at once

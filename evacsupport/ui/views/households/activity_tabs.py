@@ -13,6 +13,7 @@ from evacsupport.services.activity import ActivityService
 from evacsupport.services.contacts import ContactService
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.models.records import RecordTableModel
+from evacsupport.ui.refresh import RefreshWhenShown
 from evacsupport.ui.views.contacts.checkin_dialog import CheckInDialog
 from evacsupport.ui.views.contacts.visit_dialog import VisitDialog
 from evacsupport.ui.views.sections.activity import (
@@ -39,7 +40,6 @@ class ActivityTabs(QWidget):
         self.visit_model = RecordTableModel(visit_columns(with_case=False), self)
         self.checkin_model = RecordTableModel(checkin_columns(with_case=False), self)
         self.followup_model = RecordTableModel(followup_columns(with_case=False), self)
-        self._loaded = False
         self._pages: list[tuple[QWidget, str]] = [
             (make_table(self.meal_model, self), self.tr("食事"))
         ]
@@ -71,7 +71,12 @@ class ActivityTabs(QWidget):
             button.setEnabled(self.household is not None)
             self._pages.append((page, title))
         self._pages.append((make_table(self.followup_model, self), self.tr("フォローアップ")))
-        self.ctx.bus.changed.connect(self._activity_changed)
+        # Loaded when one of its tabs is first shown (a year of meals and the chart are not what
+        # opening waits for), and again after a meal, visit or check-in while one is shown.
+        self.watch = RefreshWhenShown(
+            [page for page, _ in self._pages], ctx.bus, self.load, ("activity",),
+            catch_up=True, stale=True,
+        )  # fmt: skip
 
     def pages(self) -> list[tuple[QWidget, str]]:
         return list(self._pages)
@@ -79,15 +84,9 @@ class ActivityTabs(QWidget):
     def owns(self, page: QWidget | None) -> bool:
         return any(page is mine for mine, _ in self._pages)
 
-    def ensure_loaded(self) -> None:
-        """Load on first view: a year of meals and the chart are not what opening waits for."""
-        if not self._loaded:
-            self.load()
-
     def load(self) -> None:
         if self.household is None:
             return
-        self._loaded = True
         activity = ActivityService(self.ctx.db)
         self.meal_model.set_rows(activity.meals(self.household.id))
         self.visit_model.set_rows(activity.visits(self.household.id))
@@ -121,10 +120,6 @@ class ActivityTabs(QWidget):
             },
             colours=("#c62828", "#1565c0", "#2e7d32"),
         )
-
-    def _activity_changed(self, kind: str) -> None:
-        if kind == "activity" and self.household is not None and self.window().isVisible():
-            self.load()
 
     def record_visit(self) -> VisitDialog | None:
         if self.household is None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -31,6 +31,7 @@ from evacsupport.services.casefile import CaseChanges
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.models.assignment import SuggestionTableModel, join_reasons
 from evacsupport.ui.models.records import Column, RecordTableModel
+from evacsupport.ui.refresh import RefreshWhenShown
 from evacsupport.ui.views.households.end_form import REASON_MAX, EndAssignmentForm
 from evacsupport.ui.views.sections.activity import make_table
 from evacsupport.ui.widgets.fields import ERROR_STYLE
@@ -74,7 +75,6 @@ class AssignmentPanel(QWidget):
         self.unsaved = unsaved
         self.service = AssignmentService(ctx.db)
         self.result: SuggestionResult | None = None
-        self._stale = False
         self._announcing = False
 
         self.current_label = QLabel(self)
@@ -127,8 +127,13 @@ class AssignmentPanel(QWidget):
         self.history_table = make_table(self.history_model, self)
         self.history_table.setTabKeyNavigation(False)
         self._lay_out()
-        self.ctx.bus.changed.connect(self._on_changed)
-        self._stale = True  # ranked when first shown: opening a household never waits for it
+        # Ranked when first shown (opening a household never waits for it); again when another
+        # window assigns this household or changes a venue, now if shown, else when next shown.
+        self.watch = RefreshWhenShown(
+            self, ctx.bus, self.refresh,
+            lambda kind: kind in ("household", "venue") and not self._announcing,
+            catch_up=True, stale=True,
+        )  # fmt: skip
 
     def _lay_out(self) -> None:
         layout = QVBoxLayout(self)
@@ -165,10 +170,7 @@ class AssignmentPanel(QWidget):
     # --- loading -------------------------------------------------------------------------------
     def form_changed(self) -> None:
         """The editor's form changed: rank again now if shown, else when next shown."""
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
+        self.watch.changed()
 
     def _suggest(self) -> SuggestionResult:
         if self.unsaved is not None:
@@ -182,7 +184,7 @@ class AssignmentPanel(QWidget):
 
     def refresh(self) -> None:
         """Reload suggestions and history; a vanished household is said, not raised."""
-        self._stale = False
+        self.watch.stale = False
         try:
             result = self._suggest()
             history = (
@@ -222,19 +224,6 @@ class AssignmentPanel(QWidget):
         if active is None:
             self.cancel_ending()
         self._update_buttons()
-
-    def _on_changed(self, kind: str) -> None:
-        """Another window may have assigned this household: reload now if shown, else later."""
-        if kind in ("household", "venue") and not self._announcing:
-            if self.isVisible():
-                self.refresh()
-            else:
-                self._stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:
-        if self._stale:
-            self.refresh()
-        super().showEvent(event)
 
     def _update_buttons(self) -> None:
         has_current = self.result is not None and self.result.household.current_venue_id

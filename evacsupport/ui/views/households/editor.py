@@ -175,7 +175,6 @@ class HouseholdEditor(QDialog):
         self.members.set_members(_member_inputs(household))
         self.consent.set_history(household.consents, household.current_consent)
         self.residence.set_history([r for r in household.residences if r.deleted_at is None])
-        self._tab_shown(self.tabs.currentIndex())
 
     def _add_history_tabs(self) -> None:
         # Assigning is written at once by the panel, apart from Save (see assignment_panel).
@@ -188,11 +187,6 @@ class HouseholdEditor(QDialog):
         self.activity = ActivityTabs(self.ctx, self.household, self)
         for page, title in self.activity.pages():
             self.tabs.addTab(page, title)
-        self.tabs.currentChanged.connect(self._tab_shown)
-
-    def _tab_shown(self, index: int) -> None:
-        if self.household is not None and self.activity.owns(self.tabs.widget(index)):
-            self.activity.ensure_loaded()
 
     # --- the form as service input ---------------------------------------------------------
     def changes(self) -> CaseChanges:
