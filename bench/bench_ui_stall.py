@@ -31,7 +31,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QThreadPool, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
@@ -43,6 +43,7 @@ from evacsupport.db import Database  # noqa: E402
 from evacsupport.db.models import Assignment, Household  # noqa: E402
 from evacsupport.services.accounts import AccountService  # noqa: E402
 from evacsupport.ui.main_window import MainWindow  # noqa: E402
+from evacsupport.ui.operations import writer_pool  # noqa: E402
 
 HEARTBEAT_MS = 5
 SETTLE_MS = 300  # after the last meal: background work it set off still counts
@@ -141,6 +142,8 @@ def measure(path: Path, meals: int) -> tuple[int, list[float]]:
     settle(app, SETTLE_MS)
     longest = beat.stop()
     window.close()
+    for pool in (QThreadPool.globalInstance(), writer_pool()):
+        pool.waitForDone()  # what the meals set off in the background ends before the file goes
     db.close()
     return longest, ready
 
