@@ -69,6 +69,15 @@ def only_editor(window: MainWindow) -> HouseholdEditor:
     return editor
 
 
+def opened(qtbot: QtBot, window: MainWindow, household_id: uuid.UUID) -> HouseholdEditor:
+    """A saved household's editor, open and with the keyboard."""
+    editor = window.open_household(household_id)
+    qtbot.waitExposed(editor)
+    editor.activateWindow()
+    qtbot.waitUntil(editor.isActiveWindow)
+    return editor
+
+
 def new_editor(qtbot: QtBot, window: MainWindow) -> HouseholdEditor:
     window.show_section("households")
     window.household_list.search_box.setFocus()
@@ -418,10 +427,7 @@ def test_alt_a_then_ctrl_s_saves_no_phantom_member(
 ) -> None:
     """Alt+A pre-fills the family name; saving without typing anything into the row drops it."""
     household_id = uuid.UUID(_two_people(db))
-    editor = window.open_household(household_id)
-    qtbot.waitExposed(editor)
-    editor.activateWindow()
-    qtbot.waitUntil(editor.isActiveWindow)
+    editor = opened(qtbot, window, household_id)
     key(qtbot, editor, Qt.Key.Key_A, ALT)
     qtbot.waitUntil(lambda: editor.members.model.rowCount() == 3)
     assert editor.members.family_name.text() == "能登"
@@ -435,10 +441,7 @@ def test_an_added_member_typed_into_without_a_given_name_is_refused_on_its_row(
     qtbot: QtBot, window: MainWindow, db: Database
 ) -> None:
     household_id = uuid.UUID(_two_people(db))
-    editor = window.open_household(household_id)
-    qtbot.waitExposed(editor)
-    editor.activateWindow()
-    qtbot.waitUntil(editor.isActiveWindow)
+    editor = opened(qtbot, window, household_id)
     panel = editor.members
     key(qtbot, editor, Qt.Key.Key_A, ALT)
     qtbot.waitUntil(lambda: panel.model.rowCount() == 3)
