@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import compress, repeat
@@ -215,13 +216,20 @@ NO_VENUE: tuple[uuid.UUID | None, str] = (None, "")
 
 
 def _activity_facts(
-    session: Session, today: date, settings: RiskSettings, *, raw: bool = False, names: bool = True
+    session: Session,
+    today: date,
+    settings: RiskSettings,
+    *,
+    raw: bool = False,
+    names: bool = True,
+    households: Collection[uuid.UUID] | None = None,
 ) -> _Facts:
     """What the risk and "last contact" columns need, for every household: from the stored
     facts (:class:`HouseholdFacts`, one indexed read) when they hold for ``today``, else from
     the whole history (:func:`compute_facts`). Keys are household ids, :func:`raw_id` ones with
-    ``raw``; ``names=False`` leaves the names out of "who got worse" (for counts)."""
-    stored = stored_facts(session, today, settings, raw=raw, names=names)
+    ``raw``; ``names=False`` leaves the names out of "who got worse" (for counts);
+    ``households`` reads only theirs from the stored facts."""
+    stored = stored_facts(session, today, settings, raw=raw, names=names, households=households)
     return stored if stored is not None else compute_facts(session, today, settings, raw=raw)
 
 
@@ -235,7 +243,13 @@ def _iso(value: Any) -> str:
 
 
 def stored_facts(
-    session: Session, today: date, settings: RiskSettings, *, raw: bool = False, names: bool = True
+    session: Session,
+    today: date,
+    settings: RiskSettings,
+    *,
+    raw: bool = False,
+    names: bool = True,
+    households: Collection[uuid.UUID] | None = None,
 ) -> _Facts | None:
     """:func:`compute_facts` from the stored rows, derived for ``today`` and ``settings`` here
     (days since a contact, the regular-attendance window, overdue follow-ups, who got worse by
@@ -276,7 +290,7 @@ def stored_facts(
             facts.latest_ucla3,
             raw_id(facts.member_scores),
             raw_id(facts.open_due),
-        )
+        ).where(true() if households is None else facts.household_id.in_(households))
     ):
         if contact is not None:
             last_contact[hid] = day(_iso(contact))
@@ -393,8 +407,10 @@ def load_caseload(
     registered_by_then: bool = False,
     with_facts: bool = True,
     first: int | None = None,
+    households: Collection[uuid.UUID] | None = None,
 ) -> list[CaseRow]:
-    """Every household as a list row (names, phones: casework only); see :func:`_caseload`."""
+    """Every household as a list row (names, phones: casework only); see :func:`_caseload`.
+    ``households`` reads only those (the rows a write changed; deleted ones are left out)."""
     return _caseload(
         db,
         today=today,
@@ -402,6 +418,7 @@ def load_caseload(
         registered_by_then=registered_by_then,
         with_facts=with_facts,
         first=first,
+        only=households,
     )
 
 
@@ -427,9 +444,11 @@ def _caseload(
     registered_by_then: bool = False,
     with_facts: bool = True,
     first: int | None = None,
+    only: Collection[uuid.UUID] | None = None,
 ) -> list[CaseRow]:
-    """Every household as a list row. ``with_facts=False`` leaves out what is read from the
-    activity tables (last contact, risk); ``first`` keeps only the first rows by case number.
+    """Every household (or those ``only`` names) as a list row. ``with_facts=False`` leaves
+    out what is read from the activity tables (last contact, risk); ``first`` keeps only the
+    first rows by case number.
     Both together give a very large caseload's first screen at once, completed in the
     background."""
     today = today or date.today()
@@ -438,11 +457,13 @@ def _caseload(
     with db.read() as session:
         live: ColumnElement[bool] = Household.deleted_at.is_(None)
         member_live: ColumnElement[bool] = Member.deleted_at.is_(None)
+        ids: Collection[uuid.UUID] | None = only
         if first is not None:  # through the case-number index, and only their members
             ids = session.scalars(
                 select(Household.id).where(live).order_by(Household.case_number).limit(first)
             ).all()
-            live = Household.id.in_(ids)
+        if ids is not None:
+            live = and_(live, Household.id.in_(ids))
             member_live = and_(member_live, Member.household_id.in_(ids))
         head = head_subquery(member_live)
         people = (
@@ -491,7 +512,7 @@ def _caseload(
                 .where(
                     Assignment.status == "active",
                     Assignment.deleted_at.is_(None),
-                    true() if first is None else Assignment.household_id.in_(ids),
+                    true() if ids is None else Assignment.household_id.in_(ids),
                 )
             ).all()
         )
@@ -501,7 +522,11 @@ def _caseload(
                 select(raw_id(Venue.id).label("raw"), Venue.id, Venue.name)
             )
         }
-        facts = _activity_facts(session, today, settings, raw=True) if with_facts else NO_FACTS
+        facts = (
+            _activity_facts(session, today, settings, raw=True, households=only)
+            if with_facts
+            else NO_FACTS
+        )
     rows = []
     for (
         hid,

@@ -32,6 +32,7 @@ from evacsupport.domain.wareki import check_not_future, parse_date
 from evacsupport.errors import EvacError, FieldErrors, NotFound
 from evacsupport.i18n import current_language
 from evacsupport.services.authz import gate, require_venue
+from evacsupport.services.changes import Changes, Kind
 
 CHILD_AGE = 18
 MAX_PER_HOUSEHOLD = 30
@@ -111,6 +112,16 @@ class LoggedMeal:
     adults: int
     children: int
     override_note: str = ""
+    venue_id: uuid.UUID | None = None
+
+    @property
+    def changes(self) -> Changes:
+        """What logging, changing or undoing it changed: this household's activity here."""
+        return Changes.of(
+            Kind.ACTIVITY,
+            households=[self.household.id if self.household else None],
+            venues=[self.venue_id],
+        )
 
     @property
     def label(self) -> str:
@@ -386,6 +397,7 @@ class MealService:
                 adults,
                 children,
                 meal.override_note,
+                meal.venue_id,
             )
 
     @gate(Permission.COUNTER)
@@ -428,7 +440,14 @@ class MealService:
             session.add(meal)
             session.flush()
             return LoggedMeal(
-                meal.id, None, day, meal.served_at, meal.meal_type, meal.adults, meal.children
+                meal.id,
+                None,
+                day,
+                meal.served_at,
+                meal.meal_type,
+                meal.adults,
+                meal.children,
+                venue_id=meal.venue_id,
             )
 
     @gate(Permission.COUNTER)
@@ -461,10 +480,11 @@ class MealService:
                 meal.adults,
                 meal.children,
                 meal.override_note,
+                meal.venue_id,
             )
 
     @gate(Permission.COUNTER)
-    def undo(self, meal_id: uuid.UUID) -> None:
+    def undo(self, meal_id: uuid.UUID) -> Changes:
         """Take back an entry made by mistake; it stays stored, marked deleted."""
         with self.db.session() as session:
             meal = session.get(MealLog, meal_id)
@@ -472,6 +492,7 @@ class MealService:
                 raise NotFound("meal.not_found")
             require_venue(self.db, meal.venue_id)
             meal.deleted_at = utcnow()
+            return Changes.of(Kind.ACTIVITY, households=[meal.household_id], venues=[meal.venue_id])
 
     # --- the session's view ------------------------------------------------------------------
     @gate(Permission.COUNTER)
@@ -513,6 +534,7 @@ class MealService:
                     m.adults,
                     m.children,
                     m.override_note,
+                    m.venue_id,
                 )
                 for m in meals
             ]

@@ -8,19 +8,25 @@ from PySide6.QtCore import QObject, Signal
 
 from evacsupport.config import Settings, login_name
 from evacsupport.db.engine import Database
+from evacsupport.services.changes import Changes
 from evacsupport.services.households import HouseholdService
 from evacsupport.services.venues import VenueService
 from evacsupport.ui.prompts import Prompter, QtPrompter
 
 
 class ChangeBus(QObject):
-    """After a save, the saving view announces what changed; other views refresh if they care.
+    """After a write, the view that made it announces what changed; the others refresh what
+    they show of it (:class:`~evacsupport.ui.refresh.RefreshWhenShown`).
 
     Signals:
-        changed(str): the kind of record that changed ("household", "venue").
+        executed(Changes, object): what changed, and the view that made the change (None when
+            nobody in this window did: a reload, another user's work) so it can skip its own.
     """
 
-    changed = Signal(str)
+    executed = Signal(object, object)
+
+    def announce(self, changes: Changes, initiator: object | None = None) -> None:
+        self.executed.emit(changes, initiator)
 
 
 @dataclass

@@ -43,6 +43,7 @@ from evacsupport.errors import EvacError
 from evacsupport.services.accounts import AccountService
 from evacsupport.services.authz import can
 from evacsupport.services.backup import backup_to
+from evacsupport.services.changes import Changes
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.prompts import Prompter, QtPrompter
 from evacsupport.ui.views.about import AboutDialog
@@ -528,7 +529,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def refresh_all(self) -> None:
-        self.ctx.bus.changed.emit("household")
+        self.ctx.bus.announce(Changes.everything())
 
     def set_language(self, code: str) -> None:
         self._settings.language = code

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from evacsupport.errors import EvacError
 from evacsupport.ui.tasks import Task, run_in_background
@@ -21,6 +22,10 @@ from evacsupport.ui.tasks import Task, run_in_background
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 Work = Callable[[Progress, Cancelled], Any]
+T = TypeVar("T")
+
+WAIT_NOTICE_MS = 600
+"""A save still waiting after this long says so (it is queued behind an import or a merge)."""
 
 _writer: QThreadPool | None = None
 
@@ -89,3 +94,65 @@ class Operation(QObject):
         if self._task is not None:
             self._task.cancel()
             self._task = None
+
+
+def write_now(write: Callable[[], T], parent: QWidget | None = None, *, where: str = "") -> T:
+    """Run one short write (a form's save) on the writer and return its answer, or raise its
+    failure as an :class:`EvacError`.
+
+    The form's code reads as if the save ran in place; meanwhile the window repaints and its
+    timers run, and the keys and clicks of the person wait until the save is done (they are
+    delivered then, not lost). Queued behind a long write (an import), the save waits its
+    turn instead of failing on the database's lock, and after a moment a notice says so.
+    ``where`` names the write in the log should it fail unexpectedly (no personal data).
+    """
+    if where:
+        write.__qualname__ = where
+    loop = QEventLoop()
+    answer: dict[str, Any] = {}
+
+    def finished(key: str, value: Any) -> None:
+        answer[key] = value
+        loop.quit()
+
+    run_in_background(
+        write,
+        lambda result: finished("result", result),
+        lambda exc: finished("error", exc),
+        pool=writer_pool(),
+    )
+    notice: list[QProgressDialog] = []
+
+    def tell() -> None:
+        dialog = QProgressDialog(
+            QCoreApplication.translate(
+                "Operations", "保存しています…（取り込みなど、先の書き込みの終わりを待っています）"
+            ),
+            "",
+            0,
+            0,
+            parent,
+        )
+        dialog.setCancelButton(None)  # type: ignore[arg-type]
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.show()
+        notice.append(dialog)
+
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(tell)
+    timer.start(WAIT_NOTICE_MS)
+    QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+    try:
+        if not answer:
+            loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+    finally:
+        timer.stop()
+        QApplication.restoreOverrideCursor()
+        for dialog in notice:
+            dialog.close()
+            dialog.deleteLater()
+    if "error" in answer:
+        raise answer["error"]
+    return answer["result"]  # type: ignore[no-any-return]

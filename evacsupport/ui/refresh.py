@@ -18,15 +18,19 @@ from collections.abc import Callable, Collection, Sequence
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QWidget
 
+from evacsupport.services.changes import Changes, Kind
 from evacsupport.ui.context import ChangeBus
 
-Wanted = Collection[str] | Callable[[str], bool] | None
+Refresh = Callable[[Changes | None], None]
+"""A page's one refresh: what changed since it last refreshed, None for everything (its first
+load, or changes too many to name)."""
 
 
 class RefreshWhenShown(QObject):
-    """Connects ``pages`` (one widget, or the tabs of one view) to the bus: a change it wants
-    (one of ``kinds``, or those the predicate accepts; every kind when None) refreshes it now
-    if one of its pages is visible; else, with ``catch_up``, when one is next shown.
+    """Connects ``pages`` (one widget, or the tabs of one view) to the bus: a change of one of
+    ``kinds`` (every kind when None) that ``wants`` accepts refreshes it now if one of its
+    pages is visible; else, with ``catch_up``, when one is next shown, with every change it
+    missed meanwhile in one value. Changes ``own`` made itself are not announced back to it.
 
     Attributes:
         stale: a change came while hidden (``catch_up`` only), or it has not loaded yet
@@ -37,43 +41,50 @@ class RefreshWhenShown(QObject):
         self,
         pages: QWidget | Sequence[QWidget],
         bus: ChangeBus,
-        refresh: Callable[[], None],
-        kinds: Wanted = None,
+        refresh: Refresh,
+        kinds: Collection[Kind] | None = None,
         *,
+        wants: Callable[[Changes], bool] | None = None,
+        own: object | None = None,
         catch_up: bool = False,
         stale: bool = False,
     ) -> None:
         self.pages = [pages] if isinstance(pages, QWidget) else list(pages)
         super().__init__(self.pages[0])
         self.refresh = refresh
-        self.kinds = kinds
+        self.kinds = None if kinds is None else frozenset(kinds)
+        self.wants = wants
+        self.own = own
         self.catch_up = catch_up
         self.stale = stale
+        self._missed: Changes | None = None  # with ``stale``: None is everything
         for page in self.pages:
             page.installEventFilter(self)
-        bus.changed.connect(self._on_changed)
+        bus.executed.connect(self._on_executed)
 
-    def _wants(self, kind: str) -> bool:
-        if self.kinds is None:
-            return True
-        if callable(self.kinds):
-            return self.kinds(kind)
-        return kind in self.kinds
+    def _on_executed(self, changes: Changes, initiator: object | None) -> None:
+        if initiator is not None and initiator is self.own:
+            return
+        if changes.concerns(self.kinds) and (self.wants is None or self.wants(changes)):
+            self.changed(changes)
 
-    def _on_changed(self, kind: str) -> None:
-        if self._wants(kind):
-            self.changed()
-
-    def changed(self) -> None:
-        """Something it shows changed (the bus, or its owner): refresh now if seen, else later."""
+    def changed(self, changes: Changes | None = None) -> None:
+        """Something it shows changed (the bus, or its owner): refresh now if seen, else
+        later; None for everything."""
         if any(page.isVisible() for page in self.pages):
-            self.stale = False
-            self.refresh()
+            self.refresh(self._with_missed(changes))
         elif self.catch_up:
-            self.stale = True
+            self._missed, self.stale = self._with_missed(changes), True
+
+    def _with_missed(self, changes: Changes | None) -> Changes | None:
+        """``changes`` and what it missed while stale, in one value; marks it fresh."""
+        if self.stale:
+            missed = self._missed
+            changes = None if changes is None or missed is None else missed | changes
+        self.stale, self._missed = False, None
+        return changes
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Show and self.stale and watched in self.pages:
-            self.stale = False
-            self.refresh()
+            self.refresh(self._with_missed(self._missed))
         return False

@@ -2065,6 +2065,13 @@ The language will change the next time the app starts.</translation>
     </message>
 </context>
 <context>
+    <name>Operations</name>
+    <message>
+        <source>保存しています…（取り込みなど、先の書き込みの終わりを待っています）</source>
+        <translation>Saving… (waiting for an earlier write, such as an import, to finish)</translation>
+    </message>
+</context>
+<context>
     <name>Overview</name>
     <message>
         <source>要注意</source>

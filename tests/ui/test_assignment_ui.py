@@ -21,6 +21,7 @@ from evacsupport.config import Settings
 from evacsupport.db import Database
 from evacsupport.db.models import Assignment, Household, Venue
 from evacsupport.services.assignment import AssignmentService
+from evacsupport.services.changes import Changes, Kind
 from evacsupport.services.consents import ConsentInput, record_consent
 from evacsupport.services.households import HouseholdService
 from evacsupport.services.venues import VenueInput, VenueService
@@ -201,7 +202,7 @@ def test_refer_move_and_end_from_the_household_tab(
     assert not panel.assign_button.isEnabled()  # an excluded venue cannot be chosen
     click_row(qtbot, panel.suggestions_table, 0)
     assert panel.assign_button.isEnabled()
-    with qtbot.waitSignal(window.household_list.loaded, timeout=5000):
+    with qtbot.waitSignal(window.household_list.rows_loaded, timeout=5000):  # its row alone
         qtbot.mouseClick(panel.assign_button, Qt.MouseButton.LeftButton)
 
     assert prompter.errors == []
@@ -427,7 +428,7 @@ def test_plan_preview_and_confirm(
         f"配置 {len(rows)} 世帯・{placed_people} 人、合計距離 {plan.total_km:.1f} km、最適解"
     )
 
-    with qtbot.waitSignal(window.ctx.bus.changed):
+    with qtbot.waitSignal(window.ctx.bus.executed):
         qtbot.keyClick(dialog, Qt.Key.Key_C, ALT)  # 確定して登録(&C)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     written = assignments(db)
@@ -546,7 +547,7 @@ def test_the_venue_list_shows_each_venues_load(
     view.show()
     qtbot.waitExposed(view)
     service.assign(add_household(db, "四子", "よつこ").id, busy.id)
-    ctx.bus.changed.emit("household")
+    ctx.bus.announce(Changes.of(Kind.ASSIGNMENT))
     busy_row = next(r for r in range(3) if view.proxy.index(r, 0).data() == "B 混雑")
     assert view.proxy.index(busy_row, 8).data() == "5 / 5 人"
     assert view.proxy.index(busy_row, 8).data(background) == FULL_COLOUR

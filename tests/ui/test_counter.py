@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -18,6 +20,7 @@ from evacsupport.services.households import HouseholdService
 from evacsupport.services.meals import MealRules, MealService
 from evacsupport.services.venues import VenueInput, VenueService
 from evacsupport.ui.context import AppContext
+from evacsupport.ui.operations import Operation
 from evacsupport.ui.views.counter.card_panel import WORD_JOINER
 from evacsupport.ui.views.counter.session_view import CounterView
 from tests.factories import household, member
@@ -82,9 +85,12 @@ def counter(qtbot: QtBot, db: Database, venue_id, prompter: FakePrompter) -> Cou
 
 
 def scan(qtbot: QtBot, view: CounterView, code: str) -> None:
+    """Type a number and Enter, then wait until it is saved and its answer shown (the save
+    runs on the writer thread; the staff see the card)."""
     assert view.scan.hasFocus()
     qtbot.keyClicks(view.scan, code)
     qtbot.keyClick(view.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(view.idle)
 
 
 def test_ten_meals_by_typing_case_numbers_and_enter(
@@ -145,6 +151,7 @@ def test_undo_with_ctrl_z(
 ) -> None:  # type: ignore[no-untyped-def]
     scan(qtbot, counter, households[2])
     qtbot.keyClick(counter.scan, Qt.Key.Key_Z, CTRL)
+    qtbot.waitUntil(counter.idle)
     assert MealService(db).session_log(venue_id, date.today()) == []
     assert "取り消しました" in counter.card.status.text()
     qtbot.waitUntil(lambda: counter.log_model.rowCount() == 0)
@@ -156,6 +163,7 @@ def test_untick_a_member_who_did_not_come(
     scan(qtbot, counter, households[0])
     child_box = next(b for b in counter.card.member_boxes.values() if "陽翔" in b.text())
     child_box.setChecked(False)
+    qtbot.waitUntil(counter.idle)
     (meal,) = MealService(db).session_log(venue_id, date.today())
     assert (meal.adults, meal.children) == (1, 0)
     assert counter.card.counts.text() == "大人 1 人・子ども 0 人"
@@ -174,6 +182,7 @@ def test_a_rule_refuses_with_the_reason_and_a_note_overrides(
 
     type_japanese(counter.override_note, "兄弟の分を代理で受け取り")
     qtbot.keyClick(counter.override_note, Qt.Key.Key_Return)
+    qtbot.waitUntil(counter.idle)
     meals = MealService(db).session_log(venue_id, date.today())
     assert len(meals) == 2 and meals[0].override_note == "兄弟の分を代理で受け取り"
     assert counter.scan.hasFocus() and not counter.override_note.isVisible()
@@ -218,6 +227,7 @@ def test_roster_ticks_log_and_untick_undoes(
     )
     assert len(MealService(db).session_log(venue_id, date.today())) == 1
     model.setData(model.index(0, 0), Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+    qtbot.waitUntil(counter.idle)
     assert MealService(db).session_log(venue_id, date.today()) == []
 
 
@@ -232,6 +242,7 @@ def test_guests_and_the_paper_fallback_for_a_past_date(
     counter.guests_adults.setValue(3)
     counter.guests_children.setValue(2)
     counter.guests_button.click()
+    qtbot.waitUntil(counter.idle)
     meals = MealService(db).session_log(venue_id, date(2024, 3, 6))
     assert [(m.meal_type, m.adults, m.children, m.household is None) for m in meals] == [
         ("takeaway", 3, 2, True),
@@ -262,6 +273,8 @@ def test_venue_rules_set_in_their_dialog_apply_at_the_counter(
     rules = MealService(db).rules(venue_id)
     assert rules.max_per_day == {"eat_in": 1}
     assert (rules.min_interval_minutes, rules.exclusive) == (90, (("eat_in", "takeaway"),))
+    counter.activateWindow()  # the dialog closed: back at the counter
+    qtbot.waitUntil(counter.isActiveWindow)
     counter.scan.setFocus()
     scan(qtbot, counter, households[7])
     counter.meal_type.set_code("takeaway")
@@ -306,6 +319,7 @@ def test_a_trailing_enter_on_the_duplicate_question_logs_nothing_more(
     press_enter_on_the_question(qtbot, seen)
     qtbot.keyClicks(view.scan, households[1])
     qtbot.keyClick(view.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(view.idle)
     assert seen == ["No"]
     assert len(MealService(db).session_log(venue_id, date.today())) == 1
 
@@ -379,6 +393,7 @@ def test_venue_staff_are_asked_only_about_their_venues_households(
     view.refresh()
     type_japanese(view.scan, "７")  # full width, as an input method left on types it
     qtbot.keyClick(view.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(view.idle)
     [options] = prompter.choices
     assert [o.split("　")[0] for o in options] == ["K24-000007", "N24-000007"]
     assert not any("珠洲" in o for o in options)
@@ -425,3 +440,55 @@ def test_the_large_name_wraps_between_words_never_inside_one(
         assert "さんの世帯" in lines or any(line.endswith("さんの世帯") for line in lines), lines
         assert not any(line.endswith(("さんの世", "さんの", "山")) for line in lines), lines
     assert broke  # the narrow widths did wrap, between the parts
+
+
+@pytest.fixture
+def busy_writer(qtbot: QtBot) -> Iterator[threading.Event]:
+    """The writer thread held by a long write (a sync merge); set the event to let it go."""
+    release = threading.Event()
+    Operation(lambda p, c: release.wait(10), write=True).start(lambda _r: None, lambda _e: None)
+    yield release
+    release.set()
+
+
+def test_the_next_numbers_are_typed_while_the_first_are_saved(
+    qtbot: QtBot, counter: CounterView, households: list[str], db: Database, venue_id,
+    busy_writer: threading.Event,
+) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    for case in households[:3]:
+        qtbot.keyClicks(counter.scan, case)
+        qtbot.keyClick(counter.scan, Qt.Key.Key_Return)
+        assert counter.scan.hasFocus() and counter.scan.text() == ""  # ready at once
+    assert not counter.idle()
+    assert MealService(db).session_log(venue_id, date.today()) == []  # queued behind the merge
+    busy_writer.set()
+    qtbot.waitUntil(counter.idle)
+    logged = MealService(db).session_log(venue_id, date.today())  # newest first
+    assert [m.household.case_number for m in logged if m.household] == households[2::-1]
+    assert plain(counter.card.name).startswith(households[2])  # the card shows the last one
+
+
+def test_a_refused_number_leaves_the_one_typed_meanwhile_alone(
+    qtbot: QtBot, counter: CounterView, households: list[str], busy_writer: threading.Event
+) -> None:
+    qtbot.keyClicks(counter.scan, "N24-999999")
+    qtbot.keyClick(counter.scan, Qt.Key.Key_Return)
+    qtbot.keyClicks(counter.scan, households[0])  # the next person, not entered yet
+    busy_writer.set()
+    qtbot.waitUntil(counter.idle)
+    assert "世帯番号「N24-999999」は登録されていません" in counter.card.status.text()
+    assert counter.scan.text() == households[0]
+
+
+def test_ctrl_z_straight_after_enter_takes_back_that_meal(
+    qtbot: QtBot, counter: CounterView, households: list[str], db: Database, venue_id,
+    busy_writer: threading.Event,
+) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    qtbot.keyClicks(counter.scan, households[0])
+    qtbot.keyClick(counter.scan, Qt.Key.Key_Return)
+    qtbot.keyClick(counter.scan, Qt.Key.Key_Z, CTRL)  # before it was saved
+    busy_writer.set()
+    qtbot.waitUntil(lambda: "取り消しました" in counter.card.status.text())
+    qtbot.waitUntil(counter.idle)
+    assert MealService(db).session_log(venue_id, date.today()) == []
+    assert not counter.undo_button.isEnabled()

@@ -160,7 +160,7 @@ def test_the_editor_shows_no_personal_data_of_a_database_error(
     assert prompter.errors == [unexpected_text(log_file)]
     assert_nothing_personal(prompter.errors[0], "能登", "花子", "ノト", "ハナコ")
     logged = log_file.read_text(encoding="utf-8")
-    assert "unexpected error (household save)" in logged
+    assert "unexpected error (background task household save)" in logged
     assert "Traceback (most recent call last)" in logged
     assert "IntegrityError" in logged and "ノト" in logged and PHONE in logged
     assert HouseholdService(phones_unique).count() == 1

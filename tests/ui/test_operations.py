@@ -7,10 +7,13 @@ import threading
 import time
 from typing import Any
 
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QLineEdit, QProgressDialog
 from pytestqt.qtbot import QtBot
 
 from evacsupport.errors import EvacError
-from evacsupport.ui.operations import Cancelled, Operation, Progress
+from evacsupport.ui.operations import WAIT_NOTICE_MS, Cancelled, Operation, Progress, write_now
 
 
 def timed(log: list[tuple[str, float, float]], name: str, seconds: float) -> Any:
@@ -84,3 +87,48 @@ def test_a_cancelled_operation_delivers_nothing(qtbot: QtBot) -> None:
     op.cancel()
     qtbot.wait(300)
     assert answers == []
+
+
+def test_write_now_answers_like_a_call_and_raises_our_errors(qtbot: QtBot) -> None:
+    assert write_now(lambda: 6 * 7) == 42
+
+    def refused() -> None:
+        raise EvacError("meal.not_found")
+
+    with pytest.raises(EvacError) as raised:
+        write_now(refused)
+    assert raised.value.code == "meal.not_found"
+
+
+def test_write_now_behind_a_long_write_keeps_the_window_alive_and_says_why(
+    qtbot: QtBot,
+) -> None:
+    """An editor's save queued behind an import: it waits its turn on the writer (no lock
+    failure); the window's timers run meanwhile and a notice tells why after a moment."""
+    release = threading.Event()
+    Operation(lambda p, c: release.wait(10), write=True).start(lambda _r: None, lambda _e: None)
+    form = QLineEdit()
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitExposed(form)
+    beats: list[float] = []
+    heartbeat = QTimer()
+    heartbeat.timeout.connect(lambda: beats.append(time.perf_counter()))
+    heartbeat.start(5)
+    notices: list[str] = []
+
+    def look() -> None:
+        notices.extend(w.labelText() for w in QApplication.topLevelWidgets()
+                       if isinstance(w, QProgressDialog) and w.isVisible())  # fmt: skip
+        release.set()
+
+    QTimer.singleShot(WAIT_NOTICE_MS + 300, look)
+    started = time.perf_counter()
+    assert write_now(lambda: "saved", form) == "saved"
+    heartbeat.stop()
+    assert time.perf_counter() - started >= WAIT_NOTICE_MS / 1000
+    assert notices and "先の書き込みの終わりを待っています" in notices[0]
+    gaps = [b - a for a, b in itertools.pairwise(beats)]
+    assert len(beats) > 20 and max(gaps) < 0.25  # never frozen
+    assert not any(isinstance(w, QProgressDialog) and w.isVisible()
+                   for w in QApplication.topLevelWidgets())  # fmt: skip

@@ -18,6 +18,7 @@ from evacsupport.config import Settings
 from evacsupport.db import Database
 from evacsupport.services.accounts import AccountService
 from evacsupport.services.assignment import AssignmentService
+from evacsupport.services.changes import Changes
 from evacsupport.services.consents import record_consent
 from evacsupport.services.households import HouseholdService
 from evacsupport.services.venues import VenueInput, VenueService
@@ -181,8 +182,8 @@ def test_import_a_file_from_another_laptop_shows_the_summary(
     other.export("office", package, PASSPHRASE)
     choose_file(monkeypatch, package)
     prompter.password_answer = PASSPHRASE
-    announced: list[str] = []
-    ctx.bus.changed.connect(announced.append)
+    announced: list[Changes] = []
+    ctx.bus.executed.connect(lambda changes, _initiator: announced.append(changes))
 
     assert read_file(qtbot, page) is True
     assert "password:同期ファイルを読み込む" in prompter.asked
@@ -198,7 +199,7 @@ def test_import_a_file_from_another_laptop_shows_the_summary(
     assert {h.case_number for h in HouseholdService(db).search("")} == {
         h.case_number for h in homes
     }
-    assert "household" in announced
+    assert announced == [Changes.everything()]  # a merge names no households: all reload
     row = cells(page.peer_table, 0)
     assert row[0] == "two" and row[1] == "全件" and row[3] != "—"
     assert page.import_button.isEnabled() and not page.progress.isVisible()

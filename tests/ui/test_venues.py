@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from evacsupport.db import Database
 from evacsupport.db.models import Venue
+from evacsupport.services.changes import Kind
 from evacsupport.services.venues import VenueInput
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.models.venues import VenueTableModel
@@ -165,9 +166,10 @@ def test_register_a_venue_by_keyboard_with_a_pasted_map_link(
     form.phone.setFocus()
     qtbot.keyClicks(form.phone, "076-220-1234")
 
-    with qtbot.waitSignal(ctx.bus.changed) as changed:
+    with qtbot.waitSignal(ctx.bus.executed) as changed:
         qtbot.keyClick(form.phone, Qt.Key.Key_S, CTRL)
-    assert changed.args == ["venue"]
+    announced, initiator = changed.args
+    assert announced.kinds == {Kind.VENUE} and initiator is editor
     assert not editor.isVisible()
 
     (saved,) = ctx.venues.list()

@@ -7,7 +7,8 @@ kept sorted, so a keystroke only filters; typing on filters just the rows alread
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Collection
 from datetime import date
 from typing import Any
 
@@ -75,6 +76,26 @@ class HouseholdTableModel(QAbstractTableModel):
         if self._sort is not None:  # kept in the shown order, so filtering never sorts
             self._sort_list(self._all, *self._sort)
         self._apply()
+
+    def replace_rows(self, rows: list[CaseRow], ids: Collection[uuid.UUID]) -> None:
+        """The rows of ``ids`` as read again (one left out of ``rows`` was deleted). When the
+        rows on show stay the same ones in the same order (a meal changed a last contact),
+        only their cells repaint, and the selection and the scroll stay where they were."""
+        fresh = {row.id: row for row in rows}
+        kept = [row for row in self._all if row.id not in ids]
+        self._all = kept + [row for row in rows if row.id in ids]
+        if self._sort is not None:
+            self._sort_list(self._all, *self._sort)
+        shown = filter_rows(self._all, **self._filter)
+        if [r.id for r in shown] != [r.id for r in self._rows]:
+            self.beginResetModel()
+            self._rows = shown
+            self.endResetModel()
+            return
+        self._rows = shown
+        for i, row in enumerate(shown):
+            if row.id in fresh:
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(self._columns) - 1))
 
     def set_filter(self, **criteria: Any) -> None:
         """Criteria as :func:`filter_rows` takes them (text, status, origin, venue_id, at_risk)."""

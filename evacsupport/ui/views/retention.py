@@ -11,8 +11,10 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
 from evacsupport.errors import EvacError
+from evacsupport.services.changes import Changes, Kind
 from evacsupport.services.erasure import purge_candidates, purge_closed
 from evacsupport.ui.context import AppContext
+from evacsupport.ui.operations import write_now
 
 
 def run_retention_purge(ctx: AppContext, parent: QWidget | None) -> list[str] | None:
@@ -70,11 +72,11 @@ def run_retention_purge(ctx: AppContext, parent: QWidget | None) -> list[str] | 
             parent, QCoreApplication.translate("Retention", "保存期間を過ぎた世帯の消去"), question
         ):
             return None
-        done = purge_closed(ctx.db, months)
+        done = write_now(lambda: purge_closed(ctx.db, months), parent, where="retention")
     except EvacError as exc:
         ctx.prompter.error(parent, exc.message())
         return None
-    ctx.bus.changed.emit("household")
+    ctx.bus.announce(Changes.of(Kind.HOUSEHOLD, Kind.ACTIVITY, Kind.ASSIGNMENT), parent)
     ctx.prompter.info(
         parent,
         QCoreApplication.translate("Retention", "保存期間"),

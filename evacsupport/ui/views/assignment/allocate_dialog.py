@@ -32,11 +32,13 @@ from evacsupport.services.assignment import (
     Placement,
     VenueFacts,
 )
+from evacsupport.services.changes import Changes, Kind
 from evacsupport.services.places import MapPlace, map_places
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.errors import error_text
 from evacsupport.ui.models.assignment import placement_columns, unplaced_columns
 from evacsupport.ui.models.records import RecordTableModel
+from evacsupport.ui.operations import write_now
 from evacsupport.ui.tasks import Task, run_in_background
 from evacsupport.ui.views.assignment.map_panel import MapPanel, legend_html
 from evacsupport.ui.views.sections.activity import make_table
@@ -298,7 +300,8 @@ class AllocateDialog(QDialog):
         if not self._can_confirm() or self.plan is None:
             return False
         try:
-            count = self.service.apply(self.plan, self.today)
+            service, plan, today = self.service, self.plan, self.today
+            count = write_now(lambda: service.apply(plan, today), self, where="allocation")
         except EvacError as exc:
             if exc.code == "assignment.plan_stale":
                 self.show_plan(None)
@@ -310,7 +313,7 @@ class AllocateDialog(QDialog):
             self.tr("一括割り当て"),
             self.tr("%1 世帯を会場に割り当てました。").replace("%1", str(count)),
         )
-        self.ctx.bus.changed.emit("household")
+        self.ctx.bus.announce(Changes.of(Kind.ASSIGNMENT), self)
         self.accept()
         return True
 

@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (
 from evacsupport.domain import instruments
 from evacsupport.errors import InvalidValue
 from evacsupport.i18n import current_language
+from evacsupport.services.changes import Changes, Kind
 from evacsupport.services.contacts import CheckInInput, CheckInResult, ContactService
 from evacsupport.ui.context import AppContext
+from evacsupport.ui.operations import write_now
 from evacsupport.ui.views.contacts.forms import RecordDialog
 from evacsupport.ui.widgets.fields import DateField
 from evacsupport.ui.widgets.screen_fit import fit_to_screen
@@ -197,10 +199,12 @@ class CheckInDialog(RecordDialog):
         return asdict(self.data())
 
     def submit(self) -> None:
-        self.saved = ContactService(self.ctx.db, self.ctx.settings.risk_settings()).record_checkin(
-            self.household_id, self.data()
+        service = ContactService(self.ctx.db, self.ctx.settings.risk_settings())
+        household_id, data = self.household_id, self.data()
+        self.saved = write_now(
+            lambda: service.record_checkin(household_id, data), self, where="check-in"
         )
-        self.ctx.bus.changed.emit("activity")
+        self.ctx.bus.announce(Changes.of(Kind.ACTIVITY, households=[self.household_id]), self)
         if self.saved.alerts:
             self.ctx.prompter.info(
                 self,

@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
 
 from evacsupport.domain.codes import FollowUpSource, label
 from evacsupport.errors import EvacError, ValidationError
+from evacsupport.services.changes import Changes, Kind
 from evacsupport.services.followups import FollowUpService, QueueItem
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.models.records import Column, RecordTableModel
+from evacsupport.ui.operations import write_now
 from evacsupport.ui.refresh import RefreshWhenShown
 from evacsupport.ui.views.sections.activity import make_table
 from evacsupport.ui.widgets.fields import FieldMessage
@@ -85,7 +87,7 @@ class FollowUpQueueView(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(done_row)
         layout.addWidget(self.message)
-        RefreshWhenShown(self, ctx.bus, self.refresh)
+        RefreshWhenShown(self, ctx.bus, lambda _changes: self.refresh(), own=self)
 
     def refresh(self) -> None:
         items = self.service.queue(date.today())
@@ -107,7 +109,8 @@ class FollowUpQueueView(QWidget):
             self.message.show_message(self.tr("完了にするフォローアップを一覧で選んでください"))
             return
         try:
-            self.service.complete(item.id, self.outcome.text())
+            service, outcome = self.service, self.outcome.text()
+            write_now(lambda: service.complete(item.id, outcome), self, where="follow-up")
         except ValidationError as exc:
             self.message.show_message(exc.errors[0].message())
             self.outcome.setFocus()
@@ -117,11 +120,14 @@ class FollowUpQueueView(QWidget):
             return
         self.message.show_message("")
         self.outcome.clear()
-        self.ctx.bus.changed.emit("activity")
+        self.ctx.bus.announce(Changes.of(Kind.ACTIVITY, households=[item.household_id]), self)
         self.refresh()
 
     def queue_from_risk(self) -> None:
-        created = self.service.queue_from_risk(settings=self.ctx.settings.risk_settings())
+        service, settings = self.service, self.ctx.settings.risk_settings()
+        created = write_now(
+            lambda: service.queue_from_risk(settings=settings), self, where="follow-ups"
+        )
         self.ctx.prompter.info(
             self,
             self.tr("フォローアップを作成しました"),
@@ -129,7 +135,7 @@ class FollowUpQueueView(QWidget):
                 "%1", str(created)
             ),
         )
-        self.ctx.bus.changed.emit("activity")
+        self.ctx.bus.announce(Changes.of(Kind.ACTIVITY), self)
         self.refresh()
 
     def _open(self, index: object) -> None:

@@ -10,8 +10,10 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPlainTextEdit, QWidget
 
 from evacsupport.domain.codes import Referral, VisitKind
+from evacsupport.services.changes import Changes, Kind
 from evacsupport.services.contacts import ContactService, VisitInput
 from evacsupport.ui.context import AppContext
+from evacsupport.ui.operations import write_now
 from evacsupport.ui.views.contacts.forms import RecordDialog
 from evacsupport.ui.widgets.fields import ChoiceCombo, DateField
 from evacsupport.ui.widgets.screen_fit import fit_to_screen
@@ -79,7 +81,7 @@ class VisitDialog(RecordDialog):
         return asdict(self.data())
 
     def submit(self) -> None:
-        ContactService(self.ctx.db, self.ctx.settings.risk_settings()).record_visit(
-            self.household_id, self.data()
-        )
-        self.ctx.bus.changed.emit("activity")
+        service = ContactService(self.ctx.db, self.ctx.settings.risk_settings())
+        household_id, data = self.household_id, self.data()
+        write_now(lambda: service.record_visit(household_id, data), self, where="visit")
+        self.ctx.bus.announce(Changes.of(Kind.ACTIVITY, households=[self.household_id]), self)

@@ -20,8 +20,10 @@ from PySide6.QtWidgets import (
 
 from evacsupport.domain.codes import MealType, label
 from evacsupport.errors import EvacError
+from evacsupport.services.changes import Changes, Kind
 from evacsupport.services.meals import MealRules, MealService
 from evacsupport.ui.context import AppContext
+from evacsupport.ui.operations import write_now
 from evacsupport.ui.widgets.screen_fit import fit_to_screen
 
 
@@ -86,10 +88,11 @@ class MealRulesDialog(QDialog):
 
     def save(self) -> bool:
         try:
-            self.service.set_rules(self.venue_id, self.rules())
+            service, venue_id, rules = self.service, self.venue_id, self.rules()
+            write_now(lambda: service.set_rules(venue_id, rules), self, where="meal rules")
         except EvacError as exc:
             self.message.setText(exc.message())
             return False
-        self.ctx.bus.changed.emit("venue")
+        self.ctx.bus.announce(Changes.of(Kind.VENUE, venues=[self.venue_id]), self)
         self.accept()
         return True

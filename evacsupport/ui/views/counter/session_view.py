@@ -8,9 +8,11 @@ entry. A past date turns the same screen into the paper-roster fallback.
 from __future__ import annotations
 
 import uuid
+from collections import deque
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
@@ -30,6 +32,7 @@ from PySide6.QtWidgets import (
 from evacsupport.domain.codes import MealType
 from evacsupport.domain.wareki import parse_date
 from evacsupport.errors import EvacError
+from evacsupport.services.changes import Changes, Kind
 from evacsupport.services.meals import (
     AmbiguousCase,
     LoggedMeal,
@@ -41,6 +44,7 @@ from evacsupport.services.meals import (
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.errors import error_text
 from evacsupport.ui.models.records import Column, RecordTableModel
+from evacsupport.ui.operations import writer_pool
 from evacsupport.ui.refresh import RefreshWhenShown
 from evacsupport.ui.tasks import Task, run_in_background
 from evacsupport.ui.views.counter.card_panel import CardPanel
@@ -48,6 +52,8 @@ from evacsupport.ui.views.counter.roster import RosterModel
 from evacsupport.ui.views.counter.rules_dialog import MealRulesDialog
 from evacsupport.ui.views.sections.activity import make_table
 from evacsupport.ui.widgets.fields import ChoiceCombo, DateField
+
+T = TypeVar("T")
 
 
 class CounterView(QWidget):
@@ -57,9 +63,11 @@ class CounterView(QWidget):
 
     Signals:
         lists_loaded(): the session's log and the roster (read in the background) are shown.
+        settled(): every entry made here is saved (on the writer thread) and its answer shown.
     """
 
     lists_loaded = Signal()
+    settled = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,6 +76,10 @@ class CounterView(QWidget):
         self.last: LoggedMeal | None = None
         self._pending: MealEntry | None = None
         self._lists_task: Task | None = None
+        self._in_flight = 0  # writes sent to the writer, not answered yet
+        self._answers: deque[tuple[Callable[[Any], None], Any]] = deque()
+        self._asking = False
+        self._undo_wanted = False
 
         self.venue = QComboBox(self)
         self.venue.setMinimumContentsLength(14)
@@ -191,7 +203,13 @@ class CounterView(QWidget):
         self.card.members_changed.connect(self._members_changed)
         self.venue.currentIndexChanged.connect(self._venue_chosen)
         self.day.textChanged.connect(self._day_changed)
-        RefreshWhenShown(self, ctx.bus, self.refresh, ("venue", "household"))
+        RefreshWhenShown(
+            self,
+            ctx.bus,
+            lambda _changes: self.refresh(),
+            (Kind.VENUE, Kind.HOUSEHOLD, Kind.ASSIGNMENT),  # the venues, the roster
+            own=self,
+        )
 
     # --- set-up ------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -285,39 +303,92 @@ class CounterView(QWidget):
         )
 
     def submit(self) -> None:
-        """Enter in the scan box: look up and save in one go; the box is ready for the next."""
+        """Enter in the scan box: the entry goes to the writer and the box is empty at once,
+        ready for the next person's number while this one is saved."""
         code = self.scan.text().strip()
         if not code:
             return
         entry = self._entry(code)
         if entry is not None:
+            self.scan.clear()
             self._log(entry)
 
-    def _log(self, entry: MealEntry, *, confirm: bool = False, override: str = "") -> bool:
+    def idle(self) -> bool:
+        """Every entry made here is saved and its answer shown."""
+        return self._in_flight == 0 and not self._answers and not self._asking
+
+    def _write(
+        self,
+        work: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[EvacError], None] | None = None,
+    ) -> None:
+        """Run one of the counter's writes on the writer thread (in the order they were made)
+        and handle its answer in that order too, one at a time: a question to the staff
+        (a second meal? which household?) holds the answers after it until it is answered."""
+        self._in_flight += 1
+
+        def arrived(handler: Callable[[Any], None], value: Any) -> None:
+            self._in_flight -= 1
+            self._answers.append((handler, value))
+            self._drain()
+
+        run_in_background(
+            work,
+            lambda result: arrived(on_done, result),
+            lambda exc: arrived(on_error or self._show_error, exc),
+            pool=writer_pool(),
+        )
+
+    def _drain(self) -> None:
+        while self._answers and not self._asking:
+            handler, value = self._answers.popleft()
+            handler(value)
+        if self.idle():
+            if self._undo_wanted:
+                self._undo_wanted = False
+                self.undo_last()
+            else:
+                self.settled.emit()
+
+    def _ask(self, question: Callable[[], T]) -> T:
+        """A question to the staff; answers arriving meanwhile wait until it is answered."""
+        self._asking = True
         try:
-            meal = self.meals.log(entry, confirm_duplicate=confirm, override_note=override)
-        except MealWarning as warning:
-            if self.ctx.prompter.confirm(self, self.tr("同じ世帯の2回目です"), warning.message()):
-                return self._log(entry, confirm=True, override=override)
-            self._refused(warning.message())
-            return False
-        except AmbiguousCase as ambiguous:
-            chosen = self._which(ambiguous)
+            return question()
+        finally:
+            self._asking = False
+
+    def _log(self, entry: MealEntry, *, confirm: bool = False, override: str = "") -> None:
+        meals = self.meals
+        self._write(
+            lambda: meals.log(entry, confirm_duplicate=confirm, override_note=override),
+            self._saved,
+            lambda exc: self._not_logged(entry, exc, confirm=confirm, override=override),
+        )
+
+    def _not_logged(
+        self, entry: MealEntry, exc: EvacError, *, confirm: bool, override: str
+    ) -> None:
+        if isinstance(exc, MealWarning):
+            title = self.tr("同じ世帯の2回目です")
+            if self._ask(lambda: self.ctx.prompter.confirm(self, title, exc.message())):
+                self._log(entry, confirm=True, override=override)
+            else:
+                self._refused(entry, exc.message())
+        elif isinstance(exc, AmbiguousCase):
+            chosen = self._ask(lambda: self._which(exc))
             if chosen is None:
-                self._refused(ambiguous.message())
-                return False
-            return self._log(replace(entry, code=chosen), confirm=confirm, override=override)
-        except MealRefused as refused:
+                self._refused(entry, exc.message())
+            else:
+                self._log(replace(entry, code=chosen), confirm=confirm, override=override)
+        elif isinstance(exc, MealRefused):
             self._pending = entry
-            self._refused(refused.message())
+            self._refused(entry, exc.message())
             self.override_note.show()
             self.override_note.setFocus()
-            return False
-        except EvacError as error:
-            self._refused(error.message())
-            return False
-        self._saved(meal)
-        return True
+        else:
+            self._refused(entry, exc.message())
 
     def _which(self, ambiguous: AmbiguousCase) -> str | None:
         """A short number several households share: the staff pick one by name (the list holds
@@ -328,11 +399,18 @@ class CounterView(QWidget):
         )
         return None if index is None else ambiguous.candidates[index].case_number
 
-    def _refused(self, text: str) -> None:
+    def _refused(self, entry: MealEntry, text: str) -> None:
+        """The number comes back into the empty scan box, selected, so typing again replaces
+        it; a number typed meanwhile is left alone (the message names the refused one)."""
         self.card.clear()
         self.card.show_message(text, error=True)
         self.scan.setFocus()
-        self.scan.selectAll()
+        if not self.scan.text():
+            self.scan.setText(entry.code)
+            self.scan.selectAll()
+
+    def _show_error(self, error: EvacError) -> None:
+        self.card.show_message(error.message(), error=True)
 
     def _saved(self, meal: LoggedMeal) -> None:
         self.last = meal
@@ -350,10 +428,9 @@ class CounterView(QWidget):
         if meal.household is not None:
             self.card.show_card(meal.household, meal)
         self.undo_button.setEnabled(True)
-        self.scan.clear()
         self.scan.setFocus()
         self.refresh_lists()
-        self.ctx.bus.changed.emit("activity")
+        self.ctx.bus.announce(meal.changes, self)
 
     def _override(self) -> None:
         if self._pending is None or not self.override_note.text().strip():
@@ -388,50 +465,63 @@ class CounterView(QWidget):
     def _members_changed(self, member_ids: list[uuid.UUID]) -> None:
         if self.last is None or self.last.household is None:
             return
-        try:
-            self.last = self.meals.set_members(self.last.id, member_ids)
-        except EvacError as error:
-            self.card.show_message(error.message(), error=True)
-            return
-        self.card.show_counts(self.last)
-        self.refresh_lists()
+        meals, meal_id = self.meals, self.last.id
+
+        def changed(meal: LoggedMeal) -> None:
+            if self.last is not None and self.last.id == meal.id:
+                self.last = meal
+                self.card.show_counts(meal)
+            self.refresh_lists()
+            self.ctx.bus.announce(meal.changes, self)
+
+        self._write(lambda: meals.set_members(meal_id, member_ids), changed)
 
     def undo_last(self) -> None:
+        """Ctrl+Z: the last meal saved here is taken back; with entries still being saved,
+        once they are (the last one is then the one to take back)."""
+        if not self.idle():
+            self._undo_wanted = True
+            return
         if self.last is None:
             return
-        try:
-            self.meals.undo(self.last.id)
-        except EvacError as error:
-            self.card.show_message(error.message(), error=True)
-        else:
-            self.card.clear()
-            self.card.show_message(self.tr("取り消しました：%1").replace("%1", self.last.label))
+        meals, last = self.meals, self.last
         self.last = None
         self.undo_button.setEnabled(False)
-        self.refresh_lists()
+
+        def undone(changes: Changes) -> None:
+            self.card.clear()
+            self.card.show_message(self.tr("取り消しました：%1").replace("%1", last.label))
+            self.refresh_lists()
+            self.ctx.bus.announce(changes, self)
+
+        self._write(lambda: meals.undo(last.id), undone)
         self.scan.setFocus()
-        self.ctx.bus.changed.emit("activity")
 
     def log_guests(self) -> None:
         venue_id = self.venue_id()
         if venue_id is None:
             return
-        try:
-            meal = self.meals.log_guests(
+        meals = self.meals
+        adults, children = self.guests_adults.value(), self.guests_children.value()
+        served_on, meal_type, staff = self.day.text(), self.meal_type.code(), self.staff.text()
+
+        def logged(meal: LoggedMeal) -> None:
+            self.guests_adults.setValue(0)
+            self.guests_children.setValue(0)
+            self.card.clear()
+            self._saved(meal)
+
+        self._write(
+            lambda: meals.log_guests(
                 venue_id,
-                adults=self.guests_adults.value(),
-                children=self.guests_children.value(),
-                served_on=self.day.text(),
-                meal_type=self.meal_type.code(),
-                staff=self.staff.text(),
-            )
-        except EvacError as error:
-            self.card.show_message(error.message(), error=True)
-            return
-        self.guests_adults.setValue(0)
-        self.guests_children.setValue(0)
-        self.card.clear()
-        self._saved(meal)
+                adults=adults,
+                children=children,
+                served_on=served_on,
+                meal_type=meal_type,
+                staff=staff,
+            ),
+            logged,
+        )
 
     def _roster_ticked(self, case_number: str, ticked: bool) -> None:
         if ticked:
@@ -442,8 +532,17 @@ class CounterView(QWidget):
         venue_id = self.venue_id()
         if venue_id is None:
             return
-        for meal in self.meals.session_log(venue_id, self.served_on()):
-            if meal.household is not None and meal.household.case_number == case_number:
-                self.meals.undo(meal.id)
-        self.refresh_lists()
-        self.ctx.bus.changed.emit("activity")
+        meals, day = self.meals, self.served_on()
+
+        def untick() -> Changes:
+            changes = Changes.of(Kind.ACTIVITY, households=[], venues=[venue_id])
+            for meal in meals.session_log(venue_id, day):
+                if meal.household is not None and meal.household.case_number == case_number:
+                    changes = changes | meals.undo(meal.id)
+            return changes
+
+        def unticked(changes: Changes) -> None:
+            self.refresh_lists()
+            self.ctx.bus.announce(changes, self)
+
+        self._write(untick, unticked)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from evacsupport.db.models import Household
 from evacsupport.services.activity import ActivityService
+from evacsupport.services.changes import Changes, Kind
 from evacsupport.services.contacts import ContactService
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.models.records import RecordTableModel
@@ -74,9 +75,13 @@ class ActivityTabs(QWidget):
         # Loaded when one of its tabs is first shown (a year of meals and the chart are not what
         # opening waits for), and again after a meal, visit or check-in while one is shown.
         self.watch = RefreshWhenShown(
-            [page for page, _ in self._pages], ctx.bus, self.load, ("activity",),
+            [page for page, _ in self._pages], ctx.bus, lambda _changes: self.load(),
+            (Kind.ACTIVITY,), wants=self._concerns,
             catch_up=True, stale=True,
         )  # fmt: skip
+
+    def _concerns(self, changes: Changes) -> bool:
+        return self.household is None or changes.concerns_household(self.household.id)
 
     def pages(self) -> list[tuple[QWidget, str]]:
         return list(self._pages)

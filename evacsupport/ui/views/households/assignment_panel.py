@@ -28,9 +28,11 @@ from evacsupport.errors import EvacError, ValidationError
 from evacsupport.services.activity import ActivityService, AssignmentEntry
 from evacsupport.services.assignment import AssignmentService, Suggestion, SuggestionResult
 from evacsupport.services.casefile import CaseChanges
+from evacsupport.services.changes import Changes, Kind
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.models.assignment import SuggestionTableModel, join_reasons
 from evacsupport.ui.models.records import Column, RecordTableModel
+from evacsupport.ui.operations import write_now
 from evacsupport.ui.refresh import RefreshWhenShown
 from evacsupport.ui.views.households.end_form import REASON_MAX, EndAssignmentForm
 from evacsupport.ui.views.sections.activity import make_table
@@ -75,7 +77,6 @@ class AssignmentPanel(QWidget):
         self.unsaved = unsaved
         self.service = AssignmentService(ctx.db)
         self.result: SuggestionResult | None = None
-        self._announcing = False
 
         self.current_label = QLabel(self)
         self.current_label.setWordWrap(True)
@@ -130,9 +131,11 @@ class AssignmentPanel(QWidget):
         # Ranked when first shown (opening a household never waits for it); again when another
         # window assigns this household or changes a venue, now if shown, else when next shown.
         self.watch = RefreshWhenShown(
-            self, ctx.bus, self.refresh,
-            lambda kind: kind in ("household", "venue") and not self._announcing,
-            catch_up=True, stale=True,
+            self, ctx.bus, lambda _changes: self.refresh(),
+            (Kind.HOUSEHOLD, Kind.VENUE, Kind.ASSIGNMENT),
+            wants=lambda changes: changes.concerns_household(self.household_id)
+            or Kind.VENUE in changes.kinds,
+            own=self, catch_up=True, stale=True,
         )  # fmt: skip
 
     def _lay_out(self) -> None:
@@ -276,7 +279,12 @@ class AssignmentPanel(QWidget):
         if self.result is not None and self.result.household.current_venue_id is not None:
             reason = self.tr("「%1」へ変更：").replace("%1", suggestion.venue.name) + reason
         try:
-            self.service.assign(self.household_id, suggestion.venue.id, reason=reason[:REASON_MAX])
+            service, household_id, venue_id = self.service, self.household_id, suggestion.venue.id
+            write_now(
+                lambda: service.assign(household_id, venue_id, reason=reason[:REASON_MAX]),
+                self,
+                where="assignment",
+            )
         except EvacError as exc:
             self.ctx.prompter.error(self, exc.message())
             return False
@@ -296,8 +304,10 @@ class AssignmentPanel(QWidget):
         if self.household_id is None:
             return False
         try:
-            self.service.end(
-                self.household_id, end_on=self.end_date.text(), reason=self.end_reason.text()
+            service, household_id = self.service, self.household_id
+            end_on, why = self.end_date.text(), self.end_reason.text()
+            write_now(
+                lambda: service.end(household_id, end_on=end_on, reason=why), self, where="end"
             )
         except ValidationError as exc:
             self.end_form.show_errors(exc.errors)
@@ -312,8 +322,6 @@ class AssignmentPanel(QWidget):
     def _written(self) -> None:
         self.refresh()
         self.assignment_changed.emit()
-        self._announcing = True  # this panel is fresh already
-        try:
-            self.ctx.bus.changed.emit("household")
-        finally:
-            self._announcing = False
+        self.ctx.bus.announce(
+            Changes.of(Kind.ASSIGNMENT, households=[self.household_id]), self
+        )  # this panel is fresh already

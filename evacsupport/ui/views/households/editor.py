@@ -29,10 +29,11 @@ from evacsupport.domain.roles import Permission
 from evacsupport.errors import EvacError, FieldError, ValidationError
 from evacsupport.services.authz import can
 from evacsupport.services.casefile import CaseChanges, save_case, validate_case
+from evacsupport.services.changes import Changes, Kind
 from evacsupport.services.erasure import erase_household
 from evacsupport.services.households import HouseholdInput, MemberInput
 from evacsupport.ui.context import AppContext
-from evacsupport.ui.errors import error_text
+from evacsupport.ui.operations import write_now
 from evacsupport.ui.prompts import Discard
 from evacsupport.ui.views.households.activity_tabs import ActivityTabs
 from evacsupport.ui.views.households.assignment_panel import AssignmentPanel
@@ -307,12 +308,12 @@ class HouseholdEditor(QDialog):
                 ).replace("%1", lines),
             ):
                 return False
+        db, version = self.ctx.db, self.household.version if self.household else None
         try:
-            saved = save_case(
-                self.ctx.db,
-                household_id,
-                changes,
-                expected_version=self.household.version if self.household else None,
+            saved = write_now(
+                lambda: save_case(db, household_id, changes, expected_version=version),
+                self,
+                where="household save",
             )
         except ValidationError as exc:
             self._show_errors(self._on_panel_rows(exc.errors))
@@ -321,12 +322,9 @@ class HouseholdEditor(QDialog):
         except EvacError as exc:
             self.ctx.prompter.error(self, exc.message())
             return False
-        except Exception as exc:  # a bug: the form stays as typed, the details go to the log
-            self.ctx.prompter.error(self, error_text(exc, self.ctx.db, where="household save"))
-            return False
         self.household = saved
         self._pristine = self._snapshot()
-        self.ctx.bus.changed.emit("household")
+        self.ctx.bus.announce(Changes.of(Kind.HOUSEHOLD, households=[saved.id]), self)
         self._closing = True
         self.accept()
         return True
@@ -348,12 +346,15 @@ class HouseholdEditor(QDialog):
             if typed is not None:
                 self.ctx.prompter.error(self, self.tr("世帯番号が一致しません"))
             return False
+        db, household_id = self.ctx.db, self.household.id
         try:
-            erase_household(self.ctx.db, self.household.id, "request")
+            write_now(lambda: erase_household(db, household_id, "request"), self, where="erasure")
         except EvacError as exc:
             self.ctx.prompter.error(self, exc.message())
             return False
-        self.ctx.bus.changed.emit("household")
+        self.ctx.bus.announce(
+            Changes.of(Kind.HOUSEHOLD, Kind.ACTIVITY, households=[household_id]), self
+        )
         self.household = self.ctx.households.get(self.household.id)
         self._load()
         self._pristine = self._snapshot()

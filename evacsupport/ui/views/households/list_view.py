@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import uuid
+from collections.abc import Collection
 from datetime import date
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
@@ -30,6 +31,7 @@ from evacsupport.domain import municipalities
 from evacsupport.domain.codes import EvacuationStatus
 from evacsupport.errors import EvacError
 from evacsupport.services.caseload import CaseRow, household_count, load_caseload
+from evacsupport.services.changes import Changes, Kind
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.errors import error_text
 from evacsupport.ui.models.households import HouseholdTableModel
@@ -37,6 +39,8 @@ from evacsupport.ui.refresh import RefreshWhenShown
 from evacsupport.ui.tasks import Task, run_in_background
 from evacsupport.ui.widgets.fields import ChoiceCombo
 
+ROWS_AT_ONCE = 500
+"""Up to this many changed households, only their rows are read again; more, the whole list."""
 NOT_SEEN_DAYS = 14  # "not seen for two weeks": the usual point at which a link worker calls
 # From this many households the list first paints FIRST_PAGE rows (by case number) and loads the
 # rest, then the activity columns, in the background.
@@ -87,16 +91,20 @@ class HouseholdListView(QWidget):
         new_requested(): the user asked for a new household (the button; Ctrl+N is the
             main window's, which knows which section is showing).
         loaded(): a (re)load of the caseload reached the table, complete.
+        rows_loaded(): the rows of the households a change named were read again and shown.
     """
 
     household_activated = Signal(uuid.UUID)
     new_requested = Signal()
     loaded = Signal()
+    rows_loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self._task: Task | None = None
+        self._rows_task: Task | None = None  # rows of a few households, read again
+        self._rows_ids: set[uuid.UUID] = set()
         self._pending = ""  # what a background load is still bringing, shown beside the count
         self.search_box = QLineEdit(self)
         self.search_box.setObjectName("householdSearch")
@@ -170,10 +178,42 @@ class HouseholdListView(QWidget):
         self.unseen_filter.toggled.connect(self._apply_filter)
         # no refresh(): the window does not reload it on showing, so it catches up itself
         RefreshWhenShown(
-            self, ctx.bus, self.reload, ("household", "venue", "activity"), catch_up=True
+            self,
+            ctx.bus,
+            self.op_executed,
+            (Kind.HOUSEHOLD, Kind.VENUE, Kind.ASSIGNMENT, Kind.ACTIVITY),
+            catch_up=True,
         )
 
     # --- loading -------------------------------------------------------------------------------
+    def op_executed(self, changes: Changes | None) -> None:
+        """Read again what changed: the rows of the households named (a meal, a saved
+        household), or every household when none are named (an import, a sync merge)."""
+        named = None if changes is None else changes.households
+        if named is None or len(named) > ROWS_AT_ONCE or self._task is not None:
+            self.reload()  # a load under way may have read before the change: it starts again
+        elif named:
+            self._reload_rows(named)
+
+    def _reload_rows(self, ids: Collection[uuid.UUID]) -> None:
+        if self._rows_task is not None:  # its rows come along with these
+            self._rows_task.cancel()
+            ids = self._rows_ids | set(ids)
+        self._rows_ids = set(ids)
+        db, wanted = self.ctx.db, frozenset(ids)
+        self._rows_task = run_in_background(  # bound methods: none arrives once it is gone
+            lambda: (load_caseload(db, households=wanted), wanted),
+            self._on_rows_loaded,
+            self._on_failed,
+        )
+
+    def _on_rows_loaded(self, result: tuple[list[CaseRow], frozenset[uuid.UUID]]) -> None:
+        rows, ids = result
+        self._rows_task, self._rows_ids = None, set()
+        self.model.replace_rows(rows, ids)
+        self._show_count()
+        self.rows_loaded.emit()
+
     def reload(self) -> None:
         """Load the caseload in the background; the table keeps showing the old rows meanwhile."""
         self._pending = ""  # replaces any staged load still running
@@ -196,8 +236,10 @@ class HouseholdListView(QWidget):
     def _load_in_background(self, stages: list[bool], with_venues: bool = True) -> None:
         """One background load per stage, in turn; a ``False`` stage leaves out the activity
         columns. The venue filter's choices are read with the first stage only."""
-        if self._task is not None:
-            self._task.cancel()
+        for task in (self._task, self._rows_task):  # the whole caseload has their rows too
+            if task is not None:
+                task.cancel()
+        self._rows_task, self._rows_ids = None, set()
         db, with_facts, rest = self.ctx.db, stages[0], stages[1:]
         venues = self.ctx.venues
         if not self._pending:  # a staged load already says what it is bringing
@@ -259,6 +301,9 @@ class HouseholdListView(QWidget):
             not_seen_days=NOT_SEEN_DAYS if self.unseen_filter.isChecked() else None,
             today=date.today(),
         )
+        self._show_count()
+
+    def _show_count(self) -> None:
         count = (
             self.tr("%1 / %2 世帯")
             .replace("%1", str(self.model.rowCount()))

@@ -46,6 +46,7 @@ from evacsupport import importers
 from evacsupport.errors import EvacError
 from evacsupport.importers import remembered
 from evacsupport.importers._common import read_cells
+from evacsupport.services.changes import Changes
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.errors import error_text
 from evacsupport.ui.operations import Cancelled, Operation, Progress
@@ -376,8 +377,7 @@ class ImportDialog(QDialog):
         self.summary.setText(text)
         self._fit()
         self.import_button.setEnabled(False)
-        self.ctx.bus.changed.emit("household")
-        self.ctx.bus.changed.emit("venue")
+        self.ctx.bus.announce(Changes.everything(), self)
         self.imported.emit()
 
     def _failed(self, exc: EvacError) -> None:

@@ -203,7 +203,7 @@ class RecordsPage(QWidget):
             inner.addWidget(make_table(model, box))
             self.models.append((model, fetch))
         layout.addWidget(splitter, 1)
-        RefreshWhenShown(self, ctx.bus, self.refresh)
+        RefreshWhenShown(self, ctx.bus, lambda _changes: self.refresh())
 
     def refresh(self) -> None:
         for model, fetch in self.models:

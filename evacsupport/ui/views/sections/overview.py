@@ -15,6 +15,7 @@ from evacsupport.domain.suppression import HIDDEN
 from evacsupport.errors import EvacError
 from evacsupport.services.activity import ActivityService, Overview
 from evacsupport.services.caseload import CaseRow, load_caseload
+from evacsupport.services.changes import Changes
 from evacsupport.services.risk import RiskLevel
 from evacsupport.services.summary import (
     OriginSummary,
@@ -32,6 +33,14 @@ from evacsupport.ui.refresh import RefreshWhenShown
 from evacsupport.ui.tasks import Task, run_in_background
 from evacsupport.ui.views.sections.activity import make_table
 from evacsupport.ui.widgets.charts import LineChart
+
+ROWS_AT_ONCE = 500
+"""Up to this many changed households, only their rows of the at-risk list are read again."""
+
+
+def _by_urgency(rows: list[CaseRow]) -> list[CaseRow]:
+    """Highest level first, then the longest without contact."""
+    return sorted(rows, key=lambda r: (-r.risk.level, r.last_contact or date.min, r.case_number))
 
 
 class NumberTile(QFrame):
@@ -59,11 +68,13 @@ class _Figures:
 class DashboardPage(QWidget):
     """Signals: household_activated(uuid.UUID) when a row of the at-risk list is opened;
     loaded() when the numbers, the at-risk list and the meals chart (read in the background)
-    are shown; risk_loaded() when the risk history, read after them, reached its chart."""
+    are shown; risk_loaded() when the risk history, read after them, reached its chart;
+    rows_loaded() when a change to a few households reached the numbers and the list."""
 
     household_activated = Signal(uuid.UUID)
     loaded = Signal()
     risk_loaded = Signal()
+    rows_loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -115,7 +126,8 @@ class DashboardPage(QWidget):
         layout.addWidget(self.table, 1)
         self._task: Task | None = None
         self._risk_task: Task | None = None
-        RefreshWhenShown(self, ctx.bus, self.refresh)
+        self._rows_task: Task | None = None
+        RefreshWhenShown(self, ctx.bus, self.op_executed)
 
     @staticmethod
     def _level(row: CaseRow) -> str:
@@ -125,23 +137,53 @@ class DashboardPage(QWidget):
             else QCoreApplication.translate("Overview", "注意")
         )
 
+    def op_executed(self, changes: Changes | None) -> None:
+        """A few households changed (a check-in, a saved household): the numbers and their
+        rows of the at-risk list are read again, not the caseload; the charts (whole weeks,
+        the risk history) wait for the next full refresh, when the section is next shown."""
+        named = None if changes is None else changes.households
+        if named is None or len(named) > ROWS_AT_ONCE or self._task is not None:
+            self.refresh()
+            return
+        if self._rows_task is not None:
+            self._rows_task.cancel()
+        activity, db = self.activity, self.ctx.db
+        settings = self.ctx.settings.risk_settings()
+        self._rows_task = run_in_background(  # bound methods: none arrives once it is gone
+            lambda: (
+                activity.overview(),
+                load_caseload(db, settings=settings, households=named),
+                named,
+            ),
+            self._show_rows,
+            self._failed,
+        )
+
+    def _show_rows(self, result: tuple[Overview, list[CaseRow], frozenset[uuid.UUID]]) -> None:
+        self._rows_task = None
+        overview, rows, ids = result
+        self._show_tiles(overview)
+        at_risk = [r for r in self.at_risk.rows() if r.id not in ids]
+        at_risk += [r for r in rows if r.risk.level > RiskLevel.NONE]
+        self.at_risk.set_rows(_by_urgency(at_risk))
+        self.rows_loaded.emit()
+
     def refresh(self) -> None:
         """Read today's numbers, the at-risk list and the meals chart on a worker, then the
         risk history: the window stays responsive however large the caseload (a refresh used to
         read the whole caseload on the UI thread after every meal logged)."""
-        for task in (self._task, self._risk_task):
+        for task in (self._task, self._risk_task, self._rows_task):
             if task is not None:
                 task.cancel()
-        self._risk_task = None
+        self._risk_task = self._rows_task = None
         activity, db = self.activity, self.ctx.db
         settings = self.ctx.settings.risk_settings()
         last_sunday = date.today() - timedelta(days=date.today().weekday() + 1)
 
         def read() -> _Figures:
-            rows = [
-                r for r in load_caseload(db, settings=settings) if r.risk.level > RiskLevel.NONE
-            ]
-            rows.sort(key=lambda r: (-r.risk.level, r.last_contact or date.min, r.case_number))
+            rows = _by_urgency(
+                [r for r in load_caseload(db, settings=settings) if r.risk.level > RiskLevel.NONE]
+            )
             weekly = meals_per_week(db, today=last_sunday)  # whole weeks only
             return _Figures(activity.overview(), rows, weekly)
 
@@ -149,12 +191,7 @@ class DashboardPage(QWidget):
 
     def _show(self, figures: _Figures) -> None:
         self._task = None
-        overview = figures.overview
-        self.tiles["households"].value.setText(f"{overview.active_households:,}")
-        self.tiles["people"].value.setText(f"{overview.people:,}")
-        self.tiles["meals"].value.setText(f"{overview.meals_this_week:,}")
-        self.tiles["overdue"].value.setText(f"{overview.overdue_followups:,}")
-        self.tiles["checkins"].value.setText(f"{overview.checkins_due:,}")
+        self._show_tiles(figures.overview)
         self.at_risk.set_rows(figures.at_risk)
         self.meals_chart.set_data(figures.weekly.weeks, figures.weekly.by_venue)
         self.loaded.emit()
@@ -162,6 +199,13 @@ class DashboardPage(QWidget):
         self._risk_task = run_in_background(
             lambda: risk_history(db, settings=settings), self._show_risk, self._risk_failed
         )
+
+    def _show_tiles(self, overview: Overview) -> None:
+        self.tiles["households"].value.setText(f"{overview.active_households:,}")
+        self.tiles["people"].value.setText(f"{overview.people:,}")
+        self.tiles["meals"].value.setText(f"{overview.meals_this_week:,}")
+        self.tiles["overdue"].value.setText(f"{overview.overdue_followups:,}")
+        self.tiles["checkins"].value.setText(f"{overview.checkins_due:,}")
 
     def _failed(self, exc: EvacError) -> None:
         self._task = None
@@ -224,7 +268,7 @@ class SummaryPage(QWidget):
         layout.addWidget(heading)
         layout.addWidget(make_table(self.model, self), 1)
         layout.addWidget(self.note)
-        RefreshWhenShown(self, ctx.bus, self.refresh)
+        RefreshWhenShown(self, ctx.bus, lambda _changes: self.refresh())
 
     def _shown(
         self, column: str, count: Callable[[OriginSummary], int]

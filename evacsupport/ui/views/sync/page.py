@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from evacsupport.domain.roles import Permission
 from evacsupport.errors import EvacError
 from evacsupport.services.authz import can
+from evacsupport.services.changes import Changes
 from evacsupport.sync.service import ImportResult, SyncService, UnknownRecipient
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.models.sync import PeerModel
@@ -257,8 +258,7 @@ class SyncPage(QWidget):
         self.last_import = result
         self._show_status(self.tr("読み込みました：") + self.summary(result), OK_STYLE)
         self.refresh()
-        for kind in ("household", "venue", "activity"):
-            self.ctx.bus.changed.emit(kind)
+        self.ctx.bus.announce(Changes.everything(), self)
         self.imported.emit(True)
 
     def _failed(self, exc: Exception) -> None:
@@ -304,4 +304,4 @@ class SyncPage(QWidget):
 
     def _resolved(self, kind: str) -> None:
         self.refresh_peers()  # a settled conflict is a new change the peers have not seen
-        self.ctx.bus.changed.emit(kind)
+        self.ctx.bus.announce(Changes.everything(), self)

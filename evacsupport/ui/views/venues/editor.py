@@ -25,9 +25,11 @@ from PySide6.QtWidgets import (
 from evacsupport.db.models import Venue
 from evacsupport.errors import EvacError, FieldError, ValidationError
 from evacsupport.i18n import CATALOG, message
+from evacsupport.services.changes import Changes, Kind
 from evacsupport.services.venues import VenueInput
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.errors import error_text
+from evacsupport.ui.operations import write_now
 from evacsupport.ui.prompts import Discard
 from evacsupport.ui.views.venues.form import VenueForm
 from evacsupport.ui.widgets.fields import FieldMessage, reveal_messages, set_tab_order
@@ -101,11 +103,14 @@ class VenueEditor(QDialog):
         reveal_messages(self)
         data = self._input()
         try:
-            if self.venue is None:
-                saved = self._ctx.venues.create(data)
+            venues, venue = self._ctx.venues, self.venue
+            if venue is None:
+                saved = write_now(lambda: venues.create(data), self, where="venue save")
             else:
-                saved = self._ctx.venues.update(
-                    self.venue.id, data, expected_version=self.venue.version
+                saved = write_now(
+                    lambda: venues.update(venue.id, data, expected_version=venue.version),
+                    self,
+                    where="venue save",
                 )
         except ValidationError as exc:
             self._show_errors(exc.errors)
@@ -120,7 +125,7 @@ class VenueEditor(QDialog):
         self.form.clear_messages()
         self.general_message.show_message("")
         self._loaded = self._input()
-        self._ctx.bus.changed.emit("venue")
+        self._ctx.bus.announce(Changes.of(Kind.VENUE, venues=[saved.id]), self)
         self.accept()
         return True
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from evacsupport.domain.normalize import search_key
 from evacsupport.errors import EvacError
 from evacsupport.services.assignment import AssignmentService
+from evacsupport.services.changes import Kind
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.models.venues import VenueTableModel
 from evacsupport.ui.refresh import RefreshWhenShown
@@ -114,7 +115,12 @@ class VenueListView(QWidget):
 
         self.filter_box.textChanged.connect(self._apply_filter)
         self.filter_box.returnPressed.connect(self._focus_first_row)
-        RefreshWhenShown(self, ctx.bus, self.refresh, ("venue", "household"))  # assignments: load
+        RefreshWhenShown(
+            self,
+            ctx.bus,
+            lambda _changes: self.refresh(),
+            (Kind.VENUE, Kind.HOUSEHOLD, Kind.ASSIGNMENT),  # how many use each venue
+        )
         if load:
             self.refresh()
 
