@@ -254,8 +254,12 @@ def stored_facts(
     """:func:`compute_facts` from the stored rows, derived for ``today`` and ``settings`` here
     (days since a contact, the regular-attendance window, overdue follow-ups, who got worse by
     how much). None when a stored fact is dated after ``today`` (a view of an earlier day, or a
-    record dated ahead): only the history can say what was known on that day."""
-    horizon = session.scalar(select(func.max(HouseholdFacts.horizon)))
+    record dated ahead; of ``households`` only, when named): only the history can say what was
+    known on that day."""
+    named: ColumnElement[bool] = (
+        true() if households is None else HouseholdFacts.household_id.in_(households)
+    )
+    horizon = session.scalar(select(func.max(HouseholdFacts.horizon)).where(named))
     if horizon is not None and horizon > today:
         return None
     facts = HouseholdFacts
@@ -290,7 +294,7 @@ def stored_facts(
             facts.latest_ucla3,
             raw_id(facts.member_scores),
             raw_id(facts.open_due),
-        ).where(true() if households is None else facts.household_id.in_(households))
+        ).where(named)
     ):
         if contact is not None:
             last_contact[hid] = day(_iso(contact))

@@ -596,3 +596,30 @@ def test_filters_combine(caseload: dict[str, CaseRow]) -> None:
     assert heads(filter_rows(rows, "さとう", origin="172049")) == set()
     assert heads(filter_rows(rows, origin="172049", not_seen_days=10, today=TODAY)) == {"田中"}
     assert heads(filter_rows(rows, "た", at_risk=True)) == {"山田"}
+
+
+def test_the_rows_of_named_households_come_from_their_stored_facts_alone(
+    db: Database, service: HouseholdService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A view of an earlier day, with another household's meal after it: the rows the change
+    names are read from their own stored facts (the history is for households with activity
+    after that day), and equal the rows of the whole caseload read from the history."""
+    from evacsupport.services import caseload
+
+    venue = make_venue(db)
+    quiet = service.create(household(members=young_single()))
+    busy = service.create(household(members=young_single(given_name="次郎")))
+    add(
+        db,
+        MealLog(venue_id=venue.id, household_id=quiet.id, served_on=days_ago(10),
+                meal_type="eat_in", adults=1),
+        MealLog(venue_id=venue.id, household_id=busy.id, served_on=days_ago(1),
+                meal_type="eat_in", adults=1),
+    )  # fmt: skip
+    day = TODAY - timedelta(days=5)
+    whole = {r.id: r for r in load_caseload(db, today=day)}  # from the history: busy is ahead
+    history = caseload.compute_facts
+    monkeypatch.setattr(caseload, "compute_facts", lambda *a, **k: pytest.fail("history read"))
+    assert load_caseload(db, today=day, households=[quiet.id]) == [whole[quiet.id]]
+    monkeypatch.setattr(caseload, "compute_facts", history)
+    assert load_caseload(db, today=day, households=[busy.id]) == [whole[busy.id]]
