@@ -593,7 +593,7 @@ def run(size: str, seed: int, smoke: bool, log: Callable[[str], None]) -> Report
         finally:
             db.close()
         log(f"[{size}] counter in the window")
-        stall, ready = bench_ui_stall.measure(office, 5 if smoke else 20)
+        stall, ready, shown = bench_ui_stall.measure(office, 5 if smoke else 20)
         rows.append(Row("UI stall while logging meals at the counter (the window, heartbeat)",
                         "< 100 ms", f"{stall} ms",
                         note=f"{len(ready)} meals from the keyboard; bench_ui_stall.py",
@@ -602,6 +602,16 @@ def run(size: str, seed: int, smoke: bool, log: Callable[[str], None]) -> Report
                         f"{statistics.median(ready):.0f} ms",
                         note=f"worst {max(ready):.0f} ms",
                         ok=statistics.median(ready) < 50))  # fmt: skip
+        rows.append(Row("… scan → the meal saved and its card shown, median", "—",
+                        f"{statistics.median(shown):.0f} ms",
+                        note=f"worst {max(shown):.0f} ms; saved on the writer thread"))  # fmt: skip
+        log(f"[{size}] the window while a sync merges")
+        with tempfile.TemporaryDirectory(dir=generate.DATA_DIR) as merging:
+            merge_stall, merge_s, merged = bench_ui_stall.merge_stall(path, Path(merging))
+        rows.append(Row("UI stall while a month's sync package merges (the window, heartbeat)",
+                        "< 100 ms", f"{merge_stall} ms",
+                        note=f"{merged:,} changes merged in {merge_s:.1f} s; bench_ui_stall.py",
+                        ok=merge_stall < 100))  # fmt: skip
         log(f"[{size}] sync")
         month = sync_month(office, other, 200 if smoke else n["household"] // 2)
         rows.append(Row("sync: export of one month's package", "—", ms(month["export"]),
