@@ -134,6 +134,7 @@ def write_now(write: Callable[[], T], parent: QWidget | None = None, *, where: s
             parent,
         )
         dialog.setCancelButton(None)  # type: ignore[arg-type]
+        dialog.setWindowTitle(QCoreApplication.translate("Operations", "保存を待っています"))
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(0)
         dialog.show()

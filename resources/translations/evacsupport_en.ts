@@ -2070,6 +2070,10 @@ The language will change the next time the app starts.</translation>
         <source>保存しています…（取り込みなど、先の書き込みの終わりを待っています）</source>
         <translation>Saving… (waiting for an earlier write, such as an import, to finish)</translation>
     </message>
+    <message>
+        <source>保存を待っています</source>
+        <translation>Waiting to save</translation>
+    </message>
 </context>
 <context>
     <name>Overview</name>
