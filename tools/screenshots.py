@@ -145,8 +145,10 @@ def main() -> int:
         counter = window.counter
         counter.scan.setText(family.case_number)
         counter.submit()
+        wait_for(counter.settled)  # saved on the writer thread, the card shown
         shoot(app, window, "meal_counter", suffix)
         counter.undo_last()
+        wait_for(counter.settled)
         window.show_section("followups")
         shoot(app, window, "followups", suffix)
         window.show_section("reports")
