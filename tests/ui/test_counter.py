@@ -492,3 +492,21 @@ def test_ctrl_z_straight_after_enter_takes_back_that_meal(
     qtbot.waitUntil(counter.idle)
     assert MealService(db).session_log(venue_id, date.today()) == []
     assert not counter.undo_button.isEnabled()
+
+
+def test_an_assignment_made_elsewhere_reaches_the_roster_without_reading_the_venues(
+    qtbot: QtBot, counter: CounterView, households: list[str], db: Database, venue_id,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    from evacsupport.services.changes import Changes, Kind
+    from tests.factories import consent
+
+    [row] = HouseholdService(db).search(households[8])
+    record_consent(db, row.id, consent())
+    AssignmentService(db).assign(row.id, venue_id)
+    monkeypatch.setattr(counter.ctx.venues, "list", lambda **_: pytest.fail("venues read"))
+    with qtbot.waitSignal(counter.lists_loaded):
+        counter.ctx.bus.announce(Changes.of(Kind.ASSIGNMENT, households=[row.id]))
+    assert [
+        counter.roster_model.index(r, 1).data() for r in range(counter.roster_model.rowCount())
+    ] == [households[8]]

@@ -206,12 +206,19 @@ class CounterView(QWidget):
         RefreshWhenShown(
             self,
             ctx.bus,
-            lambda _changes: self.refresh(),
+            self.op_executed,
             (Kind.VENUE, Kind.HOUSEHOLD, Kind.ASSIGNMENT),  # the venues, the roster
             own=self,
         )
 
     # --- set-up ------------------------------------------------------------------------------
+    def op_executed(self, changes: Changes | None) -> None:
+        """A venue changed: the venue list too; else the session's lists (in the background)."""
+        if changes is None or Kind.VENUE in changes.kinds:
+            self.refresh()
+        else:
+            self.refresh_lists()
+
     def refresh(self) -> None:
         """Reload the venue list (keeping the choice) and the session's lists."""
         current = self.venue.currentData() or self.ctx.settings.venue_id or None
