@@ -510,3 +510,23 @@ def test_an_assignment_made_elsewhere_reaches_the_roster_without_reading_the_ven
     assert [
         counter.roster_model.index(r, 1).data() for r in range(counter.roster_model.rowCount())
     ] == [households[8]]
+
+
+def test_the_log_shows_each_meal_at_once_and_is_read_again_when_the_queue_pauses(
+    qtbot: QtBot, counter: CounterView, households: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[int] = []
+    session_log = counter.meals.session_log
+
+    def counted(*args: object) -> object:
+        reads.append(1)
+        return session_log(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(counter.meals, "session_log", counted)
+    for case in households[1:4]:
+        scan(qtbot, counter, case)
+    assert counter.log_model.rowCount() == 3 and counter.total.text() == "3 件・3 人"
+    assert reads == []  # shown from the saves' answers
+    with qtbot.waitSignal(counter.lists_loaded):
+        pass  # the queue paused: read once, for all three
+    assert reads == [1] and counter.log_model.rowCount() == 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from PySide6.QtCore import (
@@ -39,6 +40,13 @@ class RosterModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = rows
         self.endResetModel()
+
+    def mark_served(self, household_id: uuid.UUID) -> None:
+        """Tick a household just logged, before the roster is read again."""
+        for i, (card, served) in enumerate(self._rows):
+            if card.id == household_id and not served:
+                self._rows[i] = (card, True)
+                self.dataChanged.emit(self.index(i, 0), self.index(i, 0))
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)

@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -54,6 +54,9 @@ from evacsupport.ui.views.sections.activity import make_table
 from evacsupport.ui.widgets.fields import ChoiceCombo, DateField
 
 T = TypeVar("T")
+LISTS_AFTER_MS = 500
+"""After a meal, the session's log and the roster are read again once no other meal came
+for this long."""
 
 
 class CounterView(QWidget):
@@ -80,6 +83,10 @@ class CounterView(QWidget):
         self._answers: deque[tuple[Callable[[Any], None], Any]] = deque()
         self._asking = False
         self._undo_wanted = False
+        self._lists_timer = QTimer(self)
+        self._lists_timer.setSingleShot(True)
+        self._lists_timer.setInterval(LISTS_AFTER_MS)
+        self._lists_timer.timeout.connect(self.refresh_lists)
 
         self.venue = QComboBox(self)
         self.venue.setMinimumContentsLength(14)
@@ -262,6 +269,7 @@ class CounterView(QWidget):
         """Read this session's log and the venue's roster on a worker: after each meal the
         next person's number can be typed at once (read on the UI thread, the two lists held
         the counter for a tenth of a second and more at 5,000 households)."""
+        self._lists_timer.stop()
         if self._lists_task is not None:
             self._lists_task.cancel()
             self._lists_task = None
@@ -280,12 +288,15 @@ class CounterView(QWidget):
         self._lists_task = None
         entries, roster = lists
         self.log_model.set_rows(entries)
+        self._show_total(entries)
+        self.roster_model.set_rows(roster)
+        self.lists_loaded.emit()
+
+    def _show_total(self, entries: list[LoggedMeal]) -> None:
         people = sum(m.adults + m.children for m in entries)
         self.total.setText(
             self.tr("%1 件・%2 人").replace("%1", str(len(entries))).replace("%2", str(people))
         )
-        self.roster_model.set_rows(roster)
-        self.lists_loaded.emit()
 
     def _lists_failed(self, exc: EvacError) -> None:
         self._lists_task = None
@@ -436,8 +447,26 @@ class CounterView(QWidget):
             self.card.show_card(meal.household, meal)
         self.undo_button.setEnabled(True)
         self.scan.setFocus()
-        self.refresh_lists()
+        self._show_logged(meal)
         self.ctx.bus.announce(meal.changes, self)
+
+    def _show_logged(self, meal: LoggedMeal) -> None:
+        """The meal joins this session's log and ticks its household on the roster at once;
+        both are read again once the queue pauses (``LISTS_AFTER_MS``), not after every
+        meal: reading them while the next meals are saved slowed the window down."""
+        if self._lists_task is not None:  # read before this meal: the next read has it
+            self._lists_task.cancel()
+            self._lists_task = None
+        if meal.venue_id == self.venue_id() and meal.served_on == self.served_on():
+            entries = [meal, *self.log_model.rows()]
+            self.log_model.set_rows(entries)
+            self._show_total(entries)
+            if meal.household is not None:
+                self.roster_model.mark_served(meal.household.id)
+        self.refresh_lists_soon()
+
+    def refresh_lists_soon(self) -> None:
+        self._lists_timer.start()
 
     def _override(self) -> None:
         if self._pending is None or not self.override_note.text().strip():
