@@ -45,6 +45,7 @@ from evacsupport.services.authz import can
 from evacsupport.services.backup import backup_to
 from evacsupport.services.changes import Changes
 from evacsupport.ui.context import AppContext
+from evacsupport.ui.operations import writer_pool
 from evacsupport.ui.prompts import Prompter, QtPrompter
 from evacsupport.ui.views.about import AboutDialog
 from evacsupport.ui.views.assignment.allocate_dialog import AllocateDialog
@@ -75,6 +76,10 @@ def default_window_state() -> QSettings:
     """Window size, place and splitters: an INI file in the user's config folder (not settings.json,
     which holds preferences)."""
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "evacsupport", "window")
+
+
+WRITES_ON_CLOSE_MS = 60_000
+"""Closing waits this long at most for the writes still queued (a merge rolls back if cut)."""
 
 
 class MainWindow(QMainWindow):
@@ -659,5 +664,8 @@ class MainWindow(QMainWindow):
             return
         self.idle_lock.stop()
         self.save_window_state()
+        # Meals entered just before closing are still being saved: they land, and the
+        # backup on closing has them.
+        writer_pool().waitForDone(WRITES_ON_CLOSE_MS)
         self.auto_backup.on_exit()
         super().closeEvent(event)

@@ -134,3 +134,28 @@ def test_about_names_the_version_and_database(window: MainWindow) -> None:
     assert __version__ in dialog.version_label.text()
     assert dialog.database.text() == window.ctx.db.description
     dialog.close()
+
+
+def test_a_meal_entered_just_before_closing_is_saved(
+    qtbot: QtBot, window: MainWindow, demo_db: Database
+) -> None:
+    """The writer is still busy (a merge) when the window closes: the meal queued behind it
+    lands all the same."""
+    import threading
+
+    from evacsupport.services.meals import MealService
+    from evacsupport.ui.operations import Operation
+
+    window.show_section("meals")
+    counter = window.counter
+    venue_id = counter.venue_id()
+    assert venue_id is not None
+    before = len(MealService(demo_db).session_log(venue_id, counter.served_on()))
+    release = threading.Event()
+    Operation(lambda p, c: release.wait(10), write=True).start(lambda _r: None, lambda _e: None)
+    threading.Timer(0.3, release.set).start()
+    counter.scan.setFocus()
+    qtbot.keyClicks(counter.scan, HouseholdService(demo_db).search("")[0].case_number)
+    qtbot.keyClick(counter.scan, Qt.Key.Key_Return)
+    window.close()
+    assert len(MealService(demo_db).session_log(venue_id, counter.served_on())) == before + 1

@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -347,6 +348,8 @@ class CounterView(QWidget):
         self._in_flight += 1
 
         def arrived(handler: Callable[[Any], None], value: Any) -> None:
+            if not shiboken6.isValid(self):  # the window closed while it was saved
+                return
             self._in_flight -= 1
             self._answers.append((handler, value))
             self._drain()
