@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
             db.close()
             return
         old = self.ctx.db
+        writer_pool().waitForDone(WRITES_ON_CLOSE_MS)  # what is queued lands in the old one
         self._open_context(db)
         old.close()
 
