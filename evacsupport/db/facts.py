@@ -29,6 +29,7 @@ from sqlalchemy import (
     ColumnElement,
     String,
     Table,
+    and_,
     delete,
     event,
     func,
@@ -41,7 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, UOWTransaction
 
-from evacsupport.db.models import CheckIn, FollowUp, HouseholdFacts, MealLog, Visit
+from evacsupport.db.models import CheckIn, FollowUp, Household, HouseholdFacts, MealLog, Visit
 
 FACTS = cast(Table, HouseholdFacts.__table__)
 RECENT_MEALS = 16
@@ -134,28 +135,36 @@ def _compute_chunk(conn: Connection, chunk: list[uuid.UUID] | None) -> dict[Any,
         if key not in into or day > into[key]:
             into[key] = day
 
-    ranked_meals = (
-        select(
-            _raw(MealLog.household_id).label("h"),
-            _raw(MealLog.served_on).label("d"),
-            func.row_number()
-            .over(partition_by=MealLog.household_id, order_by=MealLog.served_on.desc())
-            .label("r"),
-        )
-        .where(
-            MealLog.household_id.is_not(None),
-            MealLog.deleted_at.is_(None),
-            only(MealLog.household_id),
-        )
-        .subquery()
+    # The last RECENT_MEALS meals of each household: its RECENT_MEALS-th latest date read from
+    # the (household, date) index, then the meals from that date on. A window function over
+    # every meal of the households read and sorted their whole history.
+    earlier = cast(Table, MealLog.__table__).alias("earlier")
+    cutoff = (
+        select(earlier.c.served_on)
+        .where(earlier.c.household_id == Household.id, earlier.c.deleted_at.is_(None))
+        .order_by(earlier.c.served_on.desc())
+        .limit(1)
+        .offset(RECENT_MEALS - 1)
+        .scalar_subquery()
     )
-    for hid, day in conn.execute(
-        select(ranked_meals.c.h, ranked_meals.c.d)
-        .where(ranked_meals.c.r <= RECENT_MEALS)
-        .order_by(ranked_meals.c.h, ranked_meals.c.r)
-    ):
-        r = row(hid)
-        r["recent_meals"].append(_iso(day)[:10])
+    recent = (
+        select(_raw(MealLog.household_id), _raw(MealLog.served_on))
+        .select_from(Household)
+        .join(
+            MealLog,
+            and_(
+                MealLog.household_id == Household.id,
+                MealLog.deleted_at.is_(None),
+                MealLog.served_on >= func.coalesce(cutoff, date.min),
+            ),
+        )
+        .where(only(Household.id))
+        .order_by(MealLog.household_id, MealLog.served_on.desc())
+    )
+    for hid, day in conn.execute(recent):
+        meals = row(hid)["recent_meals"]
+        if len(meals) < RECENT_MEALS:  # more only when several fall on the cut-off date
+            meals.append(_iso(day)[:10])
     for r in rows.values():
         last = r["recent_meals"][0]
         r["last_meal"] = last
