@@ -92,6 +92,9 @@ class Merger:
         # households whose meals, visits, check-ins or follow-ups changed: their facts are
         # recomputed at the end (these Core writes pass no session hook)
         self.activity_households: set[uuid.UUID | None] = set()
+        # meals this merge inserts: their households, when nothing else changed their history,
+        # are brought up to date from their stored facts (facts.add_meals), not recomputed
+        self.new_meals: list[dict[str, Any]] = []
 
     # --- preparation ------------------------------------------------------------------------
 
@@ -210,7 +213,9 @@ class Merger:
         rows.append(values)
         self.queued[(entity, row_id)] = values
         self.exists.setdefault(entity, set()).add(row_id)
-        if entity in facts.ACTIVITY_ENTITIES:
+        if entity == "meal_log":
+            self.new_meals.append(values)  # read at the end: a later change may fold into it
+        elif entity in facts.ACTIVITY_ENTITIES:
             self.activity_households.add(values.get("household_id"))
         if entity == "household":
             self.result.touched_households.add(row_id)
@@ -442,5 +447,22 @@ class Merger:
             for start in range(0, len(self.log), 1000):
                 self.conn.execute(insert(CHANGES), self.log[start : start + 1000])
         self._settle_case_numbers()
-        refresh_facts(self.conn, self.activity_households)
+        self._refresh_facts()
         return self.result
+
+    def _refresh_facts(self) -> None:
+        """Recompute the facts of households whose history changed other than by new live
+        meals (an undo, a moved record, a visit, a check-in, a follow-up); bring those that
+        only gained meals up to date from their stored rows, which every writer keeps current."""
+        recompute = self.activity_households
+        meals: dict[uuid.UUID, list[Any]] = {}
+        for values in self.new_meals:
+            household_id = values.get("household_id")
+            if values.get("deleted_at") is not None or values.get("served_on") is None:
+                recompute.add(household_id)  # logged and undone before it reached us
+            elif household_id is not None:
+                meals.setdefault(household_id, []).append(values["served_on"])
+        for household_id in recompute:
+            meals.pop(household_id, None)  # type: ignore[arg-type]
+        facts.add_meals(self.conn, meals)
+        refresh_facts(self.conn, recompute)
