@@ -30,6 +30,7 @@ from sqlalchemy import (
     String,
     Table,
     and_,
+    bindparam,
     delete,
     event,
     func,
@@ -38,6 +39,7 @@ from sqlalchemy import (
     select,
     true,
     type_coerce,
+    update,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, UOWTransaction
@@ -299,34 +301,45 @@ def add_meals(conn: Connection, meals: Mapping[uuid.UUID, Iterable[date]]) -> in
     Returns how many households were updated."""
     keys = {_key(h): list(days) for h, days in meals.items() if h is not None}
     keys = {k: days for k, days in keys.items() if days}
-    names = list(_empty_row(uuid.UUID(int=0)))
     for chunk in _chunks(keys):
         stored = {
-            _key(r["household_id"]): dict(r)
-            for r in conn.execute(
-                select(*(FACTS.c[n] for n in names)).where(FACTS.c.household_id.in_(chunk))
-            ).mappings()
-        }
-        rows = []
-        for key in chunk:
-            row = stored.get(key) or _empty_row(key)
-            recent = sorted(
-                [*row["recent_meals"], *(_iso(d)[:10] for d in keys[key])], reverse=True
-            )[:RECENT_MEALS]
-            last_meal = date.fromisoformat(recent[0])
-            contact = max(last_meal, row["last_contact"] or last_meal)
-            rows.append(
-                {
-                    **row,
-                    "household_id": key,
-                    "recent_meals": recent,
-                    "last_meal": last_meal,
-                    "last_contact": contact,
-                    "horizon": max(contact, row["horizon"] or contact),
-                }
+            _key(hid): (recent, contact, horizon)
+            for hid, recent, contact, horizon in conn.execute(
+                select(
+                    FACTS.c.household_id,
+                    FACTS.c.recent_meals,
+                    FACTS.c.last_contact,
+                    FACTS.c.horizon,
+                ).where(FACTS.c.household_id.in_(chunk))
             )
-        conn.execute(delete(FACTS).where(FACTS.c.household_id.in_(chunk)))
-        conn.execute(insert(FACTS), rows)
+        }
+        changed, new = [], []
+        for key in chunk:
+            recent, contact, horizon = stored.get(key, ([], None, None))
+            recent = sorted([*recent, *(_iso(d)[:10] for d in keys[key])], reverse=True)[
+                :RECENT_MEALS
+            ]
+            last_meal = date.fromisoformat(recent[0])
+            contact = max(last_meal, contact or last_meal)
+            values = {
+                "recent_meals": recent,
+                "last_meal": last_meal,
+                "last_contact": contact,
+                "horizon": max(contact, horizon or contact),
+            }
+            if key in stored:
+                changed.append({"key": key, **values})
+            else:
+                new.append({**_empty_row(key), **values})
+        if changed:  # the other columns (scores, follow-ups) stay as stored
+            conn.execute(
+                update(FACTS)
+                .where(FACTS.c.household_id == bindparam("key"))
+                .values({name: bindparam(name) for name in changed[0] if name != "key"}),
+                changed,
+            )
+        if new:
+            conn.execute(insert(FACTS), new)
     return len(keys)
 
 
