@@ -107,6 +107,31 @@ def one_month(db: Database, rng: random.Random) -> dict[str, int]:
     return counts
 
 
+FIRST_IMPORT_TARGET_S = 10.0
+
+
+def first_package(households: int) -> dict[str, float]:
+    """A demo caseload's first full package, exported and merged into an empty laptop (the
+    suite's row: a generated data set has no sync log to send)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        office = Database(sqlite_url(folder / "office.sqlite3"))
+        other = Database(sqlite_url(folder / "other.sqlite3"))
+        demo.generate(office, households=households, seed=5, today=START - timedelta(days=1))
+        office_sync, other_sync = SyncService(office), SyncService(other)
+        office_sync.rename_site("office")
+        other_sync.this_site()  # the new laptop's identity, made before the clock starts
+        start = time.perf_counter()
+        first = office_sync.export("other", folder / "first.evsync", PASSPHRASE)
+        export_s = time.perf_counter() - start
+        start = time.perf_counter()
+        other_sync.import_(folder / "first.evsync", PASSPHRASE, accept_unknown=True)
+        import_s = time.perf_counter() - start
+        office.close()
+        other.close()
+    return {"changes": first.changes, "export": export_s, "import": import_s}
+
+
 def measure(households: int) -> dict[str, float]:
     rng = random.Random(11)
     with tempfile.TemporaryDirectory() as tmp:
@@ -170,7 +195,8 @@ def table(r: dict[str, float]) -> str:
             f"| re-import of the same package (no-op) | — | {r['again']:.2f} s |",
             f"| first full package ({int(r['first_changes']):,} changes): export | — "
             f"| {r['first_export']:.2f} s |",
-            f"| first full package: import into an empty laptop | — | {r['first_import']:.2f} s |",
+            f"| first full package: import into an empty laptop | < {FIRST_IMPORT_TARGET_S:.0f} s "
+            f"| {r['first_import']:.2f} s |",
         ]
     )
 

@@ -42,7 +42,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from sqlalchemy import func, select  # noqa: E402
 
-from bench import bench_ui_stall, generate  # noqa: E402
+from bench import bench_sync, bench_ui_stall, generate  # noqa: E402
 from bench.perfdoc import write_section  # noqa: E402
 from evacsupport.config import Settings, sqlite_url  # noqa: E402
 from evacsupport.db import Database  # noqa: E402
@@ -620,6 +620,14 @@ def run(size: str, seed: int, smoke: bool, log: Callable[[str], None]) -> Report
                         f"{month['edits']:,} edited households"))  # fmt: skip
         rows.append(Row("sync: import (merge) of that package on a second laptop", "—",
                         ms(month["import"])))  # fmt: skip
+        log(f"[{size}] sync: first full package")
+        first = bench_sync.first_package(150 if smoke else 5_000)
+        rows.append(Row("sync: first full package into an empty laptop",
+                        f"< {bench_sync.FIRST_IMPORT_TARGET_S:.0f} s", ms(first["import"]),
+                        note=f"demo caseload of {150 if smoke else 5_000:,} households "
+                        f"(bench_sync.py), {int(first['changes']):,} changes; export "
+                        f"{ms(first['export'])}",
+                        ok=first["import"] < bench_sync.FIRST_IMPORT_TARGET_S))  # fmt: skip
         db = Database(sqlite_url(office))
         try:
             log(f"[{size}] import")

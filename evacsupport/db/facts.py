@@ -20,7 +20,7 @@ back-dated entries and merges of old records right without a rule for each.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import date
 from itertools import chain
 from typing import Any, cast
@@ -29,6 +29,8 @@ from sqlalchemy import (
     ColumnElement,
     String,
     Table,
+    and_,
+    bindparam,
     delete,
     event,
     func,
@@ -37,11 +39,12 @@ from sqlalchemy import (
     select,
     true,
     type_coerce,
+    update,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, UOWTransaction
 
-from evacsupport.db.models import CheckIn, FollowUp, HouseholdFacts, MealLog, Visit
+from evacsupport.db.models import CheckIn, FollowUp, Household, HouseholdFacts, MealLog, Visit
 
 FACTS = cast(Table, HouseholdFacts.__table__)
 RECENT_MEALS = 16
@@ -81,6 +84,23 @@ def _chunks(ids: Collection[uuid.UUID]) -> Iterator[list[uuid.UUID]]:
         yield items[start : start + CHUNK]
 
 
+def _empty_row(key: uuid.UUID) -> dict[str, Any]:
+    """The row of a household with no activity (before its first meal, visit or check-in)."""
+    return {
+        "household_id": key,
+        "last_meal": None,
+        "recent_meals": [],
+        "last_contact": None,
+        "latest_k6": None,
+        "latest_loneliness": None,
+        "latest_ucla3": None,
+        "member_scores": [],
+        "open_followups": 0,
+        "open_due": [],
+        "horizon": None,
+    }
+
+
 def compute_rows(
     conn: Connection, household_ids: Collection[uuid.UUID] | None = None
 ) -> dict[uuid.UUID, dict[str, Any]]:
@@ -110,19 +130,7 @@ def _compute_chunk(conn: Connection, chunk: list[uuid.UUID] | None) -> dict[Any,
         key = _key(hid)
         found = rows.get(key)
         if found is None:
-            found = rows[key] = {
-                "household_id": key,
-                "last_meal": None,
-                "recent_meals": [],
-                "last_contact": None,
-                "latest_k6": None,
-                "latest_loneliness": None,
-                "latest_ucla3": None,
-                "member_scores": [],
-                "open_followups": 0,
-                "open_due": [],
-                "horizon": None,
-            }
+            found = rows[key] = _empty_row(key)
         by_raw[hid] = found
         return found
 
@@ -134,28 +142,36 @@ def _compute_chunk(conn: Connection, chunk: list[uuid.UUID] | None) -> dict[Any,
         if key not in into or day > into[key]:
             into[key] = day
 
-    ranked_meals = (
-        select(
-            _raw(MealLog.household_id).label("h"),
-            _raw(MealLog.served_on).label("d"),
-            func.row_number()
-            .over(partition_by=MealLog.household_id, order_by=MealLog.served_on.desc())
-            .label("r"),
-        )
-        .where(
-            MealLog.household_id.is_not(None),
-            MealLog.deleted_at.is_(None),
-            only(MealLog.household_id),
-        )
-        .subquery()
+    # The last RECENT_MEALS meals of each household: its RECENT_MEALS-th latest date read from
+    # the (household, date) index, then the meals from that date on. A window function over
+    # every meal of the households read and sorted their whole history.
+    earlier = cast(Table, MealLog.__table__).alias("earlier")
+    cutoff = (
+        select(earlier.c.served_on)
+        .where(earlier.c.household_id == Household.id, earlier.c.deleted_at.is_(None))
+        .order_by(earlier.c.served_on.desc())
+        .limit(1)
+        .offset(RECENT_MEALS - 1)
+        .scalar_subquery()
     )
-    for hid, day in conn.execute(
-        select(ranked_meals.c.h, ranked_meals.c.d)
-        .where(ranked_meals.c.r <= RECENT_MEALS)
-        .order_by(ranked_meals.c.h, ranked_meals.c.r)
-    ):
-        r = row(hid)
-        r["recent_meals"].append(_iso(day)[:10])
+    recent = (
+        select(_raw(MealLog.household_id), _raw(MealLog.served_on))
+        .select_from(Household)
+        .join(
+            MealLog,
+            and_(
+                MealLog.household_id == Household.id,
+                MealLog.deleted_at.is_(None),
+                MealLog.served_on >= func.coalesce(cutoff, date.min),
+            ),
+        )
+        .where(only(Household.id))
+        .order_by(MealLog.household_id, MealLog.served_on.desc())
+    )
+    for hid, day in conn.execute(recent):
+        meals = row(hid)["recent_meals"]
+        if len(meals) < RECENT_MEALS:  # more only when several fall on the cut-off date
+            meals.append(_iso(day)[:10])
     for r in rows.values():
         last = r["recent_meals"][0]
         r["last_meal"] = last
@@ -272,6 +288,59 @@ def refresh_facts(conn: Connection, household_ids: Iterable[uuid.UUID | None]) -
         if rows:
             conn.execute(insert(FACTS), list(rows.values()))
     return len(ids)
+
+
+def add_meals(conn: Connection, meals: Mapping[uuid.UUID, Iterable[date]]) -> int:
+    """The rows of households whose history gained only live meals (served on ``meals``' days,
+    one entry a meal) since their row was stored, without reading the history.
+
+    What :func:`refresh_facts` would compute: the last 16 meals of the history are the last
+    16 of the 16 kept and the new ones; the last contact and the horizon can only move up to
+    the last meal; a meal changes nothing else. A sync merge of a month's package (mostly
+    new meals, for half the caseload) calls it for the households nothing else touched.
+    Returns how many households were updated."""
+    keys = {_key(h): list(days) for h, days in meals.items() if h is not None}
+    keys = {k: days for k, days in keys.items() if days}
+    for chunk in _chunks(keys):
+        stored = {
+            _key(hid): (recent, contact, horizon)
+            for hid, recent, contact, horizon in conn.execute(
+                select(
+                    FACTS.c.household_id,
+                    FACTS.c.recent_meals,
+                    FACTS.c.last_contact,
+                    FACTS.c.horizon,
+                ).where(FACTS.c.household_id.in_(chunk))
+            )
+        }
+        changed, new = [], []
+        for key in chunk:
+            recent, contact, horizon = stored.get(key, ([], None, None))
+            recent = sorted([*recent, *(_iso(d)[:10] for d in keys[key])], reverse=True)[
+                :RECENT_MEALS
+            ]
+            last_meal = date.fromisoformat(recent[0])
+            contact = max(last_meal, contact or last_meal)
+            values = {
+                "recent_meals": recent,
+                "last_meal": last_meal,
+                "last_contact": contact,
+                "horizon": max(contact, horizon or contact),
+            }
+            if key in stored:
+                changed.append({"key": key, **values})
+            else:
+                new.append({**_empty_row(key), **values})
+        if changed:  # the other columns (scores, follow-ups) stay as stored
+            conn.execute(
+                update(FACTS)
+                .where(FACTS.c.household_id == bindparam("key"))
+                .values({name: bindparam(name) for name in changed[0] if name != "key"}),
+                changed,
+            )
+        if new:
+            conn.execute(insert(FACTS), new)
+    return len(keys)
 
 
 def rebuild_facts(conn: Connection) -> int:

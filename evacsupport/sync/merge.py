@@ -81,6 +81,9 @@ class Merger:
         self.stamps: dict[tuple[str, uuid.UUID], dict[str, Stamp]] = {}
         self.exists: dict[str, set[uuid.UUID]] = {}
         self.pending: dict[str, list[dict[str, Any]]] = {}
+        # the queued rows by (entity, id): a later change to a row this merge inserts is folded
+        # into its insert, instead of flushing every queue for one UPDATE statement
+        self.queued: dict[tuple[str, uuid.UUID], dict[str, Any]] = {}
         self.log: list[dict[str, Any]] = []
         self.wanted_numbers: dict[uuid.UUID, str] = {}
         self._numbers: dict[str, uuid.UUID] | None = None  # case number -> household
@@ -89,8 +92,14 @@ class Merger:
         # households whose meals, visits, check-ins or follow-ups changed: their facts are
         # recomputed at the end (these Core writes pass no session hook)
         self.activity_households: set[uuid.UUID | None] = set()
+        # meals this merge inserts: their households, when nothing else changed their history,
+        # are brought up to date from their stored facts (facts.add_meals), not recomputed
+        self.new_meals: list[dict[str, Any]] = []
 
     # --- preparation ------------------------------------------------------------------------
+
+    def _empty(self, t: Table) -> bool:
+        return self.conn.scalar(select(t.c.id).limit(1)) is None
 
     def _preload(self, changes: list[dict[str, Any]]) -> None:
         rows: dict[str, set[uuid.UUID]] = {}
@@ -99,6 +108,9 @@ class Merger:
         for entity, ids in rows.items():
             t = table(entity)
             found: set[uuid.UUID] = set()
+            if self._empty(t):  # a new laptop: nothing to look up (nor any stamps)
+                self.exists[entity] = found
+                continue
             id_list = list(ids)
             for start in range(0, len(id_list), 500):
                 chunk = id_list[start : start + 500]
@@ -110,6 +122,8 @@ class Merger:
     def unseen(self, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
         ids = [c["id"] for c in changes]
         known: set[str] = set()
+        if self._empty(CHANGES):
+            return list(changes)
         for start in range(0, len(ids), 500):
             chunk = [uuid.UUID(i) for i in ids[start : start + 500]]
             known.update(
@@ -125,8 +139,11 @@ class Merger:
             rows = self.pending.pop(entity, None)
             if rows:
                 self.conn.execute(insert(table(entity)), rows)
+        self.queued.clear()
 
     def _local(self, entity: str, row_id: uuid.UUID) -> dict[str, Any]:
+        if (entity, row_id) in self.queued:  # inserted by this merge: read it as stored
+            self._flush_inserts()
         t = table(entity)
         row = self.conn.execute(select(t).where(t.c.id == row_id)).first()
         return {k: encode(v) for k, v in row._mapping.items()} if row else {}
@@ -194,8 +211,11 @@ class Merger:
             self._flush_inserts()
             rows = self.pending.setdefault(entity, [])
         rows.append(values)
+        self.queued[(entity, row_id)] = values
         self.exists.setdefault(entity, set()).add(row_id)
-        if entity in facts.ACTIVITY_ENTITIES:
+        if entity == "meal_log":
+            self.new_meals.append(values)  # read at the end: a later change may fold into it
+        elif entity in facts.ACTIVITY_ENTITIES:
             self.activity_households.add(values.get("household_id"))
         if entity == "household":
             self.result.touched_households.add(row_id)
@@ -267,11 +287,17 @@ class Merger:
         capture.write(self.conn, site.tick(self.conn), renumbered)
 
     def _update(self, entity: str, row_id: uuid.UUID, values: dict[str, Any]) -> None:
-        self._flush_inserts()
         t = table(entity)
         decoded = {k: decode(t.c[k], v) for k, v in values.items()}
+        queued = self.queued.get((entity, row_id))
+        if queued is None or not decoded.keys() <= queued.keys():
+            self._flush_inserts()
+            queued = None
         if entity == "household" and "case_number" in decoded:
             decoded["case_number"] = self._claim_case_number(row_id, decoded["case_number"])
+        if queued is not None:
+            self._fold(entity, row_id, queued, decoded)
+            return
         if entity in facts.ACTIVITY_ENTITIES:  # the household it leaves, and the one it joins
             self.activity_households.add(
                 self.conn.scalar(select(t.c.household_id).where(t.c.id == row_id))
@@ -288,6 +314,21 @@ class Merger:
             hid = self.conn.scalar(select(t.c.household_id).where(t.c.id == row_id))
             if hid:
                 self.result.touched_households.add(hid)
+
+    def _fold(
+        self, entity: str, row_id: uuid.UUID, queued: dict[str, Any], decoded: dict[str, Any]
+    ) -> None:
+        """The UPDATE of a row still queued for insert, made on the queued values: the row is
+        stored as the insert and the update would have left it (the version counted too)."""
+        if entity in facts.ACTIVITY_ENTITIES:  # the household it leaves, and the one it joins
+            self.activity_households.add(queued.get("household_id"))
+            self.activity_households.add(decoded.get("household_id"))
+        queued.update(decoded)
+        queued["version"] += 1
+        if entity == "household":
+            self.result.touched_households.add(row_id)
+        elif entity == "member" and queued.get("household_id"):
+            self.result.touched_households.add(queued["household_id"])
 
     # --- the merge ----------------------------------------------------------------------------
 
@@ -406,5 +447,22 @@ class Merger:
             for start in range(0, len(self.log), 1000):
                 self.conn.execute(insert(CHANGES), self.log[start : start + 1000])
         self._settle_case_numbers()
-        refresh_facts(self.conn, self.activity_households)
+        self._refresh_facts()
         return self.result
+
+    def _refresh_facts(self) -> None:
+        """Recompute the facts of households whose history changed other than by new live
+        meals (an undo, a moved record, a visit, a check-in, a follow-up); bring those that
+        only gained meals up to date from their stored rows, which every writer keeps current."""
+        recompute = self.activity_households
+        meals: dict[uuid.UUID, list[Any]] = {}
+        for values in self.new_meals:
+            household_id = values.get("household_id")
+            if values.get("deleted_at") is not None or values.get("served_on") is None:
+                recompute.add(household_id)  # logged and undone before it reached us
+            elif household_id is not None:
+                meals.setdefault(household_id, []).append(values["served_on"])
+        for household_id in recompute:
+            meals.pop(household_id, None)  # type: ignore[arg-type]
+        facts.add_meals(self.conn, meals)
+        refresh_facts(self.conn, recompute)

@@ -13,11 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, func, select, update
+from sqlalchemy import Connection, Table, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from evacsupport import __version__
 from evacsupport.db.base import utcnow
@@ -512,25 +513,51 @@ class SyncService:
                 )
 
     def _rebuild_search(self, session: Session, result: MergeResult) -> None:
-        """Search text is derived, not synced: rebuild it for households the package touched."""
+        """Search text is derived, not synced: rebuild it for households the package touched.
+
+        Read and written with Core (a first package touches every household): the rows
+        ``build_search_text`` reads, members in the relationship's order, and one executemany
+        for the texts that changed."""
         from evacsupport.services.households import build_search_text
 
+        conn = session.connection()
         ids = list(result.touched_households)
+        changed: list[dict[str, Any]] = []
         for start in range(0, len(ids), 500):
-            query = (
-                select(Household)
-                .options(selectinload(Household.members))
-                .where(Household.id.in_(ids[start : start + 500]))
+            chunk = ids[start : start + 500]
+            members: dict[uuid.UUID, list[SimpleNamespace]] = {}
+            for row in conn.execute(
+                select(
+                    Member.household_id,
+                    Member.family_name,
+                    Member.given_name,
+                    Member.family_kana,
+                    Member.given_kana,
+                    Member.phone,
+                )
+                .where(Member.household_id.in_(chunk), Member.deleted_at.is_(None))
+                .order_by(Member.household_id, Member.position)
+            ):
+                members.setdefault(row.household_id, []).append(SimpleNamespace(**row._mapping))
+            for hid, case_number, phone, stored in conn.execute(
+                select(
+                    Household.id, Household.case_number, Household.phone, Household.search_text
+                ).where(Household.id.in_(chunk))
+            ):
+                draft = SimpleNamespace(
+                    case_number=case_number, phone=phone, current_members=members.get(hid, [])
+                )
+                text = build_search_text(cast(Household, draft))
+                if stored != text:
+                    changed.append({"hid": hid, "text": text})
+        if changed:
+            households = cast(Table, Household.__table__)
+            conn.execute(
+                update(households)
+                .where(households.c.id == bindparam("hid"))
+                .values(search_text=bindparam("text")),
+                changed,
             )
-            for household in session.scalars(query):
-                text = build_search_text(household)
-                if household.search_text != text:
-                    session.execute(
-                        update(Household)
-                        .where(Household.id == household.id)
-                        .values(search_text=text)
-                        .execution_options(synchronize_session=False)
-                    )
 
     # --- conflicts ------------------------------------------------------------------------
 
