@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from io import BytesIO
 
 from pypdf import PdfReader
@@ -53,7 +54,9 @@ def test_numbers_stay_whole_in_narrow_columns() -> None:
 def test_the_pdf_prints_each_number_whole() -> None:
     register_fonts()
     headers, rows, widths = week_grid()
-    data = pdf_bytes(ReportMeta("試験", ""), [table(headers, rows, widths, numeric=range(1, 8))])
+    made = datetime(2026, 1, 5, 9, 30).astimezone()  # the footer's time is not a cell's number
+    meta = ReportMeta("試験", "", made_at=made)
+    data = pdf_bytes(meta, [table(headers, rows, widths, numeric=range(1, 8))])
     text = PdfReader(BytesIO(data)).pages[0].extract_text()
     numbers = re.findall(r"[\d,]+", text.split("月計", 1)[1])
     assert "1,018" in numbers and "12,018" in numbers and "34,345" in numbers
