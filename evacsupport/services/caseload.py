@@ -139,7 +139,7 @@ def checkin_facts(
     now: dict[Any, tuple[Any, tuple[Any, Any, Any]]] = {}  # member → household, latest scores
     before: dict[Any, tuple[Any, Any, Any]] = {}  # member → the scores before
     latest: dict[Any, list[Any]] = {}
-    rows = session.execute(select(ranked).where(ranked.c.rank <= 2)).all()
+    rows = session.connection().execute(select(ranked).where(ranked.c.rank <= 2)).all()
     for household_id, member_id, k6, loneliness, ucla3, rank in rows:
         scores = (k6, loneliness, ucla3)
         if rank != 1:

@@ -552,7 +552,9 @@ def _risk_levels(
         .group_by(Member.household_id)
         .having(func.count() == 1, func.max(Member.birth_date) <= older_born_before)
     )
-    active = session.execute(
+    # Core, not the ORM's execute: tens of thousands of rows, only keys and codes in them
+    connection = session.connection()
+    active = connection.execute(
         select(
             raw_id(Household.id),
             group_col,
@@ -611,21 +613,23 @@ def _risk_levels(
             .group_by(MealLog.household_id)
         )
     meals: dict[Any, tuple[date, int]] = {
-        hid: (last, n) for hid, last, n in session.execute(regular)
+        hid: (last, n) for hid, last, n in connection.execute(regular)
     }
 
     # Older people living alone: only whether someone was in contact in the last
     # alone_no_contact_days matters, so only that stretch of meals, visits and check-ins is read.
     contact_from = today - timedelta(days=max(settings.alone_no_contact_days, 0))
+    # one WITH for the three parts: the members are grouped once, not once a part
+    alone = living_alone_older.cte("alone")
     last_contact: dict[Any, date] = {}
-    for hid, day in session.execute(
+    for hid, day in connection.execute(
         union_all(
             *(
                 select(raw_id(household_col), func.max(day_col))
                 .where(
                     deleted_col.is_(None),
                     day_col.between(contact_from, today),
-                    household_col.in_(living_alone_older),
+                    household_col.in_(select(alone.c.household_id)),
                 )
                 .group_by(household_col)
                 for household_col, day_col, deleted_col in (
@@ -641,7 +645,7 @@ def _risk_levels(
 
     latest, worsened = checkin_facts(session, today, settings, raw_households=True)
     overdue: dict[Any, int] = dict(
-        session.execute(
+        connection.execute(
             select(raw_id(FollowUp.household_id), func.count())
             .where(
                 (FollowUp.status == FollowUpStatus.OPEN) | (FollowUp.done_on > today),
