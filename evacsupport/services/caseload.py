@@ -241,11 +241,13 @@ class _Facts:
             or hid in self.overdue
         ):
             return assess(self.risk_facts(hid, today, older_living_alone), settings)
-        return RiskAssessment(RiskLevel.NONE)
+        return NO_RISK
 
 
 NO_FACTS = _Facts({}, {}, {}, {}, {}, {})
 NO_VENUE: tuple[uuid.UUID | None, str] = (None, "")
+# One assessment shared by every row at no risk (most of a caseload); assessments are read only.
+NO_RISK = RiskAssessment(RiskLevel.NONE)
 
 
 def _activity_facts(
@@ -493,6 +495,27 @@ def _caseload(
         # text, the youngest birth date as ISO text): at 50,000 households the ORM's result
         # handling and a type per cell cost more than SQLite's own work.
         connection = session.connection()
+        # raw ids, made UUIDs once per venue below (not once per assigned household)
+        venues: dict[Any, Any] = dict(
+            connection.execute(
+                select(raw_id(Assignment.household_id), raw_id(Venue.id).label("venue"))
+                .join(Venue, Venue.id == Assignment.venue_id)
+                .where(
+                    Assignment.status == "active",
+                    Assignment.deleted_at.is_(None),
+                    true() if first is None else Assignment.household_id.in_(ids),
+                )
+            ).all()
+        )
+        venue_of: dict[Any, tuple[uuid.UUID, str]] = {
+            raw: (venue_id, name)
+            for raw, venue_id, name in connection.execute(
+                select(raw_id(Venue.id).label("raw"), Venue.id, Venue.name)
+            )
+        }
+        facts = _activity_facts(session, today, settings, raw=True) if with_facts else NO_FACTS
+        # The rows are made as they come (not all fetched first): one caseload's row tuples
+        # are never all alive beside its CaseRows, which the list keeps for the session.
         households = connection.execute(
             select(
                 raw_id(Household.id).label("key"),
@@ -519,70 +542,55 @@ def _caseload(
                 else true(),
             )
             .order_by(Household.case_number)
-        ).all()
-        # raw ids, made UUIDs once per venue below (not once per assigned household)
-        venues: dict[Any, Any] = dict(
-            connection.execute(
-                select(raw_id(Assignment.household_id), raw_id(Venue.id).label("venue"))
-                .join(Venue, Venue.id == Assignment.venue_id)
-                .where(
-                    Assignment.status == "active",
-                    Assignment.deleted_at.is_(None),
-                    true() if first is None else Assignment.household_id.in_(ids),
-                )
-            ).all()
         )
-        venue_of: dict[Any, tuple[uuid.UUID, str]] = {
-            raw: (venue_id, name)
-            for raw, venue_id, name in connection.execute(
-                select(raw_id(Venue.id).label("raw"), Venue.id, Venue.name)
-            )
-        }
-        facts = _activity_facts(session, today, settings, raw=True) if with_facts else NO_FACTS
-    born_before = older_born_before.isoformat()
-    rows: list[CaseRow] = []
-    append = rows.append
-    for (
-        key,
-        case_number,
-        fam,
-        giv,
-        fam_k,
-        giv_k,
-        n,
-        youngest,
-        origin,
-        evac,
-        status,
-        phone,
-        search_text,
-    ) in households:
-        venue_id, venue_name = venue_of.get(venues.get(key), NO_VENUE)
-        append(
-            CaseRow(
-                id=uuid_of(key),
-                case_number=case_number,
-                head_name=f"{fam or ''} {giv or ''}".strip(),
-                head_kana=f"{fam_k or ''} {giv_k or ''}".strip(),
-                member_count=n or 0,
-                origin_municipality_code=origin,
-                evacuation_status=evac,
-                status=status,
-                phone=phone,
-                venue_id=venue_id,
-                venue_name=venue_name,
-                last_contact=facts.last_contact.get(key),
-                risk=facts.assess(
-                    key,
-                    today,
-                    n == 1 and youngest is not None and _iso(youngest) <= born_before,
-                    settings,
+        born_before = older_born_before.isoformat()
+        rows: list[CaseRow] = []
+        append = rows.append
+        # a handful of statuses and municipality codes, each a new string object per row from
+        # the driver: one object each instead, for rows the list keeps all session
+        same: dict[str, str] = {}
+        one = same.setdefault
+        for (
+            key,
+            case_number,
+            fam,
+            giv,
+            fam_k,
+            giv_k,
+            n,
+            youngest,
+            origin,
+            evac,
+            status,
+            phone,
+            search_text,
+        ) in households:
+            venue_id, venue_name = venue_of.get(venues.get(key), NO_VENUE)
+            append(
+                CaseRow(
+                    id=uuid_of(key),
+                    case_number=case_number,
+                    head_name=f"{fam or ''} {giv or ''}".strip(),
+                    head_kana=f"{fam_k or ''} {giv_k or ''}".strip(),
+                    member_count=n or 0,
+                    origin_municipality_code=one(origin, origin),
+                    evacuation_status=one(evac, evac),
+                    status=one(status, status),
+                    phone=phone,
+                    venue_id=venue_id,
+                    venue_name=venue_name,
+                    last_contact=facts.last_contact.get(key),
+                    risk=facts.assess(
+                        key,
+                        today,
+                        n == 1 and youngest is not None and _iso(youngest) <= born_before,
+                        settings,
+                    )
+                    if status == "active" and with_facts
+                    else NO_RISK,
+                    search_text=search_text,
                 )
-                if status == "active" and with_facts
-                else RiskAssessment(RiskLevel.NONE),
-                search_text=search_text,
             )
-        )
     return rows
 
 
