@@ -317,15 +317,32 @@ def monthly_figures(
         "checkin": CheckIn.checked_on.between(month, end),
     }
 
-    # The risk levels are counted on a second connection meanwhile: both halves are mostly
-    # SQLite's own work, which runs beside Python's, so the two cores share it (WAL readers do
-    # not block each other). Each half is one consistent read.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="monthly-risk") as pool:
+    # The risk levels, and the visits, check-ins and follow-ups, are read on other connections
+    # meanwhile: each part is mostly SQLite's own work, which runs beside Python's, so the
+    # cores share it (WAL readers do not block each other). Each part is one consistent read.
+    opened = and_(FollowUp.created_at >= start_at, FollowUp.created_at < end_at)
+    closed = and_(FollowUp.status == FollowUpStatus.DONE, FollowUp.done_on.between(month, end))
+    contact_queries = (
+        select(group_col, Visit.kind, func.count())
+        .join(Household, Household.id == Visit.household_id)
+        .where(Visit.deleted_at.is_(None), in_month["visit"], live_household)
+        .group_by(group_col, Visit.kind),
+        select(group_col, func.count(), func.count(distinct(CheckIn.household_id)))
+        .join(Household, Household.id == CheckIn.household_id)
+        .where(CheckIn.deleted_at.is_(None), in_month["checkin"], live_household)
+        .group_by(group_col),
+        select(group_col, _count_if(opened), _count_if(closed))
+        .join(Household, Household.id == FollowUp.household_id)
+        .where(FollowUp.deleted_at.is_(None), live_household, or_(opened, closed))
+        .group_by(group_col),
+    )
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="monthly-risk") as pool:
         count_risk = functools.partial(
             _count_risk, db, group_col, live_household, active_at_end, as_of, settings
         )
-        # (a database in memory is one per connection: there the count waits its turn)
+        # (a database in memory is one per connection: there the reads wait their turn)
         risk = pool.submit(count_risk) if not db.in_memory else None
+        contacts = pool.submit(_read_all, db, contact_queries) if not db.in_memory else None
         with db.read() as session:
             people = (
                 select(Member.household_id, func.count().label("n"))
@@ -445,36 +462,18 @@ def monthly_figures(
                 for served_on, venue_id, count, persons in day_rows
             ]
 
-            for code, kind, count in session.execute(
-                select(group_col, Visit.kind, func.count())
-                .join(Household, Household.id == Visit.household_id)
-                .where(Visit.deleted_at.is_(None), in_month["visit"], live_household)
-                .group_by(group_col, Visit.kind)
-            ):
-                visits = group(code).visits
-                visits[kind] = visits.get(kind, 0) + count
-
-            for code, count, households in session.execute(
-                select(group_col, func.count(), func.count(distinct(CheckIn.household_id)))
-                .join(Household, Household.id == CheckIn.household_id)
-                .where(CheckIn.deleted_at.is_(None), in_month["checkin"], live_household)
-                .group_by(group_col)
-            ):
-                g = group(code)
-                g.checkins, g.checkin_households = count, households
-
-            opened = and_(FollowUp.created_at >= start_at, FollowUp.created_at < end_at)
-            closed = and_(
-                FollowUp.status == FollowUpStatus.DONE, FollowUp.done_on.between(month, end)
-            )
-            for code, n_opened, n_closed in session.execute(
-                select(group_col, _count_if(opened), _count_if(closed))
-                .join(Household, Household.id == FollowUp.household_id)
-                .where(FollowUp.deleted_at.is_(None), live_household, or_(opened, closed))
-                .group_by(group_col)
-            ):
-                g = group(code)
-                g.followups_opened, g.followups_closed = n_opened, n_closed
+        visit_rows, checkin_rows, followup_rows = (
+            contacts.result() if contacts else _read_all(db, contact_queries)
+        )
+        for code, kind, count in visit_rows:
+            visits = group(code).visits
+            visits[kind] = visits.get(kind, 0) + count
+        for code, count, households in checkin_rows:
+            g = group(code)
+            g.checkins, g.checkin_households = count, households
+        for code, n_opened, n_closed in followup_rows:
+            g = group(code)
+            g.followups_opened, g.followups_closed = n_opened, n_closed
 
         for (code, level), count in (risk.result() if risk else count_risk()).items():
             g = group(code)
@@ -494,6 +493,13 @@ def monthly_figures(
     for g in ordered:
         total.add(g)
     return MonthlyFigures(month, by, as_of, ordered, total, guests, weeks, venues)
+
+
+def _read_all(db: Database, queries: Iterable[Any]) -> list[list[Any]]:
+    """The rows of each of ``queries``, in one read."""
+    with db.read() as session:
+        connection = session.connection()
+        return [list(connection.execute(query).all()) for query in queries]
 
 
 def _venue_weeks(rows: Iterable[Any], weeks: list[tuple[date, date]]) -> list[VenueWeeks]:
