@@ -320,7 +320,8 @@ def stored_facts(
             meal = _iso(meal)
             last_meal[hid] = day(meal)
             # the regular-attendance count matters only once the last meal is stopped_days old
-            if meal <= end_text:
+            # (every kept date is on or before the last meal: none in a window after it)
+            if start_text <= meal <= end_text:
                 dates = _json(recent)
                 n = sum(1 for d in dates if d >= start_text)
                 if n >= RECENT_MEALS:
