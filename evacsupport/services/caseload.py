@@ -6,6 +6,7 @@ keystroke never waits for the database; a save elsewhere triggers a reload.
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from collections import Counter, defaultdict
@@ -32,6 +33,7 @@ from evacsupport.db.models import (
     Visit,
 )
 from evacsupport.domain import municipalities
+from evacsupport.domain.instruments import K6, LONELINESS_DIRECT, UCLA3
 from evacsupport.domain.normalize import search_key
 from evacsupport.domain.roles import Permission
 from evacsupport.i18n import current_language
@@ -230,18 +232,43 @@ class _Facts:
         self, hid: Any, today: date, older_living_alone: bool, settings: RiskSettings
     ) -> RiskAssessment:
         """:func:`assess` of household ``hid``'s facts. A household with none of the facts any
-        rule reads (no score, no follow-up overdue, no one worse, not an older person alone,
-        fewer meals in the regular window than make a regular) is at no risk without building
-        its facts: that is most of a caseload."""
+        rule reads (no score that calls for a follow-up, no follow-up overdue, no one worse, not an
+        older person alone, fewer meals in the regular window than make a regular) is at no
+        risk without building its facts: that is most of a caseload."""
+        scores = self.latest.get(hid)
         if (
             older_living_alone
             or self.meals_before.get(hid, 0) >= settings.regular_min_meals
-            or hid in self.latest
             or hid in self.worsened
             or hid in self.overdue
+            or (scores is not None and not _unflagged(scores, settings))
         ):
             return assess(self.risk_facts(hid, today, older_living_alone), settings)
         return NO_RISK
+
+
+@functools.lru_cache(maxsize=16)
+def _unflagged_scores(settings: RiskSettings) -> tuple[frozenset[int], ...]:
+    """For K6, the direct loneliness question and UCLA-3 (the order of a household's latest
+    scores): the results in the instrument's range that call for no follow-up under these
+    settings, enumerated from the bands themselves."""
+    cutoffs = settings.cutoffs()
+    return tuple(
+        frozenset(
+            value
+            for value in range(instrument.min_total, instrument.max_total + 1)
+            if cutoffs.flagged(instrument, value) is None
+        )
+        for instrument in (K6, LONELINESS_DIRECT, UCLA3)
+    )
+
+
+def _unflagged(scores: tuple[Any, Any, Any], settings: RiskSettings) -> bool:
+    """Whether none of a household's latest scores would be a reason for :func:`assess`."""
+    return all(
+        value is None or value in quiet
+        for value, quiet in zip(scores, _unflagged_scores(settings), strict=True)
+    )
 
 
 NO_FACTS = _Facts({}, {}, {}, {}, {}, {})

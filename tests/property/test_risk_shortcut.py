@@ -16,7 +16,6 @@ TODAY = date(2024, 6, 30)
 H = "h"
 
 _day = st.integers(0, 120).map(lambda n: TODAY - timedelta(days=n))
-_maybe_score = st.none() | st.integers(0, 24)
 _facts = st.builds(
     lambda contact, meal, before, scores, worse, overdue: _Facts(
         last_contact={H: contact} if contact else {},
@@ -29,8 +28,14 @@ _facts = st.builds(
     st.none() | _day,
     st.none() | _day,
     st.integers(0, 12),
+    # scores beyond each instrument's range too (UCLA-3 below its minimum of 3, K6 above 24):
+    # the short cut must leave those to assess
     st.none()
-    | st.tuples(_maybe_score, st.none() | st.integers(1, 5), st.none() | st.integers(3, 9)),
+    | st.tuples(
+        st.none() | st.integers(-1, 26),
+        st.none() | st.integers(0, 6),
+        st.none() | st.integers(0, 10),
+    ),
     st.lists(st.sampled_from(["山田 花子（K6 3→9）", "能登 太郎（孤独感 2→4）"]), max_size=2),
     st.integers(0, 3),
 )
@@ -38,6 +43,8 @@ _settings = st.builds(
     RiskSettings,
     k6_serious=st.integers(5, 20),
     k6_indicator=st.integers(3, 15),
+    loneliness_high=st.integers(1, 6),
+    ucla3_high=st.integers(2, 11),
     alone_no_contact_days=st.integers(0, 30),
     stopped_days=st.integers(0, 30),
     regular_min_meals=st.integers(0, 6),
@@ -45,7 +52,7 @@ _settings = st.builds(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(_facts, _settings, st.booleans())
 def test_the_short_cut_assesses_as_assess_does(
     facts: _Facts, risk_settings: RiskSettings, older_alone: bool
