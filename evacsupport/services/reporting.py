@@ -34,7 +34,13 @@ from evacsupport.domain.wareki import parse_date
 from evacsupport.errors import InvalidValue
 from evacsupport.i18n import current_language
 from evacsupport.services.authz import gate
-from evacsupport.services.caseload import _years_before, checkin_facts, raw_id, stored_facts
+from evacsupport.services.caseload import (
+    _unflagged,
+    _years_before,
+    checkin_facts,
+    raw_id,
+    stored_facts,
+)
 from evacsupport.services.risk import RiskFacts, RiskLevel, RiskSettings, assess
 
 GROUPINGS = ("origin", "host")
@@ -574,7 +580,7 @@ def _risk_levels(
     if stored is not None:  # the facts kept current hold for this day: one read of them
         for hid, code, status, older_alone in active:
             level = (
-                assess(stored.risk_facts(hid, today, bool(older_alone)), settings).level
+                stored.assess(hid, today, bool(older_alone), settings).level
                 if status == HouseholdStatus.ACTIVE
                 else RiskLevel.NONE  # closed after month end: not assessed, as in the list
             )
@@ -666,7 +672,13 @@ def _risk_levels(
     for hid, code, status, older_alone in active:
         if status != HouseholdStatus.ACTIVE:
             level = RiskLevel.NONE  # closed after month end: not assessed, as in the list
-        elif older_alone or hid in meals or hid in latest or hid in worsened or hid in overdue:
+        elif (
+            older_alone
+            or hid in meals
+            or (hid in latest and not _unflagged(latest[hid], settings))
+            or hid in worsened
+            or hid in overdue
+        ):
             last_meal, regular_meals = meals.get(hid, (None, 0))
             k6, lonely, ucla = latest.get(hid, (None, None, None))
             level = assess(
