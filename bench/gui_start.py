@@ -31,7 +31,7 @@ def main(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
     from evacsupport import __version__
-    from evacsupport.app import app_icon, install_translators
+    from evacsupport.app import app_icon, install_translators, release_import_sources
     from evacsupport.config import Settings, sqlite_url
     from evacsupport.services.backup import policy_from_settings
     from evacsupport.ui.main_window import MainWindow
@@ -92,6 +92,7 @@ def main(argv: list[str]) -> int:
     watcher = FirstPaint()
     viewport.installEventFilter(watcher)
     window.show()
+    release_import_sources()
     QTimer.singleShot(120_000, app.quit)  # never hang a benchmark run
     code = app.exec()
     close_at_exit(db)

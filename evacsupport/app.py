@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import linecache
 import sys
 from typing import TYPE_CHECKING
 
@@ -51,6 +52,16 @@ def app_icon() -> QIcon:
     return icon
 
 
+def release_import_sources() -> None:
+    """Drop from :mod:`linecache` the source text of the modules imported so far.
+
+    PySide6's import hook reads the source of every module imported after PySide6 (to see
+    whether it uses PySide6's features) through ``inspect.getsource``, and linecache keeps
+    what was read: some 20 MB of SQLAlchemy's and the app's source, for the whole session.
+    A traceback reads the lines it shows again when it needs them."""
+    linecache.clearcache()
+
+
 def open_window(db: Database, settings: Settings) -> MainWindow | None:
     """The main window over ``db`` once someone is signed in; None when they gave up.
 
@@ -65,6 +76,7 @@ def open_window(db: Database, settings: Settings) -> MainWindow | None:
         return None
     window = MainWindow(db, settings=settings)
     window.show()
+    release_import_sources()  # the window's modules are all imported by now
     return window
 
 

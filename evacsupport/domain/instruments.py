@@ -7,6 +7,7 @@ so that they can become settings; no band is hard-wired into the stored data.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,6 +28,11 @@ class Instrument:
     max_value: int
     short_ja: str = ""  # in a sentence: 「K6が14点」
     short_en: str = ""
+
+    def __hash__(self) -> int:
+        # by key alone (equal instruments have equal keys): the bands are cached by
+        # instrument, and hashing every item's text on each look-up cost more than the bands
+        return hash(self.key)
 
     @property
     def min_total(self) -> int:
@@ -177,7 +183,13 @@ class Cutoffs:
     loneliness_high: int = 4
 
     def bands(self, instrument: Instrument) -> tuple[Band, ...]:
-        """The instrument's bands, lowest first, covering its whole range without gaps."""
+        """The instrument's bands, lowest first, covering its whole range without gaps.
+
+        Cached: the household list and the monthly report band every member's latest scores
+        of tens of thousands of households with the same few cut-offs."""
+        return _bands(self, instrument)
+
+    def _make_bands(self, instrument: Instrument) -> tuple[Band, ...]:
         edges: tuple[tuple[str, int, str, str, int], ...]
         if instrument.key == K6.key:
             edges = (
@@ -209,8 +221,7 @@ class Cutoffs:
 
     def band(self, instrument: Instrument, result: int) -> Band:
         """The band ``result`` (a total, or the answer of a single question) falls in."""
-        bands = self.bands(instrument)
-        return next((b for b in bands if result in b), bands[0] if result < 0 else bands[-1])
+        return _band(self, instrument, result)
 
     def flagged(self, instrument: Instrument, result: int | None) -> Band | None:
         """The band of ``result`` when it calls for a follow-up, else None."""
@@ -262,6 +273,17 @@ class Cutoffs:
             f"{name} {self.result_text(instrument, result, lang)}"
             f" ({self.band_text(instrument, band, lang)})"
         )
+
+
+@functools.lru_cache(maxsize=64)
+def _bands(cutoffs: Cutoffs, instrument: Instrument) -> tuple[Band, ...]:
+    return cutoffs._make_bands(instrument)
+
+
+@functools.lru_cache(maxsize=4096, typed=True)  # typed: 5.0 is not in a band, 5 is
+def _band(cutoffs: Cutoffs, instrument: Instrument, result: int) -> Band:
+    bands = _bands(cutoffs, instrument)
+    return next((b for b in bands if result in b), bands[0] if result < 0 else bands[-1])
 
 
 DEFAULT_CUTOFFS = Cutoffs()

@@ -311,13 +311,20 @@ def table(
             cell_styles.append(("LEADING", (i, r), (i, r), size * CELL_LEADING / CELL_SIZE))
         return text
 
+    def text(value: Any, i: int) -> Any:
+        # A text that fits on one line needs no line breaking: printed as a plain string, as
+        # numbers are (the Paragraph's CJK line breaking was most of the time of the monthly
+        # report's 1,500 venue names). Longer ones, markup and line breaks stay Paragraphs.
+        plain = _plain(value)
+        room = inner[i] if i < len(inner) else None
+        if plain is None or room is None or "\n" in plain or _width(plain) > room:
+            return Paragraph(str(value), st["cell"])
+        return plain
+
     data: list[list[Any]] = [[Paragraph(str(h), st["cell"]) for h in headers]]
     for r, row in enumerate(rows, start=1):
         data.append(
-            [
-                number(value, i, r) if i in numbers else Paragraph(str(value), st["cell"])
-                for i, value in enumerate(row)
-            ]
+            [number(value, i, r) if i in numbers else text(value, i) for i, value in enumerate(row)]
         )
     result = Table(data, colWidths=widths, repeatRows=1)
     result.setStyle(

@@ -6,6 +6,7 @@ keystroke never waits for the database; a save elsewhere triggers a reload.
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from collections import Counter, defaultdict
@@ -33,6 +34,7 @@ from evacsupport.db.models import (
     Visit,
 )
 from evacsupport.domain import municipalities
+from evacsupport.domain.instruments import K6, LONELINESS_DIRECT, UCLA3
 from evacsupport.domain.normalize import search_key
 from evacsupport.domain.roles import Permission
 from evacsupport.i18n import current_language
@@ -92,6 +94,23 @@ def raw_id(column: Any) -> Any:
     return type_coerce(column, String)
 
 
+_SAFE_UNKNOWN = uuid.SafeUUID.unknown
+_new_uuid = object.__new__
+_set = object.__setattr__
+
+
+def uuid_of(value: Any) -> uuid.UUID:
+    """A :func:`raw_id` value made a :class:`uuid.UUID` (the same one ``uuid.UUID(value)``
+    gives), without the constructor's parsing of every accepted spelling: the driver's hex text
+    of 32 digits is all there is here, tens of thousands of times per caseload."""
+    if isinstance(value, uuid.UUID):
+        return value
+    made = _new_uuid(uuid.UUID)
+    _set(made, "int", int(value, 16))
+    _set(made, "is_safe", _SAFE_UNKNOWN)
+    return made
+
+
 def checkin_facts(
     session: Session, today: date, settings: RiskSettings, *, raw_households: bool = False
 ) -> tuple[dict[Any, tuple[Any, Any, Any]], dict[Any, list[str]]]:
@@ -123,7 +142,7 @@ def checkin_facts(
     now: dict[Any, tuple[Any, tuple[Any, Any, Any]]] = {}  # member → household, latest scores
     before: dict[Any, tuple[Any, Any, Any]] = {}  # member → the scores before
     latest: dict[Any, list[Any]] = {}
-    rows = session.execute(select(ranked).where(ranked.c.rank <= 2)).all()
+    rows = session.connection().execute(select(ranked).where(ranked.c.rank <= 2)).all()
     for household_id, member_id, k6, loneliness, ucla3, rank in rows:
         scores = (k6, loneliness, ucla3)
         if rank != 1:
@@ -210,9 +229,53 @@ class _Facts:
             worsened=tuple(self.worsened.get(hid, ())),
         )
 
+    def assess(
+        self, hid: Any, today: date, older_living_alone: bool, settings: RiskSettings
+    ) -> RiskAssessment:
+        """:func:`assess` of household ``hid``'s facts. A household with none of the facts any
+        rule reads (no score that calls for a follow-up, no follow-up overdue, no one worse, not an
+        older person alone, fewer meals in the regular window than make a regular) is at no
+        risk without building its facts: that is most of a caseload."""
+        scores = self.latest.get(hid)
+        if (
+            older_living_alone
+            or self.meals_before.get(hid, 0) >= settings.regular_min_meals
+            or hid in self.worsened
+            or hid in self.overdue
+            or (scores is not None and not _unflagged(scores, settings))
+        ):
+            return assess(self.risk_facts(hid, today, older_living_alone), settings)
+        return NO_RISK
+
+
+@functools.lru_cache(maxsize=16)
+def _unflagged_scores(settings: RiskSettings) -> tuple[frozenset[int], ...]:
+    """For K6, the direct loneliness question and UCLA-3 (the order of a household's latest
+    scores): the results in the instrument's range that call for no follow-up under these
+    settings, enumerated from the bands themselves."""
+    cutoffs = settings.cutoffs()
+    return tuple(
+        frozenset(
+            value
+            for value in range(instrument.min_total, instrument.max_total + 1)
+            if cutoffs.flagged(instrument, value) is None
+        )
+        for instrument in (K6, LONELINESS_DIRECT, UCLA3)
+    )
+
+
+def _unflagged(scores: tuple[Any, Any, Any], settings: RiskSettings) -> bool:
+    """Whether none of a household's latest scores would be a reason for :func:`assess`."""
+    return all(
+        value is None or value in quiet
+        for value, quiet in zip(scores, _unflagged_scores(settings), strict=True)
+    )
+
 
 NO_FACTS = _Facts({}, {}, {}, {}, {}, {})
 NO_VENUE: tuple[uuid.UUID | None, str] = (None, "")
+# One assessment shared by every row at no risk (most of a caseload); assessments are read only.
+NO_RISK = RiskAssessment(RiskLevel.NONE)
 
 
 def _activity_facts(
@@ -302,7 +365,8 @@ def stored_facts(
             meal = _iso(meal)
             last_meal[hid] = day(meal)
             # the regular-attendance count matters only once the last meal is stopped_days old
-            if meal <= end_text:
+            # (every kept date is on or before the last meal: none in a window after it)
+            if start_text <= meal <= end_text:
                 dates = _json(recent)
                 n = sum(1 for d in dates if d >= start_text)
                 if n >= RECENT_MEALS:
@@ -480,17 +544,45 @@ def _caseload(
             .group_by(Member.household_id)
             .subquery()
         )
-        households = session.execute(
+        # Core, not the ORM's execute, and every column as the driver gives it (the id as
+        # text, the youngest birth date as ISO text): at 50,000 households the ORM's result
+        # handling and a type per cell cost more than SQLite's own work.
+        connection = session.connection()
+        # raw ids, made UUIDs once per venue below (not once per assigned household)
+        venues: dict[Any, Any] = dict(
+            connection.execute(
+                select(raw_id(Assignment.household_id), raw_id(Venue.id).label("venue"))
+                .join(Venue, Venue.id == Assignment.venue_id)
+                .where(
+                    Assignment.status == "active",
+                    Assignment.deleted_at.is_(None),
+                    true() if ids is None else Assignment.household_id.in_(ids),
+                )
+            ).all()
+        )
+        venue_of: dict[Any, tuple[uuid.UUID, str]] = {
+            raw: (venue_id, name)
+            for raw, venue_id, name in connection.execute(
+                select(raw_id(Venue.id).label("raw"), Venue.id, Venue.name)
+            )
+        }
+        facts = (
+            _activity_facts(session, today, settings, raw=True, households=only)
+            if with_facts
+            else NO_FACTS
+        )
+        # The rows are made as they come (not all fetched first): one caseload's row tuples
+        # are never all alive beside its CaseRows, which the list keeps for the session.
+        households = connection.execute(
             select(
-                Household.id,
-                raw_id(Household.id).label("key"),  # the facts' key: hashed at C speed
+                raw_id(Household.id).label("key"),
                 Household.case_number,
                 head.c.family_name,
                 head.c.given_name,
                 head.c.family_kana,
                 head.c.given_kana,
                 people.c.n,
-                people.c.youngest,
+                type_coerce(people.c.youngest, String),
                 Household.origin_municipality_code,
                 Household.evacuation_status,
                 Household.status,
@@ -507,71 +599,55 @@ def _caseload(
                 else true(),
             )
             .order_by(Household.case_number)
-        ).all()
-        # raw ids, made UUIDs once per venue below (not once per assigned household)
-        venues: dict[Any, Any] = dict(
-            session.execute(
-                select(raw_id(Assignment.household_id), raw_id(Venue.id).label("venue"))
-                .join(Venue, Venue.id == Assignment.venue_id)
-                .where(
-                    Assignment.status == "active",
-                    Assignment.deleted_at.is_(None),
-                    true() if ids is None else Assignment.household_id.in_(ids),
+        )
+        born_before = older_born_before.isoformat()
+        rows: list[CaseRow] = []
+        append = rows.append
+        # a handful of statuses and municipality codes, each a new string object per row from
+        # the driver: one object each instead, for rows the list keeps all session
+        same: dict[str, str] = {}
+        one = same.setdefault
+        for (
+            key,
+            case_number,
+            fam,
+            giv,
+            fam_k,
+            giv_k,
+            n,
+            youngest,
+            origin,
+            evac,
+            status,
+            phone,
+            search_text,
+        ) in households:
+            venue_id, venue_name = venue_of.get(venues.get(key), NO_VENUE)
+            append(
+                CaseRow(
+                    id=uuid_of(key),
+                    case_number=case_number,
+                    head_name=f"{fam or ''} {giv or ''}".strip(),
+                    head_kana=f"{fam_k or ''} {giv_k or ''}".strip(),
+                    member_count=n or 0,
+                    origin_municipality_code=one(origin, origin),
+                    evacuation_status=one(evac, evac),
+                    status=one(status, status),
+                    phone=phone,
+                    venue_id=venue_id,
+                    venue_name=venue_name,
+                    last_contact=facts.last_contact.get(key),
+                    risk=facts.assess(
+                        key,
+                        today,
+                        n == 1 and youngest is not None and _iso(youngest) <= born_before,
+                        settings,
+                    )
+                    if status == "active" and with_facts
+                    else NO_RISK,
+                    search_text=search_text,
                 )
-            ).all()
-        )
-        venue_of: dict[Any, tuple[uuid.UUID, str]] = {
-            raw: (venue_id, name)
-            for raw, venue_id, name in session.execute(
-                select(raw_id(Venue.id).label("raw"), Venue.id, Venue.name)
             )
-        }
-        facts = (
-            _activity_facts(session, today, settings, raw=True, households=only)
-            if with_facts
-            else NO_FACTS
-        )
-    rows = []
-    for (
-        hid,
-        key,
-        case_number,
-        fam,
-        giv,
-        fam_k,
-        giv_k,
-        n,
-        youngest,
-        origin,
-        evac,
-        status,
-        phone,
-        search_text,
-    ) in households:
-        risk_facts = facts.risk_facts(
-            key, today, n == 1 and youngest is not None and youngest <= older_born_before
-        )
-        venue_id, venue_name = venue_of.get(venues.get(key), NO_VENUE)
-        rows.append(
-            CaseRow(
-                id=hid,
-                case_number=case_number,
-                head_name=f"{fam or ''} {giv or ''}".strip(),
-                head_kana=f"{fam_k or ''} {giv_k or ''}".strip(),
-                member_count=n or 0,
-                origin_municipality_code=origin,
-                evacuation_status=evac,
-                status=status,
-                phone=phone,
-                venue_id=venue_id,
-                venue_name=venue_name,
-                last_contact=facts.last_contact.get(key),
-                risk=assess(risk_facts, settings)
-                if status == "active" and with_facts
-                else RiskAssessment(RiskLevel.NONE),
-                search_text=search_text,
-            )
-        )
     return rows
 
 

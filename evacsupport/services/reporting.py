@@ -34,7 +34,13 @@ from evacsupport.domain.wareki import parse_date
 from evacsupport.errors import InvalidValue
 from evacsupport.i18n import current_language
 from evacsupport.services.authz import gate
-from evacsupport.services.caseload import _years_before, checkin_facts, raw_id, stored_facts
+from evacsupport.services.caseload import (
+    _unflagged,
+    _years_before,
+    checkin_facts,
+    raw_id,
+    stored_facts,
+)
 from evacsupport.services.risk import RiskFacts, RiskLevel, RiskSettings, assess
 
 GROUPINGS = ("origin", "host")
@@ -317,15 +323,32 @@ def monthly_figures(
         "checkin": CheckIn.checked_on.between(month, end),
     }
 
-    # The risk levels are counted on a second connection meanwhile: both halves are mostly
-    # SQLite's own work, which runs beside Python's, so the two cores share it (WAL readers do
-    # not block each other). Each half is one consistent read.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="monthly-risk") as pool:
+    # The risk levels, and the visits, check-ins and follow-ups, are read on other connections
+    # meanwhile: each part is mostly SQLite's own work, which runs beside Python's, so the
+    # cores share it (WAL readers do not block each other). Each part is one consistent read.
+    opened = and_(FollowUp.created_at >= start_at, FollowUp.created_at < end_at)
+    closed = and_(FollowUp.status == FollowUpStatus.DONE, FollowUp.done_on.between(month, end))
+    contact_queries = (
+        select(group_col, Visit.kind, func.count())
+        .join(Household, Household.id == Visit.household_id)
+        .where(Visit.deleted_at.is_(None), in_month["visit"], live_household)
+        .group_by(group_col, Visit.kind),
+        select(group_col, func.count(), func.count(distinct(CheckIn.household_id)))
+        .join(Household, Household.id == CheckIn.household_id)
+        .where(CheckIn.deleted_at.is_(None), in_month["checkin"], live_household)
+        .group_by(group_col),
+        select(group_col, _count_if(opened), _count_if(closed))
+        .join(Household, Household.id == FollowUp.household_id)
+        .where(FollowUp.deleted_at.is_(None), live_household, or_(opened, closed))
+        .group_by(group_col),
+    )
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="monthly-risk") as pool:
         count_risk = functools.partial(
             _count_risk, db, group_col, live_household, active_at_end, as_of, settings
         )
-        # (a database in memory is one per connection: there the count waits its turn)
+        # (a database in memory is one per connection: there the reads wait their turn)
         risk = pool.submit(count_risk) if not db.in_memory else None
+        contacts = pool.submit(_read_all, db, contact_queries) if not db.in_memory else None
         with db.read() as session:
             people = (
                 select(Member.household_id, func.count().label("n"))
@@ -445,36 +468,18 @@ def monthly_figures(
                 for served_on, venue_id, count, persons in day_rows
             ]
 
-            for code, kind, count in session.execute(
-                select(group_col, Visit.kind, func.count())
-                .join(Household, Household.id == Visit.household_id)
-                .where(Visit.deleted_at.is_(None), in_month["visit"], live_household)
-                .group_by(group_col, Visit.kind)
-            ):
-                visits = group(code).visits
-                visits[kind] = visits.get(kind, 0) + count
-
-            for code, count, households in session.execute(
-                select(group_col, func.count(), func.count(distinct(CheckIn.household_id)))
-                .join(Household, Household.id == CheckIn.household_id)
-                .where(CheckIn.deleted_at.is_(None), in_month["checkin"], live_household)
-                .group_by(group_col)
-            ):
-                g = group(code)
-                g.checkins, g.checkin_households = count, households
-
-            opened = and_(FollowUp.created_at >= start_at, FollowUp.created_at < end_at)
-            closed = and_(
-                FollowUp.status == FollowUpStatus.DONE, FollowUp.done_on.between(month, end)
-            )
-            for code, n_opened, n_closed in session.execute(
-                select(group_col, _count_if(opened), _count_if(closed))
-                .join(Household, Household.id == FollowUp.household_id)
-                .where(FollowUp.deleted_at.is_(None), live_household, or_(opened, closed))
-                .group_by(group_col)
-            ):
-                g = group(code)
-                g.followups_opened, g.followups_closed = n_opened, n_closed
+        visit_rows, checkin_rows, followup_rows = (
+            contacts.result() if contacts else _read_all(db, contact_queries)
+        )
+        for code, kind, count in visit_rows:
+            visits = group(code).visits
+            visits[kind] = visits.get(kind, 0) + count
+        for code, count, households in checkin_rows:
+            g = group(code)
+            g.checkins, g.checkin_households = count, households
+        for code, n_opened, n_closed in followup_rows:
+            g = group(code)
+            g.followups_opened, g.followups_closed = n_opened, n_closed
 
         for (code, level), count in (risk.result() if risk else count_risk()).items():
             g = group(code)
@@ -494,6 +499,13 @@ def monthly_figures(
     for g in ordered:
         total.add(g)
     return MonthlyFigures(month, by, as_of, ordered, total, guests, weeks, venues)
+
+
+def _read_all(db: Database, queries: Iterable[Any]) -> list[list[Any]]:
+    """The rows of each of ``queries``, in one read."""
+    with db.read() as session:
+        connection = session.connection()
+        return [list(connection.execute(query).all()) for query in queries]
 
 
 def _venue_weeks(rows: Iterable[Any], weeks: list[tuple[date, date]]) -> list[VenueWeeks]:
@@ -552,7 +564,9 @@ def _risk_levels(
         .group_by(Member.household_id)
         .having(func.count() == 1, func.max(Member.birth_date) <= older_born_before)
     )
-    active = session.execute(
+    # Core, not the ORM's execute: tens of thousands of rows, only keys and codes in them
+    connection = session.connection()
+    active = connection.execute(
         select(
             raw_id(Household.id),
             group_col,
@@ -566,7 +580,7 @@ def _risk_levels(
     if stored is not None:  # the facts kept current hold for this day: one read of them
         for hid, code, status, older_alone in active:
             level = (
-                assess(stored.risk_facts(hid, today, bool(older_alone)), settings).level
+                stored.assess(hid, today, bool(older_alone), settings).level
                 if status == HouseholdStatus.ACTIVE
                 else RiskLevel.NONE  # closed after month end: not assessed, as in the list
             )
@@ -611,21 +625,23 @@ def _risk_levels(
             .group_by(MealLog.household_id)
         )
     meals: dict[Any, tuple[date, int]] = {
-        hid: (last, n) for hid, last, n in session.execute(regular)
+        hid: (last, n) for hid, last, n in connection.execute(regular)
     }
 
     # Older people living alone: only whether someone was in contact in the last
     # alone_no_contact_days matters, so only that stretch of meals, visits and check-ins is read.
     contact_from = today - timedelta(days=max(settings.alone_no_contact_days, 0))
+    # one WITH for the three parts: the members are grouped once, not once a part
+    alone = living_alone_older.cte("alone")
     last_contact: dict[Any, date] = {}
-    for hid, day in session.execute(
+    for hid, day in connection.execute(
         union_all(
             *(
                 select(raw_id(household_col), func.max(day_col))
                 .where(
                     deleted_col.is_(None),
                     day_col.between(contact_from, today),
-                    household_col.in_(living_alone_older),
+                    household_col.in_(select(alone.c.household_id)),
                 )
                 .group_by(household_col)
                 for household_col, day_col, deleted_col in (
@@ -641,7 +657,7 @@ def _risk_levels(
 
     latest, worsened = checkin_facts(session, today, settings, raw_households=True)
     overdue: dict[Any, int] = dict(
-        session.execute(
+        connection.execute(
             select(raw_id(FollowUp.household_id), func.count())
             .where(
                 (FollowUp.status == FollowUpStatus.OPEN) | (FollowUp.done_on > today),
@@ -656,7 +672,13 @@ def _risk_levels(
     for hid, code, status, older_alone in active:
         if status != HouseholdStatus.ACTIVE:
             level = RiskLevel.NONE  # closed after month end: not assessed, as in the list
-        elif older_alone or hid in meals or hid in latest or hid in worsened or hid in overdue:
+        elif (
+            older_alone
+            or hid in meals
+            or (hid in latest and not _unflagged(latest[hid], settings))
+            or hid in worsened
+            or hid in overdue
+        ):
             last_meal, regular_meals = meals.get(hid, (None, 0))
             k6, lonely, ucla = latest.get(hid, (None, None, None))
             level = assess(

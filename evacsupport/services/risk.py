@@ -6,6 +6,7 @@ instruments' cut-offs and "how long is too long without contact" are for the tea
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
@@ -38,12 +39,21 @@ class RiskSettings:
 
     def cutoffs(self) -> Cutoffs:
         """The instruments' cut-offs these settings give (the one definition of the bands)."""
+        return _cutoffs(self)
+
+    def _make_cutoffs(self) -> Cutoffs:
         return Cutoffs(
             k6_indicator=self.k6_indicator,
             k6_serious=self.k6_serious,
             ucla3_high=self.ucla3_high,
             loneliness_high=self.loneliness_high,
         )
+
+
+@functools.lru_cache(maxsize=16)
+def _cutoffs(settings: RiskSettings) -> Cutoffs:
+    """One :class:`Cutoffs` per settings: :func:`assess` runs for every household."""
+    return settings._make_cutoffs()
 
 
 @dataclass(frozen=True, slots=True)
