@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
     <name>AboutDialog</name>
@@ -43,12 +44,12 @@
         <translation>Used for</translation>
     </message>
     <message>
-        <source>このアプリは Qt（PySide6）を LGPLv3 のもとで利用しています。Qt のライブラリは動的にリンクしているため、利用者が差し替えることができます。&lt;a href="%1"&gt;LGPL の義務について&lt;/a&gt;</source>
-        <translation>This app uses Qt (PySide6) under the LGPLv3. Qt's libraries are linked dynamically, so users can replace them. &lt;a href="%1"&gt;About the LGPL obligations&lt;/a&gt;</translation>
+        <source>このアプリは Qt（PySide6）を LGPLv3 のもとで利用しています。Qt のライブラリは動的にリンクしているため、利用者が差し替えることができます。&lt;a href=&quot;%1&quot;&gt;LGPL の義務について&lt;/a&gt;</source>
+        <translation>This app uses Qt (PySide6) under the LGPLv3. Qt&apos;s libraries are linked dynamically, so users can replace them. &lt;a href=&quot;%1&quot;&gt;About the LGPL obligations&lt;/a&gt;</translation>
     </message>
     <message>
         <source>行をダブルクリックすると、その構成要素のサイトを開きます。</source>
-        <translation>Double-click a row to open the component's website.</translation>
+        <translation>Double-click a row to open the component&apos;s website.</translation>
     </message>
     <message>
         <source>IPAフォントのライセンス全文(&amp;F)…</source>
@@ -140,7 +141,7 @@
     </message>
     <message>
         <source>会場が決まっていない世帯（支援中）を、定員を超えないように近い会場へ割り当てる案を作ります。家族は分けません。「確定して登録」を押すまで何も登録されません。</source>
-        <translation>Makes a plan that places active households without a venue at nearby venues, without exceeding any venue's capacity. Families are never split. Nothing is recorded until you press “Confirm and record”.</translation>
+        <translation>Makes a plan that places active households without a venue at nearby venues, without exceeding any venue&apos;s capacity. Families are never split. Nothing is recorded until you press “Confirm and record”.</translation>
     </message>
     <message>
         <source>案を作成(&amp;P)</source>
@@ -554,7 +555,7 @@
         <translation>Changes (each field before → after)</translation>
     </message>
     <message>
-        <source>%1　%2　%3 %4</source>
+        <source>%1&#x3000;%2&#x3000;%3 %4</source>
         <translation>%1  %2  %3 %4</translation>
     </message>
     <message>
@@ -787,7 +788,7 @@
     </message>
     <message>
         <source>代理人の氏名</source>
-        <translation>Proxy's name</translation>
+        <translation>Proxy&apos;s name</translation>
     </message>
     <message>
         <source>続柄</source>
@@ -807,7 +808,7 @@
     </message>
     <message>
         <source>有効な同意がありません。同意がない世帯の情報は、会場や関係機関と共有できません。</source>
-        <translation>No consent in force. Without consent, this household's data cannot be shared with venues or agencies.</translation>
+        <translation>No consent in force. Without consent, this household&apos;s data cannot be shared with venues or agencies.</translation>
     </message>
 </context>
 <context>
@@ -822,7 +823,7 @@
     </message>
     <message>
         <source>世帯番号を入力、または世帯カードのQRを読み取り → Enter</source>
-        <translation>Type the case number or scan the card's QR code, then Enter</translation>
+        <translation>Type the case number or scan the card&apos;s QR code, then Enter</translation>
     </message>
     <message>
         <source>ルールの例外として記録する理由を書いて Enter（Escで取りやめ）</source>
@@ -979,7 +980,7 @@
     </message>
     <message>
         <source>例：仮設住宅へ転居、家族の希望</source>
-        <translation>e.g. moved to temporary housing, the family's wish</translation>
+        <translation>e.g. moved to temporary housing, the family&apos;s wish</translation>
     </message>
     <message>
         <source>終了を登録</source>
@@ -1045,7 +1046,7 @@
     </message>
     <message>
         <source>合言葉はチームで決めたものを使い、ファイルとは別の方法（口頭・電話など）で伝えてください。</source>
-        <translation>Use the team's passphrase and pass it on separately from the file (in person or by phone).</translation>
+        <translation>Use the team&apos;s passphrase and pass it on separately from the file (in person or by phone).</translation>
     </message>
     <message>
         <source>相手の端末名(&amp;N)</source>
@@ -1116,15 +1117,15 @@
     </message>
     <message>
         <source>このデータベースにはまだ利用者がいません。管理者のアカウントを作ってください。管理者はほかの利用者（コーディネーター・会場スタッフ・閲覧者）を追加できます。</source>
-        <translation>This database has no accounts yet. Create the administrator's account; the administrator can then add coordinators, venue staff and viewers.</translation>
+        <translation>This database has no accounts yet. Create the administrator&apos;s account; the administrator can then add coordinators, venue staff and viewers.</translation>
     </message>
     <message>
         <source>会場用の同期ファイルを読み込みましたが、この会場のスタッフのアカウントは含まれていませんでした。記録を開く前に、このノートPCの管理者のアカウントを作ってください。管理者はほかの利用者（コーディネーター・会場スタッフ・閲覧者）を追加できます。</source>
-        <translation>The venue's sync file has been read, but it held none of the venue's staff accounts. Before the records open, create this laptop's administrator account; the administrator can then add coordinators, venue staff and viewers.</translation>
+        <translation>The venue&apos;s sync file has been read, but it held none of the venue&apos;s staff accounts. Before the records open, create this laptop&apos;s administrator account; the administrator can then add coordinators, venue staff and viewers.</translation>
     </message>
     <message>
         <source>このデータベースには世帯の記録がありますが、利用者のアカウントがありません。記録を開く前に、管理者のアカウントを作ってください。管理者はほかの利用者（コーディネーター・会場スタッフ・閲覧者）を追加できます。</source>
-        <translation>This database holds households but no accounts. Before the records open, create the administrator's account; the administrator can then add coordinators, venue staff and viewers.</translation>
+        <translation>This database holds households but no accounts. Before the records open, create the administrator&apos;s account; the administrator can then add coordinators, venue staff and viewers.</translation>
     </message>
     <message>
         <source>会場用の同期ファイルから始める…</source>
@@ -1164,7 +1165,7 @@
     </message>
     <message>
         <source>チームの合言葉（パスフレーズ）：</source>
-        <translation>The team's passphrase:</translation>
+        <translation>The team&apos;s passphrase:</translation>
     </message>
     <message>
         <source>同期ファイルの確認</source>
@@ -1270,7 +1271,7 @@
     </message>
     <message>
         <source>この世帯の個人情報を消去…</source>
-        <translation>Erase this household's personal data…</translation>
+        <translation>Erase this household&apos;s personal data…</translation>
     </message>
     <message>
         <source>世帯の登録</source>
@@ -1340,7 +1341,7 @@ Type the case number %1 to confirm:</translation>
     </message>
     <message>
         <source>空欄なら現住所の位置。直すときは 36.5613, 136.6562 か地図のリンク</source>
-        <translation>Empty: the current address's point. To correct it: 36.5613, 136.6562 or a map link</translation>
+        <translation>Empty: the current address&apos;s point. To correct it: 36.5613, 136.6562 or a map link</translation>
     </message>
     <message>
         <source>例：090-1234-5678</source>
@@ -1432,10 +1433,6 @@ Type the case number %1 to confirm:</translation>
     <message>
         <source>読み込み中…</source>
         <translation>Loading…</translation>
-    </message>
-    <message>
-        <source>要注意・最終接触を読み込み中…</source>
-        <translation>loading risk and last contact…</translation>
     </message>
     <message>
         <source>会場：すべて</source>
@@ -1904,7 +1901,7 @@ The language will change the next time the app starts.</translation>
     </message>
     <message>
         <source>およその位置（郵便番号・市区町村の代表点）</source>
-        <translation>approximate location (a postal area's or municipality's point)</translation>
+        <translation>approximate location (a postal area&apos;s or municipality&apos;s point)</translation>
     </message>
     <message>
         <source>会場</source>
@@ -1920,7 +1917,7 @@ The language will change the next time the app starts.</translation>
     </message>
     <message>
         <source>およその位置：%1の代表点</source>
-        <translation>approximate location: the %1's point</translation>
+        <translation>approximate location: the %1&apos;s point</translation>
     </message>
     <message>
         <source>%1（%2 / %3 人）</source>
@@ -2634,7 +2631,7 @@ The language will change the next time the app starts.</translation>
     </message>
     <message>
         <source>このパソコンの会場(&amp;V)：</source>
-        <translation>This laptop's &amp;venue:</translation>
+        <translation>This laptop&apos;s &amp;venue:</translation>
     </message>
     <message>
         <source>表示言語(&amp;L)：</source>
@@ -2766,7 +2763,7 @@ The language will change the next time the app starts.</translation>
     </message>
     <message>
         <source>フォルダの場所を完全な形で指定してください（参照…で選べます）。</source>
-        <translation>Give the folder's full path (or choose it with Browse…).</translation>
+        <translation>Give the folder&apos;s full path (or choose it with Browse…).</translation>
     </message>
     <message>
         <source>フォルダではなくファイルです。</source>
@@ -2986,7 +2983,7 @@ The language will change the next time the app starts.</translation>
     </message>
     <message>
         <source>この端末の名前</source>
-        <translation>This laptop's name</translation>
+        <translation>This laptop&apos;s name</translation>
     </message>
     <message>
         <source>相手の端末には、この名前で表示されます。</source>
@@ -3128,7 +3125,7 @@ The language will change the next time the app starts.</translation>
     </message>
     <message>
         <source>空欄なら住所の位置。直すときは 36.5613, 136.6562 か地図のリンク</source>
-        <translation>Empty: the address's point. To correct it: 36.5613, 136.6562 or a map link</translation>
+        <translation>Empty: the address&apos;s point. To correct it: 36.5613, 136.6562 or a map link</translation>
     </message>
     <message>
         <source>位置（緯度経度）(&amp;L)</source>

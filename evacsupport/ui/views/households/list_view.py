@@ -217,13 +217,14 @@ class HouseholdListView(QWidget):
     def reload(self) -> None:
         """Load the caseload in the background; the table keeps showing the old rows meanwhile."""
         self._pending = ""  # replaces any staged load still running
-        self._load_in_background([True])
+        self._load_in_background()
 
     def reload_now(self) -> None:
         """Load on the calling thread (start-up, tests). A large caseload shows its first page
-        at once; the background then brings every household (searchable in a second or two)
-        and after that what comes from the activity tables (last contact, risk), so the window
-        never waits for a year of meals."""
+        at once; the background then brings every household with its last contact and risk
+        (read from the stored activity facts), so the window never waits for them. One stage:
+        a first stage without the activity columns made every household searchable a little
+        sooner but read every household twice, the columns complete seconds later."""
         db = self.ctx.db
         if household_count(db) < SHOW_FIRST_FROM:
             self._on_loaded((load_caseload(db), self.ctx.venues.list()))
@@ -231,32 +232,20 @@ class HouseholdListView(QWidget):
         first = load_caseload(db, with_facts=False, first=FIRST_PAGE)
         # the venue filter's choices (1,500 venues at prefecture scale) come with the rest
         self._on_loaded((first, []), pending=self.tr("全件を読み込み中…"))
-        self._load_in_background([False, True])
+        self._load_in_background()
 
-    def _load_in_background(self, stages: list[bool], with_venues: bool = True) -> None:
-        """One background load per stage, in turn; a ``False`` stage leaves out the activity
-        columns. The venue filter's choices are read with the first stage only."""
+    def _load_in_background(self) -> None:
+        """Every household with its activity columns, and the venue filter's choices."""
         for task in (self._task, self._rows_task):  # the whole caseload has their rows too
             if task is not None:
                 task.cancel()
         self._rows_task, self._rows_ids = None, set()
-        db, with_facts, rest = self.ctx.db, stages[0], stages[1:]
-        venues = self.ctx.venues
-        if not self._pending:  # a staged load already says what it is bringing
+        db, venues = self.ctx.db, self.ctx.venues
+        if not self._pending:  # a first page already says what is coming
             self.count_label.setText(self.tr("読み込み中…"))
-        self._task = run_in_background(
-            lambda: (
-                load_caseload(db, with_facts=with_facts),
-                venues.list() if with_venues else None,
-            ),
-            lambda result: self._on_stage_loaded(result, rest),
-            self._on_failed,
+        self._task = run_in_background(  # bound methods: none arrives once it is gone
+            lambda: (load_caseload(db), venues.list()), self._on_loaded, self._on_failed
         )
-
-    def _on_stage_loaded(self, result: tuple[list[CaseRow], list | None], rest: list[bool]) -> None:  # type: ignore[type-arg]
-        self._on_loaded(result, pending=self.tr("要注意・最終接触を読み込み中…") if rest else "")
-        if rest:
-            self._load_in_background(rest, with_venues=False)
 
     def _on_loaded(self, result: tuple[list[CaseRow], list | None], pending: str = "") -> None:  # type: ignore[type-arg]
         """Show the rows; ``pending`` says what is still being loaded (shown beside the count);
