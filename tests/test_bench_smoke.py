@@ -65,6 +65,9 @@ def test_suite_smoke_run_on_the_small_data_set() -> None:
         "| monthly municipal report PDF",
         "| importing a 300-row CSV",
         "| sync: import (merge)",
+        "| sync: first full package into an empty laptop",
+        "| UI stall while logging meals at the counter",
+        "| UI stall while a month's sync package merges",
         "| peak RSS",
     ):
         assert text in result.stdout
