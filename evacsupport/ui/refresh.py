@@ -1,9 +1,10 @@
 """Pages that refresh when a change concerns them, and only while someone can see them.
 
-A meal logged at the counter announces "activity"; the dashboard and the household list, hidden
-behind the counter, used to reload the whole caseload at once, on the UI thread for the
-dashboard, so the counter froze for seconds after each meal. A hidden page now refreshes when it
-is shown again: by itself (``catch_up``), or because the window refreshes every section it
+A meal logged at the counter announces the activity of one household (``services.changes``);
+the dashboard and the household list, hidden behind the counter, used to reload the whole
+caseload at once, on the UI thread for the dashboard, so the counter froze for seconds after
+each meal. A page refreshes only what a change names (its refresh is handed the change), and a
+hidden page when it is shown again: by itself (``catch_up``), or because the window refreshes every section it
 shows (``MainWindow._refresh_page``, which also brings what other users of a shared server
 saved), in which case the change is simply not its business until then.
 
