@@ -4,9 +4,9 @@ A meal logged at the counter announces the activity of one household (``services
 the dashboard and the household list, hidden behind the counter, used to reload the whole
 caseload at once, on the UI thread for the dashboard, so the counter froze for seconds after
 each meal. A page refreshes only what a change names (its refresh is handed the change), and a
-hidden page when it is shown again: by itself (``catch_up``), or because the window refreshes every section it
-shows (``MainWindow._refresh_page``, which also brings what other users of a shared server
-saved), in which case the change is simply not its business until then.
+hidden page when it is shown again: by itself (``catch_up``), or because the window refreshes
+every section it shows (``MainWindow._refresh_page``, which also brings what other users of a
+shared server saved), in which case the change is simply not its business until then.
 
 It is also the one way a page loads lazily: a household editor's suggestions and activity tabs
 start stale and load when first shown, so opening a household never waits for a year of meals.
