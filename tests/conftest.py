@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -105,6 +106,19 @@ def _migrated_template(
     return path
 
 
+def _close(database: Database) -> None:
+    """Close once the background work of the test's windows has ended: a read still running on
+    a pool thread (the dashboard's risk history) must not see its connection closed under it."""
+    if "PySide6.QtCore" in sys.modules:
+        from PySide6.QtCore import QThreadPool
+
+        QThreadPool.globalInstance().waitForDone(30_000)
+        operations = sys.modules.get("evacsupport.ui.operations")
+        if operations is not None:
+            operations.writer_pool().waitForDone(30_000)
+    database.close()
+
+
 @pytest.fixture
 def make_db(
     tmp_path: Path, _migrated_template: Path | str, postgres: PostgresDatabases | None
@@ -128,7 +142,7 @@ def make_db(
 
     yield make
     for database, url in opened:
-        database.close()
+        _close(database)
         if postgres is not None:
             postgres.drop(url)  # type: ignore[arg-type]
 
@@ -139,12 +153,12 @@ def db(tmp_path: Path, postgres: PostgresDatabases | None) -> Iterator[Database]
     if postgres is None:
         database = Database(sqlite_url(tmp_path / "test.sqlite3"))
         yield database
-        database.close()
+        _close(database)
         return
     url = postgres.create()
     database = Database(url)
     yield database
-    database.close()
+    _close(database)
     postgres.drop(url)
 
 
@@ -167,4 +181,4 @@ def demo_db(demo_db_path: Path, tmp_path: Path) -> Iterator[Database]:
     shutil.copy(demo_db_path, copy)
     database = Database(sqlite_url(copy))
     yield database
-    database.close()
+    _close(database)

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
-from PySide6.QtCore import QByteArray, QPoint, QSettings, QSize, QUrl
+from PySide6.QtCore import QByteArray, QPoint, QSettings, QSize, QThreadPool, QUrl
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -176,6 +176,7 @@ class MainWindow(QMainWindow):
         old = self.ctx.db
         writer_pool().waitForDone(WRITES_ON_CLOSE_MS)  # what is queued lands in the old one
         self._open_context(db)
+        QThreadPool.globalInstance().waitForDone(WRITES_ON_CLOSE_MS)  # reads of the old one
         old.close()
 
     def _close_editors(self) -> bool:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSize
+from PySide6.QtCore import QCoreApplication, QSize, QThreadPool
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -263,7 +263,9 @@ def open_at_start(
 
 
 def close_at_exit(db: Database) -> None:
-    """Close the database and note the clean exit (the next start skips the full check)."""
+    """Close the database and note the clean exit (the next start skips the full check);
+    a read still running on a pool thread ends first (its connection is not closed under it)."""
+    QThreadPool.globalInstance().waitForDone(30_000)
     db.close()
     if db.is_sqlite and db.url.database and db.url.database != ":memory:":
         mark_closed(db.url.database)
