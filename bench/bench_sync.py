@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -110,44 +111,52 @@ def one_month(db: Database, rng: random.Random) -> dict[str, int]:
 FIRST_IMPORT_TARGET_S = 10.0
 
 
+@dataclass
+class FirstPackage:
+    """An office with a demo caseload and a new laptop brought level by its first package."""
+
+    office: Database
+    other: Database
+    office_sync: SyncService
+    other_sync: SyncService
+    changes: int
+    export_s: float
+    import_s: float
+
+
+def _first_package_in(folder: Path, households: int) -> FirstPackage:
+    office = Database(sqlite_url(folder / "office.sqlite3"))
+    other = Database(sqlite_url(folder / "other.sqlite3"))
+    demo.generate(office, households=households, seed=5, today=START - timedelta(days=1))
+    office_sync, other_sync = SyncService(office), SyncService(other)
+    office_sync.rename_site("office")
+    other_sync.this_site()  # the new laptop's identity, made before the clock starts
+    start = time.perf_counter()
+    first = office_sync.export("other", folder / "first.evsync", PASSPHRASE)
+    export_s = time.perf_counter() - start
+    start = time.perf_counter()
+    other_sync.import_(folder / "first.evsync", PASSPHRASE, accept_unknown=True)
+    import_s = time.perf_counter() - start
+    return FirstPackage(office, other, office_sync, other_sync, first.changes, export_s, import_s)
+
+
 def first_package(households: int) -> dict[str, float]:
     """A demo caseload's first full package, exported and merged into an empty laptop (the
     suite's row: a generated data set has no sync log to send)."""
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        office = Database(sqlite_url(folder / "office.sqlite3"))
-        other = Database(sqlite_url(folder / "other.sqlite3"))
-        demo.generate(office, households=households, seed=5, today=START - timedelta(days=1))
-        office_sync, other_sync = SyncService(office), SyncService(other)
-        office_sync.rename_site("office")
-        other_sync.this_site()  # the new laptop's identity, made before the clock starts
-        start = time.perf_counter()
-        first = office_sync.export("other", folder / "first.evsync", PASSPHRASE)
-        export_s = time.perf_counter() - start
-        start = time.perf_counter()
-        other_sync.import_(folder / "first.evsync", PASSPHRASE, accept_unknown=True)
-        import_s = time.perf_counter() - start
-        office.close()
-        other.close()
-    return {"changes": first.changes, "export": export_s, "import": import_s}
+        first = _first_package_in(Path(tmp), households)
+        first.office.close()
+        first.other.close()
+    return {"changes": first.changes, "export": first.export_s, "import": first.import_s}
 
 
 def measure(households: int) -> dict[str, float]:
     rng = random.Random(11)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        office = Database(sqlite_url(folder / "office.sqlite3"))
-        other = Database(sqlite_url(folder / "other.sqlite3"))
-        demo.generate(office, households=households, seed=5, today=START - timedelta(days=1))
-        office_sync, other_sync = SyncService(office), SyncService(other)
-        office_sync.rename_site("office")
-
-        start = time.perf_counter()
-        first = office_sync.export("other", folder / "first.evsync", PASSPHRASE)
-        first_export = time.perf_counter() - start
-        start = time.perf_counter()
-        other_sync.import_(folder / "first.evsync", PASSPHRASE, accept_unknown=True)
-        first_import = time.perf_counter() - start
+        first = _first_package_in(folder, households)
+        office, other = first.office, first.other
+        office_sync, other_sync = first.office_sync, first.other_sync
         office_sync.import_(
             other_sync.export("office", folder / "ack.evsync", PASSPHRASE).path, PASSPHRASE
         )
@@ -172,8 +181,9 @@ def measure(households: int) -> dict[str, float]:
         office.close()
         other.close()
     return {
-        "households": households, "first_changes": first.changes, "first_export": first_export,
-        "first_import": first_import, "month_changes": month.changes, "export": export_s,
+        "households": households, "first_changes": first.changes,
+        "first_export": first.export_s, "first_import": first.import_s,
+        "month_changes": month.changes, "export": export_s,
         "import": import_s, "again": again_s, "bytes": size, **counts,
     }  # fmt: skip
 

@@ -228,15 +228,22 @@ def measure_merge(path: Path, package: Path) -> tuple[int, float]:
     return longest, elapsed
 
 
-def merge_stall(source: Path, folder: Path) -> tuple[int, float, int]:
-    """Copies of ``source`` as the office and a second laptop; the stall while a month merges."""
+def two_laptops(source: Path, folder: Path) -> tuple[Path, Path]:
+    """Copies of ``source`` in ``folder`` as the office and a second laptop (which gets its
+    own sync identity on first use)."""
     office, other = folder / "office.sqlite3", folder / "other.sqlite3"
-    shutil.copy(source, office)
-    shutil.copy(source, other)
-    raw = sqlite3.connect(other)  # a second laptop: its own sync identity on first use
+    shutil.copyfile(source, office)
+    shutil.copyfile(source, other)
+    raw = sqlite3.connect(other)
     with raw:
         raw.execute("DELETE FROM sync_state")
     raw.close()
+    return office, other
+
+
+def merge_stall(source: Path, folder: Path) -> tuple[int, float, int]:
+    """Copies of ``source`` as the office and a second laptop; the stall while a month merges."""
+    office, other = two_laptops(source, folder)
     package, changes = month_package(office, other, folder)
     longest, elapsed = measure_merge(other, package)
     return longest, elapsed, changes

@@ -21,7 +21,6 @@ import io
 import os
 import platform
 import random
-import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -571,13 +570,7 @@ def run(size: str, seed: int, smoke: bool, log: Callable[[str], None]) -> Report
                     ok=alloc_s < 10))  # fmt: skip
 
     with tempfile.TemporaryDirectory(dir=generate.DATA_DIR) as tmp:
-        office, other = Path(tmp) / "office.sqlite3", Path(tmp) / "other.sqlite3"
-        shutil.copyfile(path, office)
-        shutil.copyfile(path, other)
-        raw = sqlite3.connect(other)  # a second laptop: its own sync identity on first use
-        with raw:
-            raw.execute("DELETE FROM sync_state")
-        raw.close()
+        office, other = bench_ui_stall.two_laptops(path, Path(tmp))
         db = Database(sqlite_url(office))
         try:
             log(f"[{size}] meal logged")

@@ -28,6 +28,8 @@ class Kind(StrEnum):
 
 
 ALL_KINDS = frozenset(Kind)
+FEW_HOUSEHOLDS = 500
+"""Up to this many households named, a page reads their rows again; more, it reloads whole."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,12 @@ class Changes:
     def concerns(self, kinds: Collection[Kind] | None) -> bool:
         """Whether a page showing ``kinds`` (every kind when None) has something to reload."""
         return bool(self.kinds) if kinds is None else not self.kinds.isdisjoint(kinds)
+
+    def few_households(self) -> frozenset[uuid.UUID] | None:
+        """The households named, when few enough to read again one by one; None when any or
+        too many may have changed (reload the whole)."""
+        named = self.households
+        return named if named is not None and len(named) <= FEW_HOUSEHOLDS else None
 
     def concerns_household(self, household_id: uuid.UUID | None) -> bool:
         """Whether this household may be among those changed."""

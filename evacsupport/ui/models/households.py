@@ -83,7 +83,7 @@ class HouseholdTableModel(QAbstractTableModel):
         only their cells repaint, and the selection and the scroll stay where they were."""
         fresh = {row.id: row for row in rows}
         kept = [row for row in self._all if row.id not in ids]
-        self._all = kept + [row for row in rows if row.id in ids]
+        self._all = kept + rows
         if self._sort is not None:
             self._sort_list(self._all, *self._sort)
         shown = filter_rows(self._all, **self._filter)

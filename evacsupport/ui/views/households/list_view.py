@@ -39,8 +39,6 @@ from evacsupport.ui.refresh import RefreshWhenShown
 from evacsupport.ui.tasks import Task, run_in_background
 from evacsupport.ui.widgets.fields import ChoiceCombo
 
-ROWS_AT_ONCE = 500
-"""Up to this many changed households, only their rows are read again; more, the whole list."""
 NOT_SEEN_DAYS = 14  # "not seen for two weeks": the usual point at which a link worker calls
 # From this many households the list first paints FIRST_PAGE rows (by case number) and loads the
 # rest, then the activity columns, in the background.
@@ -189,8 +187,8 @@ class HouseholdListView(QWidget):
     def op_executed(self, changes: Changes | None) -> None:
         """Read again what changed: the rows of the households named (a meal, a saved
         household), or every household when none are named (an import, a sync merge)."""
-        named = None if changes is None else changes.households
-        if named is None or len(named) > ROWS_AT_ONCE or self._task is not None:
+        named = None if changes is None else changes.few_households()
+        if named is None or self._task is not None:
             self.reload()  # a load under way may have read before the change: it starts again
         elif named:
             self._reload_rows(named)

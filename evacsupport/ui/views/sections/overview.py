@@ -34,9 +34,6 @@ from evacsupport.ui.tasks import Task, run_in_background
 from evacsupport.ui.views.sections.activity import make_table
 from evacsupport.ui.widgets.charts import LineChart
 
-ROWS_AT_ONCE = 500
-"""Up to this many changed households, only their rows of the at-risk list are read again."""
-
 
 def _by_urgency(rows: list[CaseRow]) -> list[CaseRow]:
     """Highest level first, then the longest without contact."""
@@ -141,8 +138,8 @@ class DashboardPage(QWidget):
         """A few households changed (a check-in, a saved household): the numbers and their
         rows of the at-risk list are read again, not the caseload; the charts (whole weeks,
         the risk history) wait for the next full refresh, when the section is next shown."""
-        named = None if changes is None else changes.households
-        if named is None or len(named) > ROWS_AT_ONCE or self._task is not None:
+        named = None if changes is None else changes.few_households()
+        if named is None or self._task is not None:
             self.refresh()
             return
         if self._rows_task is not None:
