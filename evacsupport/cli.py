@@ -363,6 +363,8 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "backup": cli_backup.cmd_backup,
     "backups": cli_backup.cmd_backups,
     "restore": cli_backup.cmd_restore,
+    "encrypt": cli_backup.cmd_encrypt,
+    "rekey": cli_backup.cmd_rekey,
 }
 
 

@@ -7,7 +7,8 @@ import getpass
 import os
 import sys
 
-from evacsupport.cli_common import PASSWORD_VAR, USER_VAR, open_database, t
+from evacsupport.cli_common import PASSWORD_VAR, USER_VAR, new_database_key, open_database, t
+from evacsupport.config import resolve_database_url
 from evacsupport.domain.codes import Role, label
 from evacsupport.errors import EvacError
 from evacsupport.services.accounts import AccountService
@@ -22,6 +23,14 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
         ),
     )
     init.add_argument("--name", default="", metavar="NAME", help=t("表示名", "display name"))
+    init.add_argument(
+        "--encrypt",
+        action="store_true",
+        help=t(
+            "新しいデータベースを暗号化して作る（鍵は EVACSUPPORT_DB_KEY か入力）",
+            "create the new database encrypted (key from EVACSUPPORT_DB_KEY or asked)",
+        ),
+    )
     users = commands.add_parser("users", help=t("利用者の管理（管理者）", "accounts (admin)"))
     actions = users.add_subparsers(dest="users_action", metavar="ACTION", required=True)
     actions.add_parser("list", help=t("利用者の一覧", "list accounts"))
@@ -51,7 +60,23 @@ def new_password(var: str = "EVACSUPPORT_NEW_PASSWORD") -> tuple[str, str]:
     return first, getpass.getpass(t("もう一度: ", "Again: "))
 
 
+def _create_encrypted(args: argparse.Namespace) -> None:
+    """``init --encrypt``: a missing or empty file becomes an encrypted one first (its key
+    from ``EVACSUPPORT_DB_KEY`` or asked twice); an encrypted one is used as it is."""
+    from evacsupport.db import cipher
+    from evacsupport.services.encryption import create_encrypted
+
+    url = resolve_database_url(args.db, args.database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        raise EvacError("backup.server")
+    if cipher.is_encrypted(url.database):
+        return
+    create_encrypted(url.database, *new_database_key(cipher.KEY_ENV))
+
+
 def cmd_init(args: argparse.Namespace) -> int:
+    if args.encrypt:
+        _create_encrypted(args)
     db = open_database(args, sign_in=False)
     try:
         service = AccountService(db)

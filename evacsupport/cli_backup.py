@@ -18,7 +18,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from evacsupport.cli_common import PASSWORD_VAR, USER_VAR, credentials, open_database, t
+from evacsupport.cli_common import (
+    PASSWORD_VAR,
+    USER_VAR,
+    credentials,
+    new_database_key,
+    open_database,
+    t,
+)
 from evacsupport.cli_sync import PASSPHRASE_VAR, _passphrase
 from evacsupport.config import Settings, resolve_database_url
 from evacsupport.domain.roles import Permission
@@ -46,6 +53,56 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
     restore.add_argument(
         "--yes", action="store_true", help=t("確認せずに復元する", "do not ask for confirmation")
     )
+
+    for name, help_text in (
+        ("encrypt", t("データベースを暗号化する（管理者）", "encrypt the database (admin)")),
+        ("rekey", t("データベースの鍵を変える（管理者）", "change the database key (admin)")),
+    ):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument(
+            "file", metavar="FILE", nargs="?", help=t("既定は --db のファイル", "default: --db")
+        )
+
+
+NEW_KEY_VAR = "EVACSUPPORT_NEW_DB_KEY"
+
+
+def cmd_encrypt(args: argparse.Namespace) -> int:
+    """``evacsupport encrypt [FILE]``: the plain file becomes an encrypted one (signed in as
+    an administrator); the new key from ``EVACSUPPORT_NEW_DB_KEY`` or asked twice."""
+    from evacsupport.services import encryption
+
+    if args.file:
+        args.db = args.file
+    db = open_database(args)
+    try:
+        require(db, Permission.RESTORE)  # refused before a key is asked for
+        path = encryption.encrypt(db, *new_database_key(NEW_KEY_VAR))
+    finally:
+        db.close()
+    print(t(f"暗号化しました：{path}", f"Encrypted {path}"))
+    return 0
+
+
+def cmd_rekey(args: argparse.Namespace) -> int:
+    """``evacsupport rekey [FILE]``: the current key (``EVACSUPPORT_DB_KEY`` or asked), then
+    the new one (``EVACSUPPORT_NEW_DB_KEY`` or asked twice)."""
+    from evacsupport.cli_common import database_key
+    from evacsupport.services import encryption
+
+    if args.file:
+        args.db = args.file
+    current = database_key(resolve_database_url(args.db, args.database_url))
+    db = open_database(args)
+    try:
+        require(db, Permission.RESTORE)
+        if current is None and not encryption.is_encrypted(db):
+            raise StorageError("db.not_encrypted", path=db.description)
+        path = encryption.rekey(db, current or "", *new_database_key(NEW_KEY_VAR))
+    finally:
+        db.close()
+    print(t(f"鍵を変更しました：{path}", f"Changed the key of {path}"))
+    return 0
 
 
 def _database_path(args: argparse.Namespace) -> Path:

@@ -18,6 +18,8 @@ from evacsupport.errors import EvacError
 from evacsupport.i18n import current_language
 
 if TYPE_CHECKING:
+    from sqlalchemy import URL
+
     from evacsupport.db import Database
 
 USER_VAR, PASSWORD_VAR = "EVACSUPPORT_USER", "EVACSUPPORT_PASSWORD"
@@ -38,6 +40,35 @@ def credentials() -> tuple[str, str]:
     return user, password or getpass.getpass(t("パスワード: ", "Password: "))
 
 
+def database_key(url: URL, *, prompt: str = "") -> str | None:
+    """The key of an encrypted database file, remembered for this process: from
+    ``EVACSUPPORT_DB_KEY``, else asked at a terminal. None for a plain, new or server
+    database; without a terminal the open that follows says a key is needed, in one line."""
+    from evacsupport.db import cipher
+
+    path = url.database if url.get_backend_name() == "sqlite" else None
+    if not path or path == ":memory:" or not cipher.is_encrypted(path):
+        return None
+    passphrase = os.environ.get(cipher.KEY_ENV, "")
+    if not passphrase and sys.stdin.isatty():
+        asked = prompt or t("データベースの鍵（パスフレーズ）: ", "Database key: ")
+        passphrase = getpass.getpass(asked)
+    if passphrase:
+        cipher.unlock(path, passphrase)
+    return passphrase or None
+
+
+def new_database_key(var: str) -> tuple[str, str]:
+    """A new database key and its confirmation: from ``var`` for scripts, else asked twice."""
+    value = os.environ.get(var, "")
+    if value:
+        return value, value
+    if not sys.stdin.isatty():
+        raise EvacError("db.key_needed_new", var=var)
+    first = getpass.getpass(t("新しい鍵（パスフレーズ、8文字以上）: ", "New key (8+ characters): "))
+    return first, getpass.getpass(t("もう一度: ", "Again: "))
+
+
 def open_database(args: argparse.Namespace, *, sign_in: bool = True) -> Database:
     """The database of ``--db``/``--database-url``, signed in when it has accounts.
 
@@ -53,7 +84,9 @@ def open_database(args: argparse.Namespace, *, sign_in: bool = True) -> Database
     from evacsupport.services.accounts import AccountService
     from evacsupport.services.accounts import sign_in as sign_in_as
 
-    db = Database(resolve_database_url(args.db, args.database_url))
+    url = resolve_database_url(args.db, args.database_url)
+    database_key(url)
+    db = Database(url)
     db.actor = os.environ.get(USER_VAR, "").strip() or login_name()
     if sign_in:
         try:

@@ -195,6 +195,42 @@ CATALOG: dict[str, tuple[str, str]] = {
         "データベースファイルが壊れています：{path}",
         "The database file is damaged: {path}",
     ),
+    "db.key_needed": (
+        "このデータベースは暗号化されています。鍵（パスフレーズ）を入力してください"
+        "（スクリプトでは EVACSUPPORT_DB_KEY に設定）：{path}",
+        "This database is encrypted; enter its key (passphrase), or set EVACSUPPORT_DB_KEY in "
+        "scripts: {path}",
+    ),
+    "db.wrong_key": (
+        "鍵（パスフレーズ）が違います。このデータベースの鍵を入力してください：{path}",
+        "Wrong key (passphrase); enter this database's key: {path}",
+    ),
+    "db.passphrase_short": (
+        "鍵（パスフレーズ）は{count}文字以上にしてください",
+        "The key (passphrase) must be at least {count} characters",
+    ),
+    "db.passphrase_mismatch": (
+        "確認のために入力した鍵（パスフレーズ）が一致しません",
+        "The two keys (passphrases) you typed do not match",
+    ),
+    "db.already_encrypted": (
+        "このデータベースはすでに暗号化されています：{path}",
+        "This database is already encrypted: {path}",
+    ),
+    "db.key_needed_new": (
+        "新しい鍵（パスフレーズ）を {var} に設定するか、端末から実行してください",
+        "Set the new key (passphrase) in {var}, or run this at a terminal",
+    ),
+    "db.exists_plain": (
+        "このファイルには暗号化されていないデータベースがあります。"
+        "暗号化するには evacsupport encrypt を使ってください：{path}",
+        "This file holds a database that is not encrypted; use evacsupport encrypt to "
+        "encrypt it: {path}",
+    ),
+    "db.not_encrypted": (
+        "このデータベースは暗号化されていません（先に encrypt で暗号化してください）：{path}",
+        "This database is not encrypted (encrypt it first with encrypt): {path}",
+    ),
     "db.too_new": (
         "このデータベースは新しい版のevacsupportで作られています（版 {revision}）。"
         "アプリを更新してください",
@@ -603,6 +639,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "audit.action.update": ("更新", "Updated"),
     "audit.action.delete": ("削除", "Deleted"),
     "audit.action.login": ("ログイン", "Signed in"),
+    "audit.action.encrypt": ("暗号化", "Encrypted the database"),
+    "audit.action.rekey": ("鍵の変更", "Changed the database key"),
     "audit.action.login_failed": ("ログイン失敗", "Sign-in failed"),
     "audit.action.export": ("出力", "Export"),
     "audit.action.report": ("帳票", "Report"),

@@ -16,7 +16,6 @@ what it reads cannot change under it; another writer waits (the busy timeout) in
 from __future__ import annotations
 
 import logging
-import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,7 +26,7 @@ from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from evacsupport.config import describe_url
-from evacsupport.db import audit_hook, facts, failures, migrate, private
+from evacsupport.db import audit_hook, cipher, facts, failures, migrate, private
 from evacsupport.db.base import RecordMixin
 from evacsupport.errors import StorageError
 from evacsupport.sync import capture
@@ -54,10 +53,13 @@ def _sqlite_begin(conn: Connection) -> None:
 
 
 def make_engine(url: URL | str) -> Engine:
+    """The engine for ``url``; an encrypted SQLite file gets SQLCipher's dialect with its key
+    (:mod:`evacsupport.db.cipher`), which only the engine's own URL carries."""
     url = make_url(url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             private.prepare_database_file(url.database)  # 0600, and so its WAL and SHM
+            url = cipher.engine_url(url)
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -106,7 +108,10 @@ class Database:
         except StorageError:
             self.engine.dispose()
             raise
-        except (OperationalError, DatabaseError, sqlite3.DatabaseError) as exc:
+        except (OperationalError, DatabaseError) as exc:
+            self.engine.dispose()
+            raise storage_error(exc, self.url) from exc
+        except cipher.driver_errors() as exc:
             self.engine.dispose()
             raise storage_error(exc, self.url) from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)

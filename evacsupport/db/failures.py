@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from evacsupport.config import describe_url
+from evacsupport.db import cipher
 from evacsupport.errors import StorageError
 
 # SQLite primary result codes (the low byte of an extended code).
@@ -74,6 +75,11 @@ def driver_error(exc: BaseException) -> BaseException:
     return orig if isinstance(orig, BaseException) else exc
 
 
+def _is_integrity(exc: BaseException) -> bool:
+    """A constraint failed, in either SQLite engine (SQLCipher's classes are its own)."""
+    return isinstance(exc, sqlite3.IntegrityError) or type(exc).__name__ == "IntegrityError"
+
+
 def _is_psycopg(exc: BaseException) -> bool:
     return type(exc).__module__.split(".")[0] == "psycopg"
 
@@ -95,7 +101,7 @@ def _fault_code(exc: BaseException) -> str | None:
     if isinstance(exc, PoolTimeout):  # every pooled connection busy for 30 s
         return "db.locked"
     orig = driver_error(exc)
-    if isinstance(orig, sqlite3.Error) and not isinstance(orig, sqlite3.IntegrityError):
+    if isinstance(orig, cipher.driver_errors()) and not _is_integrity(orig):
         code = getattr(orig, "sqlite_errorcode", None)
         if isinstance(code, int):
             return _SQLITE_CODES.get(code & 0xFF)
@@ -159,7 +165,7 @@ def unique_violation(exc: BaseException) -> str | None:
     PostgreSQL gives SQLSTATE 23505 and the constraint's name.
     """
     orig: Any = driver_error(exc)
-    if isinstance(orig, sqlite3.IntegrityError):
+    if _is_integrity(orig):
         text = str(orig.args[0]) if orig.args else ""
         if text.startswith(_UNIQUE_PREFIX):
             return text[len(_UNIQUE_PREFIX) :].split(",")[0].strip()

@@ -43,6 +43,8 @@ ACTIONS = (
     "erase",
     "restore",
     "backup",
+    "encrypt",
+    "rekey",
 )
 ENTITIES = (
     "household",

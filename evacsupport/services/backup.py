@@ -42,14 +42,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from evacsupport.config import data_dir, login_name, sqlite_url
-from evacsupport.db import migrate, private
+from evacsupport.db import cipher, migrate, private
 from evacsupport.db.engine import Database, storage_error
 from evacsupport.domain.roles import Permission, allowed
 from evacsupport.errors import EvacError, StorageError
@@ -63,6 +63,7 @@ if TYPE_CHECKING:
 
 # How long to wait for a source locked by another program before giving up with a message.
 LOCK_TIMEOUT_S = 10.0
+SQLITE_BUSY, SQLITE_LOCKED = 5, 6  # the backup step's status codes, in either engine
 
 
 class _Locked(Exception):
@@ -79,29 +80,29 @@ def _file_of(db: Database) -> str:
 
 
 @contextlib.contextmanager
-def _copying(source: str) -> Iterator[tuple[sqlite3.Connection, Callable[[int, int, int], None]]]:
+def _copying(source: str) -> Iterator[tuple[Any, Callable[[int, int, int], None]]]:
     """A connection to the live file and the backup API's progress callback; SQLite's errors
     come out as the message a user can act on (locked, damaged, disk full)."""
     deadline = time.monotonic() + LOCK_TIMEOUT_S
 
     def give_up_when_locked(status: int, _remaining: int, _total: int) -> None:
         # Python retries a busy step forever: a lock held elsewhere must end in a message.
-        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() > deadline:
+        if status in (SQLITE_BUSY, SQLITE_LOCKED) and time.monotonic() > deadline:
             raise _Locked
 
     try:
-        conn = sqlite3.connect(source, timeout=LOCK_TIMEOUT_S)
+        conn = cipher.connect(source, timeout=LOCK_TIMEOUT_S)
         try:
             yield conn, give_up_when_locked
         finally:
             conn.close()
     except _Locked as exc:
         raise StorageError("db.locked") from exc
-    except sqlite3.Error as exc:
+    except cipher.driver_errors() as exc:
         raise storage_error(exc, sqlite_url(source)) from exc
 
 
-def _checked(copy: sqlite3.Connection, shown: Path | str) -> None:
+def _checked(copy: Any, shown: Path | str) -> None:
     if copy.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
         raise EvacError("db.damaged", path=str(shown))
 
@@ -114,7 +115,7 @@ def _copy_to_file(source: str, target: Path) -> None:
         private.make_folder(target.parent)
         private.create_file(partial)  # empties a crashed attempt's leftover; 0600 from the start
         with _copying(source) as (live, progress):
-            dest = sqlite3.connect(partial)
+            dest = cipher.connect_like(source, partial)  # an encrypted file's copy is too
             try:
                 live.backup(dest, progress=progress)
                 _checked(dest, target)
@@ -132,7 +133,17 @@ def _copy_to_file(source: str, target: Path) -> None:
 
 def _copy_to_memory(source: str) -> bytes:
     """The whole database as bytes, through an in-memory copy checked before it is returned:
-    what an encrypted backup seals, so no plain copy is ever written to disk."""
+    what an encrypted backup seals, so no plain copy is ever written to disk.
+
+    An encrypted database (whose pages SQLCipher will not copy into a plain one) goes through
+    a checked copy under its own key beside the database, read and deleted at once."""
+    if cipher.is_encrypted(source):
+        temp = Path(source).with_name(f".{Path(source).name}.sealing-{os.getpid()}")
+        try:
+            _copy_to_file(source, temp)
+            return temp.read_bytes()
+        finally:
+            temp.unlink(missing_ok=True)
     with _copying(source) as (live, progress):
         dest = sqlite3.connect(":memory:")
         try:
@@ -486,7 +497,8 @@ def remove_leftovers(db_path: Path | str | None, policy: BackupPolicy) -> list[P
     if db_path is not None:
         db_path = Path(db_path)
         with contextlib.suppress(OSError):
-            found += list(db_path.parent.glob(f".{glob.escape(db_path.name)}.restoring*"))
+            for kind in ("restoring", "sealing", "encrypting", "rekeying"):
+                found += list(db_path.parent.glob(f".{glob.escape(db_path.name)}.{kind}*"))
     deleted = []
     for path in found:
         try:
@@ -516,16 +528,16 @@ class Restored:
 def check_copy(path: Path, shown: Path) -> None:
     """Refuse a file that is not a sound SQLite database or was written by a newer app."""
     try:
-        conn = sqlite3.connect(path)
+        conn = cipher.connect(path)
         try:
             result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except cipher.driver_errors() as exc:
         raise EvacError("backup.damaged", path=str(shown)) from exc
     if result != ["ok"]:
         raise EvacError("backup.damaged", path=str(shown))
-    engine = create_engine(sqlite_url(path), poolclass=NullPool)
+    engine = create_engine(cipher.engine_url(sqlite_url(path)), poolclass=NullPool)
     try:
         migrate.check_not_newer(engine)
     except StorageError as exc:
@@ -604,7 +616,7 @@ def _stamp_copy(
 def _self_contained(path: Path) -> None:
     """Fold the copy's WAL into the file: a WAL left under the temporary name would be lost in
     the rename (the app turns WAL on again when it opens the database)."""
-    conn = sqlite3.connect(path)
+    conn = cipher.connect(path)
     try:
         conn.execute("PRAGMA journal_mode=DELETE").fetchone()
     finally:
@@ -675,7 +687,9 @@ def _put_in_place(
         raise EvacError(
             "backup.cannot_write", path=str(db_path), detail=exc.strerror or ""
         ) from exc
-    except (sqlite3.Error, SQLAlchemyError) as exc:
+    except SQLAlchemyError as exc:
+        raise storage_error(exc, sqlite_url(db_path)) from exc
+    except cipher.driver_errors() as exc:
         raise storage_error(exc, sqlite_url(db_path)) from exc
     return Restored(backup_path, db_path, aside, username)
 
@@ -714,12 +728,14 @@ def _accounts_in_file(path: Path) -> int | None:
     if not path.exists():
         return 0
     try:  # read-only: the damaged file and its WAL are kept aside as they are
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        conn = cipher.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
         try:
             return int(conn.execute("SELECT count(*) FROM app_user").fetchone()[0])
         finally:
             conn.close()
-    except sqlite3.Error:
+    except StorageError:  # its key unknown
+        return None
+    except cipher.driver_errors():  # too damaged
         return None
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -20,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, selectinload
 
-from evacsupport.db import migrate
+from evacsupport.db import cipher, migrate
 from evacsupport.db.engine import Database
 from evacsupport.db.facts import rebuild_facts, stale_households
 from evacsupport.db.models import Assignment, Consent, Household, MealLog, Member, Venue
@@ -28,7 +27,7 @@ from evacsupport.domain import municipalities
 from evacsupport.domain.codes import EvacuationStatus, Relation
 from evacsupport.domain.normalize import find_control, to_katakana
 from evacsupport.domain.roles import Permission
-from evacsupport.errors import InvalidValue
+from evacsupport.errors import InvalidValue, StorageError
 from evacsupport.i18n import current_language, message
 from evacsupport.services.authz import gate
 from evacsupport.services.erasure import ERASED, leftovers
@@ -263,15 +262,16 @@ def quick_check(path: Path | str) -> bool:
     if not path.exists():
         return True
     try:
-        conn = sqlite3.connect(path, timeout=5)
+        conn = cipher.connect(path, timeout=5)
         try:
             result = [r[0] for r in conn.execute("PRAGMA quick_check")]
         finally:
             conn.close()
-    except sqlite3.OperationalError:  # locked, unreadable folder: opening says what is wrong
+    except StorageError:  # encrypted, its key not given yet: opening asks for it
         return True
-    except sqlite3.DatabaseError:  # not a database, malformed
-        return False
+    except cipher.driver_errors() as exc:
+        # locked, unreadable folder: opening says what is wrong; not a database, malformed: no
+        return cipher.is_operational(exc)
     return result == ["ok"]
 
 
@@ -315,16 +315,16 @@ def start_check(path: Path | str) -> bool:
             header = handle.read(len(SQLITE_HEADER))
     except OSError:
         return True  # unreadable: opening says what is wrong
-    if path.stat().st_size and header != SQLITE_HEADER:
+    if path.stat().st_size and header != SQLITE_HEADER and not cipher.is_encrypted(path):
         return False
     try:
-        conn = sqlite3.connect(path, timeout=5)
+        conn = cipher.connect(path, timeout=5)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:
             conn.close()
-    except sqlite3.OperationalError:
+    except StorageError:
         return True
-    except sqlite3.DatabaseError:
-        return False
+    except cipher.driver_errors() as exc:
+        return cipher.is_operational(exc)
     return True

@@ -115,6 +115,8 @@ COMMANDS: list[Command] = [
     Command(("restore",), P.RESTORE,
             lambda w: ["restore", str(w.folder / "missing.sqlite3"), "--yes"],
             past_gate=("missing.sqlite3",)),
+    Command(("encrypt",), P.RESTORE, lambda w: ["encrypt"]),
+    Command(("rekey",), P.RESTORE, lambda w: ["rekey"], past_gate=("暗号化されていません",)),
 ]  # fmt: skip
 WINDOW_ONLY = {("gui",)}  # opens the window: tests/roles/test_window_matrix.py
 
@@ -188,6 +190,7 @@ def test_cli_role_matrix(
     monkeypatch.setenv("EVACSUPPORT_PASSWORD", PASSWORD)
     monkeypatch.setenv("EVACSUPPORT_NEW_PASSWORD", "another password")
     monkeypatch.setenv("EVACSUPPORT_PASSPHRASE", "noto-team-2024")
+    monkeypatch.setenv("EVACSUPPORT_NEW_DB_KEY", "noto-key-2024")
     args = command.args(w)
     db = Database(sqlite_url(path))
     before, audited = _fingerprint(db, skip=AUDIT), _audit_actions(db)
