@@ -101,10 +101,16 @@ def run_gui(url: URL, settings: Settings | None = None) -> int:
         close_at_exit,
         open_at_start,
     )
+    from evacsupport.ui.views.signin.keys import ask_key, ask_new_database
 
-    # A damaged or too-new file opens into the recovery dialog (restore a backup), not a crash.
+    # A damaged or too-new file opens into the recovery dialog (restore a backup), not a crash;
+    # an encrypted one asks its key first, a new one whether (and with what key) to encrypt it.
     opened = open_at_start(
-        url, lambda path: policy_from_settings(settings, path), passphrase=backup_passphrase
+        url,
+        lambda path: policy_from_settings(settings, path),
+        passphrase=backup_passphrase,
+        ask_key=lambda path: ask_key(path, quits_app=True),
+        new_database=lambda path: ask_new_database(path, quits_app=True),
     )
     if opened is None:
         return 1

@@ -40,9 +40,10 @@ from evacsupport.db.engine import Database
 from evacsupport.domain.codes import Role, label
 from evacsupport.domain.roles import Permission
 from evacsupport.errors import EvacError
+from evacsupport.services import encryption
 from evacsupport.services.accounts import AccountService
 from evacsupport.services.authz import can
-from evacsupport.services.backup import backup_to
+from evacsupport.services.backup import backup_to, sqlite_path
 from evacsupport.services.changes import Changes
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.operations import writer_pool
@@ -67,6 +68,7 @@ from evacsupport.ui.views.sections.overview import DashboardPage
 from evacsupport.ui.views.sections.reports import ReportsPage
 from evacsupport.ui.views.settings_dialog import SettingsDialog
 from evacsupport.ui.views.signin import IdleLock, LockDialog, sign_in
+from evacsupport.ui.views.signin.keys import NewKeyDialog, ask_key, ask_new_database
 from evacsupport.ui.views.sync.page import SyncPage
 from evacsupport.ui.views.venues.list_view import VenueListView
 from evacsupport.ui.widgets.screen_fit import FRAME, fit_labels, fit_to_screen
@@ -161,6 +163,10 @@ class MainWindow(QMainWindow):
         self.show_section(first)
 
     def switch_database(self, path: str) -> None:
+        """Open another database file: its key first when it is encrypted, the choice to
+        encrypt it when it is new."""
+        if not ask_new_database(Path(path), self) or not ask_key(Path(path), self):
+            return
         try:
             db = Database(sqlite_url(path))
         except EvacError as exc:
@@ -437,6 +443,12 @@ class MainWindow(QMainWindow):
                 Permission.RESTORE,
             )
         )
+        file_menu.addAction(
+            self._gated(
+                self._action(self.tr("データベースを暗号化(&K)…"), self.encrypt_database),
+                Permission.RESTORE,
+            )
+        )
         self.purge_action = self._gated(
             self._action(self.tr("保存期間を過ぎた世帯の消去(&P)…"), self.purge_expired),
             Permission.ERASE,
@@ -606,7 +618,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(str(folder), 10000)
 
     def show_about(self) -> AboutDialog:
-        dialog = AboutDialog(self.ctx.db.description, self)
+        db = self.ctx.db
+        encrypted = encryption.is_encrypted(db) if db.is_sqlite and not db.in_memory else None
+        dialog = AboutDialog(db.description, self, encrypted=encrypted)
         dialog.show()
         return dialog
 
@@ -635,6 +649,51 @@ class MainWindow(QMainWindow):
             if language in self._language_actions:
                 self._language_actions[language].setChecked(True)
             self.set_language(language)  # as View → 表示言語: applies on the next start
+
+    def encrypt_database(self) -> bool:
+        """Administrators: encrypt the open plain file with a key typed twice, then go on in
+        the encrypted one (same accounts, same person signed in)."""
+        db = self.ctx.db
+        if not can(db, Permission.RESTORE):
+            self._forbidden()
+            return False
+        try:
+            path = sqlite_path(db)
+        except EvacError as exc:
+            self._prompter.error(self, exc.message())
+            return False
+        if encryption.is_encrypted(db):
+            self._prompter.info(
+                self, self.tr("データベースの暗号化"), self.tr("このデータベースは暗号化済みです。")
+            )
+            return False
+        dialog = NewKeyDialog(path, self, optional=False, prompter=self._prompter)
+        if dialog.exec() != NewKeyDialog.DialogCode.Accepted or not self._close_editors():
+            return False
+        writer_pool().waitForDone(WRITES_ON_CLOSE_MS)  # what is queued lands before the copy
+        QThreadPool.globalInstance().waitForDone(WRITES_ON_CLOSE_MS)
+        failure = ""
+        try:
+            encryption.encrypt(db, dialog.chosen, dialog.chosen)
+        except EvacError as exc:  # the plain file is as it was
+            failure = exc.message()
+        db.close()  # closed by the encryption already, unless it was refused before
+        try:
+            reopened = Database(db.url)
+        except EvacError as exc:
+            self._prompter.error(self, exc.message())
+            self.close()
+            return False
+        for name in ("actor", "role", "venue_scope", "accounts_exist"):  # the same sign-in
+            setattr(reopened, name, getattr(db, name))
+        self._open_context(reopened)
+        if failure:
+            self._prompter.error(self, failure)
+            return False
+        self.statusBar().showMessage(
+            self.tr("データベースを暗号化しました：%1").replace("%1", str(path)), 15000
+        )
+        return True
 
     # --- restore from a backup (evacsupport/ui/views/backup) -------------------------------------
     def open_restore(self) -> RestoreDialog | None:

@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
 <context>
     <name>AboutDialog</name>
@@ -28,6 +27,18 @@
         <translation>Log file:</translation>
     </message>
     <message>
+        <source>暗号化されています（SQLCipher、AES-256）</source>
+        <translation>Encrypted (SQLCipher, AES-256)</translation>
+    </message>
+    <message>
+        <source>暗号化されていません。ノートパソコンをなくすと、ファイルから個人情報を読まれるおそれがあります。管理者は［ファイル］→［データベースを暗号化］で暗号化できます。</source>
+        <translation>Not encrypted. If the laptop is lost, personal data can be read from the file. An administrator can encrypt it with File → Encrypt the database.</translation>
+    </message>
+    <message>
+        <source>暗号化：</source>
+        <translation>Encryption:</translation>
+    </message>
+    <message>
         <source>構成要素</source>
         <translation>Component</translation>
     </message>
@@ -44,12 +55,12 @@
         <translation>Used for</translation>
     </message>
     <message>
-        <source>このアプリは Qt（PySide6）を LGPLv3 のもとで利用しています。Qt のライブラリは動的にリンクしているため、利用者が差し替えることができます。&lt;a href=&quot;%1&quot;&gt;LGPL の義務について&lt;/a&gt;</source>
-        <translation>This app uses Qt (PySide6) under the LGPLv3. Qt&apos;s libraries are linked dynamically, so users can replace them. &lt;a href=&quot;%1&quot;&gt;About the LGPL obligations&lt;/a&gt;</translation>
+        <source>このアプリは Qt（PySide6）を LGPLv3 のもとで利用しています。Qt のライブラリは動的にリンクしているため、利用者が差し替えることができます。&lt;a href="%1"&gt;LGPL の義務について&lt;/a&gt;</source>
+        <translation>This app uses Qt (PySide6) under the LGPLv3. Qt's libraries are linked dynamically, so users can replace them. &lt;a href="%1"&gt;About the LGPL obligations&lt;/a&gt;</translation>
     </message>
     <message>
         <source>行をダブルクリックすると、その構成要素のサイトを開きます。</source>
-        <translation>Double-click a row to open the component&apos;s website.</translation>
+        <translation>Double-click a row to open the component's website.</translation>
     </message>
     <message>
         <source>IPAフォントのライセンス全文(&amp;F)…</source>
@@ -141,7 +152,7 @@
     </message>
     <message>
         <source>会場が決まっていない世帯（支援中）を、定員を超えないように近い会場へ割り当てる案を作ります。家族は分けません。「確定して登録」を押すまで何も登録されません。</source>
-        <translation>Makes a plan that places active households without a venue at nearby venues, without exceeding any venue&apos;s capacity. Families are never split. Nothing is recorded until you press “Confirm and record”.</translation>
+        <translation>Makes a plan that places active households without a venue at nearby venues, without exceeding any venue's capacity. Families are never split. Nothing is recorded until you press “Confirm and record”.</translation>
     </message>
     <message>
         <source>案を作成(&amp;P)</source>
@@ -555,7 +566,7 @@
         <translation>Changes (each field before → after)</translation>
     </message>
     <message>
-        <source>%1&#x3000;%2&#x3000;%3 %4</source>
+        <source>%1　%2　%3 %4</source>
         <translation>%1  %2  %3 %4</translation>
     </message>
     <message>
@@ -788,7 +799,7 @@
     </message>
     <message>
         <source>代理人の氏名</source>
-        <translation>Proxy&apos;s name</translation>
+        <translation>Proxy's name</translation>
     </message>
     <message>
         <source>続柄</source>
@@ -808,7 +819,7 @@
     </message>
     <message>
         <source>有効な同意がありません。同意がない世帯の情報は、会場や関係機関と共有できません。</source>
-        <translation>No consent in force. Without consent, this household&apos;s data cannot be shared with venues or agencies.</translation>
+        <translation>No consent in force. Without consent, this household's data cannot be shared with venues or agencies.</translation>
     </message>
 </context>
 <context>
@@ -823,7 +834,7 @@
     </message>
     <message>
         <source>世帯番号を入力、または世帯カードのQRを読み取り → Enter</source>
-        <translation>Type the case number or scan the card&apos;s QR code, then Enter</translation>
+        <translation>Type the case number or scan the card's QR code, then Enter</translation>
     </message>
     <message>
         <source>ルールの例外として記録する理由を書いて Enter（Escで取りやめ）</source>
@@ -980,7 +991,7 @@
     </message>
     <message>
         <source>例：仮設住宅へ転居、家族の希望</source>
-        <translation>e.g. moved to temporary housing, the family&apos;s wish</translation>
+        <translation>e.g. moved to temporary housing, the family's wish</translation>
     </message>
     <message>
         <source>終了を登録</source>
@@ -1046,7 +1057,7 @@
     </message>
     <message>
         <source>合言葉はチームで決めたものを使い、ファイルとは別の方法（口頭・電話など）で伝えてください。</source>
-        <translation>Use the team&apos;s passphrase and pass it on separately from the file (in person or by phone).</translation>
+        <translation>Use the team's passphrase and pass it on separately from the file (in person or by phone).</translation>
     </message>
     <message>
         <source>相手の端末名(&amp;N)</source>
@@ -1117,15 +1128,15 @@
     </message>
     <message>
         <source>このデータベースにはまだ利用者がいません。管理者のアカウントを作ってください。管理者はほかの利用者（コーディネーター・会場スタッフ・閲覧者）を追加できます。</source>
-        <translation>This database has no accounts yet. Create the administrator&apos;s account; the administrator can then add coordinators, venue staff and viewers.</translation>
+        <translation>This database has no accounts yet. Create the administrator's account; the administrator can then add coordinators, venue staff and viewers.</translation>
     </message>
     <message>
         <source>会場用の同期ファイルを読み込みましたが、この会場のスタッフのアカウントは含まれていませんでした。記録を開く前に、このノートPCの管理者のアカウントを作ってください。管理者はほかの利用者（コーディネーター・会場スタッフ・閲覧者）を追加できます。</source>
-        <translation>The venue&apos;s sync file has been read, but it held none of the venue&apos;s staff accounts. Before the records open, create this laptop&apos;s administrator account; the administrator can then add coordinators, venue staff and viewers.</translation>
+        <translation>The venue's sync file has been read, but it held none of the venue's staff accounts. Before the records open, create this laptop's administrator account; the administrator can then add coordinators, venue staff and viewers.</translation>
     </message>
     <message>
         <source>このデータベースには世帯の記録がありますが、利用者のアカウントがありません。記録を開く前に、管理者のアカウントを作ってください。管理者はほかの利用者（コーディネーター・会場スタッフ・閲覧者）を追加できます。</source>
-        <translation>This database holds households but no accounts. Before the records open, create the administrator&apos;s account; the administrator can then add coordinators, venue staff and viewers.</translation>
+        <translation>This database holds households but no accounts. Before the records open, create the administrator's account; the administrator can then add coordinators, venue staff and viewers.</translation>
     </message>
     <message>
         <source>会場用の同期ファイルから始める…</source>
@@ -1165,7 +1176,7 @@
     </message>
     <message>
         <source>チームの合言葉（パスフレーズ）：</source>
-        <translation>The team&apos;s passphrase:</translation>
+        <translation>The team's passphrase:</translation>
     </message>
     <message>
         <source>同期ファイルの確認</source>
@@ -1244,6 +1255,17 @@
     </message>
 </context>
 <context>
+    <name>FormDialog</name>
+    <message>
+        <source>終了の確認</source>
+        <translation>Quit?</translation>
+    </message>
+    <message>
+        <source>終了しますか？</source>
+        <translation>Quit the app?</translation>
+    </message>
+</context>
+<context>
     <name>HouseholdEditor</name>
     <message>
         <source>世帯員</source>
@@ -1271,7 +1293,7 @@
     </message>
     <message>
         <source>この世帯の個人情報を消去…</source>
-        <translation>Erase this household&apos;s personal data…</translation>
+        <translation>Erase this household's personal data…</translation>
     </message>
     <message>
         <source>世帯の登録</source>
@@ -1341,7 +1363,7 @@ Type the case number %1 to confirm:</translation>
     </message>
     <message>
         <source>空欄なら現住所の位置。直すときは 36.5613, 136.6562 か地図のリンク</source>
-        <translation>Empty: the current address&apos;s point. To correct it: 36.5613, 136.6562 or a map link</translation>
+        <translation>Empty: the current address's point. To correct it: 36.5613, 136.6562 or a map link</translation>
     </message>
     <message>
         <source>例：090-1234-5678</source>
@@ -1660,6 +1682,23 @@ Type the case number %1 to confirm:</translation>
     </message>
 </context>
 <context>
+    <name>KeyDialog</name>
+    <message>
+        <source>データベースの鍵</source>
+        <translation>Database key</translation>
+    </message>
+    <message>
+        <source>このデータベースは暗号化されています。鍵（パスフレーズ）を入力してください。
+%1</source>
+        <translation>This database is encrypted. Enter its key (passphrase).
+%1</translation>
+    </message>
+    <message>
+        <source>鍵</source>
+        <translation>Key</translation>
+    </message>
+</context>
+<context>
     <name>LineChart</name>
     <message>
         <source>記録がありません</source>
@@ -1761,6 +1800,10 @@ Type the case number %1 to confirm:</translation>
     <message>
         <source>バックアップから復元(&amp;E)…</source>
         <translation>R&amp;estore from a backup…</translation>
+    </message>
+    <message>
+        <source>データベースを暗号化(&amp;K)…</source>
+        <translation>Encrypt the database (&amp;K)…</translation>
     </message>
     <message>
         <source>保存期間を過ぎた世帯の消去(&amp;P)…</source>
@@ -1888,6 +1931,18 @@ The language will change the next time the app starts.</translation>
         <source>設定を保存しました。</source>
         <translation>Settings saved.</translation>
     </message>
+    <message>
+        <source>データベースの暗号化</source>
+        <translation>Encrypt the database</translation>
+    </message>
+    <message>
+        <source>このデータベースは暗号化済みです。</source>
+        <translation>This database is already encrypted.</translation>
+    </message>
+    <message>
+        <source>データベースを暗号化しました：%1</source>
+        <translation>Encrypted the database: %1</translation>
+    </message>
 </context>
 <context>
     <name>MapPanel</name>
@@ -1901,7 +1956,7 @@ The language will change the next time the app starts.</translation>
     </message>
     <message>
         <source>およその位置（郵便番号・市区町村の代表点）</source>
-        <translation>approximate location (a postal area&apos;s or municipality&apos;s point)</translation>
+        <translation>approximate location (a postal area's or municipality's point)</translation>
     </message>
     <message>
         <source>会場</source>
@@ -1917,7 +1972,7 @@ The language will change the next time the app starts.</translation>
     </message>
     <message>
         <source>およその位置：%1の代表点</source>
-        <translation>approximate location: the %1&apos;s point</translation>
+        <translation>approximate location: the %1's point</translation>
     </message>
     <message>
         <source>%1（%2 / %3 人）</source>
@@ -2059,6 +2114,35 @@ The language will change the next time the app starts.</translation>
     <message>
         <source>連絡先</source>
         <translation>Contact</translation>
+    </message>
+</context>
+<context>
+    <name>NewKeyDialog</name>
+    <message>
+        <source>新しいデータベース</source>
+        <translation>New database</translation>
+    </message>
+    <message>
+        <source>データベースの暗号化</source>
+        <translation>Encrypt the database</translation>
+    </message>
+    <message>
+        <source>データベースを暗号化すると、ノートパソコンをなくしてもファイルから個人情報を読まれません。鍵（パスフレーズ、8文字以上）は保存されず、起動のたびに入力します。鍵を忘れるとデータは戻せません。紙に書いて安全な場所に保管してください。
+%1</source>
+        <translation>Encrypting the database keeps personal data in the file unreadable if the laptop is lost. The key (passphrase, 8 characters or more) is not stored: you type it at each start. A forgotten key cannot be recovered, and neither can the data: write it on paper and keep it somewhere safe.
+%1</translation>
+    </message>
+    <message>
+        <source>新しい鍵</source>
+        <translation>New key</translation>
+    </message>
+    <message>
+        <source>もう一度</source>
+        <translation>Again</translation>
+    </message>
+    <message>
+        <source>暗号化する（おすすめ）</source>
+        <translation>Encrypt (recommended)</translation>
     </message>
 </context>
 <context>
@@ -2631,7 +2715,7 @@ The language will change the next time the app starts.</translation>
     </message>
     <message>
         <source>このパソコンの会場(&amp;V)：</source>
-        <translation>This laptop&apos;s &amp;venue:</translation>
+        <translation>This laptop's &amp;venue:</translation>
     </message>
     <message>
         <source>表示言語(&amp;L)：</source>
@@ -2763,7 +2847,7 @@ The language will change the next time the app starts.</translation>
     </message>
     <message>
         <source>フォルダの場所を完全な形で指定してください（参照…で選べます）。</source>
-        <translation>Give the folder&apos;s full path (or choose it with Browse…).</translation>
+        <translation>Give the folder's full path (or choose it with Browse…).</translation>
     </message>
     <message>
         <source>フォルダではなくファイルです。</source>
@@ -2983,7 +3067,7 @@ The language will change the next time the app starts.</translation>
     </message>
     <message>
         <source>この端末の名前</source>
-        <translation>This laptop&apos;s name</translation>
+        <translation>This laptop's name</translation>
     </message>
     <message>
         <source>相手の端末には、この名前で表示されます。</source>
@@ -3125,7 +3209,7 @@ The language will change the next time the app starts.</translation>
     </message>
     <message>
         <source>空欄なら住所の位置。直すときは 36.5613, 136.6562 か地図のリンク</source>
-        <translation>Empty: the address&apos;s point. To correct it: 36.5613, 136.6562 or a map link</translation>
+        <translation>Empty: the address's point. To correct it: 36.5613, 136.6562 or a map link</translation>
     </message>
     <message>
         <source>位置（緯度経度）(&amp;L)</source>
@@ -3373,17 +3457,6 @@ The language will change the next time the app starts.</translation>
     <message>
         <source>チェックインを記録する世帯</source>
         <translation>Household to record a check-in for</translation>
-    </message>
-</context>
-<context>
-    <name>_Form</name>
-    <message>
-        <source>終了の確認</source>
-        <translation>Quit</translation>
-    </message>
-    <message>
-        <source>終了しますか？</source>
-        <translation>Quit evacsupport?</translation>
     </message>
 </context>
 </TS>

@@ -129,7 +129,10 @@ class AboutDialog(QDialog):
 
     COLUMNS = 4
 
-    def __init__(self, database: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, database: str, parent: QWidget | None = None, *, encrypted: bool | None = None
+    ) -> None:
+        """``encrypted``: whether the SQLite file is encrypted (None: a server database)."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("evacsupport について"))
         icon = QLabel(self)
@@ -163,6 +166,21 @@ class AboutDialog(QDialog):
         where.addRow(self.tr("データフォルダ："), self.data_folder)
         where.addRow(self.tr("使用中のデータベース："), self.database)
         where.addRow(self.tr("ログファイル："), self.log_file)
+        self.encryption = QLabel(self)
+        self.encryption.setWordWrap(True)
+        if encrypted is not None:
+            if encrypted:
+                self.encryption.setText(self.tr("暗号化されています（SQLCipher、AES-256）"))
+            else:
+                self.encryption.setText(
+                    self.tr(
+                        "暗号化されていません。ノートパソコンをなくすと、ファイルから個人情報を"
+                        "読まれるおそれがあります。管理者は［ファイル］→［データベースを暗号化］で"
+                        "暗号化できます。"
+                    )
+                )
+                self.encryption.setStyleSheet("color: #b00020;")
+            where.addRow(self.tr("暗号化："), self.encryption)
 
         self.table = QTableWidget(0, self.COLUMNS, self)
         self.table.setHorizontalHeaderLabels(

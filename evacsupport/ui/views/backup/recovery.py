@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import URL
 
 from evacsupport.config import data_dir, sqlite_url
+from evacsupport.db import cipher
 from evacsupport.db.engine import Database
 from evacsupport.errors import EvacError, StorageError
 from evacsupport.services import backup
@@ -208,6 +209,8 @@ def open_at_start(
     passphrase: Callable[[], str | None] | None = None,
     credentials: Callable[[], tuple[str, str] | None] | None = None,
     open_other: Callable[[], str | None] | None = None,
+    ask_key: Callable[[Path], bool] | None = None,
+    new_database: Callable[[Path], bool] | None = None,
     parent: QWidget | None = None,
 ) -> Database | None:
     """The database to start with, after any recovery; None when the user chooses to quit.
@@ -215,7 +218,10 @@ def open_at_start(
     ``choose(problem, can_restore)`` asks what to do (the dialog by default); ``passphrase``
     is asked only when backups are encrypted; ``credentials`` (an administrator of the backup,
     :func:`ask_administrator` by default) only when the backup has accounts; ``open_other``
-    picks another file.
+    picks another file. ``ask_key(path)`` makes the key of an encrypted file known (False:
+    the user gave up), before the file is checked; ``new_database(path)`` is asked before a
+    file that does not exist yet is made (encrypted, or plain); without them a key must
+    already be known and a new file is plain.
     """
 
     def policy_for(path: Path) -> BackupPolicy:
@@ -236,6 +242,10 @@ def open_at_start(
             path = None
         if path is not None:  # a crash's temporary copies go before anything else is read
             backup.remove_leftovers(path, policy_for(path))
+            if new_database is not None and not new_database(path):
+                return None
+            if ask_key is not None and cipher.is_encrypted(path) and not ask_key(path):
+                return None
         can_restore = False
         if path is not None and not start_check(path):
             problem, can_restore = _damaged_text(path), True

@@ -43,8 +43,8 @@ from evacsupport.ui.widgets.screen_fit import fit_to_screen, wrappable
 
 
 @contextmanager
-def _busy() -> Iterator[None]:
-    """The wait cursor while a password is checked (scrypt: about half a second)."""
+def busy() -> Iterator[None]:
+    """The wait cursor while a password or key is checked (a deliberately slow derivation)."""
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         yield
@@ -52,7 +52,7 @@ def _busy() -> Iterator[None]:
         QApplication.restoreOverrideCursor()
 
 
-class _Form(QDialog):
+class FormDialog(QDialog):
     """A form with an error line above OK/Cancel; the first field made holds the cursor when
     the dialog opens (the buttons come first in the focus chain, and Qt would pick OK).
 
@@ -152,7 +152,7 @@ class _Form(QDialog):
         raise NotImplementedError
 
 
-class LoginDialog(_Form):
+class LoginDialog(FormDialog):
     """Who is at the keyboard; accepted only with a right password."""
 
     def __init__(
@@ -185,7 +185,7 @@ class LoginDialog(_Form):
             self.password.setFocus()
             return
         try:
-            with _busy():
+            with busy():
                 self.principal = AccountService(self.db).authenticate(
                     self.username.text(), self.password.text()
                 )
@@ -197,7 +197,7 @@ class LoginDialog(_Form):
         self.accept()
 
 
-class FirstAdminDialog(_Form):
+class FirstAdminDialog(FormDialog):
     """The first administrator: whoever installs the app on a new database, or whoever opens a
     database that holds records but no account (``after_package``: a venue package brought
     records but none of the venue's staff accounts)."""
@@ -248,7 +248,7 @@ class FirstAdminDialog(_Form):
     def submit(self) -> None:
         service = AccountService(self.db)
         try:
-            with _busy():
+            with busy():
                 service.create(
                     self.username.text(), self.password.text(), "admin",
                     display_name=self.display_name.text(), confirm=self.confirm.text(),
@@ -309,7 +309,7 @@ class FirstAdminDialog(_Form):
         )
 
 
-class LockDialog(_Form):
+class LockDialog(FormDialog):
     """The window was left alone: the same person's password opens it again."""
 
     def __init__(
@@ -332,7 +332,7 @@ class LockDialog(_Form):
 
     def submit(self) -> None:
         try:
-            with _busy():
+            with busy():
                 AccountService(self.db).authenticate(self.db.actor, self.password.text())
         except EvacError as exc:
             self.password.clear()
