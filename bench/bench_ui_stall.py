@@ -21,7 +21,6 @@ import os
 import platform
 import random
 import shutil
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -43,7 +42,7 @@ from sqlalchemy import func, select  # noqa: E402
 from bench import generate  # noqa: E402
 from bench.perfdoc import write_section  # noqa: E402
 from evacsupport.config import Settings, sqlite_url  # noqa: E402
-from evacsupport.db import Database  # noqa: E402
+from evacsupport.db import Database, cipher  # noqa: E402
 from evacsupport.db.models import Assignment, Household  # noqa: E402
 from evacsupport.services.accounts import AccountService  # noqa: E402
 from evacsupport.ui.main_window import MainWindow  # noqa: E402
@@ -234,7 +233,7 @@ def two_laptops(source: Path, folder: Path) -> tuple[Path, Path]:
     office, other = folder / "office.sqlite3", folder / "other.sqlite3"
     shutil.copyfile(source, office)
     shutil.copyfile(source, other)
-    raw = sqlite3.connect(other)
+    raw = cipher.connect(other)  # an encrypted set's copies have its key
     with raw:
         raw.execute("DELETE FROM sync_state")
     raw.close()

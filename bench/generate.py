@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import sqlite3
 import sys
@@ -663,8 +664,32 @@ def generate(size: str, out: Path, seed: int = 1) -> Summary:
     return summary
 
 
-def cached_path(size: str, seed: int = 1) -> Path:
-    return DATA_DIR / f"{size}-seed{seed}-v{GENERATOR_VERSION}.sqlite3"
+BENCH_KEY = "bench-key-2024"  # the encrypted sets' passphrase (EVACSUPPORT_DB_KEY for children)
+
+
+def cached_path(size: str, seed: int = 1, *, encrypted: bool = False) -> Path:
+    tail = "-encrypted" if encrypted else ""
+    return DATA_DIR / f"{size}-seed{seed}-v{GENERATOR_VERSION}{tail}.sqlite3"
+
+
+def ensure_encrypted(size: str, seed: int = 1, *, quiet: bool = False) -> Path:
+    """The cached set as an SQLCipher file (``sqlcipher_export`` of the plain one, made once);
+    its key is put in the environment, so the app's opens and child processes find it."""
+    from evacsupport.db import cipher
+
+    os.environ[cipher.KEY_ENV] = BENCH_KEY
+    path = cached_path(size, seed, encrypted=True)
+    if path.exists():
+        return path
+    plain = ensure(size, seed, quiet=quiet)
+    partial = path.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    started = time.perf_counter()
+    cipher.export(plain, partial, BENCH_KEY)
+    partial.rename(path)
+    if not quiet:
+        print(f"encrypted {plain.name} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return path
 
 
 def ensure(size: str, seed: int = 1, *, quiet: bool = False) -> Path:

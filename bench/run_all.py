@@ -44,7 +44,7 @@ from sqlalchemy import func, select  # noqa: E402
 from bench import bench_sync, bench_ui_stall, generate  # noqa: E402
 from bench.perfdoc import write_section  # noqa: E402
 from evacsupport.config import Settings, sqlite_url  # noqa: E402
-from evacsupport.db import Database  # noqa: E402
+from evacsupport.db import Database, cipher  # noqa: E402
 from evacsupport.db.models import Assignment, CheckIn, Household, MealLog, Member, Visit  # noqa: E402
 from evacsupport.domain.normalize import search_key  # noqa: E402
 
@@ -202,7 +202,7 @@ def search(db: Database, queries: list[str]) -> tuple[list[float], list[float], 
     view.close()
     view.deleteLater()
     app.processEvents()
-    raw = sqlite3.connect(db.url.database)
+    raw = cipher.connect(db.url.database)
     fts = (
         raw.execute("SELECT 1 FROM sqlite_master WHERE name='household_search'").fetchone()
         is not None
@@ -294,7 +294,7 @@ def meal_logged(db: Database, runs: int) -> tuple[list[float], list[float]]:
         service.log(MealEntry(venue_id, case.lower(), served_on=TODAY),
                     now=now + timedelta(minutes=n), confirm_duplicate=True)  # fmt: skip
         times.append(time.perf_counter() - start)
-    raw = sqlite3.connect(db.url.database)
+    raw = cipher.connect(db.url.database)
     raw.execute("PRAGMA journal_mode=WAL")
     raw.execute("PRAGMA synchronous=NORMAL")
     raw_times = []
@@ -351,7 +351,7 @@ def monthly_report(db: Database, repeat: int) -> tuple[list[float], list[float]]
 
     once()  # fonts and imports
     times = timed(once, repeat)
-    raw = sqlite3.connect(db.url.database)
+    raw = cipher.connect(db.url.database)
     args = (MONTH.isoformat(), MONTH_END.isoformat())
     raw_times = timed(lambda: raw.execute(MONTH_SQL, args).fetchall(), repeat)
     raw.close()
@@ -370,7 +370,7 @@ def import_csv(db: Database, rows: int) -> tuple[float, float, int]:
         result = import_households(db, path)
         elapsed = time.perf_counter() - start
     assert not result.rejected, result.rejected[:3]
-    raw = sqlite3.connect(db.url.database)
+    raw = cipher.connect(db.url.database)
     raw.execute("PRAGMA synchronous=NORMAL")
     now = datetime.now(UTC).isoformat()
     event_id = raw.execute("SELECT id FROM disaster_event LIMIT 1").fetchone()[0]
@@ -462,7 +462,7 @@ def sync_month(office_path: Path, other_path: Path, households: int) -> dict[str
 
 # --- one data set ------------------------------------------------------------------------------
 def counts(path: Path) -> dict[str, int]:
-    raw = sqlite3.connect(path)
+    raw = cipher.connect(path)
     out = {
         t: raw.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
         for t in ("household", "member", "venue", "meal_log", "visit", "checkin")
@@ -471,25 +471,28 @@ def counts(path: Path) -> dict[str, int]:
     return out
 
 
-def prepare(size: str, seed: int) -> Path:
+def prepare(size: str, seed: int, encrypted: bool = False) -> Path:
     """The cached set, brought up to the current schema (so no run times a migration)."""
-    path = generate.ensure(size, seed)
+    path = generate.ensure_encrypted(size, seed) if encrypted else generate.ensure(size, seed)
     Database(sqlite_url(path)).close()
-    raw = sqlite3.connect(path)
+    raw = cipher.connect(path)
     raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     raw.close()
     return path
 
 
-def run(size: str, seed: int, smoke: bool, log: Callable[[str], None]) -> Report:
+def run(
+    size: str, seed: int, smoke: bool, log: Callable[[str], None], encrypted: bool = False
+) -> Report:
     started = time.perf_counter()
-    path = prepare(size, seed)
+    path = prepare(size, seed, encrypted)
     n = counts(path)
     report = Report(
         size,
         f"{n['household']:,} households, {n['member']:,} people, {n['venue']:,} venues, "
         f"{n['meal_log']:,} meal logs, {n['visit']:,} visits, {n['checkin']:,} check-ins "
-        f"(`bench/generate.py --size {size} --seed {seed}`)",
+        f"(`bench/generate.py --size {size} --seed {seed}`)"
+        + ("; encrypted with SQLCipher, the raw baselines too" if encrypted else ""),
     )
     rows = report.rows
     rng = random.Random(seed)
@@ -679,6 +682,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--smoke", action="store_true", help="the small set; writes nothing")
     parser.add_argument("--write", action="store_true", help="rewrite docs/PERFORMANCE.md")
+    parser.add_argument(
+        "--encrypted", action="store_true", help="on an SQLCipher copy of the set (made once)"
+    )
     args = parser.parse_args(argv)
     sizes = ["small"] if args.smoke else (args.size or ["noto", "prefecture"])
 
@@ -686,14 +692,15 @@ def main(argv: list[str] | None = None) -> int:
         print(text, file=sys.stderr, flush=True)
 
     for size in sizes:
-        report = run(size, args.seed, args.smoke, log)
+        report = run(size, args.seed, args.smoke, log, args.encrypted)
         text = table(report)
         print(f"Machine: {machine()}\n\n{text}\n", flush=True)
         if args.write and not args.smoke and size != "small":
+            flag, named = (" --encrypted", ", encrypted") if args.encrypted else ("", "")
             write_section(
-                f"run_all_{size}",
-                f'## Suite on the "{size}" data set\n\n'
-                f"Reproduce: `.venv/bin/python bench/run_all.py --size {size} --write` "
+                f"run_all_{size}{'_encrypted' if args.encrypted else ''}",
+                f'## Suite on the "{size}" data set{named}\n\n'
+                f"Reproduce: `.venv/bin/python bench/run_all.py --size {size}{flag} --write` "
                 f"(measured {date.today().isoformat()}).\n\nMachine: {machine()}.\n\n{text}",
             )
     return 0
