@@ -53,6 +53,15 @@ def _japanese() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _no_database_keys() -> Iterator[None]:
+    """A database key one test unlocked is not known to the next (as in a new process)."""
+    yield
+    from evacsupport.db import cipher
+
+    cipher.forget_keys()
+
+
+@pytest.fixture(autouse=True)
 def _no_remembered_mappings() -> Iterator[None]:
     """The value mappings one test's import remembers (in the sandbox's config folder, shared
     by the run) never reach another test's import of a file with the same name."""
