@@ -99,7 +99,8 @@ def write(
 def insert_logged(
     session: Session, entity: str, rows: Sequence[dict[str, Any]], chunk: int = 2000
 ) -> None:
-    """Bulk-insert ``rows`` with a Core insert (which the flush hook does not see) and log them.
+    """Bulk-insert ``rows`` with a Core insert (which the flush hooks do not see), log them for
+    sync and write one audit entry per row (:func:`evacsupport.db.audit_hook.bulk_entries`).
 
     Each row first gets every column default it lacks, computed here as the insert would, so the
     rows are logged as stored without reading them back (that read-back was a fifth of a
@@ -124,6 +125,9 @@ def insert_logged(
         facts.touch(session, {row.get("household_id") for row in rows})
     if not rows or session.info.get(APPLYING):
         return
+    from evacsupport.db import audit_hook  # it imports this module
+
+    audit_hook.bulk_entries(session, target, rows)
     columns = synced_columns(entity)
     changes = [
         ("insert", entity, row["id"], {c.name: encode(row.get(c.name)) for c in columns})
