@@ -392,6 +392,10 @@
         <translation>Erased</translation>
     </message>
     <message>
+        <source>監査ログの消去処理</source>
+        <translation>Audit values erased</translation>
+    </message>
+    <message>
         <source>復元</source>
         <translation>Restored</translation>
     </message>
@@ -531,6 +535,10 @@
         <translation>After</translation>
     </message>
     <message>
+        <source>監査ログが後から書き換えられていないかを、記録の連鎖で確かめた結果です</source>
+        <translation>Whether the audit trail was changed afterwards, as its chain of entries shows</translation>
+    </message>
+    <message>
         <source>監査ログ</source>
         <translation>Audit trail</translation>
     </message>
@@ -541,6 +549,10 @@
     <message>
         <source>すべての利用者</source>
         <translation>All users</translation>
+    </message>
+    <message>
+        <source>監査ログを検証中…</source>
+        <translation>Verifying the audit trail…</translation>
     </message>
     <message>
         <source>%1件以上</source>
