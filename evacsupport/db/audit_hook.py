@@ -86,19 +86,14 @@ def _removed(obj: RecordMixin) -> dict[str, list[Any]]:
     return out
 
 
-def row_changes(table: Table, row: dict[str, Any]) -> dict[str, list[Any]]:
-    """A creation entry's changes for a row written by a Core insert, as :func:`_created`
-    makes them for an object: every audited column that holds a value."""
-    out: dict[str, list[Any]] = {}
-    for column in table.columns:
-        name = column.name
-        if name in SKIPPED:
-            continue
-        value = row.get(name)
-        if value is None or value == "" or value == []:
-            continue
-        out[name] = [None, _value(name, value)]
-    return out
+def encoded_changes(values: dict[str, Any]) -> dict[str, list[Any]]:
+    """A creation entry's changes from a row's values already encoded for JSON (as a bulk
+    insert logs them for sync), as :func:`_created` makes them for an object."""
+    return {
+        name: [None, MASK if name in MASKED else value]
+        for name, value in values.items()
+        if name not in SKIPPED and value is not None and value != "" and value != []
+    }
 
 
 def entry(
@@ -121,16 +116,18 @@ def entry(
     }
 
 
-def bulk_entries(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """One creation entry per row of a bulk insert into ``table`` (named as the flush names
-    it), in one executemany."""
+def bulk_entries(
+    session: Session, entity: str, rows: Sequence[tuple[uuid.UUID, dict[str, Any]]]
+) -> None:
+    """One creation entry per row of a bulk insert (its id and encoded values), in one
+    executemany: the same entries the flush would have written for those records."""
     now = utcnow()
     username = str(session.info.get("actor") or "")
     audit_chain.append(
         session.connection(),
         [
-            entry(username, "create", table.name, row["id"], row_changes(table, row), now)
-            for row in rows
+            entry(username, "create", entity, row_id, encoded_changes(data), now)
+            for row_id, data in rows
         ],
     )
 

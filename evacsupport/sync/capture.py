@@ -127,14 +127,18 @@ def insert_logged(
         return
     from evacsupport.db import audit_hook  # it imports this module
 
-    audit_hook.bulk_entries(session, target, rows)
-    columns = synced_columns(entity)
-    changes = [
-        ("insert", entity, row["id"], {c.name: encode(row.get(c.name)) for c in columns})
-        for row in rows
-    ]
+    names = [c.name for c in synced_columns(entity)]
+    encoded = [{name: encode(row.get(name)) for name in names} for row in rows]
+    # the same encoded values serve the audit entries (one per row) and the sync log
+    audit_hook.bulk_entries(
+        session, entity, [(row["id"], data) for row, data in zip(rows, encoded, strict=True)]
+    )
     conn = session.connection()
-    write(conn, site.tick(conn), changes)
+    write(
+        conn,
+        site.tick(conn),
+        [("insert", entity, row["id"], data) for row, data in zip(rows, encoded, strict=True)],
+    )
 
 
 def _python_default(column: Column[Any]) -> Callable[[], Any]:

@@ -425,12 +425,7 @@ class Merger:
     def _audit(self, action: str, entity: str, row_id: uuid.UUID, values: dict[str, Any]) -> None:
         """Note one record change for the audit, its fields as the flush hook writes them. The
         old values of an update are not read back: the record's earlier entries hold them."""
-        changes = {
-            name: [None, audit_hook.MASK if name in audit_hook.MASKED and value else value]
-            for name, value in values.items()
-            if name not in audit_hook.SKIPPED and value not in (None, "", [])
-        }
-        self.audited.append((action, entity, row_id, changes))
+        self.audited.append((action, entity, row_id, audit_hook.encoded_changes(values)))
 
     def audit_rows(self, username: str) -> list[dict[str, Any]]:
         """The audit entries of this merge's record changes, for ``audit_chain.append``."""
