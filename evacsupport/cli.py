@@ -182,6 +182,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(message("cli.check_repaired", rows=report.repaired))
     for problem in report.problems:
         print(problem)
+    for origin, seq, head in report.audit_heads:
+        # to be noted down apart from the file: a chain rebuilt whole would end elsewhere
+        print(message("cli.check_audit_head", origin=origin, seq=seq, hash=head[:16]))
     if report.ok:
         print(message("cli.check_ok", checks=report.checks))
         return EXIT_OK

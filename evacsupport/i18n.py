@@ -481,6 +481,40 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Rebuilt the activity facts from the records ({rows} households)",
     ),
     "cli.check_failed": ("{count}件の問題が見つかりました", "{count} problems found"),
+    "cli.check_audit_head": (
+        "監査ログの末尾（系列 {origin}）：{seq}件目 {hash}",
+        "Audit trail end (chain {origin}): entry {seq} {hash}",
+    ),
+    "check.audit_edited": (
+        "監査ログ（系列 {origin}）の{seq}件目が書き換えられています",
+        "Audit entry {seq} (chain {origin}) has been edited",
+    ),
+    "check.audit_changes_edited": (
+        "監査ログ（系列 {origin}）の{seq}件目の変更内容が書き換えられています",
+        "The changes of audit entry {seq} (chain {origin}) have been edited",
+    ),
+    "check.audit_missing": (
+        "監査ログ（系列 {origin}）の{seq}件目が削除されたか、見つかりません",
+        "Audit entry {seq} (chain {origin}) has been deleted or is missing",
+    ),
+    "check.audit_reordered": (
+        "監査ログ（系列 {origin}）の{seq}件目の順序が入れ替えられています",
+        "Audit entry {seq} (chain {origin}) is out of order: entries were swapped",
+    ),
+    "check.audit_inserted": (
+        "監査ログ（系列 {origin}）の{seq}件目は後から差し込まれたものです",
+        "Audit entry {seq} (chain {origin}) was inserted afterwards",
+    ),
+    "check.audit_loose": (
+        "連鎖に含まれない監査ログが{count}件あります（後から差し込まれたもの）",
+        "{count} audit entries are outside the chain (inserted afterwards)",
+    ),
+    "audit.verified": ("検証済み：{seq}件目まで", "Verified up to entry {seq}"),
+    "audit.verified_more": (
+        "検証済み：{seq}件目まで（ほかに{chains}系列・{count}件）",
+        "Verified up to entry {seq} (and {count} entries in {chains} other chains)",
+    ),
+    "audit.broken": ("改ざんの疑い：{detail}", "Possible tampering: {detail}"),
     "check.erased_leftover": (
         "{case_number}：消去済みの世帯員に個人情報が残っています（{fields}）",
         "{case_number}: an erased member still holds personal data ({fields})",
@@ -649,6 +683,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "audit.action.sync_export": ("同期出力", "Sync file made"),
     "audit.action.sync_resolve": ("食い違いの解決", "Conflict settled"),
     "audit.action.erase": ("消去", "Erased"),
+    "audit.action.audit_scrub": ("監査ログの消去処理", "Audit values erased"),
     "audit.action.restore": ("復元", "Restored"),
     "audit.action.backup": ("バックアップ", "Backup"),
     "audit.entity.household": ("世帯", "Household"),
@@ -665,6 +700,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "audit.entity.app_user": ("利用者アカウント", "Account"),
     "audit.entity.audit_entry": ("監査ログ", "Audit trail"),
     "field.deleted_at": ("削除日時", "Deleted at"),
+    "field.entries": ("件数", "Entries"),
     "sync.passphrase_needed": (
         "合言葉を環境変数 {var} で渡してください",
         "Give the passphrase in the environment variable {var}",

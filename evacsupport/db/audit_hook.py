@@ -1,20 +1,25 @@
 """Every record saved through the ORM leaves an audit entry: who, when, which record, and each
 changed field's old and new value. Captured from the flush (like the sync log in
-:mod:`evacsupport.sync.capture`), so no service has to remember to write one.
+:mod:`evacsupport.sync.capture`), so no service has to remember to write one. Entries are
+chained (:mod:`evacsupport.db.audit_chain`) as they are inserted.
 
-Bulk Core inserts (the importers) are not seen here; they call
-:func:`evacsupport.services.audit.record` once per run. Merging a sync package is not audited
-row by row either (``capture.APPLYING``): the import writes one ``sync_import`` entry instead.
+Bulk Core inserts (the importers, through ``capture.insert_logged``) are not seen by the flush;
+:func:`bulk_entries` makes the same creation entries for their rows, one per record, written in
+the same transaction beside the importer's summary entry. Merging a sync package
+(``capture.APPLYING``) writes its own per-record entries (``sync.merge``) and a ``sync_import``
+summary.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, event, insert, inspect
+from sqlalchemy import Table, event, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
+from evacsupport.db import audit_chain
 from evacsupport.db.base import RecordMixin, utcnow
 from evacsupport.db.models import AuditEntry
 from evacsupport.sync.capture import APPLYING
@@ -81,6 +86,52 @@ def _removed(obj: RecordMixin) -> dict[str, list[Any]]:
     return out
 
 
+def encoded_changes(values: dict[str, Any]) -> dict[str, list[Any]]:
+    """A creation entry's changes from a row's values already encoded for JSON (as a bulk
+    insert logs them for sync), as :func:`_created` makes them for an object."""
+    return {
+        name: [None, MASK if name in MASKED else value]
+        for name, value in values.items()
+        if name not in SKIPPED and value is not None and value != "" and value != []
+    }
+
+
+def entry(
+    username: str,
+    action: str,
+    entity: str,
+    entity_id: uuid.UUID | None,
+    changes: dict[str, Any],
+    at: Any = None,
+) -> dict[str, Any]:
+    """One audit row, ready for :func:`evacsupport.db.audit_chain.append`."""
+    return {
+        "id": uuid.uuid4(),
+        "at": at or utcnow(),
+        "username": username[:64],
+        "action": action[:16],
+        "entity": entity[:32],
+        "entity_id": entity_id,
+        "changes": changes,
+    }
+
+
+def bulk_entries(
+    session: Session, entity: str, rows: Sequence[tuple[uuid.UUID, dict[str, Any]]]
+) -> None:
+    """One creation entry per row of a bulk insert (its id and encoded values), in one
+    executemany: the same entries the flush would have written for those records."""
+    now = utcnow()
+    username = str(session.info.get("actor") or "")
+    audit_chain.append(
+        session.connection(),
+        [
+            entry(username, "create", entity, row_id, encoded_changes(data), now)
+            for row_id, data in rows
+        ],
+    )
+
+
 def entries(session: Session) -> list[dict[str, Any]]:
     """The audit rows for what this flush wrote (create, update, delete; soft delete = delete)."""
     now = utcnow()
@@ -123,7 +174,7 @@ def _after_flush(session: Session, _context: UOWTransaction) -> None:
         return
     rows = entries(session)
     if rows:
-        session.connection().execute(insert(AUDIT), rows)  # one executemany per flush
+        audit_chain.append(session.connection(), rows)  # one executemany per flush
 
 
 def install() -> None:

@@ -26,6 +26,9 @@ _REVISION = re.compile(r'^revision: str = "([^"]+)"', re.MULTILINE)
 FACTS_REVISION = "0009"
 """The revision that made ``household_facts``: a database upgraded from before it gets the table
 filled from its history here (the migration, which must not import the app, only creates it)."""
+CHAIN_REVISION = "0010"
+"""The revision that added the audit chain's columns: the entries of a database upgraded from
+before it are chained here, in the order (at, id), with the app's own hashing."""
 _DOWN = re.compile(r'^down_revision: [^=]+= (?:"([^"]+)"|None)', re.MULTILINE)
 
 
@@ -109,3 +112,7 @@ def upgrade(engine: Engine) -> None:
             from evacsupport.db.facts import rebuild_facts
 
             rebuild_facts(connection)
+        if before is not None and before < CHAIN_REVISION:
+            from evacsupport.db.audit_chain import chain_existing
+
+            chain_existing(connection)

@@ -358,10 +358,19 @@ class User(RecordMixin, Base):
 
 
 class AuditEntry(Base):
-    """Append-only: who did what to which record, with old and new values of changed fields."""
+    """Append-only: who did what to which record, with old and new values of changed fields.
+
+    Each entry is a link of its origin's hash chain (:mod:`evacsupport.db.audit_chain`):
+    ``seq`` numbers the entries of one ``origin`` (the sync site id of the database that wrote
+    it), ``digest`` is the hash of ``changes`` as first written and ``hash`` covers the fields,
+    the digest and ``prev_hash``. The chain columns are empty only in a row written by hand.
+    """
 
     __tablename__ = "audit_entry"
-    __table_args__ = (Index("ix_audit_entry_entity", "entity", "entity_id"),)
+    __table_args__ = (
+        Index("ix_audit_entry_entity", "entity", "entity_id"),
+        Index("ix_audit_entry_chain", "origin", "seq", unique=True),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     at: Mapped[datetime] = mapped_column(index=True)
@@ -370,6 +379,24 @@ class AuditEntry(Base):
     entity: Mapped[str] = mapped_column(String(32), default="")
     entity_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    origin: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    seq: Mapped[int | None] = mapped_column(Integer, default=None)
+    digest: Mapped[str | None] = mapped_column(String(64), default=None)
+    prev_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    hash: Mapped[str | None] = mapped_column(String(64), default=None)
+
+
+class AuditHead(Base):
+    """The last link of each origin's audit chain: what the next entry follows, and the row a
+    writer locks (``SELECT … FOR UPDATE`` on PostgreSQL) so two transactions never both append
+    after the same entry. ``check`` also compares the chain's end with it, so entries cut off
+    the end, or a chain rebuilt after a deletion that left this row alone, are seen."""
+
+    __tablename__ = "audit_head"
+
+    origin: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    hash: Mapped[str] = mapped_column(String(64), default="")
 
 
 # --- Offline sync between laptops (see evacsupport/sync) -------------------------------------

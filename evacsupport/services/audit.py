@@ -4,8 +4,9 @@ Record changes are written by the flush hook in :mod:`evacsupport.db.audit_hook`
 change no record (an export, a report, a login) call :func:`record` in the same transaction as
 the work they describe, so a rolled-back action leaves no entry.
 
-Administrators read the trail with :func:`search` (filtered, newest first, a page at a time) and
-write it out with :func:`export_csv`; both are refused to other roles (``Permission.AUDIT``).
+Administrators read the trail with :func:`search` (filtered, newest first, a page at a time),
+write it out with :func:`export_csv` and have its hash chain verified with :func:`verify_chain`
+(:mod:`evacsupport.db.audit_chain`); all are refused to other roles (``Permission.AUDIT``).
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from typing import Any
 from sqlalchemy import Select, Text, and_, cast, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from evacsupport.db import audit_chain, audit_hook
 from evacsupport.db.base import utcnow
 from evacsupport.db.engine import Database
-from evacsupport.db.models import AuditEntry, Household, Member, Venue
+from evacsupport.db.models import AuditEntry, Household, Member, SyncState, Venue
 from evacsupport.domain.roles import Permission
 from evacsupport.i18n import CATALOG, message
 from evacsupport.services.authz import gate
@@ -41,6 +43,7 @@ ACTIONS = (
     "sync_export",
     "sync_resolve",
     "erase",
+    "audit_scrub",
     "restore",
     "backup",
     "encrypt",
@@ -73,17 +76,70 @@ def record(
     changes: dict[str, Any] | None = None,
     username: str | None = None,
 ) -> None:
-    """One entry; ``username`` defaults to whoever the session saves as (``Database.actor``)."""
-    session.add(
-        AuditEntry(
-            at=utcnow(),
-            username=(username if username is not None else session.info.get("actor", ""))[:64],
-            action=action[:16],
-            entity=entity[:32],
-            entity_id=entity_id,
-            changes=changes or {},
+    """One entry, chained and inserted at once; ``username`` defaults to whoever the session
+    saves as (``Database.actor``)."""
+    who = username if username is not None else session.info.get("actor", "")
+    row = audit_hook.entry(who, action, entity, entity_id, changes or {}, utcnow())
+    audit_chain.append(session.connection(), [row])
+
+
+# --- the chain ------------------------------------------------------------------------------
+
+
+def origin_label(origin: uuid.UUID | None) -> str:
+    """A chain's short name in messages: the first characters of its site id."""
+    return str(origin)[:8] if origin is not None else "-"
+
+
+def break_text(chain: audit_chain.ChainResult) -> str:
+    """The first broken link of ``chain``, in the user's language."""
+    assert chain.broken is not None
+    kind, seq = chain.broken.kind, chain.broken.seq
+    return message(f"check.audit_{kind}", seq=seq, origin=origin_label(chain.origin))
+
+
+def problems(found: audit_chain.Verification) -> list[str]:
+    """One line per broken chain (its first broken link), and one for entries outside any."""
+    lines = [break_text(c) for c in found.chains if c.broken is not None]
+    if found.loose:
+        lines.append(message("check.audit_loose", count=found.loose))
+    return lines
+
+
+@dataclass(frozen=True)
+class ChainStatus:
+    ok: bool
+    verified_upto: int  # entries of this database's own chain that hold, from the first
+    text: str  # 検証済み：N件目まで, or the first broken link
+
+
+def chain_status(found: audit_chain.Verification, local: uuid.UUID | None) -> ChainStatus:
+    own = next((c for c in found.chains if c.origin == local), None)
+    upto = own.verified if own is not None else 0
+    lines = problems(found)
+    if lines:
+        return ChainStatus(False, upto, message("audit.broken", detail=lines[0]))
+    others = [c for c in found.chains if c.origin != local and c.verified]
+    if others:
+        text = message(
+            "audit.verified_more",
+            seq=upto,
+            chains=len(others),
+            count=sum(c.verified for c in others),
         )
-    )
+    else:
+        text = message("audit.verified", seq=upto)
+    return ChainStatus(True, upto, text)
+
+
+@gate(Permission.AUDIT)
+def verify_chain(db: Database) -> ChainStatus:
+    """Verify every chain of the trail (reads it whole: call it off the UI thread)."""
+    with db.read() as session:
+        conn = session.connection()
+        found = audit_chain.verify(conn)
+        local = conn.scalar(select(SyncState.site_id))
+    return chain_status(found, local)
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -163,6 +219,8 @@ def field_changes(changes: dict[str, Any]) -> list[FieldChange]:
     """Each field's old and new value as text, labelled in the user's language where known."""
     out = []
     for name, value in changes.items():
+        if name == "digests":  # a scrub entry's hashes: for ``check``, not for reading
+            continue
         label = message(f"field.{name}") if f"field.{name}" in CATALOG else name
         if isinstance(value, list) and len(value) == 2:
             out.append(FieldChange(name, label, _text(value[0]), _text(value[1]), True))

@@ -29,9 +29,11 @@ today's status, so a household that was active then counts as "no signal" once i
 Earlier traces of the personal values are scrubbed too: audit entries about the household's
 records (their old and new values of personal fields become 「（消去済み）」), open or settled
 sync conflicts on those fields, and this laptop's sync change log (old values replaced by the
-erased ones, stamps untouched). The erasure itself is an ordinary save, so sync carries it to the
-other laptops; their own logs of earlier values are theirs to purge. The audit entry of the
-erasure holds the reason code only.
+erased ones, stamps untouched). The audit chain vouches for the scrubbed entries through one
+``audit_scrub`` entry holding their new digests (:mod:`evacsupport.db.audit_chain`), so
+``check`` tells the scrub from a tamper. The erasure itself is an ordinary save, so sync
+carries it to the other laptops; their own logs of earlier values are theirs to purge. The
+audit entry of the erasure holds the reason code only.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from typing import Any, cast
 from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from evacsupport.db import audit_chain
 from evacsupport.db.base import RecordMixin
 from evacsupport.db.engine import Database
 from evacsupport.db.models import (
@@ -182,8 +185,10 @@ def _scrubbed(value: Any) -> Any:
     return None if value is None else ERASED
 
 
-def _scrub_audit(session: Session, entities: dict[uuid.UUID, str]) -> int:
-    scrubbed = 0
+def _scrub_audit(session: Session, entities: dict[uuid.UUID, str]) -> dict[uuid.UUID, str]:
+    """Replace the personal values in earlier entries about these records; the digest of each
+    scrubbed entry's new changes, by entry id (for the scrub entry that vouches for them)."""
+    scrubbed: dict[uuid.UUID, str] = {}
     for ids in _chunks(list(entities)):
         for entry in session.scalars(select(AuditEntry).where(AuditEntry.entity_id.in_(ids))):
             assert entry.entity_id is not None
@@ -195,7 +200,7 @@ def _scrub_audit(session: Session, entities: dict[uuid.UUID, str]) -> int:
                 for key in hit:
                     changes[key] = _scrubbed(changes[key])
                 entry.changes = changes
-                scrubbed += 1
+                scrubbed[entry.id] = audit_chain.digest_of(changes)
     return scrubbed
 
 
@@ -277,6 +282,15 @@ def erase_in(session: Session, household: Household, reason: str, today: date) -
     session.flush()  # the erasure is captured for sync here, with the erased values
     scrubbed = _scrub_audit(session, entities)
     _scrub_sync(session, entities)
+    if scrubbed:
+        # chained like any entry, so check tells these replaced values from a tamper
+        audit.record(
+            session,
+            audit_chain.SCRUB,
+            entity="household",
+            entity_id=household.id,
+            changes=audit_chain.scrub_changes(scrubbed),
+        )
     audit.record(
         session,
         "erase",
@@ -289,7 +303,7 @@ def erase_in(session: Session, household: Household, reason: str, today: date) -
         household.case_number,
         sum(1 for e in entities.values() if e == "member"),
         records + 1,
-        scrubbed,
+        len(scrubbed),
     )
 
 

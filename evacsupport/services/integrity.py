@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, selectinload
 
-from evacsupport.db import cipher, migrate
+from evacsupport.db import audit_chain, cipher, migrate
 from evacsupport.db.engine import Database
 from evacsupport.db.facts import rebuild_facts, stale_households
 from evacsupport.db.models import Assignment, Consent, Household, MealLog, Member, Venue
@@ -29,6 +29,7 @@ from evacsupport.domain.normalize import find_control, to_katakana
 from evacsupport.domain.roles import Permission
 from evacsupport.errors import InvalidValue, StorageError
 from evacsupport.i18n import current_language, message
+from evacsupport.services import audit
 from evacsupport.services.authz import gate
 from evacsupport.services.erasure import ERASED, leftovers
 from evacsupport.services.households import CASE_NUMBER, build_search_text
@@ -48,6 +49,7 @@ class CheckReport:
     checks: int
     problems: list[Problem]
     repaired: int = 0  # activity-facts rows rebuilt (``repair``)
+    audit_heads: tuple[tuple[str, int, str], ...] = ()  # each chain's (origin, last entry, hash)
 
     @property
     def ok(self) -> bool:
@@ -249,7 +251,16 @@ def run_checks(db: Database, *, repair: bool = False) -> CheckReport:
     with db.read() as session:
         for check in CHECKS:
             problems.extend(check(session, db))
-    return CheckReport(len(CHECKS), problems, repaired)
+        # the audit trail's hash chains (db.audit_chain): each one's first broken link, and
+        # entries outside any chain; the ends are printed, to be kept apart from the file
+        chains = audit_chain.verify(session.connection())
+    problems.extend(Problem("audit", line) for line in audit.problems(chains))
+    heads = tuple(
+        (audit.origin_label(c.origin), c.verified, c.head_hash)
+        for c in chains.chains
+        if c.broken is None
+    )
+    return CheckReport(len(CHECKS) + 1, problems, repaired, heads)
 
 
 def quick_check(path: Path | str) -> bool:

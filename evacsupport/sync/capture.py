@@ -99,7 +99,8 @@ def write(
 def insert_logged(
     session: Session, entity: str, rows: Sequence[dict[str, Any]], chunk: int = 2000
 ) -> None:
-    """Bulk-insert ``rows`` with a Core insert (which the flush hook does not see) and log them.
+    """Bulk-insert ``rows`` with a Core insert (which the flush hooks do not see), log them for
+    sync and write one audit entry per row (:func:`evacsupport.db.audit_hook.bulk_entries`).
 
     Each row first gets every column default it lacks, computed here as the insert would, so the
     rows are logged as stored without reading them back (that read-back was a fifth of a
@@ -124,13 +125,20 @@ def insert_logged(
         facts.touch(session, {row.get("household_id") for row in rows})
     if not rows or session.info.get(APPLYING):
         return
-    columns = synced_columns(entity)
-    changes = [
-        ("insert", entity, row["id"], {c.name: encode(row.get(c.name)) for c in columns})
-        for row in rows
-    ]
+    from evacsupport.db import audit_hook  # it imports this module
+
+    names = [c.name for c in synced_columns(entity)]
+    encoded = [{name: encode(row.get(name)) for name in names} for row in rows]
+    # the same encoded values serve the audit entries (one per row) and the sync log
+    audit_hook.bulk_entries(
+        session, entity, [(row["id"], data) for row, data in zip(rows, encoded, strict=True)]
+    )
     conn = session.connection()
-    write(conn, site.tick(conn), changes)
+    write(
+        conn,
+        site.tick(conn),
+        [("insert", entity, row["id"], data) for row, data in zip(rows, encoded, strict=True)],
+    )
 
 
 def _python_default(column: Column[Any]) -> Callable[[], Any]:

@@ -20,7 +20,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from evacsupport.db import facts
+from evacsupport.db import audit_hook, facts
 from evacsupport.db.base import utcnow
 from evacsupport.db.facts import refresh_facts
 from evacsupport.db.models import DisasterEvent, Household, MealLog, SyncChange, SyncConflict
@@ -95,6 +95,9 @@ class Merger:
         # meals this merge inserts: their households, when nothing else changed their history,
         # are brought up to date from their stored facts (facts.add_meals), not recomputed
         self.new_meals: list[dict[str, Any]] = []
+        # what this merge created or changed, one audit entry per record change (action,
+        # entity, row id, changed fields): written by the caller with the sync_import summary
+        self.audited: list[tuple[str, str, uuid.UUID, dict[str, list[Any]]]] = []
 
     # --- preparation ------------------------------------------------------------------------
 
@@ -280,6 +283,7 @@ class Merger:
                     number = next_case_number(session, code)
                 self.result.renumbered.append((wanted, number))
                 renumbered.append(("update", "household", row_id, {"case_number": number}))
+                self._audit("update", "household", row_id, {"case_number": number})
             self.conn.execute(
                 update(Household).where(Household.id == row_id).values(case_number=number)
             )
@@ -347,12 +351,14 @@ class Merger:
         if op == "delete":
             if exists:
                 self._update(entity, row_id, {"deleted_at": encode(self.now)})
+                self._audit("delete", entity, row_id, {"deleted_at": encode(self.now)})
                 changed = True
         elif not exists:
             if op in ("insert", "state"):
                 changed = self._insert(entity, row_id, data)
                 if changed:
                     local.update(incoming)
+                    self._audit("create", entity, row_id, data)
         else:
             take: dict[str, Any] = {}
             current: dict[str, Any] | None = None
@@ -392,6 +398,7 @@ class Merger:
                     self._conflict(entity, row_id, name, current.get(name), value, "mine")
             if take:
                 self._update(entity, row_id, take)
+                self._audit("update", entity, row_id, take)
                 changed = True
         for key in change.get("resolves") or []:
             self._settle(key)
@@ -414,6 +421,18 @@ class Merger:
                 }
             )
         self.step()
+
+    def _audit(self, action: str, entity: str, row_id: uuid.UUID, values: dict[str, Any]) -> None:
+        """Note one record change for the audit, its fields as the flush hook writes them. The
+        old values of an update are not read back: the record's earlier entries hold them."""
+        self.audited.append((action, entity, row_id, audit_hook.encoded_changes(values)))
+
+    def audit_rows(self, username: str) -> list[dict[str, Any]]:
+        """The audit entries of this merge's record changes, for ``audit_chain.append``."""
+        return [
+            audit_hook.entry(username, action, entity, row_id, changes, self.now)
+            for action, entity, row_id, changes in self.audited
+        ]
 
     def _settle(self, key: str) -> None:
         entity, row, name = key.split(":", 2)

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from evacsupport import __version__
+from evacsupport.db import audit_chain
 from evacsupport.db.base import utcnow
 from evacsupport.db.engine import Database
 from evacsupport.db.models import (
@@ -368,6 +369,9 @@ class SyncService:
                 # would skip changes the peer never had.
                 peer.acked_seq = max(peer.acked_seq, min(package.ack, site.max_seq(conn)))
                 peer.last_import_at = utcnow()
+                # one entry per record created or changed, then the summary (same transaction)
+                actor = str(session.info.get("actor") or "")
+                audit_chain.append(conn, merger.audit_rows(actor))
                 audit.record(
                     session,
                     "sync_import",

@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
     <name>AboutDialog</name>
@@ -55,12 +56,12 @@
         <translation>Used for</translation>
     </message>
     <message>
-        <source>このアプリは Qt（PySide6）を LGPLv3 のもとで利用しています。Qt のライブラリは動的にリンクしているため、利用者が差し替えることができます。&lt;a href="%1"&gt;LGPL の義務について&lt;/a&gt;</source>
-        <translation>This app uses Qt (PySide6) under the LGPLv3. Qt's libraries are linked dynamically, so users can replace them. &lt;a href="%1"&gt;About the LGPL obligations&lt;/a&gt;</translation>
+        <source>このアプリは Qt（PySide6）を LGPLv3 のもとで利用しています。Qt のライブラリは動的にリンクしているため、利用者が差し替えることができます。&lt;a href=&quot;%1&quot;&gt;LGPL の義務について&lt;/a&gt;</source>
+        <translation>This app uses Qt (PySide6) under the LGPLv3. Qt&apos;s libraries are linked dynamically, so users can replace them. &lt;a href=&quot;%1&quot;&gt;About the LGPL obligations&lt;/a&gt;</translation>
     </message>
     <message>
         <source>行をダブルクリックすると、その構成要素のサイトを開きます。</source>
-        <translation>Double-click a row to open the component's website.</translation>
+        <translation>Double-click a row to open the component&apos;s website.</translation>
     </message>
     <message>
         <source>IPAフォントのライセンス全文(&amp;F)…</source>
@@ -152,7 +153,7 @@
     </message>
     <message>
         <source>会場が決まっていない世帯（支援中）を、定員を超えないように近い会場へ割り当てる案を作ります。家族は分けません。「確定して登録」を押すまで何も登録されません。</source>
-        <translation>Makes a plan that places active households without a venue at nearby venues, without exceeding any venue's capacity. Families are never split. Nothing is recorded until you press “Confirm and record”.</translation>
+        <translation>Makes a plan that places active households without a venue at nearby venues, without exceeding any venue&apos;s capacity. Families are never split. Nothing is recorded until you press “Confirm and record”.</translation>
     </message>
     <message>
         <source>案を作成(&amp;P)</source>
@@ -403,6 +404,10 @@
         <translation>Erased</translation>
     </message>
     <message>
+        <source>監査ログの消去処理</source>
+        <translation>Audit values erased</translation>
+    </message>
+    <message>
         <source>復元</source>
         <translation>Restored</translation>
     </message>
@@ -542,6 +547,10 @@
         <translation>After</translation>
     </message>
     <message>
+        <source>監査ログが後から書き換えられていないかを、記録の連鎖で確かめた結果です</source>
+        <translation>Whether the audit trail was changed afterwards, as its chain of entries shows</translation>
+    </message>
+    <message>
         <source>監査ログ</source>
         <translation>Audit trail</translation>
     </message>
@@ -552,6 +561,10 @@
     <message>
         <source>すべての利用者</source>
         <translation>All users</translation>
+    </message>
+    <message>
+        <source>監査ログを検証中…</source>
+        <translation>Verifying the audit trail…</translation>
     </message>
     <message>
         <source>%1件以上</source>
@@ -566,7 +579,7 @@
         <translation>Changes (each field before → after)</translation>
     </message>
     <message>
-        <source>%1　%2　%3 %4</source>
+        <source>%1&#x3000;%2&#x3000;%3 %4</source>
         <translation>%1  %2  %3 %4</translation>
     </message>
     <message>
@@ -799,7 +812,7 @@
     </message>
     <message>
         <source>代理人の氏名</source>
-        <translation>Proxy's name</translation>
+        <translation>Proxy&apos;s name</translation>
     </message>
     <message>
         <source>続柄</source>
@@ -819,7 +832,7 @@
     </message>
     <message>
         <source>有効な同意がありません。同意がない世帯の情報は、会場や関係機関と共有できません。</source>
-        <translation>No consent in force. Without consent, this household's data cannot be shared with venues or agencies.</translation>
+        <translation>No consent in force. Without consent, this household&apos;s data cannot be shared with venues or agencies.</translation>
     </message>
 </context>
 <context>
@@ -834,7 +847,7 @@
     </message>
     <message>
         <source>世帯番号を入力、または世帯カードのQRを読み取り → Enter</source>
-        <translation>Type the case number or scan the card's QR code, then Enter</translation>
+        <translation>Type the case number or scan the card&apos;s QR code, then Enter</translation>
     </message>
     <message>
         <source>ルールの例外として記録する理由を書いて Enter（Escで取りやめ）</source>
@@ -991,7 +1004,7 @@
     </message>
     <message>
         <source>例：仮設住宅へ転居、家族の希望</source>
-        <translation>e.g. moved to temporary housing, the family's wish</translation>
+        <translation>e.g. moved to temporary housing, the family&apos;s wish</translation>
     </message>
     <message>
         <source>終了を登録</source>
@@ -1057,7 +1070,7 @@
     </message>
     <message>
         <source>合言葉はチームで決めたものを使い、ファイルとは別の方法（口頭・電話など）で伝えてください。</source>
-        <translation>Use the team's passphrase and pass it on separately from the file (in person or by phone).</translation>
+        <translation>Use the team&apos;s passphrase and pass it on separately from the file (in person or by phone).</translation>
     </message>
     <message>
         <source>相手の端末名(&amp;N)</source>
@@ -1128,15 +1141,15 @@
     </message>
     <message>
         <source>このデータベースにはまだ利用者がいません。管理者のアカウントを作ってください。管理者はほかの利用者（コーディネーター・会場スタッフ・閲覧者）を追加できます。</source>
-        <translation>This database has no accounts yet. Create the administrator's account; the administrator can then add coordinators, venue staff and viewers.</translation>
+        <translation>This database has no accounts yet. Create the administrator&apos;s account; the administrator can then add coordinators, venue staff and viewers.</translation>
     </message>
     <message>
         <source>会場用の同期ファイルを読み込みましたが、この会場のスタッフのアカウントは含まれていませんでした。記録を開く前に、このノートPCの管理者のアカウントを作ってください。管理者はほかの利用者（コーディネーター・会場スタッフ・閲覧者）を追加できます。</source>
-        <translation>The venue's sync file has been read, but it held none of the venue's staff accounts. Before the records open, create this laptop's administrator account; the administrator can then add coordinators, venue staff and viewers.</translation>
+        <translation>The venue&apos;s sync file has been read, but it held none of the venue&apos;s staff accounts. Before the records open, create this laptop&apos;s administrator account; the administrator can then add coordinators, venue staff and viewers.</translation>
     </message>
     <message>
         <source>このデータベースには世帯の記録がありますが、利用者のアカウントがありません。記録を開く前に、管理者のアカウントを作ってください。管理者はほかの利用者（コーディネーター・会場スタッフ・閲覧者）を追加できます。</source>
-        <translation>This database holds households but no accounts. Before the records open, create the administrator's account; the administrator can then add coordinators, venue staff and viewers.</translation>
+        <translation>This database holds households but no accounts. Before the records open, create the administrator&apos;s account; the administrator can then add coordinators, venue staff and viewers.</translation>
     </message>
     <message>
         <source>会場用の同期ファイルから始める…</source>
@@ -1176,7 +1189,7 @@
     </message>
     <message>
         <source>チームの合言葉（パスフレーズ）：</source>
-        <translation>The team's passphrase:</translation>
+        <translation>The team&apos;s passphrase:</translation>
     </message>
     <message>
         <source>同期ファイルの確認</source>
@@ -1293,7 +1306,7 @@
     </message>
     <message>
         <source>この世帯の個人情報を消去…</source>
-        <translation>Erase this household's personal data…</translation>
+        <translation>Erase this household&apos;s personal data…</translation>
     </message>
     <message>
         <source>世帯の登録</source>
@@ -1363,7 +1376,7 @@ Type the case number %1 to confirm:</translation>
     </message>
     <message>
         <source>空欄なら現住所の位置。直すときは 36.5613, 136.6562 か地図のリンク</source>
-        <translation>Empty: the current address's point. To correct it: 36.5613, 136.6562 or a map link</translation>
+        <translation>Empty: the current address&apos;s point. To correct it: 36.5613, 136.6562 or a map link</translation>
     </message>
     <message>
         <source>例：090-1234-5678</source>
@@ -1956,7 +1969,7 @@ The language will change the next time the app starts.</translation>
     </message>
     <message>
         <source>およその位置（郵便番号・市区町村の代表点）</source>
-        <translation>approximate location (a postal area's or municipality's point)</translation>
+        <translation>approximate location (a postal area&apos;s or municipality&apos;s point)</translation>
     </message>
     <message>
         <source>会場</source>
@@ -1972,7 +1985,7 @@ The language will change the next time the app starts.</translation>
     </message>
     <message>
         <source>およその位置：%1の代表点</source>
-        <translation>approximate location: the %1's point</translation>
+        <translation>approximate location: the %1&apos;s point</translation>
     </message>
     <message>
         <source>%1（%2 / %3 人）</source>
@@ -2715,7 +2728,7 @@ The language will change the next time the app starts.</translation>
     </message>
     <message>
         <source>このパソコンの会場(&amp;V)：</source>
-        <translation>This laptop's &amp;venue:</translation>
+        <translation>This laptop&apos;s &amp;venue:</translation>
     </message>
     <message>
         <source>表示言語(&amp;L)：</source>
@@ -2847,7 +2860,7 @@ The language will change the next time the app starts.</translation>
     </message>
     <message>
         <source>フォルダの場所を完全な形で指定してください（参照…で選べます）。</source>
-        <translation>Give the folder's full path (or choose it with Browse…).</translation>
+        <translation>Give the folder&apos;s full path (or choose it with Browse…).</translation>
     </message>
     <message>
         <source>フォルダではなくファイルです。</source>
@@ -3067,7 +3080,7 @@ The language will change the next time the app starts.</translation>
     </message>
     <message>
         <source>この端末の名前</source>
-        <translation>This laptop's name</translation>
+        <translation>This laptop&apos;s name</translation>
     </message>
     <message>
         <source>相手の端末には、この名前で表示されます。</source>
@@ -3209,7 +3222,7 @@ The language will change the next time the app starts.</translation>
     </message>
     <message>
         <source>空欄なら住所の位置。直すときは 36.5613, 136.6562 か地図のリンク</source>
-        <translation>Empty: the address's point. To correct it: 36.5613, 136.6562 or a map link</translation>
+        <translation>Empty: the address&apos;s point. To correct it: 36.5613, 136.6562 or a map link</translation>
     </message>
     <message>
         <source>位置（緯度経度）(&amp;L)</source>

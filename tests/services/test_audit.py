@@ -126,7 +126,7 @@ def test_a_report_leaves_one_entry(db: Database, tmp_path: Path) -> None:
     assert entry.changes["month"] == "2024-03-01"
 
 
-def test_sync_export_and_import_leave_one_entry_each(
+def test_sync_export_and_import_leave_a_summary_entry_each(
     make_db: Callable[[str], Database], tmp_path: Path
 ) -> None:
     a, b = make_db("a"), make_db("b")
@@ -141,7 +141,8 @@ def test_sync_export_and_import_leave_one_entry_each(
     result = SyncService(b).import_(package, PASSPHRASE, accept_unknown=True)  # first contact
     assert result.applied > 0
     after = entries(b)
-    assert len(after) == before + 1  # the merged records are not audited one by one
+    # one entry per record the merge created or changed, and the summary
+    assert len(after) == before + result.applied + 1
     (entry,) = entries(b, action="sync_import")
     assert entry.changes == {
         "peer": "本部",

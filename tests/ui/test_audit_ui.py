@@ -104,3 +104,48 @@ def test_only_administrators_see_the_section(
         row = window.SECTIONS.index("audit")
         assert window.nav.item(row).isHidden() is not shown, role
         assert isinstance(window.sections["audit"], AuditPage)
+
+
+def _entries(db: Database) -> int:
+    from sqlalchemy import func, select
+
+    from evacsupport.db.models import AuditEntry
+
+    with db.read() as session:
+        return session.scalar(select(func.count()).select_from(AuditEntry)) or 0
+
+
+def test_the_page_shows_how_far_the_chain_is_verified(
+    qtbot: QtBot, page: AuditPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    count = _entries(page.ctx.db)
+    qtbot.waitUntil(lambda: page.chain.text() == f"検証済み：{count}件目まで", timeout=5000)
+
+    import threading
+
+    from evacsupport.services import audit
+
+    threads: list[bool] = []
+    real = audit.verify_chain
+
+    def spy(db: Database) -> audit.ChainStatus:
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(db)
+
+    monkeypatch.setattr(audit, "verify_chain", spy)
+    page.refresh()
+    assert page.chain.text() == "監査ログを検証中…"
+    qtbot.waitUntil(lambda: page.chain.text().startswith("検証済み"), timeout=5000)
+    assert threads == [False]  # read on a worker, never on the UI thread
+
+
+def test_the_page_names_the_first_broken_link(qtbot: QtBot, page: AuditPage) -> None:
+    from sqlalchemy import update
+
+    from evacsupport.db.audit_chain import AUDIT
+
+    with page.ctx.db.engine.begin() as conn:
+        conn.execute(update(AUDIT).where(AUDIT.c.seq == 2).values(username="誰か"))
+    page.refresh()
+    qtbot.waitUntil(lambda: page.chain.text().startswith("改ざんの疑い"), timeout=5000)
+    assert "2件目が書き換えられています" in page.chain.text()

@@ -37,6 +37,7 @@ def action_labels() -> dict[str, str]:
         "sync_import": QCoreApplication.translate("AuditModel", "同期取込"),
         "sync_export": QCoreApplication.translate("AuditModel", "同期出力"),
         "erase": QCoreApplication.translate("AuditModel", "消去"),
+        "audit_scrub": QCoreApplication.translate("AuditModel", "監査ログの消去処理"),
         "restore": QCoreApplication.translate("AuditModel", "復元"),
         "backup": QCoreApplication.translate("AuditModel", "バックアップ"),
     }

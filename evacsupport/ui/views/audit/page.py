@@ -3,6 +3,11 @@
 Administrators filter by user, action, kind of record, date range and free text; the list loads
 a page at a time as it scrolls, the pane below shows the selected entry's fields (old → new), and
 「CSVに書き出す…」 writes the filtered trail for Excel (that export is itself audited).
+
+Below the list, the trail's hash chain is verified each time the section is shown (検証済み：
+N件目まで, or the first broken link, see :mod:`evacsupport.db.audit_chain`). That reads the
+whole trail, so it runs on a worker (:func:`evacsupport.ui.tasks.run_in_background`); the
+pages of rows, a few hundred at a time, are read on the UI thread as they scroll in.
 """
 
 from __future__ import annotations
@@ -32,16 +37,18 @@ from PySide6.QtWidgets import (
 from evacsupport.config import data_dir
 from evacsupport.errors import EvacError
 from evacsupport.services import audit
-from evacsupport.services.audit import AuditQuery, AuditRow
+from evacsupport.services.audit import AuditQuery, AuditRow, ChainStatus
 from evacsupport.ui.context import AppContext
 from evacsupport.ui.errors import error_text
+from evacsupport.ui.tasks import Task, run_in_background
 from evacsupport.ui.views.audit.model import AuditModel
 
 
 class AuditPage(QWidget):
     """Attributes for tests: ``user_filter``, ``action_filter``, ``entity_filter``,
     ``use_dates``, ``date_from``, ``date_to``, ``text_filter``, ``search_button``, ``model``,
-    ``table``, ``details`` (field, old, new per row), ``export_button``, ``status``."""
+    ``table``, ``details`` (field, old, new per row), ``export_button``, ``status``,
+    ``chain`` (the verification of the hash chain, filled in by a worker)."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -137,8 +144,14 @@ class AuditPage(QWidget):
         splitter.setStretchFactor(1, 1)
 
         self.status = QLabel(self)
+        self.chain = QLabel(self)
+        self.chain.setToolTip(
+            self.tr("監査ログが後から書き換えられていないかを、記録の連鎖で確かめた結果です")
+        )
+        self._chain_task: Task | None = None
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.chain)
         bottom.addWidget(self.export_button)
 
         title = QLabel(self.tr("監査ログ"), self)
@@ -192,6 +205,31 @@ class AuditPage(QWidget):
         self.user_filter.setCurrentIndex(max(0, self.user_filter.findData(current)))
         self.user_filter.blockSignals(False)
         self.apply_filters()
+        self.verify_chain()
+
+    # --- the hash chain ----------------------------------------------------------------------
+    def verify_chain(self) -> None:
+        """Verify the trail's chain on a worker; the label says so until the answer comes."""
+        if self._chain_task is not None:
+            self._chain_task.cancel()
+        self.chain.setStyleSheet("color: #555;")
+        self.chain.setText(self.tr("監査ログを検証中…"))
+        db = self.ctx.db
+        self._chain_task = run_in_background(
+            lambda: audit.verify_chain(db),
+            self._chain_verified,  # bound methods: none arrives once the page is gone
+            self._chain_failed,
+        )
+
+    def _chain_verified(self, status: ChainStatus) -> None:
+        self._chain_task = None
+        self.chain.setStyleSheet("" if status.ok else "color: #b00020; font-weight: bold;")
+        self.chain.setText(status.text)
+
+    def _chain_failed(self, exc: EvacError) -> None:
+        self._chain_task = None
+        self.chain.setStyleSheet("color: #b00020;")
+        self.chain.setText(exc.message())
 
     def apply_filters(self) -> None:
         try:
