@@ -121,7 +121,7 @@ COMMANDS: list[Command] = [
 WINDOW_ONLY = {("gui",)}  # opens the window: tests/roles/test_window_matrix.py
 
 
-AUDIT = ("audit_entry",)
+AUDIT = ("audit_entry", "audit_head")  # the entries and their chains' ends
 
 
 def _audit_actions(db: Database) -> list[str]:

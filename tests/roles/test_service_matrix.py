@@ -113,7 +113,7 @@ def _cases() -> list[Case]:
     from evacsupport.reports.monthly import make_monthly_report
     from evacsupport.reports.roster import make_roster
     from evacsupport.reports.venue_activity import make_venue_activity_report
-    from evacsupport.services import audit, backup, demo, erasure, places, summary
+    from evacsupport.services import audit, backup, demo, encryption, erasure, places, summary
     from evacsupport.services.activity import ActivityService
     from evacsupport.services.assignment import AssignmentService
     from evacsupport.services.case_report import load_case_report
@@ -226,6 +226,7 @@ def _cases() -> list[Case]:
         Case("services.assignment.AssignmentService.venues", P.VENUES,
              lambda db, w: AssignmentService(db).venues()),
         Case("services.audit.search", P.AUDIT, lambda db, w: audit.search(db)),
+        Case("services.audit.verify_chain", P.AUDIT, lambda db, w: audit.verify_chain(db)),
         Case("services.audit.users", P.AUDIT, lambda db, w: audit.users(db)),
         Case("services.audit.export_csv", P.AUDIT,
              lambda db, w: audit.export_csv(db, None, w.folder / "audit.csv")),
@@ -354,6 +355,11 @@ def _cases() -> list[Case]:
         Case("sync.service.SyncService.resolve", P.CASEWORK,
              lambda db, w: _refused_past_the_gate(
                  lambda: SyncService(db).resolve(w.household, "mine"))),
+        Case("services.encryption.encrypt", P.RESTORE,
+             lambda db, w: encryption.encrypt(db, "new db key 2024", "new db key 2024")),
+        Case("services.encryption.rekey", P.RESTORE,  # a plain world: refused past the gate
+             lambda db, w: _refused_past_the_gate(
+                 lambda: encryption.rekey(db, "", "new db key 2024", "new db key 2024"))),
         Case("sync.service.SyncService.after_restore", P.RESTORE,
              lambda db, w: SyncService(db).after_restore()),
         Case("services.places.fill_missing", P.CASEWORK,
