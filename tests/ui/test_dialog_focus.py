@@ -105,6 +105,8 @@ DIALOGS: dict[str, Make] = {
     "LoginDialog": _make("signin.dialogs", "LoginDialog", "@db"),
     "FirstAdminDialog": _make("signin.dialogs", "FirstAdminDialog", "@db"),
     "LockDialog": _make("signin.dialogs", "LockDialog", "@db", prompter=FakePrompter()),
+    "KeyDialog": _make("signin.keys", "KeyDialog", "@tmp_path"),
+    "NewKeyDialog": _make("signin.keys", "NewKeyDialog", "@tmp_path"),
 }
 # Dialogs with nothing to type: the cursor rightly sits on what comes first.
 WITHOUT_FIELDS = {
@@ -112,6 +114,7 @@ WITHOUT_FIELDS = {
     "AboutDialog": "read only: version, folders and licences",
     "LicenceTextDialog": "read only: one licence's text",
     "RecordDialog": "the base of the visit and check-in forms, never shown itself",
+    "FormDialog": "the base of the sign-in and key forms, never shown itself",
     "PointPickerDialog": "the map has the keyboard: arrows move the pin (test_point_picker.py)",
 }
 
