@@ -163,9 +163,8 @@ class MainWindow(QMainWindow):
         self.show_section(first)
 
     def switch_database(self, path: str) -> None:
-        """Open another database file: its key first when it is encrypted, the choice to
-        encrypt it when it is new."""
-        if not ask_new_database(Path(path), self) or not ask_key(Path(path), self):
+        """Open another database file (its key asked first when it is encrypted)."""
+        if not ask_key(Path(path), self):
             return
         try:
             db = Database(sqlite_url(path))
@@ -585,7 +584,8 @@ class MainWindow(QMainWindow):
                     self, self.tr("同じ名前のファイルがあります。別の名前を指定してください。")
                 )
                 return
-            self.switch_database(path)
+            if ask_new_database(Path(path), self):  # encrypted, unless the box is unticked
+                self.switch_database(path)
 
     def _ask_backup(self) -> None:
         if not can(self.ctx.db, Permission.BACKUP):  # before asking where: it would be refused

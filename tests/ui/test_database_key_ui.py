@@ -210,3 +210,36 @@ def test_only_an_administrator_may_encrypt(qtbot: QtBot, tmp_path: Path) -> None
     assert not window.encrypt_database()
     assert prompter.errors and "権限ではこの操作はできません" in prompter.errors[-1]
     assert not cipher.is_encrypted(path)
+
+
+def test_file_new_makes_an_encrypted_database_and_file_open_asks_its_key(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    prompter = FakePrompter()  # a database without accounts: switching asks no sign-in
+    window = MainWindow(Database(sqlite_url(tmp_path / "office.sqlite3")), prompter=prompter)
+    qtbot.addWidget(window)
+    new = tmp_path / "new.sqlite3"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(new), ""))
+
+    def choose(dialog: QDialog) -> bool:
+        _type(qtbot, dialog, "new_key", KEY)
+        _type(qtbot, dialog, "confirm_key", KEY)
+        qtbot.keyClick(dialog.findChild(QLineEdit, "confirm_key"), Qt.Key.Key_Return)
+        return True
+
+    _answer(NewKeyDialog, choose)
+    window._ask_new()
+    assert cipher.is_encrypted(new), prompter.errors
+    assert window.ctx.db.description == str(new)
+    cipher.forget_keys()
+
+    def give(dialog: QDialog) -> bool:
+        _type(qtbot, dialog, "db_key", KEY)
+        qtbot.keyClick(dialog.findChild(QLineEdit, "db_key"), Qt.Key.Key_Return)
+        return True
+
+    _answer(KeyDialog, give)
+    window.switch_database(str(new))
+    assert window.ctx.db.description == str(new) and not prompter.errors
