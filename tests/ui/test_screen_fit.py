@@ -191,6 +191,7 @@ def _openers() -> dict[str, Opener]:
     from evacsupport.ui.views.imports.import_dialog import ImportDialog
     from evacsupport.ui.views.places.point_picker import PointPickerDialog
     from evacsupport.ui.views.signin.dialogs import FirstAdminDialog, LockDialog, LoginDialog
+    from evacsupport.ui.views.signin.keys import KeyDialog, NewKeyDialog
     from evacsupport.ui.views.sync.export_dialog import ExportDialog
     from evacsupport.ui.views.venues.editor import VenueEditor
 
@@ -220,6 +221,8 @@ def _openers() -> dict[str, Opener]:
         "signin.dialogs.FirstAdminDialog": lambda w: FirstAdminDialog(w.ctx.db, w),
         "signin.dialogs.LockDialog": lambda w: LockDialog(w.ctx.db, w),
         "signin.dialogs.LoginDialog": lambda w: LoginDialog(w.ctx.db, w),
+        "signin.keys.KeyDialog": lambda w: KeyDialog(Path(w.ctx.db.description), w),
+        "signin.keys.NewKeyDialog": lambda w: NewKeyDialog(Path(w.ctx.db.description), w),
         "sync.export_dialog.ExportDialog": lambda w: ExportDialog(w.ctx, [], w),
         "venues.editor.VenueEditor": lambda w: VenueEditor(w.ctx, _venue(w)[0], w),
     }
