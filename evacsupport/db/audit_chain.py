@@ -33,13 +33,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Select, Table, func, insert, or_, select, update
+from sqlalchemy import Connection, Select, Table, bindparam, func, insert, or_, select, update
 
 from evacsupport.db.models import AuditEntry, AuditHead
 
 AUDIT = cast(Table, AuditEntry.__table__)
 HEAD = cast(Table, AuditHead.__table__)
 
+CHAIN_BATCH = 5000  # rows per executemany when an upgrade chains the existing entries
 GENESIS = "0" * 64
 """The ``prev_hash`` of each origin's first entry."""
 SCRUB = "audit_scrub"
@@ -161,23 +162,29 @@ def chain_existing(conn: Connection) -> int:
         .where(unchained)
         .order_by(AUDIT.c.at, AUDIT.c.id)
     )
+    links: list[dict[str, Any]] = []
     for found in conn.execute(query).all():
         seq += 1
         row = dict(found._mapping)
         row.update(origin=origin, seq=seq, digest=digest_of(row["changes"]), prev_hash=prev)
         row["hash"] = prev = link_hash(prev, row)
-        conn.execute(
-            update(AUDIT)
-            .where(AUDIT.c.id == row["id"])
-            .values(
-                origin=origin,
-                seq=seq,
-                digest=row["digest"],
-                prev_hash=row["prev_hash"],
-                hash=row["hash"],
-            )
+        links.append(
+            {f"b_{k}": row[k] for k in ("id", "origin", "seq", "digest", "prev_hash", "hash")}
         )
         count += 1
+    chained = (
+        update(AUDIT)
+        .where(AUDIT.c.id == bindparam("b_id"))
+        .values(
+            origin=bindparam("b_origin"),
+            seq=bindparam("b_seq"),
+            digest=bindparam("b_digest"),
+            prev_hash=bindparam("b_prev_hash"),
+            hash=bindparam("b_hash"),
+        )
+    )
+    for start in range(0, len(links), CHAIN_BATCH):  # one executemany per batch
+        conn.execute(chained, links[start : start + CHAIN_BATCH])
     conn.execute(update(HEAD).where(HEAD.c.origin == origin).values(seq=seq, hash=prev))
     return count
 
