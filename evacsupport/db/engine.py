@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from evacsupport.config import describe_url
 from evacsupport.db import audit_hook, cipher, facts, failures, migrate, private
@@ -60,7 +61,15 @@ def make_engine(url: URL | str) -> Engine:
         if url.database and url.database != ":memory:":
             private.prepare_database_file(url.database)  # 0600, and so its WAL and SHM
             url = cipher.engine_url(url)
-        engine = create_engine(url)
+        if url.get_driver_name() == "pysqlcipher":
+            # SQLAlchemy gives this dialect a pool of one connection per thread, which closes
+            # a thread's connection when more threads than the pool's size read (the report's
+            # parallel reads, the window's pool threads): the file pool pysqlite uses instead.
+            engine = create_engine(
+                url, poolclass=QueuePool, connect_args={"check_same_thread": False}
+            )
+        else:
+            engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine

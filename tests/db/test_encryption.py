@@ -306,3 +306,43 @@ def test_reports_and_sync_work_on_an_encrypted_file(
 def test_plain_databases_keep_working(demo_db: Database) -> None:
     assert not encryption.is_encrypted(demo_db)
     assert not cipher.is_encrypted(demo_db.url.database or "")
+
+
+def test_many_threads_read_an_encrypted_database_at_once(office: Path) -> None:
+    """The window's pool threads and a report's parallel reads share the engine: each gets a
+    connection of its own, none is closed under another (SQLAlchemy's default pool for the
+    SQLCipher dialect keeps one per thread and closes them when more threads come)."""
+    import threading
+
+    db = _unlocked(office)
+    start = threading.Barrier(12)
+    counts: list[int] = []
+    failures: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            start.wait()
+            for _ in range(5):
+                with db.read() as session:
+                    counts.append(int(session.scalar(text("SELECT count(*) FROM meal_log")) or 0))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=read) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    db.close()
+    assert not failures, failures[0]
+    assert len(counts) == 60 and len(set(counts)) == 1
+
+
+def test_the_monthly_report_reads_in_parallel_on_an_encrypted_database(office: Path) -> None:
+    from evacsupport.services.reporting import monthly_figures
+
+    db = _unlocked(office)
+    for _ in range(3):
+        figures = monthly_figures(db, date(2024, 6, 1))
+        assert figures.groups and figures.venues  # the demo month has meals by origin
+    db.close()
