@@ -423,9 +423,11 @@ class Merger:
         self.step()
 
     def _audit(self, action: str, entity: str, row_id: uuid.UUID, values: dict[str, Any]) -> None:
-        """Note one record change for the audit, its fields as the flush hook writes them. The
-        old values of an update are not read back: the record's earlier entries hold them."""
-        self.audited.append((action, entity, row_id, audit_hook.encoded_changes(values)))
+        """Note one record change for the audit: an update's or deletion's fields as the flush
+        hook writes them (the old values are not read back: the record's earlier entries hold
+        them); a creation only names the record, as a bulk import's do."""
+        changes = {} if action == "create" else audit_hook.encoded_changes(values)
+        self.audited.append((action, entity, row_id, changes))
 
     def audit_rows(self, username: str) -> list[dict[str, Any]]:
         """The audit entries of this merge's record changes, for ``audit_chain.append``."""
