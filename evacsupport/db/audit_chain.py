@@ -35,6 +35,7 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Select, Table, bindparam, func, insert, or_, select, update
 
+from evacsupport.db.base import insert_absent
 from evacsupport.db.models import AuditEntry, AuditHead
 
 AUDIT = cast(Table, AuditEntry.__table__)
@@ -103,14 +104,7 @@ def head_query(origin: uuid.UUID) -> Select[Any]:
 
 
 def _insert_head(conn: Connection, origin: uuid.UUID) -> None:
-    values = {"origin": origin, "seq": 0, "hash": GENESIS}
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        # two first writers of a new origin: one inserts, the other waits on its row lock
-        conn.execute(pg_insert(HEAD).values(**values).on_conflict_do_nothing())
-    else:
-        conn.execute(insert(HEAD).values(**values))
+    insert_absent(conn, HEAD, {"origin": origin, "seq": 0, "hash": GENESIS})
 
 
 def lock_head(conn: Connection, origin: uuid.UUID) -> tuple[int, str]:

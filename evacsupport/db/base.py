@@ -11,7 +11,17 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import DateTime, Integer, MetaData, String, TypeDecorator, Uuid
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    TypeDecorator,
+    Uuid,
+    insert,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
@@ -22,6 +32,18 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def insert_absent(conn: Connection, table: Table, values: dict[str, Any]) -> None:
+    """Insert a row keyed by a unique value unless it is there; on PostgreSQL two first
+    writers may try at once (one inserts, the other waits for its row and does nothing).
+    SQLite's write transactions already take turns."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        conn.execute(pg_insert(table).values(**values).on_conflict_do_nothing())
+    else:
+        conn.execute(insert(table).values(**values))
 
 
 def utcnow() -> datetime:

@@ -7,8 +7,9 @@ import uuid
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Connection, Table, func, insert, select, update
+from sqlalchemy import Connection, Table, func, select, update
 
+from evacsupport.db.base import insert_absent
 from evacsupport.db.models import SyncState
 
 STATE = cast(Table, SyncState.__table__)
@@ -37,7 +38,8 @@ def current(conn: Connection) -> Site:
     site = _read(conn)
     if site is None:
         name = socket.gethostname()[:100]  # until someone names this laptop
-        conn.execute(insert(STATE).values(key=1, site_id=uuid.uuid4(), name=name, lamport=0))
+        # two first writers on a new shared database: one identity, the other waits for it
+        insert_absent(conn, STATE, {"key": 1, "site_id": uuid.uuid4(), "name": name, "lamport": 0})
         site = _read(conn)
         assert site is not None
     return site
