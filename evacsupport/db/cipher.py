@@ -186,20 +186,17 @@ def has_key(path: Path | str) -> bool:
     return True
 
 
-def connect(path: Path | str, *, uri: bool = False, **options: Any) -> Any:
+def connect(path: Path | str, *, read_only: bool = False, **options: Any) -> Any:
     """A DB-API connection to the file: SQLCipher with its key for an encrypted one, Python's
-    ``sqlite3`` for a plain one. ``uri=True`` takes ``file:…?mode=ro`` forms."""
-    plain = path
-    if uri:
-        plain = str(path).split("?", 1)[0].removeprefix("file:")
-        if plain.startswith("//"):
-            from urllib.parse import unquote, urlparse
-
-            plain = unquote(urlparse(str(path).split("?", 1)[0]).path)
-    found = _key_of(plain)
+    ``sqlite3`` for a plain one. ``read_only`` opens it without writing anything (a damaged
+    file and its WAL stay as they are)."""
+    found = _key_of(path)
+    target: Path | str = path
+    if read_only:
+        target, options = f"{Path(path).resolve().as_uri()}?mode=ro", {**options, "uri": True}
     if found is None:
-        return sqlite3.connect(path, uri=uri, **options)
-    return _open_keyed(path, *found, uri=uri, **options)
+        return sqlite3.connect(target, **options)
+    return _open_keyed(target, *found, **options)
 
 
 def connect_like(source: Path | str, target: Path | str) -> Any:

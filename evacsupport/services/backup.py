@@ -728,7 +728,7 @@ def _accounts_in_file(path: Path) -> int | None:
     if not path.exists():
         return 0
     try:  # read-only: the damaged file and its WAL are kept aside as they are
-        conn = cipher.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        conn = cipher.connect(path, read_only=True, timeout=5)
         try:
             return int(conn.execute("SELECT count(*) FROM app_user").fetchone()[0])
         finally:
